@@ -1,0 +1,133 @@
+/** The CLI's commands: each a thin shell over an exported, tested function, imported only when used. */
+import { resolve } from 'node:path';
+import { defineCommand } from 'citty';
+import { readJsonArgument } from './input.js';
+
+const root = () => process.cwd();
+
+async function selectFunctions(args: { config?: string; handler?: string }) {
+  const project = await import('./project.js');
+  if (args.handler) return args.handler.split(',').map((h) => project.functionFromArgument(h.trim(), root()));
+  return project.functionsFromServerless(resolve(root(), args.config ?? 'serverless.yml'), root());
+}
+
+export const dev = defineCommand({
+  meta: { name: 'dev', description: 'Run the handlers in the local emulator, rebuilding them on change' },
+  args: {
+    config: {
+      type: 'string',
+      description: 'serverless.yml to read the functions from',
+      default: 'serverless.yml',
+    },
+    handler: { type: 'string', description: 'Handlers to run instead, as <file>[:export], comma-separated' },
+    port: { type: 'string', description: 'Port to listen on (0: any free port)', default: '3000' },
+    host: { type: 'string', description: 'Address to listen on', default: '127.0.0.1' },
+    watch: { type: 'boolean', description: 'Rebuild handlers when their files change', default: true },
+  },
+  async run({ args }) {
+    const { startDev } = await import('./dev.js');
+    const server = await startDev({
+      root: root(),
+      functions: await selectFunctions(args),
+      port: Number(args.port),
+      host: args.host,
+      watch: args.watch,
+    });
+    const stop = () => void server.stop().then(() => process.exit(0));
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  },
+});
+
+export const build = defineCommand({
+  meta: {
+    name: 'build',
+    description: 'Bundle each handler for AWS Lambda (ESM, node20, minified, source maps)',
+  },
+  args: {
+    config: {
+      type: 'string',
+      description: 'serverless.yml to read the functions from',
+      default: 'serverless.yml',
+    },
+    handler: {
+      type: 'string',
+      description: 'Handlers to build instead, as <file>[:export], comma-separated',
+    },
+  },
+  async run({ args }) {
+    const { buildForLambda } = await import('../build/bundle.js');
+    const { relative } = await import('node:path');
+    for (const built of await buildForLambda(root(), await selectFunctions(args))) {
+      process.stdout.write(
+        `${built.name}: ${relative(root(), built.outfile)} (${(built.bytes / 1024).toFixed(1)} KiB)\n`,
+      );
+    }
+  },
+});
+
+export const send = defineCommand({
+  meta: {
+    name: 'send',
+    description: 'Send a CloudEvent (binary mode) to the emulator or any CloudEvents endpoint',
+  },
+  args: {
+    type: { type: 'string', required: true, description: 'CloudEvents type, e.g. com.example.order.created' },
+    source: { type: 'string', default: '/triggerkit/cli', description: 'CloudEvents source' },
+    id: { type: 'string', description: 'CloudEvents id (default: a new UUID)' },
+    subject: { type: 'string', description: 'CloudEvents subject' },
+    data: { type: 'string', description: 'JSON data, inline or @file.json' },
+    url: { type: 'string', default: 'http://127.0.0.1:3000/events', description: 'Where to POST it' },
+  },
+  async run({ args }) {
+    const { sendCloudEvent } = await import('./send.js');
+    const data = args.data === undefined ? undefined : readJsonArgument(args.data, '--data');
+    const answer = await sendCloudEvent(args.url, {
+      type: args.type,
+      source: args.source,
+      id: args.id,
+      subject: args.subject,
+      data,
+    });
+    process.stdout.write(`${answer.status} ${answer.body}\n`);
+    if (answer.status >= 400) process.exitCode = 1;
+  },
+});
+
+export const normalize = defineCommand({
+  meta: {
+    name: 'normalize',
+    description: 'Print the CloudEvents a raw event (Lambda payload, recorded request) becomes',
+  },
+  args: { file: { type: 'positional', required: true, description: 'JSON file with the raw event' } },
+  async run({ args }) {
+    const { toCloudEvents } = await import('../sources/index.js');
+    const batch = toCloudEvents(readJsonArgument(`@${args.file}`, args.file));
+    process.stdout.write(
+      `${JSON.stringify(
+        batch.items.map((i) => i.event),
+        null,
+        2,
+      )}\n`,
+    );
+  },
+});
+
+export const testPattern = defineCommand({
+  meta: {
+    name: 'test-pattern',
+    description: 'Print true or false: does the event match the pattern (like TestEventPattern)',
+  },
+  args: {
+    pattern: { type: 'string', required: true, description: 'Event pattern, JSON inline or @file.json' },
+    event: { type: 'string', required: true, description: 'Event, JSON inline or @file.json' },
+    dialect: { type: 'string', default: 'aws', description: "'aws' or 'alibaba'" },
+  },
+  async run({ args }) {
+    const { compilePattern } = await import('../rules/compile-pattern.js');
+    const matcher = compilePattern(readJsonArgument(args.pattern, '--pattern'), {
+      dialect: args.dialect as 'aws',
+    });
+    process.stdout.write(`${matcher.matches(readJsonArgument(args.event, '--event'))}\n`);
+  },
+});

@@ -1,0 +1,37 @@
+/** The `triggerkit` command line: a table of lazily imported commands. */
+import { defineCommand, runCommand, runMain } from 'citty';
+import { isTriggerError } from '../errors.js';
+
+const main = defineCommand({
+  meta: { name: 'triggerkit', description: 'One CloudEvent for every trigger: emulator, bundler and tools' },
+  subCommands: {
+    dev: () => import('./commands.js').then((m) => m.dev),
+    build: () => import('./commands.js').then((m) => m.build),
+    send: () => import('./commands.js').then((m) => m.send),
+    normalize: () => import('./commands.js').then((m) => m.normalize),
+    'test-pattern': () => import('./commands.js').then((m) => m.testPattern),
+  },
+});
+
+process.on('uncaughtException', fail);
+process.on('unhandledRejection', fail);
+
+function fail(error: unknown): never {
+  if (isTriggerError(error)) {
+    process.stderr.write(`triggerkit: ${error.code}: ${error.message}\n`);
+    process.exit(2);
+  }
+  // citty's usage errors (unknown command, missing argument) carry a code and a readable message.
+  if ((error as { name?: string })?.name === 'CLIError') {
+    process.stderr.write(
+      `triggerkit: ${(error as Error).message}\nRun triggerkit --help for the commands.\n`,
+    );
+    process.exit(2);
+  }
+  process.stderr.write(`triggerkit: ${(error as Error)?.stack ?? String(error)}\n`);
+  process.exit(1);
+}
+
+const rawArgs = process.argv.slice(2);
+if (rawArgs.length === 0 || rawArgs.includes('--help') || rawArgs.includes('-h')) await runMain(main);
+else await runCommand(main, { rawArgs }).catch(fail);

@@ -1,0 +1,110 @@
+/**
+ * Which handlers a project has: the functions of `serverless.yml` (the Serverless Framework convention),
+ * or handlers named on the command line as `<file>[:export]`.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { TriggerError } from '../errors.js';
+
+/** Where `triggerkit build` writes Lambda bundles; `serverless.yml` handlers point below it. */
+export const BUILD_DIR = '.triggerkit/build';
+
+export interface FunctionEntry {
+  /** The function's name in serverless.yml (or the file's base name). */
+  readonly name: string;
+  /** The source file, relative to the project root. */
+  readonly entry: string;
+  /** The exported handler's name. */
+  readonly exportName: string;
+}
+
+const EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
+
+/** Reads the functions of a serverless.yml; each `handler` may point at a bundle under BUILD_DIR or at a source file. */
+export function functionsFromServerless(configPath: string, root: string): FunctionEntry[] {
+  const text = readFileSync(configPath, 'utf8');
+  // CloudFormation tags (!Ref, !GetAtt, …) are kept as plain values: only `functions` matters here.
+  const doc = parseDocument(text, { customTags: cloudFormationTags, logLevel: 'error' });
+  if (doc.errors.length > 0) {
+    throw new TriggerError('E_CONFIG', `${configPath} is not valid YAML: ${doc.errors[0]?.message}.`, {
+      path: configPath,
+    });
+  }
+  const config = doc.toJS() as { functions?: Record<string, { handler?: unknown }> };
+  const functions = Object.entries(config?.functions ?? {});
+  if (functions.length === 0) {
+    throw new TriggerError(
+      'E_CONFIG',
+      `${configPath} lists no functions; add one under \`functions:\` with a \`handler\`.`,
+      {
+        path: configPath,
+      },
+    );
+  }
+  return functions.map(([name, fn]) => {
+    if (typeof fn?.handler !== 'string') {
+      throw new TriggerError(
+        'E_CONFIG',
+        `${configPath}: functions.${name}.handler must be a string such as src/orders.handler.`,
+        {
+          path: `functions.${name}.handler`,
+        },
+      );
+    }
+    const dot = fn.handler.lastIndexOf('.');
+    const modulePath = fn.handler.slice(0, dot).replace(new RegExp(`^(\\./)?${BUILD_DIR}/`), '');
+    return {
+      name,
+      entry: findSource(modulePath, root, `functions.${name}.handler`),
+      exportName: fn.handler.slice(dot + 1),
+    };
+  });
+}
+
+/** `path/to/file.ts[:export]`, export defaulting to `handler`. */
+export function functionFromArgument(argument: string, root: string): FunctionEntry {
+  const [file = '', exportName = 'handler'] = argument.split(':');
+  const full = resolve(root, file);
+  if (!existsSync(full)) {
+    throw new TriggerError('E_CONFIG', `--handler ${argument}: no file at ${file}.`, { path: file });
+  }
+  const name = file.replace(/^.*\//, '').replace(/\.[cm]?[jt]s$/, '');
+  return { name, entry: relative(root, full), exportName };
+}
+
+function findSource(modulePath: string, root: string, where: string): string {
+  for (const ext of EXTENSIONS) {
+    if (existsSync(resolve(root, modulePath + ext))) return modulePath + ext;
+  }
+  throw new TriggerError(
+    'E_CONFIG',
+    `${where}: no source file ${modulePath}{${EXTENSIONS.join(',')}}; the handler must name a source file, or a bundle under ${BUILD_DIR}/ that mirrors one.`,
+    { path: where },
+  );
+}
+
+const cloudFormationTags = [
+  'Ref',
+  'GetAtt',
+  'Sub',
+  'Join',
+  'Select',
+  'Split',
+  'ImportValue',
+  'If',
+  'Equals',
+  'Not',
+  'And',
+  'Or',
+  'FindInMap',
+  'GetAZs',
+  'Base64',
+  'Cidr',
+].flatMap((name) =>
+  (['scalar', 'seq', 'map'] as const).map((nodeClass) => ({
+    tag: `!${name}`,
+    collection: nodeClass === 'scalar' ? undefined : nodeClass,
+    resolve: (value: unknown) => value,
+  })),
+) as never;

@@ -1,0 +1,170 @@
+/**
+ * CloudEvents 1.0 core: the type every handler receives, its validation and its JSON format.
+ * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md
+ */
+import { TriggerError } from './errors.js';
+
+/** Attribute value types the spec allows for extensions (Binary, URI and Timestamp travel as strings). */
+export type CloudEventAttributeValue = string | number | boolean;
+
+/**
+ * A CloudEvent 1.0 in its JSON-format shape: context attributes at the top level, the payload in `data`
+ * (JSON value or text) or `data_base64` (bytes).
+ */
+export interface CloudEvent<T = unknown> {
+  readonly specversion: '1.0';
+  readonly id: string;
+  readonly source: string;
+  readonly type: string;
+  readonly subject?: string;
+  readonly time?: string;
+  readonly datacontenttype?: string;
+  readonly dataschema?: string;
+  readonly data?: T;
+  readonly data_base64?: string;
+  readonly [extension: string]: unknown;
+}
+
+/** Attributes accepted by `createCloudEvent`; `specversion` is implied. */
+export type CloudEventInit<T = unknown> = Omit<CloudEvent<T>, 'specversion'> & { specversion?: '1.0' };
+
+const CORE = new Set([
+  'specversion',
+  'id',
+  'source',
+  'type',
+  'subject',
+  'time',
+  'datacontenttype',
+  'dataschema',
+  'data',
+  'data_base64',
+]);
+const ATTRIBUTE_NAME = /^[a-z0-9]+$/;
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
+const MEDIA_TYPE = /^[\w!#$&^.+-]+\/[\w!#$&^.+-]+(?:\s*;.*)?$/;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const URI_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
+
+/** True when `value` is an RFC 3339 timestamp that names a real instant. */
+export function isRfc3339(value: string): boolean {
+  return RFC3339.test(value) && !Number.isNaN(Date.parse(value));
+}
+
+/** True when the media type says the data is JSON (`application/json`, `*\/*+json`), or is absent. */
+export function isJsonContentType(contentType: string | undefined): boolean {
+  if (contentType === undefined) return true;
+  const media = contentType.split(';', 1)[0]?.trim().toLowerCase() ?? '';
+  return media === 'application/json' || media === 'text/json' || media.endsWith('+json');
+}
+
+/**
+ * Lists every way `value` breaks the CloudEvents 1.0 rules; empty when it is a valid event.
+ *
+ * @example
+ * cloudEventProblems({ specversion: '1.0', id: '', source: '/s', type: 't' }) // ['`id` must be a non-empty string']
+ */
+export function cloudEventProblems(value: unknown): string[] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return [`a CloudEvent must be a JSON object, got ${Array.isArray(value) ? 'an array' : typeof value}`];
+  }
+  const event = value as Record<string, unknown>;
+  const problems: string[] = [];
+  if (event.specversion !== '1.0') {
+    problems.push(
+      event.specversion === undefined
+        ? '`specversion` is missing (expected "1.0")'
+        : `\`specversion\` must be "1.0", got ${JSON.stringify(event.specversion)}`,
+    );
+  }
+  for (const name of ['id', 'source', 'type'] as const) {
+    const v = event[name];
+    if (v === undefined || v === null) problems.push(`\`${name}\` is required`);
+    else if (typeof v !== 'string' || v.length === 0) problems.push(`\`${name}\` must be a non-empty string`);
+  }
+  for (const name of ['subject', 'datacontenttype', 'dataschema', 'time'] as const) {
+    const v = event[name];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'string' || v.length === 0) {
+      problems.push(`\`${name}\` must be a non-empty string when present`);
+    } else if (name === 'time' && !isRfc3339(v)) {
+      problems.push(`\`time\` must be an RFC 3339 timestamp, got ${JSON.stringify(v)}`);
+    } else if (name === 'datacontenttype' && !MEDIA_TYPE.test(v)) {
+      problems.push(
+        `\`datacontenttype\` must be a media type such as application/json, got ${JSON.stringify(v)}`,
+      );
+    } else if (name === 'dataschema' && !URI_SCHEME.test(v)) {
+      problems.push(`\`dataschema\` must be an absolute URI, got ${JSON.stringify(v)}`);
+    }
+  }
+  if (event.data !== undefined && event.data_base64 !== undefined) {
+    problems.push('`data` and `data_base64` are mutually exclusive');
+  }
+  if (
+    event.data_base64 !== undefined &&
+    (typeof event.data_base64 !== 'string' || !BASE64.test(event.data_base64))
+  ) {
+    problems.push('`data_base64` must be a base64 string');
+  }
+  for (const name of Object.keys(event)) {
+    if (CORE.has(name)) continue;
+    if (!ATTRIBUTE_NAME.test(name)) {
+      problems.push(`extension name \`${name}\` must use only lower-case letters a-z and digits 0-9`);
+      continue;
+    }
+    const v = event[name];
+    if (v === null || v === undefined) continue;
+    if (typeof v === 'number' ? !Number.isInteger(v) : typeof v !== 'string' && typeof v !== 'boolean') {
+      problems.push(
+        `extension \`${name}\` must be a string, an integer or a boolean, got ${JSON.stringify(v)}`,
+      );
+    }
+  }
+  return problems;
+}
+
+/**
+ * Builds a frozen, validated CloudEvent. `null` attributes are dropped (the JSON format's "unset").
+ * Throws `TriggerError` `E_CLOUDEVENT_INVALID` listing every problem.
+ *
+ * @example
+ * const event = createCloudEvent({ id: '1', source: '/shop', type: 'com.shop.order.created', data: { total: 120 } });
+ */
+export function createCloudEvent<T = unknown>(init: CloudEventInit<T>, where = 'CloudEvent'): CloudEvent<T> {
+  const event: Record<string, unknown> = { specversion: '1.0' };
+  for (const [name, v] of Object.entries(init)) if (v !== null && v !== undefined) event[name] = v;
+  const problems = cloudEventProblems(event);
+  if (problems.length > 0) {
+    throw new TriggerError(
+      'E_CLOUDEVENT_INVALID',
+      `${where} is not a valid CloudEvent 1.0: ${problems.join('; ')}.`,
+      {
+        eventId: typeof init.id === 'string' ? init.id : undefined,
+        details: problems,
+      },
+    );
+  }
+  return Object.freeze(event) as unknown as CloudEvent<T>;
+}
+
+/**
+ * Reads a CloudEvent in the JSON event format (structured mode). Per the JSON format, data whose
+ * `datacontenttype` is not JSON but which arrives as a JSON string is kept as that text.
+ * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/formats/json-format.md
+ */
+export function fromStructured(value: unknown, where = 'structured CloudEvent'): CloudEvent {
+  return createCloudEvent(value as CloudEventInit, where);
+}
+
+/**
+ * Serializes to the JSON event format, setting `datacontenttype` explicitly when data is JSON.
+ *
+ * @example
+ * await fetch(url, { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: toStructuredJson(event) });
+ */
+export function toStructuredJson(event: CloudEvent): string {
+  if (event.data !== undefined && event.datacontenttype === undefined) {
+    return JSON.stringify({ ...event, datacontenttype: 'application/json' });
+  }
+  return JSON.stringify(event);
+}

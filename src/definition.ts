@@ -1,0 +1,166 @@
+/** The shape of `defineHandler`'s argument, and its validation and compilation at definition time. */
+import type { Context as LambdaContext } from 'aws-lambda';
+import type { CloudEvent } from './cloud-event.js';
+import { type ResolvedRetryPolicy, type RetryPolicy, resolveRetryPolicy } from './delivery/policy.js';
+import { TriggerError } from './errors.js';
+import { compilePattern, type Matcher, type PatternDialect } from './rules/compile-pattern.js';
+import { compileSchema, type DataValidator } from './schema/compile.js';
+import type { SourceKind } from './sources/types.js';
+import { compileTransform, type Transform, type TransformSpec } from './transforms/compile.js';
+
+/** A trigger a handler accepts. A handler that declares no `sources` listens on the emulator's bus. */
+export type SourceDeclaration =
+  | { type: 'aws:sqs'; queue: string }
+  | { type: 'http'; path: string; method?: string; eventType?: string }
+  | { type: 'bus' };
+
+/** What the handler gets besides the event. */
+export interface HandlerContext {
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+  /** The record identity (SQS messageId, HTTP request id…). */
+  readonly ref: string;
+  /** The transport that delivered the event. */
+  readonly transport: SourceKind;
+  /** For HTTP transports: the request, with lower-case header names. */
+  readonly http?: { method: string; path: string; query: string; headers: Readonly<Record<string, string>> };
+  /** The Lambda context (a stand-in offline). */
+  readonly lambda: LambdaContext;
+}
+
+/** An EventBridge event pattern. */
+export type EventPattern = Record<string, unknown>;
+
+/**
+ * A handler definition: which events, shaped how, validated against what, retried how.
+ */
+export interface HandlerDefinition<TData = unknown, TResult = unknown> {
+  /** Names the handler in traces and dead letters. Defaults to the emulator's function name. */
+  name?: string;
+  description?: string;
+  sources?: SourceDeclaration[];
+  /** EventBridge event pattern over the CloudEvent (attributes at the top, payload under `data`). */
+  filter?: EventPattern;
+  filterDialect?: PatternDialect;
+  transform?: TransformSpec;
+  /** JSON Schema for `data` (after the transform), or a path to a .json file. */
+  schema?: object | string;
+  retry?: RetryPolicy;
+  deadLetter?: { queue: string };
+  handle(event: CloudEvent<TData>, ctx: HandlerContext): TResult | Promise<TResult>;
+}
+
+/** A definition checked and compiled once: what the pipeline runs. */
+export interface CompiledDefinition {
+  readonly name: string | undefined;
+  readonly sources: readonly SourceDeclaration[];
+  readonly matcher: Matcher | undefined;
+  readonly transform: Transform | undefined;
+  readonly validate: DataValidator | undefined;
+  readonly retry: ResolvedRetryPolicy;
+  readonly handle: (event: CloudEvent, ctx: HandlerContext) => unknown;
+}
+
+const KEYS = [
+  'name',
+  'description',
+  'sources',
+  'filter',
+  'filterDialect',
+  'transform',
+  'schema',
+  'retry',
+  'deadLetter',
+  'handle',
+] as const;
+
+/** Validates a definition and compiles its stages. Throws `TriggerError` (`E_CONFIG`, `E_RULE_INVALID`, …). */
+export function compileDefinition(definition: HandlerDefinition): CompiledDefinition {
+  if (typeof definition !== 'object' || definition === null) {
+    throw config('', 'defineHandler expects an object such as { handle(event) { … } }');
+  }
+  const label = typeof definition.name === 'string' ? `handler "${definition.name}"` : 'handler';
+  for (const key of Object.keys(definition)) {
+    if (!(KEYS as readonly string[]).includes(key)) {
+      const near = KEYS.find((k) => k.toLowerCase() === key.toLowerCase() || k.startsWith(key.slice(0, 4)));
+      throw config(
+        key,
+        `${label}: unknown key \`${key}\`${near ? `; did you mean \`${near}\`?` : ''} Valid keys: ${KEYS.join(', ')}`,
+      );
+    }
+  }
+  if (typeof definition.handle !== 'function') {
+    throw config(
+      'handle',
+      `${label}: \`handle\` is missing; add handle(event, ctx) { … } to receive the CloudEvents`,
+    );
+  }
+  if (
+    definition.name !== undefined &&
+    (typeof definition.name !== 'string' || !/^[\w.-]{1,64}$/.test(definition.name))
+  ) {
+    throw config(
+      'name',
+      `${label}: \`name\` must be 1-64 letters, digits, '.', '_' or '-', got ${JSON.stringify(definition.name)}`,
+    );
+  }
+  if (definition.deadLetter !== undefined && typeof definition.deadLetter?.queue !== 'string') {
+    throw config('deadLetter', `${label}: \`deadLetter\` must be { queue: '<queue name>' }`);
+  }
+  const filter = definition.filter;
+  if (filter !== undefined && (typeof filter !== 'object' || filter === null || Array.isArray(filter))) {
+    throw config(
+      'filter',
+      `${label}: \`filter\` must be an event pattern object such as { type: ['com.shop.order.created'] }`,
+    );
+  }
+  return Object.freeze({
+    name: definition.name,
+    sources: Object.freeze(checkSources(definition.sources, label)),
+    matcher:
+      filter === undefined
+        ? undefined
+        : compilePattern(filter, { dialect: definition.filterDialect ?? 'aws' }),
+    transform: definition.transform === undefined ? undefined : compileTransform(definition.transform),
+    validate: definition.schema === undefined ? undefined : compileSchema(definition.schema),
+    retry: resolveRetryPolicy(definition.retry),
+    handle: definition.handle as CompiledDefinition['handle'],
+  });
+}
+
+function checkSources(sources: unknown, label: string): SourceDeclaration[] {
+  if (sources === undefined) return [];
+  if (!Array.isArray(sources))
+    throw config(
+      'sources',
+      `${label}: \`sources\` must be an array such as [{ type: 'http', path: '/hook' }]`,
+    );
+  return sources.map((s: unknown, i) => {
+    const where = `sources[${i}]`;
+    const source = s as Record<string, unknown>;
+    if (typeof s !== 'object' || s === null)
+      throw config(where, `${label}: \`${where}\` must be an object with a \`type\``);
+    if (source.type === 'aws:sqs') {
+      if (typeof source.queue !== 'string' || source.queue === '') {
+        throw config(`${where}.queue`, `${label}: \`${where}.queue\` must name the SQS queue, e.g. 'orders'`);
+      }
+    } else if (source.type === 'http') {
+      if (typeof source.path !== 'string' || !source.path.startsWith('/')) {
+        throw config(
+          `${where}.path`,
+          `${label}: \`${where}.path\` must be a path starting with '/', e.g. '/webhooks/shop'`,
+        );
+      }
+    } else if (source.type !== 'bus') {
+      throw config(
+        `${where}.type`,
+        `${label}: \`${where}.type\` must be 'aws:sqs', 'http' or 'bus', got ${JSON.stringify(source.type)}`,
+      );
+    }
+    return Object.freeze({ ...source }) as SourceDeclaration;
+  });
+}
+
+function config(path: string, message: string): TriggerError {
+  return new TriggerError('E_CONFIG', `${message}.`, { path });
+}

@@ -1,0 +1,72 @@
+/**
+ * One event through filter → transform → validate → handle. Pure apart from the user's own code:
+ * no I/O, no clock. The outcome says what happened; the runtime decides what to do about a failure.
+ */
+import type { CloudEvent } from './cloud-event.js';
+import type { CompiledDefinition, HandlerContext } from './definition.js';
+import { isNonRetryable, TriggerError } from './errors.js';
+import { formatProblems } from './schema/compile.js';
+
+export type Stage = 'transform' | 'schema' | 'handler';
+
+export type Outcome =
+  | {
+      readonly status: 'delivered';
+      readonly event: CloudEvent;
+      readonly input: CloudEvent;
+      readonly result: unknown;
+    }
+  | { readonly status: 'filtered'; readonly event: CloudEvent }
+  | {
+      readonly status: 'failed';
+      readonly event: CloudEvent;
+      readonly stage: Stage;
+      readonly error: unknown;
+      readonly retryable: boolean;
+    };
+
+/** Runs one event through a compiled definition and reports the outcome; never throws. */
+export async function runPipeline(
+  definition: CompiledDefinition,
+  event: CloudEvent,
+  ctx: HandlerContext,
+): Promise<Outcome> {
+  if (definition.matcher !== undefined && !definition.matcher.matches(event))
+    return { status: 'filtered', event };
+  let input = event;
+  if (definition.transform !== undefined) {
+    try {
+      input = Object.freeze({ ...event, data: definition.transform(event) });
+    } catch (cause) {
+      const error = new TriggerError(
+        'E_TRANSFORM_FAILED',
+        `transform failed on event ${event.id}: ${(cause as Error)?.message ?? cause}`,
+        {
+          cause,
+          eventId: event.id,
+        },
+      );
+      return { status: 'failed', event, stage: 'transform', error, retryable: false };
+    }
+  }
+  if (definition.validate !== undefined) {
+    const problems = definition.validate(input.data);
+    if (problems.length > 0) {
+      const error = new TriggerError(
+        'E_VALIDATION_FAILED',
+        `${formatProblems(problems)} (event id ${event.id}, record ${ctx.ref})`,
+        {
+          eventId: event.id,
+          details: problems,
+        },
+      );
+      return { status: 'failed', event, stage: 'schema', error, retryable: false };
+    }
+  }
+  try {
+    const result = await definition.handle(input, ctx);
+    return { status: 'delivered', event, input, result };
+  } catch (error) {
+    return { status: 'failed', event, stage: 'handler', error, retryable: !isNonRetryable(error) };
+  }
+}

@@ -1,0 +1,12 @@
+/** One readable line per event and handler: id, type, handler, outcome, milliseconds. */
+import { describeError } from '../../errors.js';
+import type { TraceRecord } from '../hooks.js';
+
+export function formatTraceLine(trace: TraceRecord): string {
+  const { outcome } = trace;
+  const detail =
+    outcome.status === 'failed'
+      ? ` (${outcome.stage}, ${outcome.retryable ? 'retryable' : 'not retryable'}: ${describeError(outcome.error).message})`
+      : '';
+  return `trace ${trace.event.id} ${trace.event.type} → ${trace.handler} ${outcome.status} ${trace.ms.toFixed(1)}ms${detail}`;
+}

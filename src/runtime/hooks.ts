@@ -1,0 +1,33 @@
+/**
+ * How a runtime (emulator, tests) listens in on a handler without changing what it returns to Lambda:
+ * hooks ride on the Lambda context object under a global symbol, so they survive middy middlewares and
+ * work across two loaded copies of the library (the emulator's and the handler bundle's).
+ */
+import type { CloudEvent } from '../cloud-event.js';
+import type { Outcome } from '../pipeline.js';
+import type { SourceKind } from '../sources/types.js';
+
+export const RUNTIME_HOOKS = Symbol.for('triggerkit.runtime-hooks');
+
+/** One event's passage through one handler. */
+export interface TraceRecord {
+  readonly handler: string;
+  readonly transport: SourceKind;
+  readonly ref: string;
+  readonly event: CloudEvent;
+  readonly outcome: Outcome;
+  /** Wall time of the pipeline for this event, in milliseconds. */
+  readonly ms: number;
+}
+
+export interface RuntimeHooks {
+  observe?(trace: TraceRecord): void;
+  /** The attempt number the runtime is making (retries are the runtime's business). Default 1. */
+  attempt?: number;
+}
+
+export function hooksOf(context: unknown): RuntimeHooks | undefined {
+  return typeof context === 'object' && context !== null
+    ? ((context as Record<symbol, RuntimeHooks | undefined>)[RUNTIME_HOOKS] ?? undefined)
+    : undefined;
+}

@@ -1,0 +1,45 @@
+/**
+ * API Gateway HTTP API (payload v2.0) and Lambda function URLs: the request becomes CloudEvents
+ * through the HTTP binding, or one webhook event.
+ */
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { httpBatch } from '../http/request.js';
+import { type HttpRequest, isObject, type Source } from '../types.js';
+
+export const apiGatewayV2: Source = {
+  kind: 'aws:apigateway:v2',
+  label: 'API Gateway HTTP API (v2) request',
+  detect(raw) {
+    return (
+      isObject(raw) &&
+      raw.version === '2.0' &&
+      typeof raw.routeKey === 'string' &&
+      isObject(raw.requestContext) &&
+      isObject(raw.requestContext.http)
+    );
+  },
+  normalize(raw, options) {
+    return httpBatch('aws:apigateway:v2', fromApiGatewayV2(raw as APIGatewayProxyEventV2), options);
+  },
+};
+
+export function fromApiGatewayV2(event: APIGatewayProxyEventV2): HttpRequest {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.headers ?? {})) {
+    if (value !== undefined) headers[name.toLowerCase()] = value;
+  }
+  if (event.cookies && event.cookies.length > 0 && headers.cookie === undefined)
+    headers.cookie = event.cookies.join('; ');
+  const body = event.body ?? '';
+  const { http, requestId, timeEpoch } = event.requestContext;
+  return {
+    method: http.method.toUpperCase(),
+    path: event.rawPath,
+    query: event.rawQueryString ?? '',
+    headers,
+    body: Buffer.from(body, event.isBase64Encoded ? 'base64' : 'utf8'),
+    requestId,
+    time: typeof timeEpoch === 'number' ? new Date(timeEpoch).toISOString() : undefined,
+    sourceIp: http.sourceIp,
+  };
+}

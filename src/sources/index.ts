@@ -1,0 +1,57 @@
+/** `toCloudEvents`: detect the source of a raw payload and normalize it into CloudEvents. */
+import { TriggerError } from '../errors.js';
+import { apiGatewayV2 } from './aws/apigateway-v2.js';
+import { eventBridge } from './aws/eventbridge.js';
+import { sqs } from './aws/sqs.js';
+import { cloudEvents } from './cloudevents.js';
+import { type Batch, isObject, type NormalizeOptions, type Source } from './types.js';
+
+/** Detection order matters: first match wins (see the research notes, §1.0). */
+export const SOURCES: readonly Source[] = [cloudEvents, apiGatewayV2, sqs, eventBridge];
+
+/**
+ * Normalizes any supported raw event (a Lambda event, an HTTP request, a recorded fixture) into CloudEvents.
+ * Throws `TriggerError` `E_SOURCE_UNKNOWN` when no source recognizes the input, `E_SOURCE_INVALID`
+ * when the recognized source is malformed.
+ *
+ * @example
+ * const { source, items } = toCloudEvents(sqsEvent);
+ * items[0].event.type // 'com.amazonaws.sqs.message'
+ * items[0].ref        // the SQS messageId
+ */
+export function toCloudEvents(raw: unknown, options: NormalizeOptions = {}): Batch {
+  for (const source of SOURCES) {
+    if (source.detect(raw)) return source.normalize(raw, options);
+  }
+  throw new TriggerError(
+    'E_SOURCE_UNKNOWN',
+    `No known event source matches this input: ${describeShape(raw)}. ${HINT}`,
+    {
+      details: { known: SOURCES.map((s) => s.label) },
+    },
+  );
+}
+
+const HINT =
+  'Known sources: ' +
+  SOURCES.map((s) => s.label).join(', ') +
+  '. A CloudEvent needs `specversion`, an SQS batch `Records[].eventSource: "aws:sqs"`, ' +
+  'an HTTP API request `version: "2.0"` with `routeKey` and `requestContext.http`.';
+
+function describeShape(raw: unknown): string {
+  if (raw === null) return 'null';
+  if (Array.isArray(raw)) return `an array of ${raw.length} item(s)`;
+  if (!isObject(raw)) return `a ${typeof raw}`;
+  const keys = Object.keys(raw);
+  const shown = keys.slice(0, 8).join(', ');
+  if (Array.isArray(raw.Records) && isObject(raw.Records[0])) {
+    const r = raw.Records[0];
+    const source = r.eventSource ?? r.EventSource;
+    return `an object with Records[] whose first record has eventSource ${JSON.stringify(source)}`;
+  }
+  return keys.length === 0
+    ? 'an empty object'
+    : `an object with keys ${shown}${keys.length > 8 ? ', …' : ''}`;
+}
+
+export type { Batch, BatchItem, HttpRequest, NormalizeOptions, SourceKind } from './types.js';
