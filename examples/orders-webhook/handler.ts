@@ -1,6 +1,6 @@
 /**
  * An order webhook: the shop POSTs each new order as JSON. Invalid orders are answered 422 with the
- * schema errors and never reach the handler.
+ * schema errors and never reach the handler. The answer echoes the CloudEvent the handler received.
  */
 import { defineHandler } from 'triggerkit';
 import { type Order, orderSchema } from '../schemas/order.js';
@@ -13,6 +13,6 @@ export const handler = defineHandler<Order>({
   schema: orderSchema,
   async handle(event) {
     const order = event.data as Order;
-    return { accepted: order.orderId, total: order.total, currency: order.currency, eventId: event.id };
+    return { accepted: order.orderId, event };
   },
 });
