@@ -41,14 +41,34 @@ const CORE = new Set([
   'data_base64',
 ]);
 const ATTRIBUTE_NAME = /^[a-z0-9]+$/;
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:[Zz]|[+-](\d{2}):(\d{2}))$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+/** The JSON format's Integer: a signed 32-bit whole number. */
+const INT32 = 2 ** 31;
 const MEDIA_TYPE = /^[\w!#$&^.+-]+\/[\w!#$&^.+-]+(?:\s*;.*)?$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const URI_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
 
-/** True when `value` is an RFC 3339 timestamp that names a real instant. */
+/**
+ * True when `value` is an RFC 3339 timestamp with in-range fields. `Date.parse` is not enough: it
+ * accepts `2025-02-30` and hour 24, and rejects the leap second `23:59:60` that RFC 3339 §5.7 allows.
+ */
 export function isRfc3339(value: string): boolean {
-  return RFC3339.test(value) && !Number.isNaN(Date.parse(value));
+  const match = RFC3339.exec(value);
+  if (match === null) return false;
+  const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, offsetHour = 0, offsetMinute = 0] =
+    match.slice(1).map((field) => Number(field ?? 0));
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
+  return (
+    day >= 1 &&
+    day <= days &&
+    hour <= 23 &&
+    minute <= 59 &&
+    second <= 60 &&
+    offsetHour <= 23 &&
+    offsetMinute <= 59
+  );
 }
 
 /** True when the media type says the data is JSON (`application/json`, `*\/*+json`), or is absent. */
@@ -114,9 +134,13 @@ export function cloudEventProblems(value: unknown): string[] {
     }
     const v = event[name];
     if (v === null || v === undefined) continue;
-    if (typeof v === 'number' ? !Number.isInteger(v) : typeof v !== 'string' && typeof v !== 'boolean') {
+    if (
+      typeof v === 'number'
+        ? !Number.isInteger(v) || v < -INT32 || v >= INT32
+        : typeof v !== 'string' && typeof v !== 'boolean'
+    ) {
       problems.push(
-        `extension \`${name}\` must be a string, an integer or a boolean, got ${JSON.stringify(v)}`,
+        `extension \`${name}\` must be a string, a 32-bit integer or a boolean, got ${JSON.stringify(v)}`,
       );
     }
   }
@@ -131,15 +155,21 @@ export function cloudEventProblems(value: unknown): string[] {
  * const event = createCloudEvent({ id: '1', source: '/shop', type: 'com.shop.order.created', data: { total: 120 } });
  */
 export function createCloudEvent<T = unknown>(init: CloudEventInit<T>, where = 'CloudEvent'): CloudEvent<T> {
-  const event: Record<string, unknown> = { specversion: '1.0' };
-  for (const [name, v] of Object.entries(init)) if (v !== null && v !== undefined) event[name] = v;
-  const problems = cloudEventProblems(event);
+  // A non-object (parsed JSON can be anything) is reported as such, never read as an attribute map.
+  // fromEntries defines own properties, so a JSON `"__proto__"` key stays a (rejected) extension name
+  // instead of becoming the event's prototype and lending it inherited attributes.
+  const isRecord = typeof init === 'object' && init !== null && !Array.isArray(init);
+  const event: Record<string, unknown> = Object.fromEntries([
+    ['specversion', '1.0'],
+    ...(isRecord ? Object.entries(init).filter(([, v]) => v !== null && v !== undefined) : []),
+  ]);
+  const problems = cloudEventProblems(isRecord ? event : init);
   if (problems.length > 0) {
     throw new TriggerError(
       'E_CLOUDEVENT_INVALID',
       `${where} is not a valid CloudEvent 1.0: ${problems.join('; ')}.`,
       {
-        eventId: typeof init.id === 'string' ? init.id : undefined,
+        eventId: typeof event.id === 'string' ? event.id : undefined,
         details: problems,
       },
     );
