@@ -14,8 +14,8 @@ export interface BuiltFunction {
 }
 
 /** The Lambda bundle path of a function: BUILD_DIR mirrors the source tree, so serverless.yml stays readable. */
-export function lambdaOutfile(root: string, fn: FunctionEntry): string {
-  return resolve(root, BUILD_DIR, fn.entry.replace(/\.[cm]?[jt]s$/, '.mjs'));
+export function lambdaOutfile(root: string, fn: FunctionEntry, outdir = BUILD_DIR): string {
+  return resolve(root, outdir, fn.entry.replace(/\.[cm]?[jt]s$/, '.mjs'));
 }
 
 /**

@@ -6,7 +6,7 @@ import { watch } from 'chokidar';
 import { devBuildContext } from '../build/bundle.js';
 import { isTriggerHandler, type TriggerHandler } from '../define-handler.js';
 import { TriggerError } from '../errors.js';
-import { createEmulator, type Emulator, type EmulatorFunction } from '../runtime/emulator/emulator.js';
+import { createEmulator, type Emulator, type EmulatorFunction, type EmulatorOptions } from '../runtime/emulator/emulator.js';
 import type { FunctionEntry } from './project.js';
 
 export interface DevOptions {
@@ -17,6 +17,8 @@ export interface DevOptions {
   /** Rebuild on file changes (default true). */
   watch?: boolean;
   log?: (line: string) => void;
+  /** Receives every trace; default prints one line per trace. */
+  onTrace?: EmulatorOptions['onTrace'];
 }
 
 export interface DevServer {
@@ -55,13 +57,10 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
   }
 
   const first = await load();
-  const emulator = createEmulator({ functions: first.functions, log });
-  const url = await emulator.listen(options.port, options.host);
-  log(`triggerkit emulator listening on ${url}`);
-  for (const fn of first.functions) log(`  ${fn.name}: ${describeSources(fn.handler)}`);
-  log(`  POST ${url}/events takes CloudEvents; traces follow, one line per event and handler.`);
-
+  const emulator = createEmulator({ functions: first.functions, log, onTrace: options.onTrace });
   const watcher = options.watch === false ? undefined : watch(first.inputs, { ignoreInitial: true });
+  // Changes made before the watcher is ready would be missed: announce the server only once it is.
+  if (watcher) await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
   let pending: Promise<void> = Promise.resolve();
   watcher?.on('all', (_event, file) => {
     pending = pending.then(async () => {
@@ -76,6 +75,11 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
       }
     });
   });
+
+  const url = await emulator.listen(options.port, options.host);
+  log(`triggerkit emulator listening on ${url}`);
+  for (const fn of first.functions) log(`  ${fn.name}: ${describeSources(fn.handler)}`);
+  log(`  POST ${url}/events takes CloudEvents; traces follow, one line per event and handler.`);
 
   return {
     url,

@@ -1,0 +1,59 @@
+/** The command line as users run it: output, and exit code 2 with a message for bad input. */
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { CLI, ROOT } from './support/processes.js';
+
+const run = (...args: string[]) => {
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+};
+
+describe('triggerkit normalize', () => {
+  it('prints the CloudEvents of a recorded SQS batch as a JSON array', () => {
+    const { code, stdout } = run('normalize', 'test/fixtures/events/sqs/orders-batch.json');
+    expect(code).toBe(0);
+    const events = JSON.parse(stdout);
+    expect(events).toHaveLength(4);
+    expect(events[0]).toMatchObject({ id: '7d3f2c1a-5b6e-4f8d-9a0b-1c2d3e4f5a6b', type: 'com.amazonaws.sqs.message' });
+  });
+
+  it('exits 2 naming what it saw for input it cannot read', () => {
+    const { code, stderr } = run('normalize', 'package.json');
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/E_SOURCE_UNKNOWN: No known event source matches this input: an object with keys name, version/);
+  });
+
+  it('exits 2 for a file that does not exist', () => {
+    const { code, stderr } = run('normalize', 'no-such-file.json');
+    expect(code).toBe(2);
+    expect(stderr).toContain('cannot read no-such-file.json (ENOENT)');
+  });
+});
+
+describe('triggerkit test-pattern', () => {
+  it('prints true or false like TestEventPattern', () => {
+    const event = '{"type":"com.example.order.created","data":{"total":120}}';
+    expect(run('test-pattern', '--pattern', '{"type":["com.example.order.created"]}', '--event', event).stdout).toBe('true\n');
+    expect(run('test-pattern', '--pattern', '{"type":["other"]}', '--event', event).stdout).toBe('false\n');
+  });
+
+  it('exits 2 with the reason for an invalid pattern', () => {
+    const { code, stderr } = run('test-pattern', '--pattern', '{"type":"not-an-array"}', '--event', '{}');
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/E_RULE_INVALID: .*`type`/);
+  });
+});
+
+describe('triggerkit', () => {
+  it('exits 2 for an unknown command and points to --help', () => {
+    const { code, stderr } = run('frobnicate');
+    expect(code).toBe(2);
+    expect(stderr).toContain('--help');
+  });
+
+  it('fails at load time, naming the key, for an invalid definition', () => {
+    const { code, stderr } = run('dev', '--handler', 'test/fixtures/handlers/invalid-definition.ts', '--port', '0', '--no-watch');
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/E_CONFIG: handler "broken": unknown key `retries`; did you mean `retry`\?/);
+  });
+});

@@ -1,0 +1,29 @@
+import { expect, it } from 'vitest';
+import * as testing from '../src/testing/index.js';
+import * as triggerkit from '../src/index.js';
+
+// Every export is a decision: this list changes only on purpose.
+it('exports exactly the public API', () => {
+  expect(Object.keys(triggerkit).sort()).toMatchInlineSnapshot(`
+    [
+      "NonRetryableError",
+      "RetryAfterError",
+      "TriggerError",
+      "cloudEventProblems",
+      "compilePattern",
+      "compileTransform",
+      "createCloudEvent",
+      "defineHandler",
+      "isTriggerError",
+      "isTriggerHandler",
+      "toCloudEvents",
+      "toStructuredJson",
+    ]
+  `);
+  expect(Object.keys(testing).sort()).toMatchInlineSnapshot(`
+    [
+      "invoke",
+      "loadEvent",
+    ]
+  `);
+});
