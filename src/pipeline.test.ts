@@ -4,32 +4,50 @@ import { compileDefinition, type HandlerContext, type HandlerDefinition } from '
 import { NonRetryableError } from './errors.js';
 import { runPipeline } from './pipeline.js';
 
-const event = createCloudEvent({ id: 'e-1', source: '/shop', type: 'com.shop.order.created', data: { total: 120 } });
+const event = createCloudEvent({
+  id: 'e-1',
+  source: '/shop',
+  type: 'com.shop.order.created',
+  data: { total: 120 },
+});
 const ctx = { attempt: 1, ref: 'r-1', transport: 'cloudevents' } as HandlerContext;
 const run = (definition: HandlerDefinition) => runPipeline(compileDefinition(definition), event, ctx);
 
 describe('runPipeline', () => {
   it('delivers a matching event and keeps the handler result', async () => {
-    const outcome = await run({ filter: { type: ['com.shop.order.created'] }, handle: (e) => (e.data as { total: number }).total });
+    const outcome = await run({
+      filter: { type: ['com.shop.order.created'] },
+      handle: (e) => (e.data as { total: number }).total,
+    });
     expect(outcome).toMatchObject({ status: 'delivered', result: 120, input: event });
   });
 
   it('filters a non-matching event without calling the handler', async () => {
     let called = false;
-    const outcome = await run({ filter: { type: ['other'] }, handle: () => void (called = true) });
+    const outcome = await run({
+      filter: { type: ['other'] },
+      handle: () => {
+        called = true;
+      },
+    });
     expect(outcome.status).toBe('filtered');
     expect(called).toBe(false);
   });
 
   it('hands the transformed payload to the handler as data, attributes kept', async () => {
-    const outcome = await run({ transform: (e) => ({ cents: (e.data as { total: number }).total * 100 }), handle: (e) => e });
+    const outcome = await run({
+      transform: (e) => ({ cents: (e.data as { total: number }).total * 100 }),
+      handle: (e) => e,
+    });
     expect(outcome.status === 'delivered' && outcome.result).toEqual({ ...event, data: { cents: 12000 } });
   });
 
   it('validates after the transform; an invalid event fails non-retryably at the schema stage', async () => {
     const outcome = await run({ schema: { type: 'object', required: ['sku'] }, handle: () => 1 });
     expect(outcome).toMatchObject({ status: 'failed', stage: 'schema', retryable: false });
-    expect(outcome.status === 'failed' && (outcome.error as Error).message).toBe('data must have property "sku" (event id e-1, record r-1)');
+    expect(outcome.status === 'failed' && (outcome.error as Error).message).toBe(
+      'data must have property "sku" (event id e-1, record r-1)',
+    );
   });
 
   it('a throwing transform fails non-retryably', async () => {

@@ -9,10 +9,14 @@ import { CLI, ROOT } from './support/processes.js';
 const BUDGET_BYTES = 200 * 1024;
 
 it('builds minified ESM bundles with source maps that run as Lambda handlers within the byte budget', async () => {
-  const out = execFileSync(process.execPath, [CLI, 'build', '--handler', 'examples/orders-queue/handler.ts'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
+  const out = execFileSync(
+    process.execPath,
+    [CLI, 'build', '--handler', 'examples/orders-queue/handler.ts'],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+    },
+  );
   expect(out).toMatch(/handler: \.triggerkit\/build\/examples\/orders-queue\/handler\.mjs \(\d+\.\d KiB\)/);
   const bundle = `${ROOT}/.triggerkit/build/examples/orders-queue/handler.mjs`;
   expect(statSync(bundle).size).toBeLessThan(BUDGET_BYTES);

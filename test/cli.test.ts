@@ -14,13 +14,18 @@ describe('triggerkit normalize', () => {
     expect(code).toBe(0);
     const events = JSON.parse(stdout);
     expect(events).toHaveLength(4);
-    expect(events[0]).toMatchObject({ id: '7d3f2c1a-5b6e-4f8d-9a0b-1c2d3e4f5a6b', type: 'com.amazonaws.sqs.message' });
+    expect(events[0]).toMatchObject({
+      id: '7d3f2c1a-5b6e-4f8d-9a0b-1c2d3e4f5a6b',
+      type: 'com.amazonaws.sqs.message',
+    });
   });
 
   it('exits 2 naming what it saw for input it cannot read', () => {
     const { code, stderr } = run('normalize', 'package.json');
     expect(code).toBe(2);
-    expect(stderr).toMatch(/E_SOURCE_UNKNOWN: No known event source matches this input: an object with keys name, version/);
+    expect(stderr).toMatch(
+      /E_SOURCE_UNKNOWN: No known event source matches this input: an object with keys name, version/,
+    );
   });
 
   it('exits 2 for a file that does not exist', () => {
@@ -33,7 +38,9 @@ describe('triggerkit normalize', () => {
 describe('triggerkit test-pattern', () => {
   it('prints true or false like TestEventPattern', () => {
     const event = '{"type":"com.example.order.created","data":{"total":120}}';
-    expect(run('test-pattern', '--pattern', '{"type":["com.example.order.created"]}', '--event', event).stdout).toBe('true\n');
+    expect(
+      run('test-pattern', '--pattern', '{"type":["com.example.order.created"]}', '--event', event).stdout,
+    ).toBe('true\n');
     expect(run('test-pattern', '--pattern', '{"type":["other"]}', '--event', event).stdout).toBe('false\n');
   });
 
@@ -52,7 +59,14 @@ describe('triggerkit', () => {
   });
 
   it('fails at load time, naming the key, for an invalid definition', () => {
-    const { code, stderr } = run('dev', '--handler', 'test/fixtures/handlers/invalid-definition.ts', '--port', '0', '--no-watch');
+    const { code, stderr } = run(
+      'dev',
+      '--handler',
+      'test/fixtures/handlers/invalid-definition.ts',
+      '--port',
+      '0',
+      '--no-watch',
+    );
     expect(code).toBe(2);
     expect(stderr).toMatch(/E_CONFIG: handler "broken": unknown key `retries`; did you mean `retry`\?/);
   });

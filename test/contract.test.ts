@@ -16,7 +16,8 @@ import type { TraceRecord } from '../src/runtime/hooks.js';
 import { ROOT } from './support/processes.js';
 
 const functions = functionsFromServerless(`${ROOT}/serverless.yml`, ROOT);
-const fixture = async (path: string) => JSON.parse(await readFile(`${ROOT}/test/fixtures/events/${path}`, 'utf8'));
+const fixture = async (path: string) =>
+  JSON.parse(await readFile(`${ROOT}/test/fixtures/events/${path}`, 'utf8'));
 
 /** What must be equal everywhere: the event the handler got, how it ended, and the platform answer. */
 function observed(response: unknown, traces: readonly TraceRecord[]) {
@@ -39,14 +40,25 @@ const lambdaBundles = new Map<string, TriggerHandler>();
 beforeAll(async () => {
   const built = await buildForLambda(ROOT, functions, '.triggerkit/test-contract');
   for (const b of built) lambdaBundles.set(b.name, (await import(pathToFileURL(b.outfile).href)).handler);
-  dev = await startDev({ root: ROOT, functions, port: 0, watch: false, log: () => {}, onTrace: (t) => devTraces.push(t) });
+  dev = await startDev({
+    root: ROOT,
+    functions,
+    port: 0,
+    watch: false,
+    log: () => {},
+    onTrace: (t) => devTraces.push(t),
+  });
 });
 afterAll(() => dev?.stop());
 
 async function throughLambda(name: string, raw: unknown) {
   const traces: TraceRecord[] = [];
   const handler = lambdaBundles.get(name) as TriggerHandler;
-  const context = createLocalContext({ functionName: name, requestId: 'contract', hooks: { observe: (t) => traces.push(t) } });
+  const context = createLocalContext({
+    functionName: name,
+    requestId: 'contract',
+    hooks: { observe: (t) => traces.push(t) },
+  });
   return observed(await handler(raw, context), traces);
 }
 
@@ -88,8 +100,12 @@ describe('a live HTTP request to the emulator', () => {
     });
     expect(response.status).toBe(200);
     const live = observed(undefined, devTraces).outcomes[0];
-    const { id: _a, time: _b, ...liveEvent } = live?.handed as Record<string, unknown>;
-    const { id: _c, time: _d, ...lambdaEvent } = lambda.outcomes[0]?.handed as Record<string, unknown>;
+    const { id: _a, time: _b, ...liveEvent } = (live?.handed ?? {}) as Record<string, unknown>;
+    const {
+      id: _c,
+      time: _d,
+      ...lambdaEvent
+    } = (lambda.outcomes[0]?.handed ?? {}) as Record<string, unknown>;
     expect(liveEvent).toEqual(lambdaEvent);
     expect(live?.status).toBe('delivered');
   });

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
-import * as testing from '../src/testing/index.js';
 import * as triggerkit from '../src/index.js';
+import * as testing from '../src/testing/index.js';
 
 // Every export is a decision: this list changes only on purpose.
 it('exports exactly the public API', () => {

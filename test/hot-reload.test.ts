@@ -21,11 +21,15 @@ it('serves the new code after the file changes, in the same process', async () =
   const dev = startCli(['dev', '--handler', file, '--port', '0']);
   try {
     const url = (await dev.waitFor(/listening on (http:\/\/[\d.:]+)/))[1] as string;
-    expect((await post(`${url}/hot`, '{}', { 'content-type': 'application/json' })).json).toEqual({ reply: 'first' });
+    expect((await post(`${url}/hot`, '{}', { 'content-type': 'application/json' })).json).toEqual({
+      reply: 'first',
+    });
     const pid = dev.child.pid;
     writeFileSync(file, source('second'));
     await dev.waitFor(/rebuilt after a change to .*handler\.ts in \d+ms/);
-    expect((await post(`${url}/hot`, '{}', { 'content-type': 'application/json' })).json).toEqual({ reply: 'second' });
+    expect((await post(`${url}/hot`, '{}', { 'content-type': 'application/json' })).json).toEqual({
+      reply: 'second',
+    });
     expect(dev.child.pid).toBe(pid);
     expect(dev.child.exitCode).toBeNull();
   } finally {
@@ -41,7 +45,9 @@ it('keeps serving the previous handler when the change does not compile', async 
     const url = (await dev.waitFor(/listening on (http:\/\/[\d.:]+)/))[1] as string;
     writeFileSync(file, 'export const handler = defineHandler({ ');
     await dev.waitFor(/rebuild failed, keeping the previous handlers/);
-    expect((await post(`${url}/hot`, '{}', { 'content-type': 'application/json' })).json).toEqual({ reply: 'stable' });
+    expect((await post(`${url}/hot`, '{}', { 'content-type': 'application/json' })).json).toEqual({
+      reply: 'stable',
+    });
   } finally {
     await dev.stop();
   }

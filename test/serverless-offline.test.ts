@@ -25,7 +25,14 @@ beforeAll(async () => {
   const [httpPort, lambdaPort] = [await freePort(), await freePort()];
   offline = start(
     process.execPath,
-    ['node_modules/serverless/bin/serverless.js', 'offline', '--httpPort', `${httpPort}`, '--lambdaPort', `${lambdaPort}`],
+    [
+      'node_modules/serverless/bin/serverless.js',
+      'offline',
+      '--httpPort',
+      `${httpPort}`,
+      '--lambdaPort',
+      `${lambdaPort}`,
+    ],
     { env: { SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', SLS_DEPRECATION_DISABLE: '*' } },
   );
   await offline.waitFor(/Server ready/, 90_000);
@@ -33,28 +40,46 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => offline?.stop());
 
-const order = JSON.stringify({ orderId: 'ord-9', total: 99.5, currency: 'EUR', items: [{ sku: 'mug', quantity: 1 }] });
+const order = JSON.stringify({
+  orderId: 'ord-9',
+  total: 99.5,
+  currency: 'EUR',
+  items: [{ sku: 'mug', quantity: 1 }],
+});
 
 describe('serverless offline over the built bundles', () => {
   it('serves the HTTP example and hands it the same CloudEvent as the emulator, but for id and time', async () => {
     const offlineAnswer = await post(`${url}/webhooks/orders`, order, { 'content-type': 'application/json' });
     expect(offlineAnswer.status).toBe(200);
-    const dev = await startDev({ root: ROOT, functions: functionsFromServerless(`${ROOT}/serverless.yml`, ROOT), port: 0, watch: false, log: () => {} });
+    const dev = await startDev({
+      root: ROOT,
+      functions: functionsFromServerless(`${ROOT}/serverless.yml`, ROOT),
+      port: 0,
+      watch: false,
+      log: () => {},
+    });
     try {
-      const devAnswer = await post(`${dev.url}/webhooks/orders`, order, { 'content-type': 'application/json' });
+      const devAnswer = await post(`${dev.url}/webhooks/orders`, order, {
+        'content-type': 'application/json',
+      });
       const strip = (answer: typeof devAnswer) => {
         const { id: _id, time: _time, ...event } = answer.json.event as Record<string, unknown>;
         return { accepted: answer.json.accepted, event };
       };
       expect(strip(offlineAnswer)).toEqual(strip(devAnswer));
-      expect(strip(offlineAnswer).event).toMatchObject({ type: 'com.example.order.received', data: JSON.parse(order) });
+      expect(strip(offlineAnswer).event).toMatchObject({
+        type: 'com.example.order.received',
+        data: JSON.parse(order),
+      });
     } finally {
       await dev.stop();
     }
   });
 
   it('answers an invalid order with 422 as the emulator does', async () => {
-    const answer = await post(`${url}/webhooks/orders`, '{"orderId":"x"}', { 'content-type': 'application/json' });
+    const answer = await post(`${url}/webhooks/orders`, '{"orderId":"x"}', {
+      'content-type': 'application/json',
+    });
     expect(answer.status).toBe(422);
     expect(JSON.stringify(answer.json)).toContain('must have property \\"total\\"');
   });

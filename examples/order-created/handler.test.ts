@@ -4,10 +4,14 @@ import { handler } from './handler.js';
 
 describe('order-created example', () => {
   it('handles a com.example.order.created CloudEvent', async () => {
-    const event = await loadEvent(new URL('../../test/fixtures/events/cloudevents/order-created.json', import.meta.url));
+    const event = await loadEvent(
+      new URL('../../test/fixtures/events/cloudevents/order-created.json', import.meta.url),
+    );
     const result = await invoke(handler, event);
     expect(result.results).toEqual([{ orderEvent: 'b7e1c1d2-3f4a-4b5c-8d6e-7f8091a2b3c4', large: true }]);
-    expect(result.response).toEqual({ outcomes: [{ id: 'b7e1c1d2-3f4a-4b5c-8d6e-7f8091a2b3c4', outcome: 'delivered' }] });
+    expect(result.response).toEqual({
+      outcomes: [{ id: 'b7e1c1d2-3f4a-4b5c-8d6e-7f8091a2b3c4', outcome: 'delivered' }],
+    });
   });
 
   it('filters other event types without running the handler', async () => {

@@ -38,6 +38,6 @@ describe('orders-queue example', () => {
       ['8e4a3d2b-6c7f-4a9e-8b1c-2d3e4f5a6b7c', 'handler', false],
       ['9f5b4e3c-7d8a-4b0f-9c2d-3e4f5a6b7c8d', 'schema', false],
     ]);
-    expect(String((failed[1]?.error as Error).message)).toContain('data/total must be number');
+    expect(String((failed[1]?.error as Error | undefined)?.message)).toContain('data/total must be number');
   });
 });

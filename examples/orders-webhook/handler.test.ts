@@ -2,7 +2,8 @@ import { invoke, loadEvent } from 'triggerkit/testing';
 import { describe, expect, it } from 'vitest';
 import { handler } from './handler.js';
 
-const fixture = (name: string) => loadEvent(new URL(`../../test/fixtures/events/apigw-http/${name}.json`, import.meta.url));
+const fixture = (name: string) =>
+  loadEvent(new URL(`../../test/fixtures/events/apigw-http/${name}.json`, import.meta.url));
 
 describe('orders-webhook example', () => {
   it('answers 200 with the CloudEvent the handler received', async () => {

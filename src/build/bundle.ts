@@ -27,10 +27,11 @@ export function lambdaOutfile(root: string, fn: FunctionEntry, outdir = BUILD_DI
 export async function buildForLambda(
   root: string,
   functions: readonly FunctionEntry[],
+  outdir = BUILD_DIR,
 ): Promise<BuiltFunction[]> {
   return Promise.all(
     functions.map(async (fn) => {
-      const outfile = lambdaOutfile(root, fn);
+      const outfile = lambdaOutfile(root, fn, outdir);
       const result = await esbuild.build({
         absWorkingDir: root,
         entryPoints: [resolve(root, fn.entry)],

@@ -6,7 +6,12 @@ import { watch } from 'chokidar';
 import { devBuildContext } from '../build/bundle.js';
 import { isTriggerHandler, type TriggerHandler } from '../define-handler.js';
 import { TriggerError } from '../errors.js';
-import { createEmulator, type Emulator, type EmulatorFunction, type EmulatorOptions } from '../runtime/emulator/emulator.js';
+import {
+  createEmulator,
+  type Emulator,
+  type EmulatorFunction,
+  type EmulatorOptions,
+} from '../runtime/emulator/emulator.js';
 import type { FunctionEntry } from './project.js';
 
 export interface DevOptions {

@@ -1,5 +1,5 @@
 /** `toCloudEvents`: detect the source of a raw payload and normalize it into CloudEvents. */
-import { TriggerError } from '../errors.js';
+import { isTriggerError, TriggerError } from '../errors.js';
 import { apiGatewayV2 } from './aws/apigateway-v2.js';
 import { eventBridge } from './aws/eventbridge.js';
 import { sqs } from './aws/sqs.js';
@@ -20,8 +20,20 @@ export const SOURCES: readonly Source[] = [cloudEvents, apiGatewayV2, sqs, event
  * items[0].ref        // the SQS messageId
  */
 export function toCloudEvents(raw: unknown, options: NormalizeOptions = {}): Batch {
-  for (const source of SOURCES) {
-    if (source.detect(raw)) return source.normalize(raw, options);
+  const source = SOURCES.find((s) => s.detect(raw));
+  if (source !== undefined) {
+    try {
+      return source.normalize(raw, options);
+    } catch (error) {
+      // A recognized input whose fields do not make a valid CloudEvent is malformed input: say so with
+      // the code callers check, keeping the list of problems.
+      if (!isTriggerError(error) || error.code !== 'E_CLOUDEVENT_INVALID') throw error;
+      throw new TriggerError('E_SOURCE_INVALID', error.message, {
+        cause: error,
+        eventId: error.eventId,
+        details: { status: 400, problems: error.details },
+      });
+    }
   }
   throw new TriggerError(
     'E_SOURCE_UNKNOWN',
@@ -46,8 +58,9 @@ function describeShape(raw: unknown): string {
   const shown = keys.slice(0, 8).join(', ');
   if (Array.isArray(raw.Records) && isObject(raw.Records[0])) {
     const r = raw.Records[0];
-    const source = r.eventSource ?? r.EventSource;
-    return `an object with Records[] whose first record has eventSource ${JSON.stringify(source)}`;
+    // SNS spells it `EventSource`: name the key that was actually there.
+    const key = 'eventSource' in r || !('EventSource' in r) ? 'eventSource' : 'EventSource';
+    return `an object with Records[] whose first record has ${key} ${JSON.stringify(r[key])}`;
   }
   return keys.length === 0
     ? 'an empty object'

@@ -3,6 +3,7 @@
  * through the HTTP binding, or one webhook event.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { TriggerError } from '../../errors.js';
 import { httpBatch } from '../http/request.js';
 import { type HttpRequest, isObject, type Source } from '../types.js';
 
@@ -19,7 +20,16 @@ export const apiGatewayV2: Source = {
     );
   },
   normalize(raw, options) {
-    return httpBatch('aws:apigateway:v2', fromApiGatewayV2(raw as APIGatewayProxyEventV2), options);
+    const event = raw as APIGatewayProxyEventV2;
+    if (typeof event.requestContext.http.method !== 'string' || typeof event.rawPath !== 'string') {
+      throw new TriggerError(
+        'E_SOURCE_INVALID',
+        'This HTTP API (v2) request has no string `requestContext.http.method` or `rawPath`; ' +
+          'record the event exactly as API Gateway or the function URL delivers it.',
+        { details: { status: 400 } },
+      );
+    }
+    return httpBatch('aws:apigateway:v2', fromApiGatewayV2(event), options);
   },
 };
 

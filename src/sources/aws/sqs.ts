@@ -18,23 +18,25 @@ export const sqs: Source = {
     return isObject(first) && first.eventSource === 'aws:sqs';
   },
   normalize(raw) {
-    const records = (raw as { Records: SQSRecord[] }).Records;
+    const records = (raw as { Records: unknown[] }).Records;
     const items: BatchItem[] = new Array(records.length);
-    for (let i = 0; i < records.length; i++) items[i] = normalizeRecord(records[i] as SQSRecord, i);
+    for (let i = 0; i < records.length; i++) items[i] = normalizeRecord(records[i], i);
     return { source: 'aws:sqs', items };
   },
 };
 
-function normalizeRecord(record: SQSRecord, index: number): BatchItem {
-  if (typeof record.messageId !== 'string' || typeof record.body !== 'string') {
+function normalizeRecord(raw: unknown, index: number): BatchItem {
+  if (!isSqsRecord(raw)) {
     throw new TriggerError(
       'E_SOURCE_INVALID',
-      `Records[${index}] is not an SQS message: it needs a string \`messageId\` and \`body\`.`,
+      `Records[${index}] is not an SQS message (${seen(raw)}): it needs a non-empty string \`messageId\`, ` +
+        'a string `body` and a non-empty string `eventSourceARN`.',
       { path: `Records[${index}]` },
     );
   }
+  const record = raw as SQSRecord;
   const body = readBody(record.body);
-  const attributes = record.attributes ?? ({} as SQSRecord['attributes']);
+  const attributes: Partial<SQSRecord['attributes']> = isObject(record.attributes) ? record.attributes : {};
   if (isObject(body) && typeof body.specversion === 'string') {
     const inner = createCloudEvent(
       { ...(body as object), sqsmessageid: record.messageId } as never,
@@ -47,14 +49,18 @@ function normalizeRecord(record: SQSRecord, index: number): BatchItem {
     id: record.messageId,
     source: record.eventSourceARN,
     type: SQS_MESSAGE_TYPE,
-    time: epochMsToIso(attributes.SentTimestamp),
-    datacontenttype: typeof body === 'string' ? 'text/plain' : 'application/json',
-    awsregion: record.awsRegion,
-    deliverycount: Number(attributes.ApproximateReceiveCount ?? 1),
   };
-  if (attributes.MessageGroupId !== undefined) event.partitionkey = attributes.MessageGroupId;
+  // Optional attributes are set only when the record has them: an own `undefined` key is not "unset".
+  const time = epochMsToIso(attributes.SentTimestamp);
+  if (time !== undefined) event.time = time;
+  event.datacontenttype = typeof body === 'string' ? 'text/plain' : 'application/json';
+  if (typeof record.awsRegion === 'string') event.awsregion = record.awsRegion;
+  const deliveryCount = Number(attributes.ApproximateReceiveCount ?? 1);
+  if (Number.isInteger(deliveryCount)) event.deliverycount = deliveryCount;
+  if (typeof attributes.MessageGroupId === 'string') event.partitionkey = attributes.MessageGroupId;
   // The sequence extension must order lexicographically: zero-pad the 128-bit decimal to 39 digits.
-  if (attributes.SequenceNumber !== undefined) event.sequence = attributes.SequenceNumber.padStart(39, '0');
+  if (typeof attributes.SequenceNumber === 'string')
+    event.sequence = attributes.SequenceNumber.padStart(39, '0');
   event.data = body;
   return Object.freeze({ event: Object.freeze(event) as CloudEvent, ref: record.messageId });
 }
@@ -73,7 +79,26 @@ function readBody(body: string): unknown {
   return body;
 }
 
+function isSqsRecord(value: unknown): boolean {
+  return (
+    isObject(value) &&
+    typeof value.messageId === 'string' &&
+    value.messageId !== '' &&
+    typeof value.body === 'string' &&
+    typeof value.eventSourceARN === 'string' &&
+    value.eventSourceARN !== ''
+  );
+}
+
+function seen(value: unknown): string {
+  return isObject(value)
+    ? `got keys ${Object.keys(value).join(', ') || '(none)'}`
+    : `got ${JSON.stringify(value)}`;
+}
+
+/** `SentTimestamp` is epoch milliseconds as a string; anything else (or out of Date's range) leaves `time` unset. */
 function epochMsToIso(value: string | undefined): string | undefined {
-  const ms = Number(value);
-  return value === undefined || !Number.isFinite(ms) ? undefined : new Date(ms).toISOString();
+  if (value === undefined || !/^\d+$/.test(value)) return undefined;
+  const date = new Date(Number(value));
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }

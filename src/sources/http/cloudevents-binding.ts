@@ -10,6 +10,13 @@ import type { HttpRequest } from '../types.js';
 
 type Mode = 'binary' | 'structured' | 'batch';
 
+/** `ce-*` headers binary mode must not carry, and where that value belongs instead. */
+const NOT_A_HEADER: Readonly<Record<string, string>> = {
+  datacontenttype: 'the Content-Type header carries it',
+  data: 'the body carries the data',
+  data_base64: 'the body carries the data',
+};
+
 /** Which binding mode the request uses, or undefined when it is not a CloudEvent at all. */
 export function cloudEventsMode(req: HttpRequest): Mode | undefined {
   const contentType = (req.headers['content-type'] ?? '').toLowerCase();
@@ -48,11 +55,9 @@ function readBinary(req: HttpRequest): CloudEvent {
   for (const [name, value] of Object.entries(req.headers)) {
     if (!name.startsWith('ce-')) continue;
     const attribute = name.slice(3);
-    if (attribute === 'datacontenttype') {
-      throw invalid(
-        400,
-        'Header ce-datacontenttype must not be sent in binary mode; the Content-Type header carries it.',
-      );
+    const instead = NOT_A_HEADER[attribute];
+    if (instead !== undefined) {
+      throw invalid(400, `Header ${name} must not be sent in binary mode; ${instead}.`);
     }
     attributes[attribute] = decodeHeaderValue(value, name);
   }

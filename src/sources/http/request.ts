@@ -38,36 +38,46 @@ function webhookHandshake(req: HttpRequest): ControlResponse {
  * source = the request path, data = the body (JSON when the content type says so, text, or base64 bytes).
  */
 function webhookEvent(req: HttpRequest, options: NormalizeOptions): CloudEvent {
-  const contentType = req.headers['content-type'];
-  const payload: Record<string, unknown> = {};
-  if (req.body.length > 0) {
-    if (contentType === undefined || isJsonContentType(contentType)) {
-      try {
-        payload.data = JSON.parse(req.body.toString('utf8'));
-      } catch (error) {
-        throw new TriggerError(
-          'E_SOURCE_INVALID',
-          `The body of ${req.method} ${req.path} is not valid JSON (${(error as Error).message}); ` +
-            'send JSON, or set a Content-Type such as text/plain.',
-          { cause: error, details: { status: 400 } },
-        );
-      }
-    } else if (/^text\/|[+/]xml\b|x-www-form-urlencoded/i.test(contentType)) {
-      payload.data = req.body.toString('utf8');
-    } else {
-      payload.data_base64 = req.body.toString('base64');
-    }
-  }
   return createCloudEvent(
     {
       id: req.requestId,
       source: req.path,
       type: options.httpEventType ?? DEFAULT_HTTP_EVENT_TYPE,
       time: req.time,
-      datacontenttype: req.body.length > 0 ? (contentType ?? 'application/json') : undefined,
       httpmethod: req.method,
-      ...payload,
+      ...webhookPayload(req),
     },
     `${req.method} ${req.path}`,
   );
+}
+
+/** `datacontenttype` and `data` (JSON value or text) or `data_base64` (bytes) for a webhook body. */
+function webhookPayload(req: HttpRequest): Record<string, unknown> {
+  if (req.body.length === 0) return {};
+  const contentType = req.headers['content-type'];
+  if (contentType === undefined) {
+    // RFC 9110 §8.3: without a Content-Type the recipient may sniff the body or assume
+    // application/octet-stream. JSON stays JSON; anything else is kept as bytes, never refused.
+    try {
+      return { datacontenttype: 'application/json', data: JSON.parse(req.body.toString('utf8')) };
+    } catch {
+      return { datacontenttype: 'application/octet-stream', data_base64: req.body.toString('base64') };
+    }
+  }
+  if (isJsonContentType(contentType)) {
+    try {
+      return { datacontenttype: contentType, data: JSON.parse(req.body.toString('utf8')) };
+    } catch (error) {
+      throw new TriggerError(
+        'E_SOURCE_INVALID',
+        `The body of ${req.method} ${req.path} is not valid JSON (${(error as Error).message}); ` +
+          'send JSON, or set a Content-Type such as text/plain.',
+        { cause: error, details: { status: 400 } },
+      );
+    }
+  }
+  if (/^text\/|[+/]xml\b|x-www-form-urlencoded/i.test(contentType)) {
+    return { datacontenttype: contentType, data: req.body.toString('utf8') };
+  }
+  return { datacontenttype: contentType, data_base64: req.body.toString('base64') };
 }
