@@ -54,11 +54,12 @@ export const build = defineCommand({
       type: 'string',
       description: 'Handlers to build instead, as <file>[:export], comma-separated',
     },
+    outdir: { type: 'string', description: 'Where to write the bundles', default: '.triggerkit/build' },
   },
   async run({ args }) {
     const { buildForLambda } = await import('../build/bundle.js');
     const { relative } = await import('node:path');
-    for (const built of await buildForLambda(root(), await selectFunctions(args))) {
+    for (const built of await buildForLambda(root(), await selectFunctions(args), args.outdir)) {
       process.stdout.write(
         `${built.name}: ${relative(root(), built.outfile)} (${(built.bytes / 1024).toFixed(1)} KiB)\n`,
       );
