@@ -2,6 +2,7 @@
 import type { Context as LambdaContext } from 'aws-lambda';
 import type { CloudEvent } from './cloud-event.js';
 import { type ResolvedRetryPolicy, type RetryPolicy, resolveRetryPolicy } from './delivery/policy.js';
+import type { RetryPresetName } from './delivery/presets.js';
 import { TriggerError } from './errors.js';
 import { compilePattern, type Matcher, type PatternDialect } from './rules/compile-pattern.js';
 import { compileSchema, type DataValidator } from './schema/compile.js';
@@ -45,7 +46,8 @@ export interface HandlerDefinition<TData = unknown, TResult = unknown> {
   transform?: TransformSpec;
   /** JSON Schema for `data` (after the transform), or a path to a .json file. */
   schema?: object | string;
-  retry?: RetryPolicy;
+  /** A policy, or a preset name: 'lambda-async', 'eventbridge-target', 'alibaba-backoff', 'alibaba-exponential-decay'. */
+  retry?: RetryPolicy | RetryPresetName;
   deadLetter?: { queue: string };
   handle(event: CloudEvent<TData>, ctx: HandlerContext): TResult | Promise<TResult>;
 }

@@ -1,5 +1,6 @@
 /** Retry policy: shape, defaults and validation. Decisions on it live in `decide.ts`. */
 import { TriggerError } from '../errors.js';
+import { type RetryPresetName, retryPresets } from './presets.js';
 
 /** `'500ms'`, `'30s'`, `'5m'`, `'6h'`, `'1d'`, or milliseconds. */
 export type Duration = number | `${number}${'ms' | 's' | 'm' | 'h' | 'd'}`;
@@ -59,8 +60,21 @@ export function parseDuration(value: unknown, where: string): number {
 }
 
 /** Validates a user policy and fills in the defaults. */
-export function resolveRetryPolicy(policy: RetryPolicy | undefined, where = 'retry'): ResolvedRetryPolicy {
+export function resolveRetryPolicy(
+  policy: RetryPolicy | RetryPresetName | undefined,
+  where = 'retry',
+): ResolvedRetryPolicy {
   if (policy === undefined) return DEFAULT_RETRY;
+  if (typeof policy === 'string') {
+    if (!Object.hasOwn(retryPresets, policy)) {
+      throw new TriggerError(
+        'E_CONFIG',
+        `Unknown retry preset ${JSON.stringify(policy)} at \`${where}\`; use one of ${Object.keys(retryPresets).join(', ')}, or a policy object.`,
+        { path: where },
+      );
+    }
+    return resolveRetryPolicy(retryPresets[policy] as RetryPolicy, where);
+  }
   if (typeof policy !== 'object' || policy === null) {
     throw new TriggerError('E_CONFIG', `Expected \`${where}\` to be an object such as { maxAttempts: 3 }.`, {
       path: where,

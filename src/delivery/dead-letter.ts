@@ -1,0 +1,51 @@
+/**
+ * The one dead-letter envelope: the original CloudEvent plus extensions that say why, modelled on
+ * Knative's `knativeerror*` extensions and EventBridge's DLQ message attributes. Every runtime writes
+ * these same bytes (timestamps aside).
+ */
+import type { CloudEvent } from '../cloud-event.js';
+import { describeError } from '../errors.js';
+import type { DeadLetterReason } from './decide.js';
+
+/** Error messages are cut to this many characters, as Lambda cuts its DLQ `ErrorMessage` to 1 KB. */
+export const MAX_ERROR_MESSAGE = 1024;
+
+/** A dead-lettered CloudEvent: the original attributes and data, and the `dl*` extensions. */
+export type DeadLetterEnvelope = CloudEvent & {
+  readonly dlreason: DeadLetterReason;
+  readonly dlattempts: number;
+  readonly dlerrortype: string;
+  readonly dlerror: string;
+  readonly dlhandler: string;
+  readonly dlfirstattempt: string;
+  readonly dllastattempt: string;
+};
+
+export interface DeadLetterInput {
+  readonly event: CloudEvent;
+  readonly reason: DeadLetterReason;
+  readonly attempts: number;
+  readonly error: unknown;
+  readonly handler: string;
+  /** ms since the epoch. */
+  readonly firstAttemptAt: number;
+  readonly lastAttemptAt: number;
+}
+
+/**
+ * Builds the envelope. Extensions a previous dead-lettering left on the event are replaced, so a
+ * redriven event that fails again says why this time.
+ */
+export function deadLetterEnvelope(input: DeadLetterInput): DeadLetterEnvelope {
+  const { type, message } = describeError(input.error);
+  return Object.freeze({
+    ...input.event,
+    dlreason: input.reason,
+    dlattempts: input.attempts,
+    dlerrortype: type,
+    dlerror: message.length > MAX_ERROR_MESSAGE ? `${message.slice(0, MAX_ERROR_MESSAGE - 1)}…` : message,
+    dlhandler: input.handler,
+    dlfirstattempt: new Date(input.firstAttemptAt).toISOString(),
+    dllastattempt: new Date(input.lastAttemptAt).toISOString(),
+  }) as DeadLetterEnvelope;
+}
