@@ -1,0 +1,172 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { cloudEventProblems } from '../../cloud-event.js';
+import { isTriggerError, type TriggerError } from '../../errors.js';
+import type { Batch } from '../types.js';
+import { SQS_MESSAGE_TYPE, sqs } from './sqs.js';
+
+interface Fixture {
+  Records: Array<Record<string, unknown> & { attributes: Record<string, string>; body: string }>;
+}
+
+const fixture = (name: string): Fixture =>
+  JSON.parse(readFileSync(new URL(`../../../test/fixtures/events/sqs/${name}`, import.meta.url), 'utf8'));
+
+const FIXTURES = ['orders-batch.json', 'fifo-batch.json', 'text-bodies.json', 'cloudevent-body.json'];
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+const normalize = (raw: unknown): Batch => sqs.normalize(raw, {});
+
+function thrown(fn: () => unknown): TriggerError {
+  try {
+    fn();
+  } catch (error) {
+    if (isTriggerError(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a TriggerError, nothing was thrown');
+}
+
+describe('SQS: standard queue', () => {
+  const raw = fixture('orders-batch.json');
+  const { source, items } = normalize(raw);
+
+  it('detects the batch and keeps one item per record, ref = messageId', () => {
+    expect(sqs.detect(raw)).toBe(true);
+    expect(source).toBe('aws:sqs');
+    expect(items.map((item) => item.ref)).toEqual(raw.Records.map((record) => record.messageId));
+  });
+
+  it('maps a record: id = messageId, source = queue ARN, type, time from SentTimestamp, JSON data', () => {
+    expect(items[0]?.event).toStrictEqual({
+      specversion: '1.0',
+      id: '7d3f2c1a-5b6e-4f8d-9a0b-1c2d3e4f5a6b',
+      source: 'arn:aws:sqs:eu-west-1:210987654321:shop-orders',
+      type: SQS_MESSAGE_TYPE,
+      time: '2025-11-23T12:13:20.123Z',
+      datacontenttype: 'application/json',
+      awsregion: 'eu-west-1',
+      deliverycount: 1,
+      data: { orderId: 'ord-1001', total: 129.9, currency: 'EUR', items: [{ sku: 'mug-blue', quantity: 2 }] },
+    });
+    expect(items[2]?.event.deliverycount).toBe(3);
+  });
+
+  it('time is SentTimestamp (epoch ms) as RFC 3339, for every record', () => {
+    for (const [i, record] of raw.Records.entries()) {
+      expect(Date.parse(String(items[i]?.event.time))).toBe(Number(record.attributes.SentTimestamp));
+    }
+  });
+});
+
+describe('SQS: bodies that are not JSON', () => {
+  const { items } = normalize(fixture('text-bodies.json'));
+
+  it('keeps text (and broken or scalar JSON) as text/plain strings', () => {
+    expect(items.map((item) => [item.event.datacontenttype, item.event.data])).toEqual([
+      ['text/plain', 'order ord-1001 shipped via DHL'],
+      ['text/plain', 'sku,qty\nlamp,1\nmug-blue,2\n'],
+      ['text/plain', '{"orderId": "ord-1003", "total": '],
+      ['text/plain', '42'],
+    ]);
+  });
+});
+
+describe('SQS: FIFO queue', () => {
+  const { items } = normalize(fixture('fifo-batch.json'));
+
+  it('MessageGroupId → partitionkey, SequenceNumber zero-padded to 39 digits → sequence', () => {
+    expect(items[0]?.event).toMatchObject({
+      partitionkey: 'customer-77',
+      sequence: '000000000000000000018878027350649327616',
+    });
+    expect(items.map((item) => String(item.event.sequence).length)).toEqual([39, 39]);
+  });
+
+  it('sequence orders lexicographically the way the numbers do', () => {
+    const short = normalize({
+      Records: [{ ...fixture('fifo-batch.json').Records[0], attributes: { SequenceNumber: '9' } }],
+    });
+    const sequences = [items[0]?.event.sequence, short.items[0]?.event.sequence].map(String);
+    expect([...sequences].sort()).toEqual([sequences[1], sequences[0]]);
+  });
+});
+
+describe('SQS: a body that is a structured CloudEvent', () => {
+  const raw = fixture('cloudevent-body.json');
+  const [item] = normalize(raw).items;
+
+  it('passes through: the inner event wins, the SQS messageId is kept as sqsmessageid and as ref', () => {
+    expect(item?.event).toStrictEqual({
+      ...JSON.parse(raw.Records[0]?.body ?? ''),
+      sqsmessageid: '9c8b7a6d-0001-4e5f-9a0b-1c2d3e4f5a6b',
+    });
+    expect(item?.event.id).toBe('b7e1c1d2-3f4a-4b5c-8d6e-7f8091a2b3c4');
+    expect(item?.ref).toBe('9c8b7a6d-0001-4e5f-9a0b-1c2d3e4f5a6b');
+  });
+
+  it('an inner event that is not a valid CloudEvent is an error that names the record', () => {
+    const broken = structuredClone(raw);
+    const record = broken.Records[0];
+    if (record === undefined) throw new Error('fixture has no record');
+    record.body = JSON.stringify({ specversion: '1.0', id: 'x', type: 't' });
+    expect(() => normalize(broken)).toThrow(/Records\[0\]\.body .*`source` is required/);
+  });
+});
+
+describe('SQS: purity and validity', () => {
+  it.each(FIXTURES)('%s: the same input twice gives identical events; the input is never mutated', (name) => {
+    const raw = deepFreeze(fixture(name));
+    const first = normalize(raw);
+    expect(normalize(raw)).toStrictEqual(first);
+    expect(raw).toStrictEqual(fixture(name));
+  });
+
+  it.each(FIXTURES)('%s: every event is a valid, frozen CloudEvent', (name) => {
+    for (const item of normalize(fixture(name)).items) {
+      expect(cloudEventProblems(item.event)).toEqual([]);
+      expect(Object.isFrozen(item.event)).toBe(true);
+      expect(Object.values(item.event)).not.toContain(undefined);
+    }
+  });
+
+  it('leaves time unset when SentTimestamp is missing or out of range, instead of throwing', () => {
+    const raw = fixture('orders-batch.json');
+    const [a, b] = raw.Records;
+    if (a === undefined || b === undefined) throw new Error('fixture has too few records');
+    delete a.attributes.SentTimestamp;
+    b.attributes.SentTimestamp = '99999999999999999999';
+    const { items } = normalize({ Records: [a, b] });
+    expect(items.map((item) => 'time' in item.event)).toEqual([false, false]);
+  });
+});
+
+describe('SQS: malformed records', () => {
+  it.each([
+    ['null record', null, 'got null'],
+    [
+      'no body',
+      { messageId: 'm-1', eventSourceARN: 'arn:aws:sqs:eu-west-1:1:q' },
+      'got keys messageId, eventSourceARN',
+    ],
+    [
+      'no messageId',
+      { body: 'x', eventSourceARN: 'arn:aws:sqs:eu-west-1:1:q' },
+      'got keys body, eventSourceARN',
+    ],
+    ['no eventSourceARN', { messageId: 'm-1', body: 'x' }, 'got keys messageId, body'],
+  ])('%s → E_SOURCE_INVALID naming Records[1]', (_, record, seen) => {
+    const raw = { Records: [fixture('orders-batch.json').Records[0], record] };
+    const error = thrown(() => normalize(raw));
+    expect(error.code).toBe('E_SOURCE_INVALID');
+    expect(error.path).toBe('Records[1]');
+    expect(error.message).toContain(`Records[1] is not an SQS message (${seen})`);
+  });
+});
