@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { cloudEventProblems } from '../../cloud-event.js';
+import { isTriggerError, type TriggerError } from '../../errors.js';
+import { toCloudEvents } from '../index.js';
+import { eventBridge } from './eventbridge.js';
+
+const fixture = (name: string): Record<string, unknown> =>
+  JSON.parse(
+    readFileSync(new URL(`../../../test/fixtures/events/eventbridge/${name}`, import.meta.url), 'utf8'),
+  );
+
+function rejection(raw: unknown): TriggerError {
+  try {
+    toCloudEvents(raw);
+  } catch (error) {
+    if (isTriggerError(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a TriggerError, nothing was thrown');
+}
+
+describe('EventBridge', () => {
+  it('detects the envelope: version "0", detail-type and detail', () => {
+    const raw = fixture('order-placed.json');
+    expect(eventBridge.detect(raw)).toBe(true);
+    const { detail: _, ...noDetail } = raw;
+    expect(eventBridge.detect(noDetail)).toBe(false);
+    expect(eventBridge.detect({ ...raw, version: '1' })).toBe(false);
+  });
+
+  it('maps id, source, detail-type → type, time, first resource → subject, detail → data, region and account', () => {
+    const batch = eventBridge.normalize(fixture('order-placed.json'), {});
+    expect(batch.source).toBe('cloudevents');
+    expect(batch.items).toStrictEqual([
+      {
+        ref: '3f1c2a4b-5d6e-7f80-91a2-b3c4d5e6f708',
+        event: {
+          specversion: '1.0',
+          id: '3f1c2a4b-5d6e-7f80-91a2-b3c4d5e6f708',
+          source: 'com.shop.orders',
+          type: 'Order Placed',
+          time: '2025-11-23T12:40:00Z',
+          subject: 'arn:aws:events:eu-west-1:210987654321:event-bus/shop',
+          datacontenttype: 'application/json',
+          data: { orderId: 'ord-4001', total: 310, currency: 'EUR', items: [{ sku: 'desk', quantity: 1 }] },
+          awsregion: 'eu-west-1',
+          awsaccount: '210987654321',
+        },
+      },
+    ]);
+  });
+
+  it('maps a scheduled rule event: empty detail stays an empty object, the rule ARN is the subject', () => {
+    const [item] = eventBridge.normalize(fixture('scheduled-event.json'), {}).items;
+    expect(item?.event).toMatchObject({
+      source: 'aws.events',
+      type: 'Scheduled Event',
+      subject: 'arn:aws:events:eu-west-1:210987654321:rule/nightly-reindex',
+      data: {},
+    });
+  });
+
+  it('leaves subject unset when there are no resources', () => {
+    const [item] = eventBridge.normalize({ ...fixture('order-placed.json'), resources: [] }, {}).items;
+    expect(item?.event).not.toHaveProperty('subject');
+    expect(cloudEventProblems(item?.event)).toEqual([]);
+  });
+
+  it('returns frozen events, the same for the same input, without touching the input', () => {
+    const raw = fixture('order-placed.json');
+    const copy = structuredClone(raw);
+    const first = eventBridge.normalize(raw, {});
+    expect(Object.isFrozen(first.items[0]?.event)).toBe(true);
+    expect(eventBridge.normalize(raw, {})).toStrictEqual(first);
+    expect(raw).toStrictEqual(copy);
+  });
+
+  it.each([
+    ['id', '`id` is required'],
+    ['source', '`source` is required'],
+  ])('an envelope without %s → E_SOURCE_INVALID naming it', (name, problem) => {
+    const { [name]: _, ...raw } = fixture('order-placed.json');
+    const error = rejection(raw);
+    expect(error.code).toBe('E_SOURCE_INVALID');
+    expect(error.message).toContain('EventBridge event is not a valid CloudEvent 1.0');
+    expect(error.message).toContain(problem);
+  });
+
+  it('an envelope with a time that is not RFC 3339 → E_SOURCE_INVALID', () => {
+    const error = rejection({ ...fixture('order-placed.json'), time: '23/Nov/2025:12:40:00 +0000' });
+    expect(error.code).toBe('E_SOURCE_INVALID');
+    expect(error.message).toContain('`time` must be an RFC 3339 timestamp');
+  });
+});
