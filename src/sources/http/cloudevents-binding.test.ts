@@ -270,19 +270,3 @@ describe('batch mode', () => {
     );
   });
 });
-
-describe('webhook abuse-protection handshake', () => {
-  it('answers OPTIONS with WebHook-Request-Origin: 200, WebHook-Allowed-Origin and -Rate, no events', () => {
-    const batch = toCloudEvents(fixture('apigw-http/webhook-handshake.json'));
-    expect(batch.items).toEqual([]);
-    expect(batch.control).toEqual({
-      statusCode: 200,
-      headers: {
-        'webhook-allowed-origin': 'eventemitter.example.com',
-        'webhook-allowed-rate': '120',
-        allow: 'POST, OPTIONS',
-      },
-      body: '',
-    });
-  });
-});
