@@ -7,7 +7,8 @@ import type { CompiledDefinition, HandlerContext } from './definition.js';
 import { isNonRetryable, TriggerError } from './errors.js';
 import { formatProblems } from './schema/compile.js';
 
-export type Stage = 'transform' | 'schema' | 'handler';
+/** Where an event failed; `source` is a record that could not be read into a CloudEvent at all. */
+export type Stage = 'source' | 'transform' | 'schema' | 'handler';
 
 export type Outcome =
   | {

@@ -8,6 +8,7 @@ let url: string;
 beforeAll(async () => {
   dev = startCli(['dev', '--port', '0', '--no-watch']);
   url = (await dev.waitFor(/listening on (http:\/\/[\d.:]+)/))[1] as string;
+  await dev.waitFor(/takes CloudEvents; traces follow/);
 });
 afterAll(() => dev.stop());
 

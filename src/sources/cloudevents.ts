@@ -6,6 +6,7 @@ const isStructured = (value: unknown) => isObject(value) && typeof value.specver
 
 export const cloudEvents: Source = {
   kind: 'cloudevents',
+  reply: 'throw',
   label: 'CloudEvent (structured JSON)',
   detect(raw) {
     return isStructured(raw) || (Array.isArray(raw) && raw.length > 0 && isStructured(raw[0]));
@@ -16,6 +17,6 @@ export const cloudEvents: Source = {
       const event = fromStructured(entry, Array.isArray(raw) ? `[${i}]` : 'CloudEvent');
       return { event, ref: event.id };
     });
-    return { source: 'cloudevents', items };
+    return { source: 'cloudevents', reply: 'throw', items };
   },
 };

@@ -31,7 +31,7 @@ describe('detection', () => {
       'aws:apigateway:v2',
     ],
     ['sqs/orders-batch.json', 'SQS batch', 'aws:sqs'],
-    ['eventbridge/order-placed.json', 'EventBridge event', 'cloudevents'],
+    ['eventbridge/order-placed.json', 'EventBridge event', 'aws:eventbridge'],
   ])('%s is a %s (and nothing else)', (name, label, kind) => {
     const raw = fixture(name);
     expect(detectedBy(raw)).toEqual([label]);

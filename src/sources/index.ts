@@ -1,13 +1,28 @@
 /** `toCloudEvents`: detect the source of a raw payload and normalize it into CloudEvents. */
 import { isTriggerError, TriggerError } from '../errors.js';
-import { apiGatewayV2 } from './aws/apigateway-v2.js';
 import { eventBridge } from './aws/eventbridge.js';
-import { sqs } from './aws/sqs.js';
 import { cloudEvents } from './cloudevents.js';
+import { CDC_AND_LOG_SOURCES } from './registry-cdc-logs.js';
+import { HTTP_SOURCES } from './registry-http.js';
+import { QUEUE_SOURCES } from './registry-queues.js';
 import { type Batch, isObject, type NormalizeOptions, type Source } from './types.js';
 
-/** Detection order matters: first match wins (see the research notes, §1.0). */
-export const SOURCES: readonly Source[] = [cloudEvents, apiGatewayV2, sqs, eventBridge];
+/**
+ * Detection order matters: first match wins (see the research notes, §1.0). Structured CloudEvents
+ * first, then HTTP envelopes, then record batches, then single-event shapes.
+ */
+export const SOURCES: readonly Source[] = [
+  cloudEvents,
+  ...HTTP_SOURCES,
+  ...QUEUE_SOURCES,
+  ...CDC_AND_LOG_SOURCES,
+  eventBridge,
+];
+
+/** The source that recognizes `raw`, without normalizing it. */
+export function detectSource(raw: unknown): Source | undefined {
+  return SOURCES.find((s) => s.detect(raw));
+}
 
 /**
  * Normalizes any supported raw event (a Lambda event, an HTTP request, a recorded fixture) into CloudEvents.
@@ -20,7 +35,7 @@ export const SOURCES: readonly Source[] = [cloudEvents, apiGatewayV2, sqs, event
  * items[0].ref        // the SQS messageId
  */
 export function toCloudEvents(raw: unknown, options: NormalizeOptions = {}): Batch {
-  const source = SOURCES.find((s) => s.detect(raw));
+  const source = detectSource(raw);
   if (source !== undefined) {
     try {
       return source.normalize(raw, options);
@@ -67,4 +82,12 @@ function describeShape(raw: unknown): string {
     : `an object with keys ${shown}${keys.length > 8 ? ', …' : ''}`;
 }
 
-export type { Batch, BatchItem, HttpRequest, NormalizeOptions, SourceKind } from './types.js';
+export type {
+  Batch,
+  BatchItem,
+  FailureReply,
+  HttpRequest,
+  NormalizeOptions,
+  RejectedRecord,
+  SourceKind,
+} from './types.js';

@@ -1,13 +1,43 @@
 import type { CloudEvent } from '../cloud-event.js';
+import type { TriggerError } from '../errors.js';
 
-/** Transports the runtimes know how to answer. */
-export type SourceKind = 'aws:sqs' | 'aws:apigateway:v2' | 'cloudevents';
+/**
+ * The transport that delivered a batch, e.g. `aws:sqs`, `aws:sns`, `aws:s3`, `aws:kinesis`, `aws:dynamodb`,
+ * `aws:kafka`, `aws:mq`, `aws:cloudwatch-logs`, `aws:eventbridge`, `aws:apigateway:v1`, `aws:apigateway:v2`,
+ * `aws:alb`, `alibaba:oss`, `alibaba:sls`, `alibaba:mns`, `alibaba:rocketmq`, `alibaba:eventbridge`, `cloudevents`.
+ */
+export type SourceKind = string;
+
+/**
+ * How the platform expects to hear of failures:
+ * - `batch-item-failures`: `{ batchItemFailures: [{ itemIdentifier: ref }] }` (SQS; FIFO batches are `ordered`);
+ * - `stream-checkpoint`: the same response with sequence numbers as refs; Lambda checkpoints at the lowest
+ *   (Kinesis, DynamoDB Streams; always `ordered`);
+ * - `kafka-item-failures`: the same response with `{ "topic-partition", offset }` objects as identifiers;
+ * - `http`: a status code and body;
+ * - `throw`: the invocation fails as a whole and the platform retries it (asynchronous invocations, Amazon MQ).
+ */
+export type FailureReply =
+  | 'batch-item-failures'
+  | 'stream-checkpoint'
+  | 'kafka-item-failures'
+  | 'http'
+  | 'throw';
 
 /** One event of a batch, with the record identity the platform needs for partial-batch failure. */
 export interface BatchItem {
   readonly event: CloudEvent;
-  /** SQS `messageId`, stream sequence number, HTTP request id… */
+  /** SQS `messageId`, stream sequence number, Kafka `topic-partition@offset`, HTTP request id… */
   readonly ref: string;
+}
+
+/** A record of a batch that could not be read; the rest of the batch still runs. */
+export interface RejectedRecord {
+  readonly ref: string;
+  /** Its position in the batch. */
+  readonly index: number;
+  /** `E_SOURCE_INVALID`, naming the record and the problem. */
+  readonly error: TriggerError;
 }
 
 /** An HTTP request in transport-neutral form; header names are lower-case. */
@@ -33,7 +63,12 @@ export interface ControlResponse {
 /** What `toCloudEvents` returns: the transport and its events. */
 export interface Batch {
   readonly source: SourceKind;
+  readonly reply: FailureReply;
+  /** Records must be handled in order: stop at the first failure (FIFO queues, streams). */
+  readonly ordered?: boolean;
   readonly items: readonly BatchItem[];
+  /** Records that could not be normalized; reported as failed (or dead-lettered), never dropped. */
+  readonly rejected?: readonly RejectedRecord[];
   /** Present for HTTP transports. */
   readonly http?: HttpRequest;
   /** Present when the request is answered by the transport itself. */
@@ -43,11 +78,17 @@ export interface Batch {
 export interface NormalizeOptions {
   /** CloudEvents `type` for plain (non-CloudEvents) HTTP requests. Default `dev.triggerkit.http.request`. */
   httpEventType?: string;
+  /** Now, in ms since the epoch, for replay windows of signed webhooks. Default `Date.now()`. */
+  now?: number;
+  /** Log sources (CloudWatch Logs, SLS): one event per log line (default) or one per delivered batch. */
+  logEvents?: 'per-line' | 'per-batch';
 }
 
 /** One source: a cheap shape test and a pure normalizer. */
 export interface Source {
   readonly kind: SourceKind;
+  /** How failures are reported for this source (known before normalizing, for malformed input). */
+  readonly reply: FailureReply;
   /** Human name used in error messages. */
   readonly label: string;
   detect(raw: unknown): boolean;

@@ -1,17 +1,17 @@
 /**
  * From a raw Lambda event to the platform's answer: normalize, run each event through the pipeline,
- * then answer the way the transport expects (SQS `batchItemFailures`, an HTTP status and body, or a
+ * then answer the way the transport expects (partial batch failures, an HTTP status and body, or a
  * thrown error so asynchronous invocations are retried).
  */
 import type { Context as LambdaContext } from 'aws-lambda';
+import { createCloudEvent } from '../../cloud-event.js';
 import type { CompiledDefinition, HandlerContext } from '../../definition.js';
 import { describeError, isTriggerError, TriggerError } from '../../errors.js';
 import { type Outcome, runPipeline } from '../../pipeline.js';
-import { apiGatewayV2 } from '../../sources/aws/apigateway-v2.js';
-import { toCloudEvents } from '../../sources/index.js';
-import type { Batch, BatchItem } from '../../sources/types.js';
-import { hooksOf } from '../hooks.js';
-import { type HttpResponse, httpResponse, malformedRequest } from './http-response.js';
+import { detectSource, toCloudEvents } from '../../sources/index.js';
+import type { Batch, BatchItem, NormalizeOptions } from '../../sources/types.js';
+import { hooksOf, type RuntimeHooks } from '../hooks.js';
+import { httpResponse, malformedRequest } from './http-response.js';
 
 /** Runs a raw Lambda event through a compiled definition and returns the Lambda response. */
 export async function handleLambdaEvent(
@@ -19,34 +19,49 @@ export async function handleLambdaEvent(
   raw: unknown,
   lambda: LambdaContext,
 ): Promise<unknown> {
-  const httpEventType = definition.sources.find((s) => s.type === 'http' && s.eventType !== undefined);
   let batch: Batch;
   try {
-    batch = toCloudEvents(raw, {
-      httpEventType: httpEventType?.type === 'http' ? httpEventType.eventType : undefined,
-    });
+    batch = toCloudEvents(raw, normalizeOptions(definition));
   } catch (error) {
     // A malformed HTTP request is the caller's mistake: answer 4xx, never crash the function.
-    if (isTriggerError(error) && apiGatewayV2.detect(raw)) return malformedRequest(error);
+    if (isTriggerError(error) && detectSource(raw)?.reply === 'http') return malformedRequest(error);
     throw error;
   }
   if (batch.control !== undefined) return batch.control;
-  const outcomes = await runBatch(definition, batch, lambda);
-  switch (batch.source) {
-    case 'aws:sqs':
-      return sqsResponse(batch.items, outcomes);
-    case 'aws:apigateway:v2':
-      return httpResponse(outcomes) satisfies HttpResponse;
-    case 'cloudevents':
-      return directResponse(outcomes);
+  const results = await runBatch(definition, batch, lambda);
+  switch (batch.reply) {
+    case 'http':
+      return httpResponse(results.outcomes);
+    case 'throw':
+      return throwOnFailure(results.outcomes);
+    default:
+      return {
+        batchItemFailures: results.failedRefs.map((ref) => ({ itemIdentifier: itemIdentifier(batch, ref) })),
+      };
   }
 }
 
+function normalizeOptions(definition: CompiledDefinition): NormalizeOptions {
+  const http = definition.sources.find((s) => s.type === 'http' && s.eventType !== undefined);
+  return { httpEventType: http?.type === 'http' ? http.eventType : undefined };
+}
+
+interface BatchResults {
+  readonly outcomes: Outcome[];
+  /** Refs to report as failed, in batch order: failed, rejected, and — in ordered batches — never tried. */
+  readonly failedRefs: string[];
+}
+
+/**
+ * Runs every item. In an ordered batch (FIFO queue, stream) the first failure stops the batch: later
+ * records are reported failed without running, so they are retried after it, in order.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
+ */
 async function runBatch(
   definition: CompiledDefinition,
   batch: Batch,
   lambda: LambdaContext,
-): Promise<Outcome[]> {
+): Promise<BatchResults> {
   const hooks = hooksOf(lambda);
   const http = batch.http && {
     method: batch.http.method,
@@ -54,47 +69,86 @@ async function runBatch(
     query: batch.http.query,
     headers: batch.http.headers,
   };
-  const outcomes: Outcome[] = new Array(batch.items.length);
-  for (let i = 0; i < batch.items.length; i++) {
-    const item = batch.items[i] as BatchItem;
-    const ctx: HandlerContext = {
-      attempt: hooks?.attempt ?? 1,
-      ref: item.ref,
-      transport: batch.source,
-      http,
-      lambda,
-    };
+  const rejectedAt = new Map((batch.rejected ?? []).map((r) => [r.index, r]));
+  const total = batch.items.length + rejectedAt.size;
+  const outcomes: Outcome[] = [];
+  const failedRefs: string[] = [];
+  let item = 0;
+  let stopped = false;
+  for (let index = 0; index < total; index++) {
+    const rejected = rejectedAt.get(index);
+    const ref = rejected?.ref ?? (batch.items[item] as BatchItem).ref;
+    if (stopped) {
+      failedRefs.push(ref);
+      if (rejected === undefined) item++;
+      continue;
+    }
+    let outcome: Outcome;
     const started = hooks?.observe ? performance.now() : 0;
-    const outcome = await runPipeline(definition, item.event, ctx);
-    outcomes[i] = outcome;
-    hooks?.observe?.({
-      handler: definition.name ?? lambda.functionName,
-      transport: batch.source,
-      ref: item.ref,
-      event: item.event,
-      outcome,
-      ms: performance.now() - started,
-    });
+    if (rejected !== undefined) {
+      outcome = {
+        status: 'failed',
+        event: placeholderEvent(batch, ref),
+        stage: 'source',
+        error: rejected.error,
+        retryable: false,
+      };
+    } else {
+      const { event } = batch.items[item++] as BatchItem;
+      const ctx: HandlerContext = {
+        attempt: hooks?.attempt ?? 1,
+        ref,
+        transport: batch.source,
+        http,
+        lambda,
+      };
+      outcome = await runPipeline(definition, event, ctx);
+    }
+    outcomes.push(outcome);
+    observe(hooks, definition, lambda, batch, ref, outcome, started);
+    if (outcome.status === 'failed') {
+      failedRefs.push(ref);
+      // Streams checkpoint at the lowest failed sequence number: reporting later records adds nothing.
+      if (batch.reply === 'stream-checkpoint') break;
+      if (batch.ordered) stopped = true;
+    }
   }
-  return outcomes;
+  return { outcomes, failedRefs };
 }
 
-/**
- * SQS partial batch response: every failed message is reported so SQS makes it visible again
- * (and its redrive policy dead-letters it after `maxReceiveCount`).
- * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
- */
-function sqsResponse(items: readonly BatchItem[], outcomes: readonly Outcome[]) {
-  const batchItemFailures: { itemIdentifier: string }[] = [];
-  for (let i = 0; i < outcomes.length; i++) {
-    if (outcomes[i]?.status === 'failed')
-      batchItemFailures.push({ itemIdentifier: (items[i] as BatchItem).ref });
-  }
-  return { batchItemFailures };
+function observe(
+  hooks: RuntimeHooks | undefined,
+  definition: CompiledDefinition,
+  lambda: LambdaContext,
+  batch: Batch,
+  ref: string,
+  outcome: Outcome,
+  started: number,
+): void {
+  hooks?.observe?.({
+    handler: definition.name ?? lambda.functionName,
+    transport: batch.source,
+    ref,
+    event: outcome.event,
+    outcome,
+    ms: performance.now() - started,
+  });
 }
 
-/** Direct and asynchronous invocations: a failure is thrown so Lambda's own retry and DLQ apply. */
-function directResponse(outcomes: readonly Outcome[]) {
+/** A record that could not be read still needs an identity in traces: the record's ref and transport. */
+function placeholderEvent(batch: Batch, ref: string) {
+  return createCloudEvent({ id: ref, source: batch.source, type: 'dev.triggerkit.record.unreadable' });
+}
+
+/** Kafka identifies records by `{ "topic-partition", offset }`; our ref for them is `<topic>-<partition>@<offset>`. */
+function itemIdentifier(batch: Batch, ref: string): string | { 'topic-partition': string; offset: number } {
+  if (batch.reply !== 'kafka-item-failures') return ref;
+  const at = ref.lastIndexOf('@');
+  return { 'topic-partition': ref.slice(0, at), offset: Number(ref.slice(at + 1)) };
+}
+
+/** Asynchronous invocations and whole-batch transports: a failure is thrown so the platform retries. */
+function throwOnFailure(outcomes: readonly Outcome[]) {
   for (const outcome of outcomes) {
     if (outcome.status !== 'failed') continue;
     if (outcome.error instanceof Error) throw outcome.error;

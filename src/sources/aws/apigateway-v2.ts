@@ -9,6 +9,7 @@ import { type HttpRequest, isObject, type Source } from '../types.js';
 
 export const apiGatewayV2: Source = {
   kind: 'aws:apigateway:v2',
+  reply: 'http',
   label: 'API Gateway HTTP API (v2) request',
   detect(raw) {
     return (

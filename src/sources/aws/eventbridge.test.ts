@@ -31,7 +31,7 @@ describe('EventBridge', () => {
 
   it('maps id, source, detail-type → type, time, first resource → subject, detail → data, region and account', () => {
     const batch = eventBridge.normalize(fixture('order-placed.json'), {});
-    expect(batch.source).toBe('cloudevents');
+    expect(batch.source).toBe('aws:eventbridge');
     expect(batch.items).toStrictEqual([
       {
         ref: '3f1c2a4b-5d6e-7f80-91a2-b3c4d5e6f708',

@@ -6,7 +6,8 @@ import { createCloudEvent } from '../../cloud-event.js';
 import { isObject, type Source } from '../types.js';
 
 export const eventBridge: Source = {
-  kind: 'cloudevents',
+  kind: 'aws:eventbridge',
+  reply: 'throw',
   label: 'EventBridge event',
   detect(raw) {
     return isObject(raw) && raw.version === '0' && typeof raw['detail-type'] === 'string' && 'detail' in raw;
@@ -33,6 +34,6 @@ export const eventBridge: Source = {
       },
       'EventBridge event',
     );
-    return { source: 'cloudevents', items: [{ event, ref: event.id }] };
+    return { source: 'aws:eventbridge', reply: 'throw', items: [{ event, ref: event.id }] };
   },
 };

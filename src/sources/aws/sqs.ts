@@ -11,6 +11,7 @@ export const SQS_MESSAGE_TYPE = 'com.amazonaws.sqs.message';
 
 export const sqs: Source = {
   kind: 'aws:sqs',
+  reply: 'batch-item-failures',
   label: 'SQS batch',
   detect(raw) {
     if (!isObject(raw) || !Array.isArray(raw.Records)) return false;
@@ -21,7 +22,7 @@ export const sqs: Source = {
     const records = (raw as { Records: unknown[] }).Records;
     const items: BatchItem[] = new Array(records.length);
     for (let i = 0; i < records.length; i++) items[i] = normalizeRecord(records[i], i);
-    return { source: 'aws:sqs', items };
+    return { source: 'aws:sqs', reply: 'batch-item-failures', items };
   },
 };
 

@@ -9,14 +9,14 @@ export const DEFAULT_HTTP_EVENT_TYPE = 'dev.triggerkit.http.request';
 /** Turns an HTTP request into a batch: CloudEvents when the request carries them, else one webhook event. */
 export function httpBatch(source: SourceKind, req: HttpRequest, options: NormalizeOptions): Batch {
   if (req.method === 'OPTIONS' && req.headers['webhook-request-origin'] !== undefined) {
-    return { source, http: req, items: [], control: webhookHandshake(req) };
+    return { source, reply: 'http', http: req, items: [], control: webhookHandshake(req) };
   }
   const mode = cloudEventsMode(req);
   if (mode !== undefined) {
     const events = readCloudEvents(req, mode);
-    return { source, http: req, items: events.map((event) => ({ event, ref: event.id })) };
+    return { source, reply: 'http', http: req, items: events.map((event) => ({ event, ref: event.id })) };
   }
-  return { source, http: req, items: [{ event: webhookEvent(req, options), ref: req.requestId }] };
+  return { source, reply: 'http', http: req, items: [{ event: webhookEvent(req, options), ref: req.requestId }] };
 }
 
 /**
