@@ -37,7 +37,8 @@ export function decide(
   failed: FailedAttempt,
   random: () => number = Math.random,
 ): Decision {
-  if (failed.stage === 'schema' || failed.stage === 'source') return { action: 'dead-letter', reason: 'invalid' };
+  if (failed.stage === 'schema' || failed.stage === 'source')
+    return { action: 'dead-letter', reason: 'invalid' };
   if (!failed.retryable) return { action: 'dead-letter', reason: 'non-retryable' };
   if (failed.now - failed.receivedAt >= policy.maxEventAge)
     return { action: 'dead-letter', reason: 'event-too-old' };
