@@ -1,15 +1,29 @@
 /**
- * EventBridge event patterns, compiled once into a matcher.
- * This first cut supports exact values (string, number, boolean, null), nesting and array fields;
- * content-filter operators are rejected with `E_RULE_INVALID` rather than silently mis-matched.
+ * EventBridge event patterns, compiled once into a matcher: the full AWS (event-ruler) language and the
+ * Alibaba Cloud EventBridge dialect. Invalid patterns are rejected at compile time with `E_RULE_INVALID`.
+ * @see ../../docs/patterns.md
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html
  */
-import { TriggerError } from '../errors.js';
+import { compileLeaf } from './leaf.js';
+import { parsePattern } from './parse-pattern.js';
+import { invalidPattern } from './pattern-error.js';
+import { buildTree, matchAlibaba, matchAws, type TreeNode } from './tree.js';
+import type { Condition, PatternDialect } from './types.js';
 
-export type PatternDialect = 'aws' | 'alibaba';
+export type { PatternDialect } from './types.js';
 
 export interface CompilePatternOptions {
+  /** `aws` (default): EventBridge / event-ruler. `alibaba`: Alibaba Cloud EventBridge. */
   dialect?: PatternDialect;
+  /**
+   * Longest pattern accepted, in characters of its JSON text. Defaults to AWS's "Event pattern size"
+   * quota, 2,048, in the aws dialect (the quota can be raised on request) and no limit in the alibaba one.
+   */
+  maxPatternLength?: number;
+  /** Highest wildcard complexity accepted (AWS rejects "Rule is too complex" wildcards). Default 9. */
+  maxWildcardComplexity?: number;
+  /** Most alternatives `$or` may expand to. Default 1,024. */
+  maxBranches?: number;
 }
 
 /** A compiled pattern. */
@@ -17,110 +31,79 @@ export interface Matcher {
   matches(event: unknown): boolean;
 }
 
-/** A leaf test on every value found at one path. */
-interface FieldTest {
-  readonly path: readonly string[];
-  readonly accepts: (value: unknown) => boolean;
+/** One `$or`-free alternative of a compiled pattern: its conditions and their tree. */
+export interface CompiledBranch {
+  readonly conditions: readonly Condition[];
+  readonly tree: TreeNode;
 }
+
+/** A compiled pattern with its alternatives exposed, for the rule index. */
+export interface CompiledPattern extends Matcher {
+  readonly dialect: PatternDialect;
+  readonly branches: readonly CompiledBranch[];
+}
+
+const DEFAULT_MAX_LENGTH = 2048;
+const DEFAULT_WILDCARD_COMPLEXITY = 9;
+const DEFAULT_MAX_BRANCHES = 1024;
 
 /**
  * Compiles an event pattern. Throws `TriggerError` `E_RULE_INVALID` naming the path and the reason.
+ * The matcher never throws on a JSON event; it allocates nothing on the common paths.
  *
  * @example
- * const rule = compilePattern({ type: ['com.shop.order.created'], data: { currency: ['EUR'] } });
- * rule.matches({ type: 'com.shop.order.created', data: { currency: 'EUR' } }) // true
+ * const rule = compilePattern({ type: ['com.shop.order.created'], data: { total: [{ numeric: ['>', 100] }] } });
+ * rule.matches({ type: 'com.shop.order.created', data: { total: 120 } }) // true
  */
 export function compilePattern(pattern: unknown, options: CompilePatternOptions = {}): Matcher {
+  const compiled = compilePatternBranches(pattern, options);
+  return Object.freeze({ matches: compiled.matches });
+}
+
+/** Compiles a pattern and keeps its alternatives (internal: the rule index verifies candidates with them). */
+export function compilePatternBranches(
+  pattern: unknown,
+  options: CompilePatternOptions = {},
+): CompiledPattern {
   const dialect = options.dialect ?? 'aws';
   if (dialect !== 'aws' && dialect !== 'alibaba') {
-    throw invalid('', `unknown dialect ${JSON.stringify(dialect)}; use 'aws' or 'alibaba'`);
+    throw invalidPattern('', `unknown dialect ${JSON.stringify(dialect)}; use 'aws' or 'alibaba'`);
   }
-  if (!isPlainObject(pattern)) throw invalid('', `a pattern must be a JSON object, got ${kind(pattern)}`);
-  const tests: FieldTest[] = [];
-  collect(pattern, [], tests);
-  if (tests.length === 0 && dialect === 'aws')
-    throw invalid('', 'an empty pattern matches nothing; add at least one field');
-  return Object.freeze({
-    matches(event: unknown): boolean {
-      for (const test of tests) if (!anyValue(event, test.path, 0, test.accepts)) return false;
-      return true;
-    },
-  });
-}
-
-function collect(node: Record<string, unknown>, path: string[], out: FieldTest[]): void {
-  for (const [key, value] of Object.entries(node)) {
-    const here = [...path, key];
-    if (Array.isArray(value)) {
-      out.push({ path: here, accepts: compileLeaf(value, here) });
-    } else if (isPlainObject(value)) {
-      if (Object.keys(value).length === 0) throw invalid(here.join('.'), 'an empty object matches nothing');
-      collect(value, here, out);
-    } else {
-      throw invalid(
-        here.join('.'),
-        `a pattern field must be an array of values or a nested object, got ${kind(value)}; write [${JSON.stringify(value)}]`,
-      );
-    }
-  }
-}
-
-function compileLeaf(values: unknown[], path: string[]): (value: unknown) => boolean {
-  if (values.length === 0) throw invalid(path.join('.'), 'an empty array matches nothing');
-  const strings = new Set<string>();
-  const numbers = new Set<number>();
-  const booleans = new Set<boolean>();
-  let nullAllowed = false;
-  for (const v of values) {
-    if (typeof v === 'string') strings.add(v);
-    else if (typeof v === 'number') numbers.add(v);
-    else if (typeof v === 'boolean') booleans.add(v);
-    else if (v === null) nullAllowed = true;
-    else if (isPlainObject(v)) {
-      const operator = Object.keys(v)[0] ?? '(empty)';
-      throw invalid(
-        path.join('.'),
-        `the content filter ${JSON.stringify(operator)} is not supported by this pattern compiler`,
-      );
-    } else throw invalid(path.join('.'), `${kind(v)} is not a value a pattern can match`);
-  }
-  return (value) => {
-    if (typeof value === 'string') return strings.has(value);
-    if (typeof value === 'number') return numbers.has(value);
-    if (typeof value === 'boolean') return booleans.has(value);
-    return value === null && nullAllowed;
+  const limits = {
+    maxWildcardComplexity: options.maxWildcardComplexity ?? DEFAULT_WILDCARD_COMPLEXITY,
+    maxBranches: options.maxBranches ?? DEFAULT_MAX_BRANCHES,
   };
-}
-
-/** Walks `path`, fanning out over arrays, and reports whether any value found there is accepted. */
-function anyValue(
-  node: unknown,
-  path: readonly string[],
-  depth: number,
-  accepts: (v: unknown) => boolean,
-): boolean {
-  if (Array.isArray(node)) {
-    for (const element of node) if (anyValue(element, path, depth, accepts)) return true;
-    return false;
+  const conjunctions = parsePattern(pattern, dialect, limits);
+  const maxLength = options.maxPatternLength ?? (dialect === 'aws' ? DEFAULT_MAX_LENGTH : Infinity);
+  const length = JSON.stringify(pattern).length;
+  if (length > maxLength) {
+    throw invalidPattern(
+      '',
+      `the pattern is ${length} characters long, over the ${maxLength}-character limit (AWS quota "Event pattern size"); shorten it, split the rule, or raise maxPatternLength`,
+    );
   }
-  if (depth === path.length) return accepts(node);
-  if (typeof node !== 'object' || node === null) return false;
-  const key = path[depth] as string;
-  if (!Object.hasOwn(node, key)) return false;
-  return anyValue((node as Record<string, unknown>)[key], path, depth + 1, accepts);
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function kind(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
-}
-
-function invalid(path: string, reason: string): TriggerError {
-  const where = path === '' ? 'the pattern' : `pattern field \`${path}\``;
-  return new TriggerError('E_RULE_INVALID', `Invalid event pattern: ${where}: ${reason}.`, { path });
+  const branches: CompiledBranch[] = [];
+  for (const conjunction of conjunctions) {
+    // Fields with a fixed value (EventBridge `version`) are settled now: they hold always or never.
+    const settled = conjunction.every((c) => {
+      if (c.constant === undefined) return true;
+      const leaf = compileLeaf(c.matchers, dialect);
+      return c.constant.value === undefined ? leaf.onMissing : leaf.accepts(c.constant.value);
+    });
+    if (!settled) continue;
+    const conditions = conjunction.filter((c) => c.constant === undefined);
+    branches.push({ conditions, tree: buildTree(conditions, dialect) });
+  }
+  const evaluate = dialect === 'aws' ? matchAws : matchAlibaba;
+  const only = branches.length === 1 ? branches[0]?.tree : undefined;
+  let matches: (event: unknown) => boolean;
+  if (only !== undefined) matches = (event) => evaluate(only, event);
+  else if (branches.length === 0) matches = () => false;
+  else {
+    matches = (event) => {
+      for (const branch of branches) if (evaluate(branch.tree, event)) return true;
+      return false;
+    };
+  }
+  return Object.freeze({ dialect, branches, matches });
 }

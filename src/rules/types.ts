@@ -49,6 +49,8 @@ export type MatcherSpec =
 export interface Condition {
   readonly path: readonly string[];
   readonly matchers: readonly MatcherSpec[];
+  /** The leaf's JSON text: identical leaves of different rules share one compiled test in the index. */
+  readonly source: string;
   /** Envelope fields with a fixed value (EventBridge `version` is always "0"): tested at compile time. */
   readonly constant?: { readonly value: Scalar | undefined };
 }
