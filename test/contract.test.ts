@@ -45,6 +45,7 @@ beforeAll(async () => {
     functions,
     port: 0,
     watch: false,
+    stateDir: ':memory:',
     log: () => {},
     onTrace: (t) => devTraces.push(t),
   });

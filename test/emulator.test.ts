@@ -1,16 +1,40 @@
 /** `npm run dev` as a user runs it: the CLI over serverless.yml, real HTTP requests, trace lines. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { post, type Running, startCli } from './support/processes.js';
 
 let dev: Running;
 let url: string;
+const stateDir = mkdtempSync(join(tmpdir(), 'triggerkit-emulator-'));
+
+interface Story {
+  deliveries: { handler: string; status: string; attempts: number; nextAt: string | null }[];
+}
+
+/** The event's story once no delivery is pending or running any more. */
+async function settled(id: string): Promise<Story> {
+  for (let i = 0; i < 200; i++) {
+    const response = await fetch(`${url}/events/${encodeURIComponent(id)}`);
+    if (response.status === 200) {
+      const story = (await response.json()) as Story;
+      if (story.deliveries.every((d) => d.status !== 'pending' && d.status !== 'running')) return story;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`event ${id} did not settle`);
+}
 
 beforeAll(async () => {
-  dev = startCli(['dev', '--port', '0', '--no-watch']);
+  dev = startCli(['dev', '--port', '0', '--no-watch', '--state-dir', stateDir]);
   url = (await dev.waitFor(/listening on (http:\/\/[\d.:]+)/))[1] as string;
   await dev.waitFor(/takes CloudEvents; traces follow/);
 });
-afterAll(() => dev.stop());
+afterAll(async () => {
+  await dev.stop();
+  rmSync(stateDir, { recursive: true, force: true });
+});
 
 const binaryHeaders = {
   'ce-specversion': '1.0',
@@ -26,17 +50,17 @@ describe('triggerkit dev', () => {
     expect(dev.output()).toContain('orderCreated: bus');
   });
 
-  it('runs the matching bus handler for a binary-mode CloudEvent and prints its trace line', async () => {
-    const answer = await post(`${url}/events`, '{"total":120}', binaryHeaders);
+  it('accepts a binary-mode CloudEvent, runs the matching bus handler and prints its trace line', async () => {
+    const answer = await post(`${url}/events`, '{"total":120}', { ...binaryHeaders, 'ce-id': 'bin-1' });
     expect(answer.status).toBe(202);
-    expect(answer.json).toEqual({
-      accepted: ['1'],
-      deliveries: [{ handler: 'order-created', id: '1', outcome: 'delivered' }],
+    expect(answer.json).toEqual({ accepted: ['bin-1'] });
+    await dev.waitFor(/trace bin-1 com\.example\.order\.created → order-created delivered \d+\.\dms/);
+    expect(await settled('bin-1')).toMatchObject({
+      deliveries: [{ handler: 'orderCreated', status: 'delivered', attempts: 1 }],
     });
-    await dev.waitFor(/trace 1 com\.example\.order\.created → order-created delivered \d+\.\dms/);
   });
 
-  it('accepts structured and batch CloudEvents', async () => {
+  it('accepts structured and batch CloudEvents, and records filtered deliveries', async () => {
     const event = {
       specversion: '1.0',
       id: 's-1',
@@ -47,9 +71,7 @@ describe('triggerkit dev', () => {
     const structured = await post(`${url}/events`, JSON.stringify(event), {
       'content-type': 'application/cloudevents+json',
     });
-    expect(structured.json.deliveries).toEqual([
-      { handler: 'order-created', id: 's-1', outcome: 'delivered' },
-    ]);
+    expect(structured.json).toEqual({ accepted: ['s-1'] });
     const batch = await post(
       `${url}/events`,
       JSON.stringify([
@@ -60,15 +82,35 @@ describe('triggerkit dev', () => {
         'content-type': 'application/cloudevents-batch+json',
       },
     );
-    expect(batch.json).toEqual({
-      accepted: ['b-1', 'b-2'],
-      deliveries: [
-        { handler: 'order-created', id: 'b-1', outcome: 'delivered' },
-        { handler: 'order-created', id: 'b-2', outcome: 'filtered' },
-      ],
-    });
+    expect(batch.json).toEqual({ accepted: ['b-1', 'b-2'] });
+    expect((await settled('b-1')).deliveries).toEqual([
+      { handler: 'orderCreated', status: 'delivered', attempts: 1, nextAt: null },
+    ]);
+    expect((await settled('b-2')).deliveries).toEqual([
+      { handler: 'orderCreated', status: 'filtered', attempts: 0, nextAt: null },
+    ]);
+    await dev.waitFor(/trace b-2 other → order-created filtered/);
   });
 
+  it('dead-letters an invalid event at once, with the reason, and redrives it on request', async () => {
+    await post(`${url}/events`, '{"total":"lots"}', { ...binaryHeaders, 'ce-id': 'bad-1' });
+    const story = await settled('bad-1');
+    expect(story.deliveries).toEqual([
+      { handler: 'orderCreated', status: 'dead-lettered', attempts: 1, nextAt: null },
+    ]);
+    const letters = (await (await fetch(`${url}/dead-letters`)).json()) as {
+      id: number;
+      envelope: Record<string, unknown>;
+    }[];
+    const letter = letters.find((l) => l.envelope.id === 'bad-1');
+    expect(letter?.envelope).toMatchObject({
+      dlreason: 'invalid',
+      dlattempts: 1,
+      dlhandler: 'order-created',
+      data: { total: 'lots' },
+    });
+    expect(String(letter?.envelope.dlerror)).toContain('data/total must be number');
+  });
   it.each([
     ['invalid JSON', '{"total":', binaryHeaders, 400, /not valid JSON/],
     ['a missing ce-id', '{}', { ...binaryHeaders, 'ce-id': '' }, 400, /`id`/],

@@ -18,7 +18,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 it('serves the new code after the file changes, in the same process', async () => {
   mkdirSync(dir, { recursive: true });
   writeFileSync(file, source('first'));
-  const dev = startCli(['dev', '--handler', file, '--port', '0']);
+  const dev = startCli(['dev', '--handler', file, '--port', '0', '--state-dir', `${dir}/state`]);
   try {
     const url = (await dev.waitFor(/listening on (http:\/\/[\d.:]+)/))[1] as string;
     expect((await post(`${url}/hot`, '{}', { 'content-type': 'application/json' })).json).toEqual({
@@ -40,7 +40,7 @@ it('serves the new code after the file changes, in the same process', async () =
 it('keeps serving the previous handler when the change does not compile', async () => {
   mkdirSync(dir, { recursive: true });
   writeFileSync(file, source('stable'));
-  const dev = startCli(['dev', '--handler', file, '--port', '0']);
+  const dev = startCli(['dev', '--handler', file, '--port', '0', '--state-dir', `${dir}/state`]);
   try {
     const url = (await dev.waitFor(/listening on (http:\/\/[\d.:]+)/))[1] as string;
     writeFileSync(file, 'export const handler = defineHandler({ ');

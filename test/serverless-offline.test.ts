@@ -56,6 +56,7 @@ describe('serverless offline over the built bundles', () => {
       functions: functionsFromServerless(`${ROOT}/serverless.yml`, ROOT),
       port: 0,
       watch: false,
+      stateDir: ':memory:',
       log: () => {},
     });
     try {

@@ -23,15 +23,35 @@ export const dev = defineCommand({
     port: { type: 'string', description: 'Port to listen on (0: any free port)', default: '3000' },
     host: { type: 'string', description: 'Address to listen on', default: '127.0.0.1' },
     watch: { type: 'boolean', description: 'Rebuild handlers when their files change', default: true },
+    'state-dir': {
+      type: 'string',
+      description: 'Where durable state (events, retries, dead letters, traces) lives',
+      default: '.triggerkit',
+    },
+    'time-scale': {
+      type: 'string',
+      description: 'Run emulated time this many times faster (60: a minute per second)',
+      default: '1',
+    },
   },
   async run({ args }) {
     const { startDev } = await import('./dev.js');
+    const timeScale = Number(args['time-scale']);
+    if (!(timeScale > 0)) {
+      const { TriggerError } = await import('../errors.js');
+      throw new TriggerError(
+        'E_CONFIG',
+        `--time-scale must be a positive number such as 60, got ${JSON.stringify(args['time-scale'])}.`,
+      );
+    }
     const server = await startDev({
       root: root(),
       functions: await selectFunctions(args),
       port: Number(args.port),
       host: args.host,
       watch: args.watch,
+      stateDir: resolve(root(), args['state-dir']),
+      timeScale,
     });
     const stop = () => void server.stop().then(() => process.exit(0));
     process.once('SIGINT', stop);

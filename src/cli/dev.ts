@@ -6,6 +6,7 @@ import { watch } from 'chokidar';
 import { devBuildContext } from '../build/bundle.js';
 import { isTriggerHandler, type TriggerHandler } from '../define-handler.js';
 import { TriggerError } from '../errors.js';
+import { scaledClock } from '../runtime/emulator/clock.js';
 import {
   createEmulator,
   type Emulator,
@@ -24,6 +25,10 @@ export interface DevOptions {
   log?: (line: string) => void;
   /** Receives every trace; default prints one line per trace. */
   onTrace?: EmulatorOptions['onTrace'];
+  /** Where durable state lives; default `<root>/.triggerkit`. `:memory:` keeps nothing. */
+  stateDir?: string;
+  /** Emulated time runs this many times faster than real time (retries and backoff included). */
+  timeScale?: number;
 }
 
 export interface DevServer {
@@ -62,7 +67,13 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
   }
 
   const first = await load();
-  const emulator = createEmulator({ functions: first.functions, log, onTrace: options.onTrace });
+  const emulator = createEmulator({
+    functions: first.functions,
+    log,
+    onTrace: options.onTrace,
+    stateDir: options.stateDir ?? resolve(options.root, '.triggerkit'),
+    clock: scaledClock(options.timeScale ?? 1),
+  });
   const watcher = options.watch === false ? undefined : watch(first.inputs, { ignoreInitial: true });
   // Changes made before the watcher is ready would be missed: announce the server only once it is.
   if (watcher) await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));

@@ -7,15 +7,19 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CloudEvent } from '../../cloud-event.js';
-import type { TriggerHandler } from '../../define-handler.js';
+import { compiledOf, type TriggerHandler } from '../../define-handler.js';
 import { isTriggerError, TriggerError } from '../../errors.js';
 import { fromApiGatewayV2 } from '../../sources/aws/apigateway-v2.js';
 import { cloudEventsMode } from '../../sources/http/cloudevents-binding.js';
 import { toCloudEvents } from '../../sources/index.js';
 import { createLocalContext } from '../aws-lambda/context.js';
-import { malformedRequest, summarize } from '../aws-lambda/http-response.js';
+import { malformedRequest } from '../aws-lambda/http-response.js';
 import type { TraceRecord } from '../hooks.js';
+import { type Clock, scaledClock } from './clock.js';
+import { createDeliveryLoop } from './delivery-loop.js';
 import { readBody, toApiGatewayV2Event } from './http-ingress.js';
+import { openStore, type Store } from './store.js';
+import { eventStory, listDeadLetters, redriveDeadLetters } from './store-queries.js';
 import { formatTraceLine } from './trace-line.js';
 
 export interface EmulatorFunction {
@@ -29,6 +33,12 @@ export interface EmulatorOptions {
   /** Receives every trace; default prints one line per trace to stdout. */
   onTrace?: (trace: TraceRecord) => void;
   log?: (line: string) => void;
+  /** Where the SQLite state lives (`.triggerkit` in a project); default in memory. */
+  stateDir?: string;
+  /** Emulated time; default real time. */
+  clock?: Clock;
+  /** Randomness for backoff jitter. */
+  random?: () => number;
 }
 
 export interface Emulator {
@@ -36,8 +46,14 @@ export interface Emulator {
   listen(port?: number, host?: string): Promise<string>;
   /** Swaps in rebuilt handlers without dropping the server. */
   setFunctions(functions: readonly EmulatorFunction[]): void;
-  /** Runs one CloudEvent through every handler listening on the bus. */
-  publish(event: CloudEvent): Promise<TraceRecord[]>;
+  /** Accepts a CloudEvent on the bus: stored durably, then delivered to every matching bus handler. */
+  publish(event: CloudEvent): void;
+  /** Runs every delivery due now, and resolves when they are done. */
+  settle(): Promise<void>;
+  /** With a manual clock: moves it to each next due time (through `advanceTo`) until nothing is pending. */
+  runUntilIdle(advanceTo: (at: number) => void): Promise<void>;
+  readonly store: Store;
+  readonly clock: Clock;
   /** Invokes one function with a raw Lambda event, as the Lambda Invoke API does. */
   invoke(name: string, raw: unknown): Promise<{ response?: unknown; error?: unknown; traces: TraceRecord[] }>;
   close(): Promise<void>;
@@ -57,6 +73,17 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   let functions = options.functions;
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const onTrace = options.onTrace ?? ((trace: TraceRecord) => log(formatTraceLine(trace)));
+  const store = openStore(options.stateDir ?? ':memory:');
+  const clock = options.clock ?? scaledClock(1);
+  const loop = createDeliveryLoop({
+    store,
+    clock,
+    functions: () => functions,
+    onTrace,
+    random: options.random,
+  });
+  // Deliveries left pending (or running) by a previous run pick up where they stopped.
+  void loop.kick();
 
   async function run(fn: EmulatorFunction, raw: unknown) {
     const traces: TraceRecord[] = [];
@@ -82,10 +109,26 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     return sources.length === 0 || sources.some((s) => s.type === 'bus');
   };
 
-  async function publish(event: CloudEvent): Promise<TraceRecord[]> {
-    const traces: TraceRecord[] = [];
-    for (const fn of functions.filter(listensOnBus)) traces.push(...(await run(fn, event)).traces);
-    return traces;
+  function publish(event: CloudEvent): void {
+    const now = clock.now();
+    const routes = functions.filter(listensOnBus).map((fn) => ({
+      fn,
+      handler: fn.name,
+      matched: compiledOf(fn.handler).matcher?.matches(event) ?? true,
+    }));
+    store.accept(event, now, routes);
+    for (const route of routes.filter((r) => !r.matched)) {
+      const handler = route.fn.handler.definition.name ?? route.fn.name;
+      onTrace({
+        handler,
+        transport: 'bus',
+        ref: event.id,
+        event,
+        outcome: { status: 'filtered', event },
+        ms: 0,
+      });
+    }
+    void loop.kick();
   }
 
   function route(method: string, path: string): EmulatorFunction | undefined {
@@ -104,6 +147,19 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const invokeMatch = INVOKE_PATH.exec(path);
     if (method === 'GET' && path === '/') return send(res, 200, describe());
+    if (method === 'GET' && path.startsWith('/events/')) {
+      const story = eventStory(store, decodeURIComponent(path.slice('/events/'.length)));
+      return story
+        ? send(res, 200, story)
+        : send(res, 404, { error: 'E_NOT_FOUND', message: `No event with id ${path.slice(8)}.` });
+    }
+    if (method === 'GET' && path === '/dead-letters') return send(res, 200, listDeadLetters(store));
+    if (method === 'POST' && path === '/dead-letters/redrive') {
+      const ids = listDeadLetters(store).map((d) => d.id);
+      const redriven = redriveDeadLetters(store, ids, clock.now());
+      void loop.kick();
+      return send(res, 200, { redriven });
+    }
     const body = await readBody(req);
     if (invokeMatch && method === 'POST')
       return serveInvoke(decodeURIComponent(invokeMatch[1] ?? ''), body, res);
@@ -149,12 +205,11 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       res.writeHead(batch.control.statusCode, batch.control.headers);
       return void res.end(batch.control.body);
     }
-    const traces: TraceRecord[] = [];
-    for (const item of batch.items) traces.push(...(await publish(item.event)));
-    send(res, 202, {
-      accepted: batch.items.map((i) => i.event.id),
-      deliveries: traces.map((t) => ({ handler: t.handler, ...summarize(t.outcome) })),
-    });
+    // Committed to the store before the 202: an acknowledged event survives a crash of the emulator.
+    store.db.transaction(() => {
+      for (const item of batch.items) publish(item.event);
+    })();
+    send(res, 202, { accepted: batch.items.map((i) => i.event.id) });
   }
 
   async function serveInvoke(name: string, body: Buffer, res: ServerResponse): Promise<void> {
@@ -228,13 +283,21 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       functions = next;
     },
     publish,
+    settle: () => loop.kick(),
+    runUntilIdle: (advanceTo) => loop.runUntilIdle(advanceTo),
+    store,
+    clock,
     invoke: (name, raw) => {
       const fn = functions.find((f) => f.name === name);
       if (fn === undefined)
         throw new TriggerError('E_CONFIG', `No function ${JSON.stringify(name)} in the emulator.`);
       return run(fn, raw);
     },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await loop.stop();
+      store.close();
+    },
   };
 }
 
