@@ -1,0 +1,158 @@
+/** The emulator's retry and dead-letter semantics on a manual clock: a one-hour backoff plays out instantly. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createCloudEvent } from '../../cloud-event.js';
+import { defineHandler } from '../../define-handler.js';
+import type { HandlerDefinition } from '../../definition.js';
+import { NonRetryableError, RetryAfterError } from '../../errors.js';
+import { manualClock } from './clock.js';
+import { createEmulator, type Emulator } from './emulator.js';
+import { listDeadLetters, redriveDeadLetters } from './store-queries.js';
+
+const T0 = Date.UTC(2026, 0, 1);
+const open: Emulator[] = [];
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const emulator of open.splice(0)) await emulator.close();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function setup(definition: HandlerDefinition, stateDir = ':memory:') {
+  const clock = manualClock(T0);
+  const attempts: { at: number; attempt: number }[] = [];
+  const handler = defineHandler({
+    name: 'h',
+    ...definition,
+    handle: (event, ctx) => {
+      attempts.push({ at: clock.now() - T0, attempt: ctx.attempt });
+      return definition.handle(event, ctx);
+    },
+  });
+  const emulator = createEmulator({ functions: [{ name: 'fn', handler }], clock, stateDir, log: () => {} });
+  open.push(emulator);
+  const idle = () => emulator.runUntilIdle((at) => clock.set(at));
+  return { emulator, clock, attempts, idle };
+}
+
+const event = (id = 'e-1') => createCloudEvent({ id, source: '/test', type: 'test.event', data: { n: 1 } });
+const deliveries = (emulator: Emulator) =>
+  emulator.store.db.prepare('SELECT handler, status, attempts FROM deliveries ORDER BY id').all();
+
+describe('emulator delivery', () => {
+  it('retries a failing handler on the backoff schedule until it succeeds', async () => {
+    let calls = 0;
+    const { emulator, attempts, idle } = setup({
+      retry: { maxAttempts: 5, backoff: { type: 'exponential', initialDelay: '10s', maxDelay: '1h' } },
+      handle: () => {
+        if (++calls < 3) throw new Error('flaky');
+      },
+    });
+    emulator.publish(event());
+    await idle();
+    expect(attempts).toEqual([
+      { at: 0, attempt: 1 },
+      { at: 10_000, attempt: 2 },
+      { at: 30_000, attempt: 3 },
+    ]);
+    expect(deliveries(emulator)).toEqual([{ handler: 'fn', status: 'delivered', attempts: 3 }]);
+  });
+
+  it('dead-letters after maxAttempts with the envelope that says why', async () => {
+    const { emulator, attempts, idle } = setup({
+      retry: { maxAttempts: 3, backoff: { type: 'fixed', initialDelay: '1h' }, maxEventAge: '1d' },
+      handle: () => {
+        throw new Error('db down');
+      },
+    });
+    emulator.publish(event());
+    await idle();
+    expect(attempts.map((a) => a.at)).toEqual([0, 3_600_000, 7_200_000]);
+    const [letter] = listDeadLetters(emulator.store);
+    expect(letter?.envelope).toEqual({
+      ...event(),
+      dlreason: 'retries-exhausted',
+      dlattempts: 3,
+      dlerrortype: 'Error',
+      dlerror: 'db down',
+      dlhandler: 'h',
+      dlfirstattempt: '2026-01-01T00:00:00.000Z',
+      dllastattempt: '2026-01-01T02:00:00.000Z',
+    });
+  });
+
+  it('dead-letters a NonRetryableError at once, and an event whose next retry would be too old', async () => {
+    const poison = setup({ handle: () => Promise.reject(new NonRetryableError('poison')) });
+    poison.emulator.publish(event());
+    await poison.idle();
+    expect(listDeadLetters(poison.emulator.store).map((d) => [d.reason, d.envelope.dlattempts])).toEqual([
+      ['non-retryable', 1],
+    ]);
+
+    const old = setup({
+      retry: { maxAttempts: 10, backoff: { type: 'fixed', initialDelay: '20s' }, maxEventAge: '30s' },
+      handle: () => Promise.reject(new Error('down')),
+    });
+    old.emulator.publish(event());
+    await old.idle();
+    expect(old.attempts.map((a) => a.at)).toEqual([0, 20_000]);
+    expect(listDeadLetters(old.emulator.store).map((d) => d.reason)).toEqual(['event-too-old']);
+  });
+
+  it('waits as long as a RetryAfterError asks', async () => {
+    let calls = 0;
+    const { emulator, attempts, idle } = setup({
+      handle: () => {
+        if (++calls === 1) throw new RetryAfterError('rate limited', 300_000);
+      },
+    });
+    emulator.publish(event());
+    await idle();
+    expect(attempts.map((a) => a.at)).toEqual([0, 300_000]);
+  });
+
+  it('records a filtered delivery without running the handler', async () => {
+    const { emulator, attempts, idle } = setup({ filter: { type: ['other'] }, handle: () => undefined });
+    emulator.publish(event());
+    await idle();
+    expect(attempts).toEqual([]);
+    expect(deliveries(emulator)).toEqual([{ handler: 'fn', status: 'filtered', attempts: 0 }]);
+  });
+
+  it('keeps a scheduled retry across a restart and redrives dead letters', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'triggerkit-delivery-'));
+    dirs.push(dir);
+    let fail = true;
+    const definition: HandlerDefinition = {
+      retry: { maxAttempts: 2, backoff: { type: 'fixed', initialDelay: '10m' } },
+      handle: () => {
+        if (fail) throw new Error('down');
+      },
+    };
+    const first = setup(definition, dir);
+    first.emulator.publish(event('keep-1'));
+    await first.emulator.settle();
+    expect(first.attempts).toHaveLength(1);
+    await first.emulator.close();
+    open.splice(open.indexOf(first.emulator), 1);
+
+    const second = setup(definition, dir);
+    second.clock.set(T0 + 600_000);
+    await second.idle();
+    expect(second.attempts).toEqual([{ at: 600_000, attempt: 2 }]);
+    const [letter] = listDeadLetters(second.emulator.store);
+    expect(letter?.reason).toBe('retries-exhausted');
+
+    fail = false;
+    expect(redriveDeadLetters(second.emulator.store, [letter?.id ?? -1], second.clock.now())).toEqual([
+      letter?.id,
+    ]);
+    await second.idle();
+    expect(listDeadLetters(second.emulator.store)).toEqual([]);
+    expect(deliveries(second.emulator)).toEqual([
+      { handler: 'fn', status: 'dead-lettered', attempts: 2 },
+      { handler: 'fn', status: 'delivered', attempts: 1 },
+    ]);
+  });
+});
