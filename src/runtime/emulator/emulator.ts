@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CloudEvent } from '../../cloud-event.js';
-import { compiledOf, type TriggerHandler } from '../../define-handler.js';
+import type { TriggerHandler } from '../../define-handler.js';
 import { isTriggerError, TriggerError } from '../../errors.js';
 import { fromApiGatewayV2 } from '../../sources/aws/apigateway-v2.js';
 import { cloudEventsMode } from '../../sources/http/cloudevents-binding.js';
@@ -15,6 +15,7 @@ import { toCloudEvents } from '../../sources/index.js';
 import { createLocalContext } from '../aws-lambda/context.js';
 import { malformedRequest } from '../aws-lambda/http-response.js';
 import type { TraceRecord } from '../hooks.js';
+import { createBus, listensOnBus } from './bus.js';
 import { type Clock, scaledClock } from './clock.js';
 import { createDeliveryLoop } from './delivery-loop.js';
 import { readBody, toApiGatewayV2Event } from './http-ingress.js';
@@ -82,6 +83,8 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     onTrace,
     random: options.random,
   });
+  const bus = createBus(store, onTrace);
+  bus.setFunctions(functions);
   // Deliveries left pending (or running) by a previous run pick up where they stopped.
   void loop.kick();
 
@@ -104,30 +107,8 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     }
   }
 
-  const listensOnBus = (fn: EmulatorFunction) => {
-    const sources = fn.handler.definition.sources ?? [];
-    return sources.length === 0 || sources.some((s) => s.type === 'bus');
-  };
-
   function publish(event: CloudEvent): void {
-    const now = clock.now();
-    const routes = functions.filter(listensOnBus).map((fn) => ({
-      fn,
-      handler: fn.name,
-      matched: compiledOf(fn.handler).matcher?.matches(event) ?? true,
-    }));
-    store.accept(event, now, routes);
-    for (const route of routes.filter((r) => !r.matched)) {
-      const handler = route.fn.handler.definition.name ?? route.fn.name;
-      onTrace({
-        handler,
-        transport: 'bus',
-        ref: event.id,
-        event,
-        outcome: { status: 'filtered', event },
-        ms: 0,
-      });
-    }
+    bus.accept(event, clock.now());
     void loop.kick();
   }
 
@@ -281,6 +262,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     },
     setFunctions(next) {
       functions = next;
+      bus.setFunctions(next);
     },
     publish,
     settle: () => loop.kick(),
