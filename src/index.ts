@@ -11,5 +11,5 @@ export type { CompilePatternOptions, Matcher, PatternDialect } from './rules/com
 export { compilePattern } from './rules/compile-pattern.js';
 export type { Batch, BatchItem, NormalizeOptions, SourceKind } from './sources/index.js';
 export { toCloudEvents } from './sources/index.js';
-export type { Transform, TransformSpec } from './transforms/compile.js';
+export type { Transform, TransformContext, TransformSpec } from './transforms/compile.js';
 export { compileTransform } from './transforms/compile.js';

@@ -37,7 +37,10 @@ export async function runPipeline(
   let input = event;
   if (definition.transform !== undefined) {
     try {
-      input = Object.freeze({ ...event, data: definition.transform(event) });
+      input = Object.freeze({
+        ...event,
+        data: definition.transform(event, { ruleName: definition.name ?? ctx.lambda?.functionName }),
+      });
     } catch (cause) {
       const error = new TriggerError(
         'E_TRANSFORM_FAILED',

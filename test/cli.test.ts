@@ -51,6 +51,44 @@ describe('triggerkit test-pattern', () => {
   });
 });
 
+describe('triggerkit transform', () => {
+  const event = JSON.stringify({
+    specversion: '1.0',
+    id: '1',
+    source: '/shop',
+    type: 'order.created',
+    data: { id: 'o-1', total: 7 },
+  });
+
+  it('applies an EventBridge input transformer to the EventBridge view of a CloudEvent', () => {
+    const spec = JSON.stringify({
+      InputTransformer: {
+        InputPathsMap: { id: '$.detail.id', kind: '$.detail-type' },
+        InputTemplate: '"<kind> <id>"',
+      },
+    });
+    const { code, stdout } = run('transform', '--transform', spec, '--event', event);
+    expect(code).toBe(0);
+    expect(stdout).toBe('order.created o-1\n');
+  });
+
+  it('applies an Alibaba TEMPLATE transform to the CloudEvent as it is', () => {
+    const spec = JSON.stringify({
+      form: 'TEMPLATE',
+      value: { total: '$.data.total', id: '$.data.id' },
+      template: '{"amount": ${total}, "order": "${id}"}',
+    });
+    const { stdout } = run('transform', '--transform', spec, '--event', event);
+    expect(JSON.parse(stdout)).toEqual({ amount: 7, order: 'o-1' });
+  });
+
+  it('exits 2 naming the problem for an invalid transform', () => {
+    const { code, stderr } = run('transform', '--transform', '{"InputPath":"detail"}', '--event', event);
+    expect(code).toBe(2);
+    expect(stderr).toContain('E_TRANSFORM_INVALID');
+  });
+});
+
 describe('triggerkit', () => {
   it('exits 2 for an unknown command and points to --help', () => {
     const { code, stderr } = run('frobnicate');

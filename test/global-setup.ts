@@ -1,11 +1,17 @@
-/** Tests that run the CLI or bundles need `dist/` to match the sources: build it once per run. */
-import { execFileSync } from 'node:child_process';
+/**
+ * Tests that run the CLI or bundles need `dist/` to match the sources: build it once per run.
+ * Type errors are `npm run typecheck`'s to report (it runs before the tests); tsc emits regardless.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export default function setup(): void {
   const root = fileURLToPath(new URL('..', import.meta.url));
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
+  spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
     cwd: root,
-    stdio: 'inherit',
+    stdio: 'ignore',
   });
+  if (!existsSync(`${root}/dist/cli/main.js`))
+    throw new Error('tsc did not emit dist/: run `npm run prepare` to see why');
 }

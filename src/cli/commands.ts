@@ -134,6 +134,29 @@ export const normalize = defineCommand({
   },
 });
 
+export const transform = defineCommand({
+  meta: {
+    name: 'transform',
+    description: 'Print what a transform (EventBridge input transformer, Alibaba form) makes of an event',
+  },
+  args: {
+    transform: { type: 'string', required: true, description: 'Transform spec, JSON inline or @file.json' },
+    event: { type: 'string', required: true, description: 'Event, JSON inline or @file.json' },
+    'rule-name': { type: 'string', description: 'Value of <aws.events.rule-name>' },
+  },
+  async run({ args }) {
+    const { runTransformCommand } = await import('../transforms/transform-command.js');
+    const output = runTransformCommand(
+      readJsonArgument(args.transform, '--transform'),
+      readJsonArgument(args.event, '--event'),
+      {
+        ruleName: args['rule-name'],
+      },
+    );
+    process.stdout.write(`${output}\n`);
+  },
+});
+
 export const testPattern = defineCommand({
   meta: {
     name: 'test-pattern',

@@ -10,6 +10,7 @@ const main = defineCommand({
     send: () => import('./commands.js').then((m) => m.send),
     normalize: () => import('./commands.js').then((m) => m.normalize),
     'test-pattern': () => import('./commands.js').then((m) => m.testPattern),
+    transform: () => import('./commands.js').then((m) => m.transform),
   },
 });
 
