@@ -1,0 +1,143 @@
+/**
+ * DynamoDB Streams, and DynamoDB change records that arrive through Kinesis Data Streams. Images are
+ * unmarshalled to plain JSON (see `dynamodb-attributes.ts` for the number rule); the change reads like
+ * Debezium's: `op`, `before`, `after`. Streams are ordered and checkpointed at `dynamodb.SequenceNumber`.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html
+ */
+import { type CloudEvent, createCloudEvent } from '../../cloud-event.js';
+import { isObject, type Source } from '../types.js';
+import { type ChangeOp, keySubject, paddedSequence } from './change.js';
+import { unmarshalImage } from './dynamodb-attributes.js';
+import { collect, epochToIso, invalidRecord, seen, text, toBatch } from './records.js';
+
+/** `eventName` → the change operation and the CloudEvents `type`. */
+const OPERATIONS: Readonly<Record<string, { readonly op: ChangeOp; readonly type: string }>> = {
+  INSERT: { op: 'c', type: 'com.amazonaws.dynamodb.insert' },
+  MODIFY: { op: 'u', type: 'com.amazonaws.dynamodb.modify' },
+  REMOVE: { op: 'd', type: 'com.amazonaws.dynamodb.remove' },
+};
+
+/** DynamoDB sequence numbers are 21 to 40 digits long. */
+const SEQUENCE_DIGITS = 40;
+const TTL_PRINCIPAL = 'dynamodb.amazonaws.com';
+
+export interface DynamoDbChangeContext {
+  /** Where the record is, for error messages: `Records[2]`, or `Records[2].kinesis.data` through Kinesis. */
+  readonly where: string;
+  /**
+   * Unit of `ApproximateCreationDateTime`: seconds from DynamoDB Streams, milliseconds through Kinesis.
+   * Default: `ms` when the record says `recordFormat: "application/json"` (the Kinesis shape), else `s`.
+   */
+  readonly timeUnit?: 's' | 'ms';
+  /** ARN of the Kinesis stream that delivered the record: names the table's ARN when it only has `tableName`. */
+  readonly streamArn?: string;
+}
+
+/** True when `value` looks like one DynamoDB change record (a Streams record, or the JSON Kinesis carries). */
+export function isDynamoDbChange(value: unknown): boolean {
+  return (
+    isObject(value) &&
+    value.eventSource === 'aws:dynamodb' &&
+    typeof value.eventName === 'string' &&
+    isObject(value.dynamodb)
+  );
+}
+
+/**
+ * One DynamoDB change record as a CloudEvent. Pure; throws `E_SOURCE_INVALID` naming `ctx.where` for a
+ * record it cannot read. The Kinesis source calls it for Kinesis records whose data is a DynamoDB change.
+ *
+ * @example
+ * const change = JSON.parse(Buffer.from(record.kinesis.data, 'base64').toString('utf8'));
+ * if (isDynamoDbChange(change))
+ *   dynamoDbChangeToEvent(change, { where: 'Records[0].kinesis.data', streamArn: record.eventSourceARN });
+ */
+export function dynamoDbChangeToEvent(record: unknown, ctx: DynamoDbChangeContext): CloudEvent {
+  const { where } = ctx;
+  if (!isObject(record)) throw invalidRecord(where, `is not a DynamoDB change record (${seen(record)})`);
+  const eventId = text(record.eventID);
+  const name = record.eventName;
+  const operation =
+    typeof name === 'string' && Object.hasOwn(OPERATIONS, name) ? OPERATIONS[name] : undefined;
+  const change = record.dynamodb;
+  if (eventId === undefined || operation === undefined)
+    throw invalidRecord(
+      where,
+      `needs a string \`eventID\` and an \`eventName\` of INSERT, MODIFY or REMOVE (${seen(record)})`,
+    );
+  if (!isObject(change)) throw invalidRecord(`${where}.dynamodb`, `must be an object (${seen(change)})`);
+  const keys = unmarshalImage(change.Keys, `${where}.dynamodb.Keys`);
+  const image = (name: 'NewImage' | 'OldImage') =>
+    change[name] === undefined ? null : unmarshalImage(change[name], `${where}.dynamodb.${name}`);
+  const data: Record<string, unknown> = {
+    op: operation.op,
+    keys,
+    before: image('OldImage'),
+    after: image('NewImage'),
+  };
+  if (typeof change.StreamViewType === 'string') data.streamViewType = change.StreamViewType;
+  const unit = ctx.timeUnit ?? (record.recordFormat === 'application/json' ? 'ms' : 's');
+  const identity = isObject(record.userIdentity) ? record.userIdentity : undefined;
+  return createCloudEvent(
+    {
+      id: eventId,
+      source: tableSource(record, ctx),
+      type: operation.type,
+      subject: keySubject(keys),
+      time: epochToIso(change.ApproximateCreationDateTime, unit),
+      datacontenttype: 'application/json',
+      awsregion: text(record.awsRegion),
+      sequence: paddedSequence(change.SequenceNumber, SEQUENCE_DIGITS),
+      // Deletes by Time to Live are made by the DynamoDB service itself.
+      ttlexpired: identity?.type === 'Service' && identity.principalId === TTL_PRINCIPAL ? true : undefined,
+      data,
+    },
+    where,
+  );
+}
+
+/** The table's ARN (the stream ARN without `/stream/<label>`), or the best name the record allows. */
+function tableSource(record: Record<string, unknown>, ctx: DynamoDbChangeContext): string {
+  const arn = text(record.eventSourceARN);
+  if (arn !== undefined) return arn.replace(/\/stream\/[^/]*$/, '');
+  const table = text(record.tableName);
+  if (table === undefined)
+    throw invalidRecord(ctx.where, 'has neither `eventSourceARN` nor `tableName` to name its table');
+  const [, , , region, account] = (ctx.streamArn ?? '').split(':');
+  const tableRegion = text(record.awsRegion) ?? region;
+  return tableRegion && account ? `arn:aws:dynamodb:${tableRegion}:${account}:table/${table}` : table;
+}
+
+export const dynamoDbStreams: Source = {
+  kind: 'aws:dynamodb',
+  reply: 'stream-checkpoint',
+  label: 'DynamoDB Streams batch',
+  detect(raw) {
+    if (!isObject(raw) || !Array.isArray(raw.Records)) return false;
+    const first: unknown = raw.Records[0];
+    return isObject(first) && first.eventSource === 'aws:dynamodb';
+  },
+  normalize(raw) {
+    const records = (raw as { Records: unknown[] }).Records;
+    const collected = collect(
+      records,
+      (record, i) => {
+        const where = `Records[${i}]`;
+        const event = dynamoDbChangeToEvent(record, { where });
+        const sequence =
+          isObject(record) && isObject(record.dynamodb) ? text(record.dynamodb.SequenceNumber) : undefined;
+        if (sequence === undefined)
+          throw invalidRecord(where, 'needs `dynamodb.SequenceNumber`: Lambda checkpoints the stream at it');
+        return { event, ref: sequence };
+      },
+      (record, i) => streamRef(record) ?? `Records[${i}]`,
+    );
+    return toBatch('aws:dynamodb', 'stream-checkpoint', collected, true);
+  },
+};
+
+function streamRef(record: unknown): string | undefined {
+  if (!isObject(record)) return undefined;
+  const sequence = isObject(record.dynamodb) ? text(record.dynamodb.SequenceNumber) : undefined;
+  return sequence ?? text(record.eventID);
+}

@@ -1,0 +1,109 @@
+/**
+ * What every record-batch source of this family shares: reading a batch record by record (a record that
+ * cannot be read is rejected, the rest still normalize), epoch times as RFC 3339, and text that may be JSON.
+ */
+import { isTriggerError, TriggerError } from '../../errors.js';
+import { type Batch, type BatchItem, type FailureReply, isObject, type RejectedRecord } from '../types.js';
+
+/** The items and rejected records of a batch, before it is frozen into a `Batch`. */
+export interface Collected {
+  readonly items: BatchItem[];
+  readonly rejected: RejectedRecord[];
+}
+
+/**
+ * Reads every entry with `read`; an entry whose `read` throws `E_SOURCE_INVALID` or `E_CLOUDEVENT_INVALID`
+ * is rejected under `refOf(entry, index)` (as `E_SOURCE_INVALID`) and the others still normalize.
+ * Any other error is a bug and propagates.
+ */
+export function collect(
+  entries: readonly unknown[],
+  read: (entry: unknown, index: number) => BatchItem | undefined,
+  refOf: (entry: unknown, index: number) => string,
+): Collected {
+  const items: BatchItem[] = [];
+  const rejected: RejectedRecord[] = [];
+  for (let index = 0; index < entries.length; index++) {
+    const entry = entries[index];
+    try {
+      const item = read(entry, index);
+      if (item !== undefined) items.push(Object.freeze(item));
+    } catch (error) {
+      if (
+        !isTriggerError(error) ||
+        (error.code !== 'E_SOURCE_INVALID' && error.code !== 'E_CLOUDEVENT_INVALID')
+      )
+        throw error;
+      const sourceError =
+        error.code === 'E_SOURCE_INVALID'
+          ? error
+          : new TriggerError('E_SOURCE_INVALID', error.message, {
+              cause: error,
+              path: error.path,
+              eventId: error.eventId,
+              details: error.details,
+            });
+      rejected.push(Object.freeze({ ref: refOf(entry, index), index, error: sourceError }));
+    }
+  }
+  return { items, rejected };
+}
+
+/** A frozen batch; `rejected` is only set when some record was rejected. */
+export function toBatch(
+  source: string,
+  reply: FailureReply,
+  { items, rejected }: Collected,
+  ordered = false,
+): Batch {
+  return Object.freeze({
+    source,
+    reply,
+    ...(ordered ? { ordered: true } : {}),
+    items: Object.freeze(items),
+    ...(rejected.length > 0 ? { rejected: Object.freeze(rejected) } : {}),
+  });
+}
+
+/** `E_SOURCE_INVALID` for the record at `path`: "`path` `problem`." */
+export function invalidRecord(path: string, problem: string): TriggerError {
+  return new TriggerError('E_SOURCE_INVALID', `${path} ${problem}.`, { path });
+}
+
+/** A short description of a value for error messages: its keys, or the value itself. */
+export function seen(value: unknown): string {
+  if (isObject(value)) {
+    const keys = Object.keys(value);
+    return `got keys ${keys.slice(0, 8).join(', ') || '(none)'}${keys.length > 8 ? ', …' : ''}`;
+  }
+  if (Array.isArray(value)) return `got an array of ${value.length} item(s)`;
+  const text = JSON.stringify(value) ?? String(value);
+  return `got ${text.length > 60 ? `${text.slice(0, 60)}…` : text}`;
+}
+
+/** Epoch seconds or milliseconds (number or digit string) as RFC 3339; undefined when absent or out of range. */
+export function epochToIso(value: unknown, unit: 's' | 'ms'): string | undefined {
+  const n = typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isFinite(n)) return undefined;
+  const date = new Date(Math.round(unit === 's' ? n * 1000 : n));
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
+
+/** The value of a text payload: parsed JSON when it is a JSON object or array, the text itself otherwise. */
+export function readJsonText(text: string): { readonly value: unknown; readonly json: boolean } {
+  const start = text.trimStart().charCodeAt(0);
+  // '{' or '[': only then is a parse attempt worth it; scalars stay text ("42" is a log line, not a number).
+  if (start === 123 || start === 91) {
+    try {
+      return { value: JSON.parse(text), json: true };
+    } catch {
+      return { value: text, json: false };
+    }
+  }
+  return { value: text, json: false };
+}
+
+/** A non-empty string, or undefined. */
+export function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
