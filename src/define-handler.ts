@@ -3,6 +3,7 @@ import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context as LambdaContext } from 'aws-lambda';
 import { type CompiledDefinition, compileDefinition, type HandlerDefinition } from './definition.js';
 import { handleLambdaEvent } from './runtime/aws-lambda/adapter.js';
+import type { DataOf, SchemaOption } from './schema/types.js';
 
 const COMPILED = Symbol.for('triggerkit.compiled');
 
@@ -20,17 +21,25 @@ export type TriggerHandler<TData = unknown, TResult = unknown> = MiddyfiedHandle
  * Defines an event handler. The definition is validated and its filter, transform and schema are
  * compiled now, at module load: a mistake throws `TriggerError` here, not on the first event.
  *
+ * `event.data`'s type comes from `TData` when given (`defineHandler<Order>(…)`), else from `schema`:
+ * a JSON Schema written inline (or `as const`) through json-schema-to-ts's `FromSchema`, or a
+ * Standard Schema validator's output type (zod, valibot…); else it is `unknown`.
+ *
  * @example
  * export const handler = defineHandler({
  *   name: 'large-orders',
  *   sources: [{ type: 'aws:sqs', queue: 'orders' }],
- *   filter: { data: { currency: ['EUR'] } },
- *   async handle(event) { console.log(event.id, event.data) },
+ *   schema: { type: 'object', properties: { total: { type: 'number' } }, required: ['total'] },
+ *   async handle(event) { console.log(event.id, event.data.total) }, // total: number
  * });
  */
-export function defineHandler<TData = unknown, TResult = unknown>(
-  definition: HandlerDefinition<TData, TResult>,
-): TriggerHandler<TData, TResult> {
+export function defineHandler<
+  TData = never,
+  TResult = unknown,
+  const TSchema extends SchemaOption = SchemaOption,
+>(
+  definition: HandlerDefinition<DataOf<TData, TSchema>, TResult, TSchema>,
+): TriggerHandler<DataOf<TData, TSchema>, TResult> {
   const compiled = compileDefinition(definition as HandlerDefinition);
   const lambdaHandler = middy<unknown, unknown, Error, LambdaContext>(
     (raw: unknown, context: LambdaContext) => handleLambdaEvent(compiled, raw, context),
@@ -38,7 +47,7 @@ export function defineHandler<TData = unknown, TResult = unknown>(
   return Object.defineProperties(lambdaHandler, {
     definition: { value: Object.freeze({ ...definition }), enumerable: true },
     [COMPILED]: { value: compiled },
-  }) as TriggerHandler<TData, TResult>;
+  }) as TriggerHandler<DataOf<TData, TSchema>, TResult>;
 }
 
 /** True for a value made by `defineHandler` (from any copy of the library). */

@@ -35,7 +35,11 @@ export type EventPattern = Record<string, unknown>;
 /**
  * A handler definition: which events, shaped how, validated against what, retried how.
  */
-export interface HandlerDefinition<TData = unknown, TResult = unknown> {
+export interface HandlerDefinition<
+  TData = unknown,
+  TResult = unknown,
+  TSchema extends object | string = object | string,
+> {
   /** Names the handler in traces and dead letters. Defaults to the emulator's function name. */
   name?: string;
   description?: string;
@@ -44,12 +48,20 @@ export interface HandlerDefinition<TData = unknown, TResult = unknown> {
   filter?: EventPattern;
   filterDialect?: PatternDialect;
   transform?: TransformSpec;
-  /** JSON Schema for `data` (after the transform), or a path to a .json file. */
-  schema?: object | string;
+  /**
+   * Validates `data` (after the transform): a JSON Schema object, a path to a .json file, 'registry'
+   * (the schema registry, by CloudEvents type) or a Standard Schema validator (zod, valibot…).
+   * See docs/schemas.md.
+   */
+  schema?: TSchema;
   /** A policy, or a preset name: 'lambda-async', 'eventbridge-target', 'alibaba-backoff', 'alibaba-exponential-decay'. */
   retry?: RetryPolicy | RetryPresetName;
   deadLetter?: { queue: string };
-  handle(event: CloudEvent<TData>, ctx: HandlerContext): TResult | Promise<TResult>;
+  /** Receives each event that passed the filter, the transform and the schema (so `data` is `TData`). */
+  handle(
+    event: CloudEvent<TData> & { readonly data: TData },
+    ctx: HandlerContext,
+  ): TResult | Promise<TResult>;
 }
 
 /** A definition checked and compiled once: what the pipeline runs. */
