@@ -4,7 +4,7 @@
  */
 import type { HitSink } from './affix-index.js';
 import type { CompiledPattern } from './compile-pattern.js';
-import { chooseKey, countKeys, lookupProves } from './key-choice.js';
+import { chooseKey, countKeys, keyProof } from './key-choice.js';
 import { PathIndex } from './path-index.js';
 import {
   buildTree,
@@ -28,9 +28,14 @@ interface PathNode {
 /** The built lookup structures; rebuilt after rules change, on the next match. */
 export class IndexState implements HitSink {
   private readonly ids: string[] = [];
-  /** Per entry (one `$or`-free alternative of a rule): its rule's slot, and what is left to verify. */
+  /**
+   * Per entry (one `$or`-free alternative of a rule): its rule's slot, and what is left to verify when the
+   * key's value was reached outside any array of objects (`entryDirect`) or inside one (`entryNested`).
+   * `undefined` means nothing is left: the hit is a match.
+   */
   private readonly entrySlot: number[] = [];
-  private readonly entryTree: (TreeNode | undefined)[] = [];
+  private readonly entryDirect: (TreeNode | undefined)[] = [];
+  private readonly entryNested: (TreeNode | undefined)[] = [];
   private readonly entryAlibaba: boolean[] = [];
   private readonly unindexed: number[] = [];
   private readonly root: PathNode;
@@ -38,6 +43,8 @@ export class IndexState implements HitSink {
   private readonly ruleStamp: Uint32Array;
   private epoch = 0;
   private event: unknown;
+  /** How many arrays of objects the walk is inside. */
+  arrayDepth = 0;
   /** Slots of the rules matched so far in this event; `count` of them are valid (no `length = 0` resets). */
   private readonly matched: number[] = [];
   private count = 0;
@@ -57,16 +64,19 @@ export class IndexState implements HitSink {
       for (const branch of pattern.branches) {
         const entry = this.entrySlot.push(slot) - 1;
         this.entryAlibaba.push(dialect === 'alibaba');
-        const key = chooseKey(branch.conditions, dialect, counts);
-        let rest = branch.conditions;
+        const conditions = branch.conditions;
+        const key = chooseKey(conditions, dialect, counts);
+        const proof = key === undefined ? 'never' : keyProof(key, conditions, dialect);
         if (key === undefined) this.unindexed.push(entry);
         else {
           const node = this.nodeFor(key.path);
           node.index ??= new PathIndex();
           for (const m of key.matchers) node.index.add(m, dialect, entry);
-          if (lookupProves(key, branch.conditions, dialect)) rest = rest.filter((c) => c !== key);
         }
-        this.entryTree.push(rest.length === 0 ? undefined : buildTree(rest, dialect, interner));
+        const rest = proof === 'never' ? conditions : conditions.filter((c) => c !== key);
+        const direct = rest.length === 0 ? undefined : buildTree(rest, dialect, interner);
+        this.entryDirect.push(direct);
+        this.entryNested.push(proof === 'outside-arrays' ? buildTree(conditions, dialect, interner) : direct);
       }
     }
     buildAll(this.root);
@@ -127,7 +137,7 @@ export class IndexState implements HitSink {
       this.entryStamp[e] = epoch;
       const slot = this.entrySlot[e] as number;
       if (this.ruleStamp[slot] === epoch) continue;
-      const tree = this.entryTree[e];
+      const tree = this.arrayDepth === 0 ? this.entryDirect[e] : this.entryNested[e];
       if (
         tree === undefined ||
         (this.entryAlibaba[e] ? matchAlibaba(tree, this.event) : matchAws(tree, this.event))
@@ -170,7 +180,11 @@ function walk(node: PathNode, value: unknown): void {
 }
 
 function walkElement(node: PathNode, element: unknown): number {
-  walk(node, element);
+  if (typeof element === 'object' && element !== null) {
+    node.owner.arrayDepth++;
+    walk(node, element);
+    node.owner.arrayDepth--;
+  } else walk(node, element);
   return 0;
 }
 

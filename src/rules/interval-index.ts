@@ -26,7 +26,8 @@ export class IntervalIndex {
     this.bounds = [...all].sort((a, b) => a - b);
     // Region 2i is the open gap below bounds[i], region 2i+1 is bounds[i] itself, region 2m is above the last.
     this.regions = 2 * this.bounds.length + 1;
-    this.nodes = new Array(4 * this.regions);
+    // Array.from gives a packed array; `new Array(n)` past ~100k elements would be a slow dictionary.
+    this.nodes = Array.from({ length: 4 * this.regions }, () => undefined);
     for (const { range, entry } of this.pending) {
       const start = Number.isFinite(range.lo)
         ? 2 * this.lowerBound(range.lo) + (range.loInclusive ? 1 : 2)

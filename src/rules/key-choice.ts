@@ -21,18 +21,24 @@ export function countKeys(
 }
 
 /**
- * Does a hit on the key prove the key condition, so verification can skip it? Only when every lookup is
- * exact (a wildcard is filed under its literal prefix, so it is not), the dialect is aws, and no other
- * condition shares the key's first field: below a shared field, event arrays tie conditions to one element.
+ * When does a hit on the key prove the key condition, so that verification can skip it?
+ * - `never`: some lookup is not exact (a wildcard is filed under its literal prefix), or the dialect is
+ *   alibaba (arrays of objects are not traversed there, the walk does traverse them).
+ * - `always`: the key is a top-level field, or no other condition shares its first field.
+ * - `outside-arrays`: other conditions share the key's first field. Below a shared field, an array of
+ *   objects ties conditions to one element — but when the key's value was reached without passing through
+ *   such an array, the key is independent of the rest.
  */
-export function lookupProves(
+export type KeyProof = 'never' | 'always' | 'outside-arrays';
+
+export function keyProof(
   key: Condition,
   conditions: readonly Condition[],
   dialect: PatternDialect,
-): boolean {
-  if (dialect !== 'aws' || key.matchers.some((m) => m.kind === 'wildcard')) return false;
-  if (key.path.length === 1) return true;
-  return !conditions.some((c) => c !== key && c.path[0] === key.path[0]);
+): KeyProof {
+  if (dialect !== 'aws' || key.matchers.some((m) => m.kind === 'wildcard')) return 'never';
+  if (key.path.length === 1) return 'always';
+  return conditions.some((c) => c !== key && c.path[0] === key.path[0]) ? 'outside-arrays' : 'always';
 }
 
 /** The required, indexable condition expected to report the fewest candidates. */

@@ -115,6 +115,20 @@ describe('compileRuleIndex', () => {
     expect(index.match({ data: { e: [{ f: 'Peter' }, { f: 'Anna', l: 'Jones' }] } })).toEqual(['anna-jones']);
   });
 
+  it('skips the key only where no array of objects ties it to the other conditions', () => {
+    const index = compileRuleIndex([
+      { id: 'paid', pattern: { data: { customer: ['c-1'], status: ['paid'] } } },
+      { id: 'other', pattern: { data: { customer: ['c-2'], status: ['paid'] } } },
+    ]);
+    expect(index.match({ data: { customer: 'c-1', status: 'paid' } })).toEqual(['paid']);
+    expect(index.match({ data: { customer: ['c-0', 'c-1'], status: 'paid' } })).toEqual(['paid']);
+    expect(index.match({ data: { customer: 'c-1', status: 'open' } })).toEqual([]);
+    expect(index.match({ data: [{ customer: 'c-1' }, { status: 'paid' }] })).toEqual([]);
+    expect(index.match({ data: [{ customer: 'c-2' }, { customer: 'c-1', status: 'paid' }] })).toEqual([
+      'paid',
+    ]);
+  });
+
   it('matches an event that is an array when one element matches a whole rule', () => {
     const index = compileRuleIndex([
       { id: 'ab', pattern: { a: ['1'], b: ['2'] } },
