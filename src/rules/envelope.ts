@@ -73,10 +73,11 @@ export function envelopeRename(pattern: Record<string, unknown>): EnvelopeRename
   };
 }
 
-function collectTopKeys(node: Record<string, unknown>, into: Set<string>): void {
+function collectTopKeys(node: Record<string, unknown>, into: Set<string>, depth = 0): void {
+  if (depth > 64) return; // a cyclic object; the parser rejects it
   for (const [key, value] of Object.entries(node)) {
     if (key === '$or' && Array.isArray(value)) {
-      for (const branch of value) if (isPlainObject(branch)) collectTopKeys(branch, into);
+      for (const branch of value) if (isPlainObject(branch)) collectTopKeys(branch, into, depth + 1);
     } else {
       const dot = key.indexOf('.');
       into.add(dot < 0 ? key : key.slice(0, dot));
