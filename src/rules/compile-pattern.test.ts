@@ -49,7 +49,9 @@ describe('compilePattern options', () => {
     for (const value of [undefined, 10n, () => 1, new Date(0), Number.NaN]) {
       expect(rejection({ a: [value] }).code).toBe('E_RULE_INVALID');
     }
-    expect(rejection({ a: new Map() }).message).toContain('must be an object or an array');
+    for (const value of [new Map(), 10n, () => 1, undefined, Symbol('s')]) {
+      expect(rejection({ a: value }).message).toContain('must be an object or an array');
+    }
   });
 
   it('rejects a pattern nested beyond any real use (and cyclic objects)', () => {

@@ -104,7 +104,7 @@ function parseObject(
     } else {
       throw invalidPattern(
         here,
-        `"${key}" must be an object or an array, got ${describe(value)}${value !== undefined && typeof value !== 'object' ? `; write [${JSON.stringify(value)}]` : ''}`,
+        `"${key}" must be an object or an array, got ${describe(value)}${isScalar(value) ? `; write [${JSON.stringify(value)}]` : ''}`,
       );
     }
     result = product(result, place(key, factor, ctx, top), label, ctx);
@@ -228,4 +228,8 @@ function checkAlibabaTop(pattern: Record<string, unknown>): void {
       );
     }
   }
+}
+
+function isScalar(value: unknown): value is string | number | boolean {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
 }
