@@ -60,7 +60,7 @@ export function toBatch(
     source,
     reply,
     ...(ordered ? { ordered: true } : {}),
-    items: Object.freeze(items),
+    items: Object.freeze(items.map((item) => Object.freeze(item))),
     ...(rejected.length > 0 ? { rejected: Object.freeze(rejected) } : {}),
   });
 }
