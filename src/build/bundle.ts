@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import * as esbuild from 'esbuild';
 import { BUILD_DIR, type FunctionEntry } from '../cli/project.js';
+import { standaloneValidators } from './standalone.js';
 
 // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
 const REQUIRE_SHIM =
@@ -46,6 +47,8 @@ export async function buildForLambda(
         legalComments: 'none',
         banner: { js: REQUIRE_SHIM },
         logLevel: 'silent',
+        // Issue 5 (src/build/standalone.ts): precompiled ajv validators, no ajv compiler in the bundle.
+        plugins: [await standaloneValidators(root, fn)],
       });
       const output =
         result.metafile.outputs[Object.keys(result.metafile.outputs).find((o) => o.endsWith('.mjs')) ?? ''];
