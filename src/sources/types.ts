@@ -80,6 +80,8 @@ export interface NormalizeOptions {
   httpEventType?: string;
   /** Now, in ms since the epoch, for replay windows of signed webhooks. Default `Date.now()`. */
   now?: number;
+  /** The options of the handler's HTTP source that matched the request (guards, signature, event type). */
+  http?: import('./http/options.js').HttpSourceOptions;
   /** Log sources (CloudWatch Logs, SLS): one event per log line (default) or one per delivered batch. */
   logEvents?: 'per-line' | 'per-batch';
 }
