@@ -9,6 +9,8 @@ export { isTriggerError, NonRetryableError, RetryAfterError, TriggerError } from
 export type { Outcome } from './pipeline.js';
 export type { CompilePatternOptions, Matcher, PatternDialect } from './rules/compile-pattern.js';
 export { compilePattern } from './rules/compile-pattern.js';
+export type { IndexedRule, RuleIndex } from './rules/rule-index.js';
+export { compileRuleIndex, createRuleIndex } from './rules/rule-index.js';
 export type { Batch, BatchItem, NormalizeOptions, SourceKind } from './sources/index.js';
 export { toCloudEvents } from './sources/index.js';
 export type { Transform, TransformContext, TransformSpec } from './transforms/compile.js';

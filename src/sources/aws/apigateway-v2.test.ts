@@ -34,9 +34,15 @@ function rejection(raw: unknown): TriggerError {
 }
 
 describe('detect', () => {
-  it('recognizes HTTP API v2 requests and function URLs, nothing else', () => {
+  it('recognizes HTTP API v2 requests, nothing else (function URLs and Lambda authorizer requests have their own)', () => {
     expect(apiGatewayV2.detect(fixture('order-webhook.json'))).toBe(true);
-    expect(apiGatewayV2.detect(fixture('function-url-no-content-type.json'))).toBe(true);
+    expect(apiGatewayV2.detect(fixture('function-url-no-content-type.json'))).toBe(false);
+    const authorizer = {
+      ...fixture('order-webhook.json'),
+      type: 'REQUEST',
+      routeArn: 'arn:aws:execute-api:x',
+    };
+    expect(apiGatewayV2.detect(authorizer)).toBe(false);
     const { version: _, ...v1Like } = fixture('order-webhook.json');
     expect(apiGatewayV2.detect(v1Like)).toBe(false);
     expect(apiGatewayV2.detect({ ...fixture('order-webhook.json'), requestContext: {} })).toBe(false);

@@ -1,56 +1,77 @@
 /**
- * API Gateway HTTP API (payload v2.0) and Lambda function URLs: the request becomes CloudEvents
- * through the HTTP binding, or one webhook event.
+ * API Gateway HTTP API requests (payload format 2.0): the request becomes CloudEvents through the HTTP
+ * binding, a known webhook provider's event, or one plain webhook event. Function URLs send the same
+ * shape and have their own source (lambda-url.ts).
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { TriggerError } from '../../errors.js';
-import { httpBatch } from '../http/request.js';
-import { type HttpRequest, isObject, type Source } from '../types.js';
+import { epochMsToTime, invalidRequest, readBody, readHeaders } from '../http/envelope.js';
+import { httpRequestToBatch } from '../http/request.js';
+import { type HttpRequest, isObject, type JsonObject, type Source } from '../types.js';
+
+/** `<url-id>.lambda-url.<region>.on.aws` */
+const FUNCTION_URL_DOMAIN = /\.lambda-url\.[a-z0-9-]+\.on\.aws$/;
+
+/** The payload 2.0 shape, whoever sent it (HTTP API or function URL). Lambda authorizer requests are not requests to answer. */
+export function isPayloadV2(raw: unknown): raw is JsonObject & { requestContext: JsonObject } {
+  return (
+    isObject(raw) &&
+    raw.version === '2.0' &&
+    typeof raw.routeKey === 'string' &&
+    isObject(raw.requestContext) &&
+    isObject(raw.requestContext.http) &&
+    raw.type === undefined &&
+    raw.routeArn === undefined
+  );
+}
+
+export function isFunctionUrl(raw: { requestContext: JsonObject }): boolean {
+  const domain = raw.requestContext.domainName;
+  return typeof domain === 'string' && FUNCTION_URL_DOMAIN.test(domain);
+}
 
 export const apiGatewayV2: Source = {
   kind: 'aws:apigateway:v2',
   reply: 'http',
   label: 'API Gateway HTTP API (v2) request',
-  detect(raw) {
-    return (
-      isObject(raw) &&
-      raw.version === '2.0' &&
-      typeof raw.routeKey === 'string' &&
-      isObject(raw.requestContext) &&
-      isObject(raw.requestContext.http)
-    );
-  },
+  detect: (raw) => isPayloadV2(raw) && !isFunctionUrl(raw),
   normalize(raw, options) {
-    const event = raw as APIGatewayProxyEventV2;
-    if (typeof event.requestContext.http.method !== 'string' || typeof event.rawPath !== 'string') {
-      throw new TriggerError(
-        'E_SOURCE_INVALID',
-        'This HTTP API (v2) request has no string `requestContext.http.method` or `rawPath`; ' +
-          'record the event exactly as API Gateway or the function URL delivers it.',
-        { details: { status: 400 } },
-      );
-    }
-    return httpBatch('aws:apigateway:v2', fromApiGatewayV2(event), options);
+    return httpRequestToBatch(
+      'aws:apigateway:v2',
+      readPayloadV2(raw, 'HTTP API (v2)'),
+      options.http,
+      options,
+    );
   },
 };
 
-export function fromApiGatewayV2(event: APIGatewayProxyEventV2): HttpRequest {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(event.headers ?? {})) {
-    if (value !== undefined) headers[name.toLowerCase()] = value;
+/** Checks the fields every v2 request has, then reads it; E_SOURCE_INVALID (400) when they are missing. */
+export function readPayloadV2(raw: unknown, label: string): HttpRequest {
+  const event = raw as APIGatewayProxyEventV2;
+  if (typeof event.requestContext?.http?.method !== 'string' || typeof event.rawPath !== 'string') {
+    throw invalidRequest(
+      `This ${label} request has no string \`requestContext.http.method\` or \`rawPath\`; ` +
+        'record the event exactly as API Gateway or the function URL delivers it.',
+    );
   }
-  if (event.cookies && event.cookies.length > 0 && headers.cookie === undefined)
-    headers.cookie = event.cookies.join('; ');
-  const body = event.body ?? '';
+  return fromApiGatewayV2(event);
+}
+
+/** The transport-neutral request of a payload 2.0 event (header names lower-cased, body bytes decoded). */
+export function fromApiGatewayV2(event: APIGatewayProxyEventV2): HttpRequest {
+  const headers = readHeaders(event.headers, undefined);
+  // Payload 2.0 moves cookies out of the headers; signatures and handlers expect them back.
+  if (Array.isArray(event.cookies) && event.cookies.length > 0 && headers.cookie === undefined) {
+    headers.cookie = event.cookies.filter((c) => typeof c === 'string').join('; ');
+  }
   const { http, requestId, timeEpoch } = event.requestContext;
   return {
     method: http.method.toUpperCase(),
     path: event.rawPath,
-    query: event.rawQueryString ?? '',
+    query: typeof event.rawQueryString === 'string' ? event.rawQueryString : '',
     headers,
-    body: Buffer.from(body, event.isBase64Encoded ? 'base64' : 'utf8'),
+    body: readBody(event.body, event.isBase64Encoded, `${http.method} ${event.rawPath}`),
     requestId,
-    time: typeof timeEpoch === 'number' ? new Date(timeEpoch).toISOString() : undefined,
-    sourceIp: http.sourceIp,
+    time: epochMsToTime(timeEpoch),
+    sourceIp: typeof http.sourceIp === 'string' ? http.sourceIp : undefined,
   };
 }

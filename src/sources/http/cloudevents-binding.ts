@@ -64,12 +64,23 @@ function readBinary(req: HttpRequest): CloudEvent {
   const contentType = req.headers['content-type'];
   if (contentType !== undefined) attributes.datacontenttype = contentType;
   if (req.body.length > 0) {
-    if (isJsonContentType(contentType))
+    // No Content-Type: the data has no declared type (RFC 9110 §8.3). JSON stays JSON, anything else
+    // is kept as bytes, never refused and never given a type the sender did not state.
+    if (contentType === undefined) Object.assign(attributes, untypedData(req.body));
+    else if (isJsonContentType(contentType))
       attributes.data = parseJson(req.body.toString('utf8'), 'request body');
     else if (isTextual(contentType)) attributes.data = req.body.toString('utf8');
     else attributes.data_base64 = req.body.toString('base64');
   }
   return toEvent(attributes, 'binary-mode CloudEvent (ce-* headers)');
+}
+
+function untypedData(body: Buffer): Record<string, unknown> {
+  try {
+    return { data: JSON.parse(body.toString('utf8')) };
+  } catch {
+    return { data_base64: body.toString('base64') };
+  }
 }
 
 /** RFC 7230 quoted-string unescape, then exactly one round of percent-decoding (invalid UTF-8 rejected). */

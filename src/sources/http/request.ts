@@ -1,48 +1,90 @@
-/** Plain (non-CloudEvents) HTTP requests become one CloudEvent each; the webhook handshake is answered here. */
+/**
+ * One HTTP request (from any envelope) to a batch: guards and signature → control messages → the
+ * CloudEvents HTTP binding → a known webhook provider's mapping → one plain webhook event.
+ */
 import { type CloudEvent, createCloudEvent, isJsonContentType } from '../../cloud-event.js';
 import { TriggerError } from '../../errors.js';
 import type { Batch, ControlResponse, HttpRequest, NormalizeOptions, SourceKind } from '../types.js';
+import { checkHttpRequest, denialResponse } from './check.js';
 import { cloudEventsMode, readCloudEvents } from './cloudevents-binding.js';
+import { isWebhookHandshake, webhookHandshake } from './handshake.js';
+import type { HttpSourceOptions } from './options.js';
+import { readPayload, type WebhookProvider } from './webhooks/provider.js';
+import { detectProvider, WEBHOOK_PROVIDER_TABLE } from './webhooks/providers.js';
 
 export const DEFAULT_HTTP_EVENT_TYPE = 'dev.triggerkit.http.request';
 
-/** Turns an HTTP request into a batch: CloudEvents when the request carries them, else one webhook event. */
-export function httpBatch(source: SourceKind, req: HttpRequest, options: NormalizeOptions): Batch {
-  if (req.method === 'OPTIONS' && req.headers['webhook-request-origin'] !== undefined) {
-    return { source, reply: 'http', http: req, items: [], control: webhookHandshake(req) };
+/**
+ * Turns an HTTP request into a batch. With `options` (the handler's HTTP source), the request must pass
+ * its guards and signature first; a refused one becomes a `control` answer (401/403/405/413) with no items.
+ * The webhook handshake, GitHub `ping`, Slack `url_verification` are `control` answers too. Then a
+ * CloudEvents request gives its events; a known provider's delivery (the configured `verify.provider`, else
+ * recognized by its headers) gives one mapped event; anything else one plain webhook event.
+ * Throws `TriggerError` `E_SOURCE_INVALID` (`details.status` 400/415) for a request that cannot be read.
+ *
+ * @example
+ * const batch = httpRequestToBatch('aws:apigateway:v2', req, { path: '/hooks/stripe', verify: { provider: 'stripe', secret } }, { now: Date.now() });
+ * if (batch.control) return batch.control; // refused, or answered by the transport
+ */
+export function httpRequestToBatch(
+  kind: SourceKind,
+  req: HttpRequest,
+  options: HttpSourceOptions | undefined,
+  normalizeOptions: NormalizeOptions,
+): Batch {
+  if (options !== undefined) {
+    const checked = checkHttpRequest(req, options, normalizeOptions.now);
+    if (!checked.ok) return controlBatch(kind, req, denialResponse(checked));
   }
+  if (isWebhookHandshake(req)) return controlBatch(kind, req, webhookHandshake(req));
   const mode = cloudEventsMode(req);
-  if (mode !== undefined) {
-    const events = readCloudEvents(req, mode);
-    return { source, reply: 'http', http: req, items: events.map((event) => ({ event, ref: event.id })) };
+  if (mode !== undefined) return eventBatch(kind, req, readCloudEvents(req, mode));
+  const provider: WebhookProvider | undefined =
+    options?.verify === undefined ? detectProvider(req) : WEBHOOK_PROVIDER_TABLE[options.verify.provider];
+  if (provider !== undefined) {
+    const payload = readPayload(req, provider.name);
+    const control = provider.control?.(req, payload);
+    if (control !== undefined) return controlBatch(kind, req, control);
+    return eventBatch(kind, req, [providerEvent(provider, req, payload)]);
   }
-  return { source, reply: 'http', http: req, items: [{ event: webhookEvent(req, options), ref: req.requestId }] };
+  const type = options?.eventType ?? normalizeOptions.httpEventType ?? DEFAULT_HTTP_EVENT_TYPE;
+  return eventBatch(kind, req, [webhookEvent(req, type)]);
 }
 
-/**
- * Abuse-protection handshake of the CloudEvents webhook spec: allow the origin that asks.
- * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/http-webhook.md#4-abuse-protection
- */
-function webhookHandshake(req: HttpRequest): ControlResponse {
-  const headers: Record<string, string> = {
-    'webhook-allowed-origin': req.headers['webhook-request-origin'] ?? '*',
-    allow: 'POST, OPTIONS',
-  };
-  const rate = req.headers['webhook-request-rate'];
-  if (rate !== undefined) headers['webhook-allowed-rate'] = rate;
-  return { statusCode: 200, headers, body: '' };
+function controlBatch(source: SourceKind, req: HttpRequest, control: ControlResponse): Batch {
+  return Object.freeze({
+    source,
+    reply: 'http',
+    http: req,
+    items: Object.freeze([]),
+    control: Object.freeze(control),
+  });
+}
+
+function eventBatch(source: SourceKind, req: HttpRequest, events: readonly CloudEvent[]): Batch {
+  const items = events.map((event) => Object.freeze({ event, ref: event.id }));
+  return Object.freeze({ source, reply: 'http', http: req, items: Object.freeze(items) });
+}
+
+/** A provider's mapping, with the payload as JSON `data`. */
+function providerEvent(provider: WebhookProvider, req: HttpRequest, payload: unknown): CloudEvent {
+  const { extensions, ...attributes } = provider.toEvent(req, payload);
+  return createCloudEvent(
+    { ...attributes, ...extensions, datacontenttype: 'application/json', data: payload },
+    `${provider.name} delivery ${req.method} ${req.path}`,
+  );
 }
 
 /**
  * id = the platform's request id (stable across redelivery of the same recorded request),
  * source = the request path, data = the body (JSON when the content type says so, text, or base64 bytes).
  */
-function webhookEvent(req: HttpRequest, options: NormalizeOptions): CloudEvent {
+function webhookEvent(req: HttpRequest, type: string): CloudEvent {
   return createCloudEvent(
     {
       id: req.requestId,
       source: req.path,
-      type: options.httpEventType ?? DEFAULT_HTTP_EVENT_TYPE,
+      type,
       time: req.time,
       httpmethod: req.method,
       ...webhookPayload(req),

@@ -1,0 +1,93 @@
+/**
+ * Reading the parts every Lambda HTTP envelope shares (API Gateway REST and HTTP APIs, function URLs, ALB):
+ * header maps in any case and with multiple values, bodies that may be base64, query strings.
+ */
+import { createHash } from 'node:crypto';
+import { TriggerError } from '../../errors.js';
+import { isObject } from '../types.js';
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * One header map with lower-case names. HTTP names are case-insensitive (RFC 9110 §5.1), and API Gateway REST
+ * and ALB keep the sender's case, so `Ce-Id` and `ce-id` are the same header. Multiple values are joined
+ * with `, ` (RFC 9110 §5.3), cookies with `; ` (RFC 6265 §5.4). `multiValueHeaders`, when present, is
+ * complete; `headers` then only holds the last value of each.
+ */
+export function readHeaders(single: unknown, multi: unknown): Record<string, string> {
+  const values = new Map<string, string[]>();
+  const add = (name: string, value: unknown) => {
+    if (typeof value !== 'string') return;
+    const key = name.toLowerCase();
+    const list = values.get(key);
+    if (list === undefined) values.set(key, [value]);
+    else list.push(value);
+  };
+  if (isObject(multi)) {
+    for (const [name, list] of Object.entries(multi)) {
+      if (Array.isArray(list)) for (const value of list) add(name, value);
+    }
+  }
+  if (isObject(single)) {
+    for (const [name, value] of Object.entries(single)) {
+      if (!values.has(name.toLowerCase()) || !isObject(multi)) add(name, value);
+    }
+  }
+  // fromEntries defines own properties: a header named `__proto__` stays a header.
+  return Object.fromEntries(
+    [...values].map(([name, list]) => [name, list.join(name === 'cookie' ? '; ' : ', ')]),
+  );
+}
+
+/**
+ * The body bytes exactly as sent: base64-decoded when the platform says so (binary media types), else
+ * the UTF-8 of the string. A body that claims base64 and is not is refused, never silently truncated
+ * (Node's decoder skips invalid characters, which would make a signature check fail for the wrong reason).
+ */
+export function readBody(body: unknown, isBase64Encoded: unknown, where: string): Buffer {
+  if (body === undefined || body === null) return Buffer.alloc(0);
+  if (typeof body !== 'string')
+    throw invalidRequest(`${where}: \`body\` must be a string or null, got ${typeof body}.`);
+  if (isBase64Encoded !== true) return Buffer.from(body, 'utf8');
+  if (!BASE64.test(body))
+    throw invalidRequest(`${where}: \`isBase64Encoded\` is true but \`body\` is not base64.`);
+  return Buffer.from(body, 'base64');
+}
+
+/**
+ * Rebuilds a query string from API Gateway REST's decoded parameters (re-encoded) or ALB's raw ones
+ * (ALB passes names and values through as sent, so they are joined as they are).
+ */
+export function queryString(single: unknown, multi: unknown, encode: boolean): string {
+  const pairs: string[] = [];
+  const e = encode ? encodeURIComponent : (s: string) => s;
+  const source = isObject(multi) ? multi : isObject(single) ? single : {};
+  for (const [name, value] of Object.entries(source)) {
+    for (const v of Array.isArray(value) ? value : [value]) {
+      if (typeof v === 'string') pairs.push(`${e(name)}=${e(v)}`);
+    }
+  }
+  return pairs.join('&');
+}
+
+/** Epoch milliseconds to RFC 3339, or undefined when absent or out of range. */
+export function epochMsToTime(value: unknown): string | undefined {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
+
+/**
+ * A stable id for a request that carries none (ALB): the same recorded request always gets the same
+ * id, as CloudEvents deduplication on `source` + `id` needs. Never random.
+ */
+export function contentId(prefix: string, parts: readonly (string | Buffer)[]): string {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part).update('\0');
+  return `${prefix}-${hash.digest('hex').slice(0, 32)}`;
+}
+
+/** A request the envelope cannot be read from: `E_SOURCE_INVALID`, answered 400. */
+export function invalidRequest(message: string): TriggerError {
+  return new TriggerError('E_SOURCE_INVALID', message, { details: { status: 400 } });
+}
