@@ -1,5 +1,11 @@
-/** Queues, topics, streams and object-store notifications (AWS). */
+/**
+ * Queues, topics, streams and object-store notifications (AWS). Each detects a distinct shape
+ * (`Records[].eventSource`, SNS's `EventSource`, Kafka's `records` object, MQ's `messages` /
+ * `rmqMessagesByQueue`, S3's test event), so the order among them only matters for speed: the most
+ * common first. EventBridge is registered last, in index.ts.
+ */
+import { s3 } from './aws/s3.js';
 import { sqs } from './aws/sqs.js';
 import type { Source } from './types.js';
 
-export const QUEUE_SOURCES: readonly Source[] = [sqs];
+export const QUEUE_SOURCES: readonly Source[] = [sqs, s3];

@@ -93,3 +93,64 @@ describe('EventBridge', () => {
     expect(error.message).toContain('`time` must be an RFC 3339 timestamp');
   });
 });
+
+describe('EventBridge: S3 events get the S3 notification mapping', () => {
+  it('Object Created + PutObject → com.amazonaws.s3.ObjectCreated:Put, bucket source, key subject', () => {
+    const [item] = eventBridge.normalize(fixture('s3-object-created.json'), {}).items;
+    expect(item?.event).toStrictEqual({
+      specversion: '1.0',
+      id: '17793124-05d4-b198-2fde-7ededc63b103',
+      source: 'aws:s3.eu-west-1.shop-invoices',
+      type: 'com.amazonaws.s3.ObjectCreated:Put',
+      subject: 'reports/2025 Q4.csv',
+      time: '2025-11-23T12:55:00Z',
+      datacontenttype: 'application/json',
+      data: fixture('s3-object-created.json').detail,
+      dataref: 's3://shop-invoices/reports/2025%20Q4.csv?versionId=IYV3p45BT0ac8hjHg1houSdS1a.Mro8e',
+      awsregion: 'eu-west-1',
+      awsaccount: '210987654321',
+      awsvia: 'eventbridge',
+    });
+    expect(item?.ref).toBe('17793124-05d4-b198-2fde-7ededc63b103');
+  });
+
+  it('Object Deleted with a delete marker → ObjectRemoved:DeleteMarkerCreated', () => {
+    const [item] = eventBridge.normalize(fixture('s3-delete-marker.json'), {}).items;
+    expect(item?.event.type).toBe('com.amazonaws.s3.ObjectRemoved:DeleteMarkerCreated');
+  });
+
+  it.each([
+    [
+      'Object Deleted',
+      { reason: 'Lifecycle Expiration', 'deletion-type': 'Permanently Deleted' },
+      'LifecycleExpiration:Delete',
+    ],
+    ['Object Restore Completed', {}, 'ObjectRestore:Completed'],
+    ['Object Created', { reason: 'CompleteMultipartUpload' }, 'ObjectCreated:CompleteMultipartUpload'],
+    ['Object Locked', { reason: 'PutObjectRetention' }, 'ObjectLocked:PutObjectRetention'],
+  ])('%s %j → com.amazonaws.s3.%s', (detailType, extra, name) => {
+    const raw = fixture('s3-object-created.json');
+    const detail = { ...(raw.detail as object), reason: undefined, ...extra };
+    const [item] = eventBridge.normalize({ ...raw, 'detail-type': detailType, detail }, {}).items;
+    expect(item?.event.type).toBe(`com.amazonaws.s3.${name}`);
+  });
+
+  it('an aws.s3 event without bucket or key keeps the generic mapping', () => {
+    const raw = {
+      ...fixture('s3-object-created.json'),
+      'detail-type': 'Bucket Created',
+      detail: { bucket: {} },
+    };
+    const [item] = eventBridge.normalize(raw, {}).items;
+    expect(item?.event).toMatchObject({ source: 'aws.s3', type: 'Bucket Created' });
+    expect(cloudEventProblems(item?.event)).toEqual([]);
+  });
+
+  it('a replayed event carries its replay name', () => {
+    const [item] = eventBridge.normalize(
+      { ...fixture('order-placed.json'), 'replay-name': 'nightly' },
+      {},
+    ).items;
+    expect(item?.event.replayname).toBe('nightly');
+  });
+});

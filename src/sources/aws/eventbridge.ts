@@ -1,39 +1,54 @@
 /**
- * EventBridge events delivered to a Lambda target. The envelope maps onto CloudEvents attributes;
- * `detail` becomes `data`.
+ * EventBridge events delivered to a Lambda target (also found inside SQS and SNS bodies, see unwrap.ts).
+ * The envelope maps onto CloudEvents attributes; `detail` becomes `data`. Scheduled rules
+ * (`source: "aws.events"`, `detail-type: "Scheduled Event"`) are ordinary events with an empty detail.
+ * S3 events (`source: "aws.s3"`) get the S3 notification's `source`/`type`/`subject` (see s3.ts).
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events-structure.html
  */
-import { createCloudEvent } from '../../cloud-event.js';
-import { isObject, type Source } from '../types.js';
+import { isObject, type JsonObject, type Source } from '../types.js';
+import { type EventInit, finishEvent } from './decode.js';
+import { s3EventBridgeInit } from './s3.js';
+
+/** `version: "0"`, a string `detail-type` and a `detail`: the EventBridge envelope. */
+export function isEventBridgeEvent(value: unknown): value is JsonObject {
+  return (
+    isObject(value) && value.version === '0' && typeof value['detail-type'] === 'string' && 'detail' in value
+  );
+}
+
+/** CloudEvent attributes for an EventBridge envelope (S3 events through the S3 mapping). */
+export function eventBridgeInit(event: JsonObject): EventInit {
+  if (event.source === 'aws.s3') {
+    const init = s3EventBridgeInit(event);
+    if (init !== undefined) return init;
+  }
+  const resources = Array.isArray(event.resources) ? event.resources : [];
+  return {
+    id: event.id,
+    source: event.source,
+    type: event['detail-type'],
+    time: event.time,
+    subject: typeof resources[0] === 'string' && resources[0] !== '' ? resources[0] : undefined,
+    datacontenttype: 'application/json',
+    data: event.detail,
+    awsregion: typeof event.region === 'string' ? event.region : undefined,
+    awsaccount: typeof event.account === 'string' ? event.account : undefined,
+    // Present on events re-sent from an archive: lets a handler tell a replay from the original.
+    replayname: typeof event['replay-name'] === 'string' ? event['replay-name'] : undefined,
+  };
+}
 
 export const eventBridge: Source = {
   kind: 'aws:eventbridge',
   reply: 'throw',
   label: 'EventBridge event',
-  detect(raw) {
-    return isObject(raw) && raw.version === '0' && typeof raw['detail-type'] === 'string' && 'detail' in raw;
-  },
+  detect: isEventBridgeEvent,
   normalize(raw) {
-    const e = raw as Record<string, unknown> & {
-      id: string;
-      source: string;
-      'detail-type': string;
-      time?: string;
-    };
-    const resources = Array.isArray(e.resources) ? e.resources : [];
-    const event = createCloudEvent(
-      {
-        id: e.id,
-        source: e.source,
-        type: e['detail-type'],
-        time: e.time,
-        subject: typeof resources[0] === 'string' ? resources[0] : undefined,
-        datacontenttype: 'application/json',
-        data: e.detail,
-        awsregion: typeof e.region === 'string' ? e.region : undefined,
-        awsaccount: typeof e.account === 'string' ? e.account : undefined,
-      },
-      'EventBridge event',
-    );
-    return { source: 'aws:eventbridge', reply: 'throw', items: [{ event, ref: event.id }] };
+    const event = finishEvent(eventBridgeInit(raw as JsonObject), 'EventBridge event');
+    return Object.freeze({
+      source: 'aws:eventbridge',
+      reply: 'throw',
+      items: Object.freeze([Object.freeze({ event, ref: event.id })]),
+    });
   },
 };

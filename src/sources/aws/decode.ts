@@ -1,0 +1,196 @@
+/**
+ * Decoding shared by the AWS record sources: bodies that may or may not be JSON, bytes that may be JSON,
+ * text or binary, epoch timestamps, attribute names turned into extension names, and the per-record
+ * error handling that turns an unreadable record into a `rejected` entry instead of failing the batch.
+ */
+import {
+  type CloudEvent,
+  type CloudEventInit,
+  createCloudEvent,
+  isJsonContentType,
+} from '../../cloud-event.js';
+import { isTriggerError, TriggerError } from '../../errors.js';
+import { type Batch, type BatchItem, isObject, type RejectedRecord } from '../types.js';
+
+/** CloudEvent attributes before validation; `undefined` values are dropped by `createCloudEvent`. */
+export type EventInit = Record<string, unknown>;
+
+/** The data part of an event: JSON value, text, or bytes as base64. */
+export interface Payload {
+  readonly datacontenttype: string;
+  readonly data?: unknown;
+  readonly data_base64?: string;
+}
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const MEDIA_TYPE = /^[\w!#$&^.+-]+\/[\w!#$&^.+-]+(?:\s*;.*)?$/;
+
+/** JSON when `text` is a JSON object or array, the text itself otherwise (scalars and broken JSON stay text). */
+export function readJsonOrText(text: string): unknown {
+  let i = 0;
+  while (i < text.length && (text[i] === ' ' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t'))
+    i++;
+  const first = text.charCodeAt(i);
+  // '{' or '[': only then is a parse attempt worth it.
+  if (first !== 123 && first !== 91) return text;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+/** `application/json` for a parsed object or array, `text/plain` for anything kept as text. */
+export function textPayload(text: string): Payload {
+  const value = readJsonOrText(text);
+  return typeof value === 'string'
+    ? { datacontenttype: 'text/plain', data: value }
+    : { datacontenttype: 'application/json', data: value };
+}
+
+/** Bytes as JSON, text or `data_base64`: JSON and printable UTF-8 are decoded, anything else stays binary. */
+export function bytesPayload(bytes: Uint8Array): Payload {
+  const text = utf8(bytes);
+  if (text !== undefined && isPrintable(text)) return textPayload(text);
+  return { datacontenttype: 'application/octet-stream', data_base64: Buffer.from(bytes).toString('base64') };
+}
+
+/**
+ * Bytes as their declared content type says: JSON types parsed (kept as text when they do not parse),
+ * `text/*` as text, anything else base64; without a content type, as `bytesPayload` guesses.
+ */
+export function typedPayload(bytes: Uint8Array, contentType: string | undefined): Payload {
+  // An unusable content type (`json`, empty) is ignored rather than failing the record.
+  if (contentType === undefined || !MEDIA_TYPE.test(contentType)) return bytesPayload(bytes);
+  const text = utf8(bytes);
+  if (text !== undefined && isJsonContentType(contentType)) {
+    try {
+      return { datacontenttype: contentType, data: JSON.parse(text) as unknown };
+    } catch {
+      return { datacontenttype: 'text/plain', data: text };
+    }
+  }
+  if (text !== undefined && contentType.toLowerCase().startsWith('text/')) {
+    return { datacontenttype: contentType, data: text };
+  }
+  return { datacontenttype: contentType, data_base64: Buffer.from(bytes).toString('base64') };
+}
+
+/** The bytes as a string when they are valid UTF-8, `undefined` otherwise. */
+export function utf8(bytes: Uint8Array): string | undefined {
+  try {
+    return STRICT_UTF8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** No C0 control characters other than tab, line feed and carriage return, and no DEL. */
+export function isPrintable(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 127) return false;
+  }
+  return true;
+}
+
+/** Strict base64 (Buffer.from alone silently skips invalid characters). */
+export function decodeBase64(value: unknown, path: string): Buffer {
+  if (typeof value !== 'string' || value.length % 4 !== 0 || !BASE64.test(value)) {
+    throw invalid(`${path} must be a base64 string, got ${shapeOf(value)}.`, path);
+  }
+  return Buffer.from(value, 'base64');
+}
+
+/** Epoch milliseconds (number or digit string) as RFC 3339; `undefined` when absent or out of range. */
+export function epochMsToIso(value: unknown): string | undefined {
+  const ms = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  if (typeof ms !== 'number' || !Number.isFinite(ms)) return undefined;
+  const date = new Date(Math.round(ms));
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
+
+/**
+ * `prefix` + the name lower-cased with everything but `a-z0-9` removed, or `undefined` when that is not a
+ * usable extension name (empty, or longer than the 20 characters CloudEvents allows).
+ */
+export function extensionName(prefix: string, name: string): string | undefined {
+  const ext = prefix + name.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return ext.length > prefix.length && ext.length <= 20 ? ext : undefined;
+}
+
+/** Sets `init[name] = value` unless the event already has that attribute (the inner mapping wins). */
+export function setIfAbsent(init: EventInit, name: string, value: unknown): void {
+  if (value !== undefined && init[name] === undefined) init[name] = value;
+}
+
+/** `Records[i] is not an X (got keys a, b)`: what the record is missing, and what was there. */
+export function shapeOf(value: unknown): string {
+  if (isObject(value)) {
+    const keys = Object.keys(value);
+    return `keys ${keys.slice(0, 8).join(', ') || '(none)'}${keys.length > 8 ? ', …' : ''}`;
+  }
+  if (Array.isArray(value)) return `an array of ${value.length} item(s)`;
+  const text = JSON.stringify(value);
+  return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** A record-level data error: `E_SOURCE_INVALID` naming where. */
+export function invalid(message: string, path: string): TriggerError {
+  return new TriggerError('E_SOURCE_INVALID', message, { path });
+}
+
+/** Validates and freezes the event; `where` names the record in the error message. */
+export function finishEvent(init: EventInit, where: string): CloudEvent {
+  return createCloudEvent(init as unknown as CloudEventInit, where);
+}
+
+/** What one record yields: its failure identity and its events (none for control messages). */
+export interface RecordEvents {
+  readonly ref: string;
+  readonly events: readonly CloudEvent[];
+}
+
+/**
+ * Reads every record; a record whose reading throws a TriggerError is `rejected` (its `index` is its
+ * position among the batch's items and rejected records, which is how the runtimes walk a batch), the
+ * others become items. Control messages yield no item: they are acknowledged without running a handler.
+ */
+export function collectRecords(
+  head: Pick<Batch, 'source' | 'reply' | 'ordered'>,
+  count: number,
+  read: (index: number) => RecordEvents,
+  refOf: (index: number) => string,
+  pathOf: (index: number) => string = (index) => `Records[${index}]`,
+): Batch {
+  const items: BatchItem[] = [];
+  const rejected: RejectedRecord[] = [];
+  for (let i = 0; i < count; i++) {
+    try {
+      const { ref, events } = read(i);
+      for (const event of events) items.push(Object.freeze({ event, ref }));
+    } catch (error) {
+      rejected.push(rejection(error, refOf(i), items.length + rejected.length, pathOf(i)));
+    }
+  }
+  return Object.freeze({
+    ...head,
+    items: Object.freeze(items),
+    ...(rejected.length > 0 ? { rejected: Object.freeze(rejected) } : {}),
+  });
+}
+
+function rejection(error: unknown, ref: string, index: number, path: string): RejectedRecord {
+  if (!isTriggerError(error)) throw error;
+  const reported =
+    error.code === 'E_SOURCE_INVALID'
+      ? error
+      : new TriggerError('E_SOURCE_INVALID', error.message, {
+          cause: error,
+          path,
+          eventId: error.eventId,
+          details: { problems: error.details },
+        });
+  return Object.freeze({ ref, index, error: reported });
+}
