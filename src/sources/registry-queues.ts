@@ -5,7 +5,8 @@
  * common first. EventBridge is registered last, in index.ts.
  */
 import { s3 } from './aws/s3.js';
+import { sns } from './aws/sns.js';
 import { sqs } from './aws/sqs.js';
 import type { Source } from './types.js';
 
-export const QUEUE_SOURCES: readonly Source[] = [sqs, s3];
+export const QUEUE_SOURCES: readonly Source[] = [sqs, sns, s3];

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cloudEventProblems } from '../../cloud-event.js';
-import { isTriggerError, type TriggerError } from '../../errors.js';
 import type { Batch } from '../types.js';
-import { SQS_MESSAGE_TYPE, sqs } from './sqs.js';
+import { SQS_MESSAGE_TYPE, sqs, traceparentFromXray } from './sqs.js';
 
 interface Fixture {
   Records: Array<Record<string, unknown> & { attributes: Record<string, string>; body: string }>;
@@ -12,7 +11,18 @@ interface Fixture {
 const fixture = (name: string): Fixture =>
   JSON.parse(readFileSync(new URL(`../../../test/fixtures/events/sqs/${name}`, import.meta.url), 'utf8'));
 
-const FIXTURES = ['orders-batch.json', 'fifo-batch.json', 'text-bodies.json', 'cloudevent-body.json'];
+const FIXTURES = [
+  'orders-batch.json',
+  'fifo-batch.json',
+  'text-bodies.json',
+  'cloudevent-body.json',
+  'sns-notification.json',
+  's3-via-sns.json',
+  's3-notification.json',
+  'eventbridge-body.json',
+  'trace-and-attributes.json',
+  'malformed-records.json',
+];
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null) {
@@ -23,16 +33,6 @@ function deepFreeze<T>(value: T): T {
 }
 
 const normalize = (raw: unknown): Batch => sqs.normalize(raw, {});
-
-function thrown(fn: () => unknown): TriggerError {
-  try {
-    fn();
-  } catch (error) {
-    if (isTriggerError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a TriggerError, nothing was thrown');
-}
 
 describe('SQS: standard queue', () => {
   const raw = fixture('orders-batch.json');
@@ -54,6 +54,7 @@ describe('SQS: standard queue', () => {
       datacontenttype: 'application/json',
       awsregion: 'eu-west-1',
       deliverycount: 1,
+      sqsattrorigin: 'web',
       data: { orderId: 'ord-1001', total: 129.9, currency: 'EUR', items: [{ sku: 'mug-blue', quantity: 2 }] },
     });
     expect(items[2]?.event.deliverycount).toBe(3);
@@ -82,6 +83,11 @@ describe('SQS: bodies that are not JSON', () => {
 describe('SQS: FIFO queue', () => {
   const { items } = normalize(fixture('fifo-batch.json'));
 
+  it('is an ordered batch (stop at the first failure); a standard queue is not', () => {
+    expect(normalize(fixture('fifo-batch.json')).ordered).toBe(true);
+    expect(normalize(fixture('orders-batch.json')).ordered).toBeUndefined();
+  });
+
   it('MessageGroupId → partitionkey, SequenceNumber zero-padded to 39 digits → sequence', () => {
     expect(items[0]?.event).toMatchObject({
       partitionkey: 'customer-77',
@@ -107,17 +113,24 @@ describe('SQS: a body that is a structured CloudEvent', () => {
     expect(item?.event).toStrictEqual({
       ...JSON.parse(raw.Records[0]?.body ?? ''),
       sqsmessageid: '9c8b7a6d-0001-4e5f-9a0b-1c2d3e4f5a6b',
+      awsvia: 'sqs',
+      deliverycount: 1,
     });
     expect(item?.event.id).toBe('b7e1c1d2-3f4a-4b5c-8d6e-7f8091a2b3c4');
     expect(item?.ref).toBe('9c8b7a6d-0001-4e5f-9a0b-1c2d3e4f5a6b');
   });
 
-  it('an inner event that is not a valid CloudEvent is an error that names the record', () => {
+  it('an inner event that is not a valid CloudEvent rejects that record, naming it', () => {
     const broken = structuredClone(raw);
     const record = broken.Records[0];
     if (record === undefined) throw new Error('fixture has no record');
     record.body = JSON.stringify({ specversion: '1.0', id: 'x', type: 't' });
-    expect(() => normalize(broken)).toThrow(/Records\[0\]\.body .*`source` is required/);
+    const batch = normalize(broken);
+    expect(batch.items).toEqual([]);
+    expect(batch.rejected?.map((r) => [r.ref, r.index, r.error.code])).toEqual([
+      ['9c8b7a6d-0001-4e5f-9a0b-1c2d3e4f5a6b', 0, 'E_SOURCE_INVALID'],
+    ]);
+    expect(batch.rejected?.[0]?.error.message).toMatch(/Records\[0\]\.body .*`source` is required/);
   });
 });
 
@@ -148,25 +161,82 @@ describe('SQS: purity and validity', () => {
   });
 });
 
-describe('SQS: malformed records', () => {
+describe('SQS: malformed records are rejected, the rest of the batch still runs', () => {
   it.each([
-    ['null record', null, 'got null'],
+    ['null record', null, 'got null', 'Records[1]'],
     [
       'no body',
       { messageId: 'm-1', eventSourceARN: 'arn:aws:sqs:eu-west-1:1:q' },
       'got keys messageId, eventSourceARN',
+      'm-1',
     ],
     [
       'no messageId',
       { body: 'x', eventSourceARN: 'arn:aws:sqs:eu-west-1:1:q' },
       'got keys body, eventSourceARN',
+      'Records[1]',
     ],
-    ['no eventSourceARN', { messageId: 'm-1', body: 'x' }, 'got keys messageId, body'],
-  ])('%s → E_SOURCE_INVALID naming Records[1]', (_, record, seen) => {
+    ['no eventSourceARN', { messageId: 'm-1', body: 'x' }, 'got keys messageId, body', 'm-1'],
+  ])('%s → E_SOURCE_INVALID naming Records[1]', (_, record, seen, ref) => {
     const raw = { Records: [fixture('orders-batch.json').Records[0], record] };
-    const error = thrown(() => normalize(raw));
-    expect(error.code).toBe('E_SOURCE_INVALID');
-    expect(error.path).toBe('Records[1]');
-    expect(error.message).toContain(`Records[1] is not an SQS message (${seen})`);
+    const batch = normalize(raw);
+    expect(batch.items.map((item) => item.ref)).toEqual(['7d3f2c1a-5b6e-4f8d-9a0b-1c2d3e4f5a6b']);
+    const [rejected] = batch.rejected ?? [];
+    expect(rejected?.ref).toBe(ref);
+    expect(rejected?.index).toBe(1);
+    expect(rejected?.error.code).toBe('E_SOURCE_INVALID');
+    expect(rejected?.error.path).toBe('Records[1]');
+    expect(rejected?.error.message).toContain(`Records[1] is not an SQS message (${seen})`);
+  });
+
+  it('a mixed batch: rejected records keep their positions among the items', () => {
+    const batch = normalize(fixture('malformed-records.json'));
+    expect(batch.items.map((item) => item.ref)).toEqual([
+      '5c1d2e3f-0011-4a5b-8c6d-7e8f9a0b1c2d',
+      '5c1d2e3f-0015-4a5b-8c6d-7e8f9a0b1c2d',
+    ]);
+    expect(batch.rejected?.map((r) => [r.index, r.ref, r.error.path])).toEqual([
+      [1, 'Records[1]', 'Records[1]'],
+      [2, '5c1d2e3f-0013-4a5b-8c6d-7e8f9a0b1c2d', 'Records[2]'],
+      [3, '5c1d2e3f-0014-4a5b-8c6d-7e8f9a0b1c2d', 'Records[3]'],
+    ]);
+    expect(batch.rejected?.[2]?.error.message).toBe(
+      'Records[3].body is not a valid CloudEvent 1.0: `type` is required.',
+    );
+  });
+});
+
+describe('SQS: message attributes and X-Ray trace header', () => {
+  const [traced, untraced] = normalize(fixture('trace-and-attributes.json')).items;
+
+  it('message attributes become sqsattr<name> extensions; names past 20 characters are left out', () => {
+    expect(traced?.event).toMatchObject({
+      sqsattrtenant: 'acme',
+      sqsattrcontenttype: 'application/json',
+      sqsattrchecksum: 'q83vASNFZ4k=',
+    });
+    expect(Object.keys(traced?.event ?? {}).filter((name) => name.startsWith('sqsattr'))).toHaveLength(3);
+  });
+
+  it('AWSTraceHeader becomes a W3C traceparent; without a Parent there is none', () => {
+    expect(traced?.event.traceparent).toBe('00-5759e988bd862e3fe1be46a994272793-53995c3f42cd8ad8-01');
+    expect(untraced?.event).not.toHaveProperty('traceparent');
+  });
+
+  it.each([
+    ['Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=0', '-00'],
+    ['Parent=53995c3f42cd8ad8;Root=1-5759e988-bd862e3fe1be46a994272793', '-00'],
+    ['Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1;Lineage=a87bd80c:0', '-01'],
+  ])('%s', (header, flags) => {
+    expect(traceparentFromXray(header)).toBe(`00-5759e988bd862e3fe1be46a994272793-53995c3f42cd8ad8${flags}`);
+  });
+
+  it.each([
+    'Root=1-5759e988-bd862e3fe1be46a994272793',
+    'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=0000000000000000',
+    'Root=2-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8',
+    'garbage',
+  ])('no traceparent from %s', (header) => {
+    expect(traceparentFromXray(header)).toBeUndefined();
   });
 });

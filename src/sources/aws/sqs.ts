@@ -1,11 +1,24 @@
 /**
  * Amazon SQS batches. Each record keeps its `messageId` as `ref`, so failures can be reported as
- * `batchItemFailures`. A body that is itself a structured CloudEvent passes through (the inner event wins).
+ * `batchItemFailures`; FIFO batches are `ordered`. A body that is an SNS notification, an S3 notification,
+ * an EventBridge event or a structured CloudEvent is unwrapped (the inner event wins, see unwrap.ts); an
+ * S3 test event or SNS confirmation in a body is acknowledged without reaching a handler.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
  */
-import type { SQSRecord } from 'aws-lambda';
-import { type CloudEvent, createCloudEvent } from '../../cloud-event.js';
-import { TriggerError } from '../../errors.js';
-import { type BatchItem, isObject, type Source } from '../types.js';
+import { isObject, type JsonObject, type Source } from '../types.js';
+import {
+  collectRecords,
+  type EventInit,
+  epochMsToIso,
+  extensionName,
+  finishEvent,
+  invalid,
+  readJsonOrText,
+  setIfAbsent,
+  shapeOf,
+  textPayload,
+} from './decode.js';
+import { carried, unwrapEnvelope } from './unwrap.js';
 
 export const SQS_MESSAGE_TYPE = 'com.amazonaws.sqs.message';
 
@@ -20,86 +33,111 @@ export const sqs: Source = {
   },
   normalize(raw) {
     const records = (raw as { Records: unknown[] }).Records;
-    const items: BatchItem[] = new Array(records.length);
-    for (let i = 0; i < records.length; i++) items[i] = normalizeRecord(records[i], i);
-    return { source: 'aws:sqs', reply: 'batch-item-failures', items };
+    const first = records[0] as JsonObject;
+    // A FIFO queue's name ends in `.fifo`; its messages must be handled in order (stop at the first failure).
+    const fifo = typeof first.eventSourceARN === 'string' && first.eventSourceARN.endsWith('.fifo');
+    return collectRecords(
+      { source: 'aws:sqs', reply: 'batch-item-failures', ...(fifo ? { ordered: true } : {}) },
+      records.length,
+      (i) => readRecord(records[i], i),
+      (i) => {
+        const record = records[i];
+        return isObject(record) && typeof record.messageId === 'string' && record.messageId !== ''
+          ? record.messageId
+          : `Records[${i}]`;
+      },
+    );
   },
 };
 
-function normalizeRecord(raw: unknown, index: number): BatchItem {
-  if (!isSqsRecord(raw)) {
-    throw new TriggerError(
-      'E_SOURCE_INVALID',
-      `Records[${index}] is not an SQS message (${seen(raw)}): it needs a non-empty string \`messageId\`, ` +
+function readRecord(record: unknown, index: number) {
+  const where = `Records[${index}]`;
+  if (
+    !isObject(record) ||
+    typeof record.messageId !== 'string' ||
+    record.messageId === '' ||
+    typeof record.body !== 'string' ||
+    typeof record.eventSourceARN !== 'string' ||
+    record.eventSourceARN === ''
+  ) {
+    throw invalid(
+      `${where} is not an SQS message (got ${shapeOf(record)}): it needs a non-empty string \`messageId\`, ` +
         'a string `body` and a non-empty string `eventSourceARN`.',
-      { path: `Records[${index}]` },
+      where,
     );
   }
-  const record = raw as SQSRecord;
-  const body = readBody(record.body);
-  const attributes: Partial<SQSRecord['attributes']> = isObject(record.attributes) ? record.attributes : {};
-  if (isObject(body) && typeof body.specversion === 'string') {
-    const inner = createCloudEvent(
-      { ...(body as object), sqsmessageid: record.messageId } as never,
-      `Records[${index}].body`,
-    );
-    return Object.freeze({ event: inner, ref: record.messageId });
+  const messageId = record.messageId;
+  const attributes = isObject(record.attributes) ? record.attributes : {};
+  const delivery = deliveryExtensions(attributes);
+  const inner = unwrapEnvelope(readJsonOrText(record.body), `${where}.body`);
+  if (inner !== undefined) {
+    const events =
+      'control' in inner
+        ? []
+        : inner.inits.map((init) =>
+            finishEvent(carried(init, 'sqs', { sqsmessageid: messageId, ...delivery }), `${where}.body`),
+          );
+    return { ref: messageId, events };
   }
-  const event: Record<string, unknown> = {
-    specversion: '1.0',
-    id: record.messageId,
+  const init: EventInit = {
+    id: messageId,
     source: record.eventSourceARN,
     type: SQS_MESSAGE_TYPE,
+    time: epochMsToIso(attributes.SentTimestamp),
+    ...textPayload(record.body),
+    awsregion: typeof record.awsRegion === 'string' ? record.awsRegion : undefined,
+    ...delivery,
   };
-  // Optional attributes are set only when the record has them: an own `undefined` key is not "unset".
-  const time = epochMsToIso(attributes.SentTimestamp);
-  if (time !== undefined) event.time = time;
-  event.datacontenttype = typeof body === 'string' ? 'text/plain' : 'application/json';
-  if (typeof record.awsRegion === 'string') event.awsregion = record.awsRegion;
-  const deliveryCount = Number(attributes.ApproximateReceiveCount ?? 1);
-  if (Number.isInteger(deliveryCount)) event.deliverycount = deliveryCount;
-  if (typeof attributes.MessageGroupId === 'string') event.partitionkey = attributes.MessageGroupId;
-  // The sequence extension must order lexicographically: zero-pad the 128-bit decimal to 39 digits.
-  if (typeof attributes.SequenceNumber === 'string')
-    event.sequence = attributes.SequenceNumber.padStart(39, '0');
-  event.data = body;
-  return Object.freeze({ event: Object.freeze(event) as CloudEvent, ref: record.messageId });
+  addMessageAttributes(init, record.messageAttributes);
+  return { ref: messageId, events: [finishEvent(init, where)] };
 }
 
-/** JSON when the body is JSON, the text itself otherwise: SQS bodies are often not JSON at all. */
-function readBody(body: string): unknown {
-  const first = body.charCodeAt(0);
-  // '{' or '[': only then is a parse attempt worth it.
-  if (first === 123 || first === 91) {
-    try {
-      return JSON.parse(body);
-    } catch {
-      return body;
-    }
+/** Delivery facts of the SQS record, kept on unwrapped events too (unless the inner event sets them). */
+function deliveryExtensions(attributes: JsonObject): EventInit {
+  const count = Number(attributes.ApproximateReceiveCount ?? 1);
+  const sequence = attributes.SequenceNumber;
+  return {
+    deliverycount: Number.isSafeInteger(count) && count >= 0 && count < 2 ** 31 ? count : undefined,
+    partitionkey: typeof attributes.MessageGroupId === 'string' ? attributes.MessageGroupId : undefined,
+    // The sequence extension must order lexicographically: zero-pad the 128-bit decimal to 39 digits.
+    sequence:
+      typeof sequence === 'string' && /^\d{1,39}$/.test(sequence) ? sequence.padStart(39, '0') : undefined,
+    traceparent: traceparentFromXray(attributes.AWSTraceHeader),
+  };
+}
+
+/**
+ * Message attributes as `sqsattr<name>` extensions (name lower-cased, `a-z0-9` only); binary values stay
+ * base64. Names that do not fit the 20-character limit, or clash with an earlier one, are left out: the
+ * raw attributes remain on the record, see docs/sources/aws-queues.md.
+ */
+function addMessageAttributes(init: EventInit, attributes: unknown): void {
+  if (!isObject(attributes)) return;
+  for (const [name, attribute] of Object.entries(attributes)) {
+    const ext = extensionName('sqsattr', name);
+    if (ext === undefined || !isObject(attribute)) continue;
+    const value = attribute.stringValue ?? attribute.binaryValue;
+    if (typeof value === 'string') setIfAbsent(init, ext, value);
   }
-  return body;
 }
 
-function isSqsRecord(value: unknown): boolean {
-  return (
-    isObject(value) &&
-    typeof value.messageId === 'string' &&
-    value.messageId !== '' &&
-    typeof value.body === 'string' &&
-    typeof value.eventSourceARN === 'string' &&
-    value.eventSourceARN !== ''
+/**
+ * X-Ray `Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1` → W3C
+ * `00-5759e988bd862e3fe1be46a994272793-53995c3f42cd8ad8-01`; `undefined` without a Root and Parent.
+ * @see https://docs.aws.amazon.com/xray/latest/devguide/xray-concepts.html#xray-concepts-tracingheader
+ */
+export function traceparentFromXray(header: unknown): string | undefined {
+  if (typeof header !== 'string') return undefined;
+  const fields = new Map(
+    header.split(';').map((part) => {
+      const at = part.indexOf('=');
+      return [part.slice(0, at).trim(), part.slice(at + 1).trim()] as const;
+    }),
   );
-}
-
-function seen(value: unknown): string {
-  return isObject(value)
-    ? `got keys ${Object.keys(value).join(', ') || '(none)'}`
-    : `got ${JSON.stringify(value)}`;
-}
-
-/** `SentTimestamp` is epoch milliseconds as a string; anything else (or out of Date's range) leaves `time` unset. */
-function epochMsToIso(value: string | undefined): string | undefined {
-  if (value === undefined || !/^\d+$/.test(value)) return undefined;
-  const date = new Date(Number(value));
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+  const root = /^1-([0-9a-f]{8})-([0-9a-f]{24})$/.exec(fields.get('Root') ?? '');
+  const parent = fields.get('Parent') ?? '';
+  if (root === null || !/^[0-9a-f]{16}$/.test(parent) || /^0+$/.test(parent)) return undefined;
+  const traceId = `${root[1]}${root[2]}`;
+  if (/^0+$/.test(traceId)) return undefined;
+  return `00-${traceId}-${parent}-${fields.get('Sampled') === '1' ? '01' : '00'}`;
 }

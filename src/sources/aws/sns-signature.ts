@@ -1,0 +1,160 @@
+/**
+ * Amazon SNS message signatures. `verifySnsMessage` is pure: it takes the signing certificate (PEM) as
+ * input. `fetchAndVerifySnsMessage` checks that `SigningCertURL` is an SNS certificate URL, fetches it with
+ * the function it is given (inject `fetch`, a cache, or a test double), then verifies.
+ *
+ * Signed text: `Name\nValue\n` for each field, in this order — Notification: Message, MessageId,
+ * Subject (only when present), Timestamp, TopicArn, Type; (Un)SubscriptionConfirmation: Message,
+ * MessageId, SubscribeURL, Timestamp, Token, TopicArn, Type. SignatureVersion 1 is SHA1withRSA,
+ * 2 is SHA256withRSA; `Signature` is base64.
+ * @see https://docs.aws.amazon.com/sns/latest/dg/sns-verify-signature-of-message.html
+ */
+import { verify, X509Certificate } from 'node:crypto';
+import { isObject } from '../types.js';
+
+export type SnsVerification = { readonly valid: true } | { readonly valid: false; readonly reason: string };
+
+export interface SnsVerifyOptions {
+  /** Now, in ms since the epoch: when given, stale messages and expired certificates are refused. */
+  readonly now?: number;
+  /** Oldest acceptable `Timestamp`, in ms before `now`. Default one hour. */
+  readonly maxAgeMs?: number;
+  /** When given, messages from any other topic are refused (AWS advises rejecting unexpected topics). */
+  readonly topicArns?: readonly string[];
+}
+
+const SIGNED_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  Notification: ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type'],
+  SubscriptionConfirmation: [
+    'Message',
+    'MessageId',
+    'SubscribeURL',
+    'Timestamp',
+    'Token',
+    'TopicArn',
+    'Type',
+  ],
+  UnsubscribeConfirmation: ['Message', 'MessageId', 'SubscribeURL', 'Timestamp', 'Token', 'TopicArn', 'Type'],
+};
+const OPTIONAL = new Set(['Subject']);
+const ALGORITHMS: Readonly<Record<string, string>> = { '1': 'sha1', '2': 'sha256' };
+const CERT_URL = /^https:\/\/sns\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?\/[A-Za-z0-9._/-]+\.pem$/;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+const HOUR = 3_600_000;
+
+/**
+ * True for `https://sns.<region>.amazonaws.com/….pem` (and `.amazonaws.com.cn`): the only certificate URLs
+ * to fetch. Anything else could make us trust a key of the sender's choosing.
+ */
+export function isSnsSigningCertUrl(url: unknown): url is string {
+  return typeof url === 'string' && CERT_URL.test(url);
+}
+
+/** The certificate URL of a message; Lambda records spell it `SigningCertUrl`, HTTP and SQS `SigningCertURL`. */
+export function snsSigningCertUrl(message: unknown): unknown {
+  return isObject(message) ? (message.SigningCertURL ?? message.SigningCertUrl) : undefined;
+}
+
+/** The exact text SNS signed, or why it cannot be built. */
+export function snsStringToSign(message: unknown): { text: string } | { problem: string } {
+  if (!isObject(message)) return { problem: 'the message is not a JSON object' };
+  const fields = typeof message.Type === 'string' ? SIGNED_FIELDS[message.Type] : undefined;
+  if (fields === undefined) return { problem: `unknown message Type ${JSON.stringify(message.Type)}` };
+  let text = '';
+  for (const name of fields) {
+    const value = message[name];
+    if ((value === undefined || value === null) && OPTIONAL.has(name)) continue;
+    if (typeof value !== 'string') return { problem: `\`${name}\` must be a string` };
+    text += `${name}\n${value}\n`;
+  }
+  return { text };
+}
+
+/**
+ * Verifies an SNS message against the signing certificate (or public key) in PEM form.
+ *
+ * @example
+ * const check = verifySnsMessage(JSON.parse(body), certificatePem, { now: Date.now() });
+ * if (!check.valid) throw new Error(`SNS signature: ${check.reason}`);
+ */
+export function verifySnsMessage(
+  message: unknown,
+  certificatePem: string,
+  options: SnsVerifyOptions = {},
+): SnsVerification {
+  const refused = (reason: string): SnsVerification => ({ valid: false, reason });
+  if (!isObject(message)) return refused('the message is not a JSON object');
+  const algorithm =
+    typeof message.SignatureVersion === 'string' ? ALGORITHMS[message.SignatureVersion] : undefined;
+  if (algorithm === undefined) {
+    return refused(
+      `unsupported SignatureVersion ${JSON.stringify(message.SignatureVersion)} (expected "1" or "2")`,
+    );
+  }
+  if (!isSnsSigningCertUrl(snsSigningCertUrl(message))) {
+    return refused('SigningCertURL is not an https://sns.<region>.amazonaws.com/….pem URL');
+  }
+  if (typeof message.Signature !== 'string' || !BASE64.test(message.Signature)) {
+    return refused('`Signature` must be a base64 string');
+  }
+  const signed = snsStringToSign(message);
+  if ('problem' in signed) return refused(signed.problem);
+  if (options.topicArns !== undefined && !options.topicArns.includes(String(message.TopicArn))) {
+    return refused(`unexpected TopicArn ${JSON.stringify(message.TopicArn)}`);
+  }
+  if (options.now !== undefined) {
+    const sent = typeof message.Timestamp === 'string' ? Date.parse(message.Timestamp) : Number.NaN;
+    if (Number.isNaN(sent)) return refused('`Timestamp` is not a date');
+    if (options.now - sent > (options.maxAgeMs ?? HOUR))
+      return refused(`the message is too old (${message.Timestamp})`);
+  }
+  try {
+    if (options.now !== undefined && certificatePem.includes('BEGIN CERTIFICATE')) {
+      const certificate = new X509Certificate(certificatePem);
+      if (options.now < Date.parse(certificate.validFrom) || options.now > Date.parse(certificate.validTo)) {
+        return refused(
+          `the signing certificate is not valid now (${certificate.validFrom} – ${certificate.validTo})`,
+        );
+      }
+    }
+    const signature = Buffer.from(message.Signature, 'base64');
+    return verify(algorithm, Buffer.from(signed.text, 'utf8'), certificatePem, signature)
+      ? { valid: true }
+      : refused('the signature does not match');
+  } catch (error) {
+    return refused(
+      `the certificate cannot be read (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+}
+
+/**
+ * Checks `SigningCertURL`, fetches the certificate with `fetchCertificate` (only for a valid SNS URL),
+ * and verifies. `now` defaults to the current time here, so stale messages are refused.
+ *
+ * @example
+ * const cache = new Map<string, Promise<string>>();
+ * const fetchCertificate = (url: string) =>
+ *   cache.get(url) ?? cache.set(url, fetch(url).then((r) => r.text())).get(url)!;
+ * const check = await fetchAndVerifySnsMessage(message, fetchCertificate);
+ */
+export async function fetchAndVerifySnsMessage(
+  message: unknown,
+  fetchCertificate: (url: string) => Promise<string>,
+  options: SnsVerifyOptions = {},
+): Promise<SnsVerification> {
+  const url = snsSigningCertUrl(message);
+  if (!isSnsSigningCertUrl(url)) {
+    return { valid: false, reason: 'SigningCertURL is not an https://sns.<region>.amazonaws.com/….pem URL' };
+  }
+  let pem: string;
+  try {
+    pem = await fetchCertificate(url);
+  } catch (error) {
+    return {
+      valid: false,
+      reason: `the signing certificate could not be fetched (${error instanceof Error ? error.message : String(error)})`,
+    };
+  }
+  return verifySnsMessage(message, pem, { ...options, now: options.now ?? Date.now() });
+}

@@ -1,0 +1,158 @@
+/**
+ * Amazon SNS: Lambda subscriptions (`Records[].EventSource: "aws:sns"`, asynchronous: a failure is thrown
+ * and Lambda retries) and HTTP/HTTPS subscriptions (`snsHttpMessage`, called by the HTTP layer with the
+ * request body and headers). SNS inside SQS is unwrapped by the SQS source (unwrap.ts).
+ *
+ * Over HTTP, verify the signature (`fetchAndVerifySnsMessage`, sns-signature.ts) before acting on a
+ * message; a `SubscriptionConfirmation` is confirmed by an HTTP GET of its `SubscribeURL` (or with
+ * `aws sns confirm-subscription --topic-arn … --token …`), never by running the handler.
+ * @see https://docs.aws.amazon.com/sns/latest/dg/sns-message-and-json-formats.html
+ */
+import type { CloudEvent } from '../../cloud-event.js';
+import { isTriggerError, TriggerError } from '../../errors.js';
+import { isObject, type JsonObject, type Source } from '../types.js';
+import { collectRecords, type EventInit, finishEvent, invalid, readJsonOrText, shapeOf } from './decode.js';
+import { isSnsEnvelope, unwrapSns } from './unwrap.js';
+
+export { SNS_NOTIFICATION_TYPE } from './unwrap.js';
+
+export const sns: Source = {
+  kind: 'aws:sns',
+  reply: 'throw',
+  label: 'SNS notification (Lambda subscription)',
+  detect(raw) {
+    if (!isObject(raw) || !Array.isArray(raw.Records)) return false;
+    const first: unknown = raw.Records[0];
+    return isObject(first) && first.EventSource === 'aws:sns';
+  },
+  normalize(raw) {
+    const records = (raw as { Records: unknown[] }).Records;
+    return collectRecords(
+      { source: 'aws:sns', reply: 'throw' },
+      records.length,
+      (i) => readRecord(records[i], i),
+      (i) => {
+        const message = isObject(records[i]) ? (records[i] as JsonObject).Sns : undefined;
+        return isObject(message) && typeof message.MessageId === 'string' && message.MessageId !== ''
+          ? message.MessageId
+          : `Records[${i}]`;
+      },
+    );
+  },
+};
+
+function readRecord(record: unknown, index: number) {
+  const where = `Records[${index}].Sns`;
+  const message = isObject(record) ? record.Sns : undefined;
+  if (!isObject(record) || !isObject(message) || !isSnsEnvelope(message)) {
+    throw invalid(
+      `Records[${index}] is not an SNS record (got ${shapeOf(record)}): it needs \`Sns\` with string ` +
+        '`Type`, `MessageId`, `TopicArn` and `Message`.',
+      `Records[${index}]`,
+    );
+  }
+  const unwrapped = unwrapSns(message, where);
+  const subscription =
+    typeof record.EventSubscriptionArn === 'string' ? record.EventSubscriptionArn : undefined;
+  // unwrapSns already marked events it unwrapped with `awsvia: "sns"`; the subscription is added to all.
+  const events =
+    'control' in unwrapped
+      ? []
+      : unwrapped.inits.map((init) => finishEvent(withSubscription(init, subscription), where));
+  return { ref: String(message.MessageId), events };
+}
+
+/** The JSON body SNS posts to an HTTP/HTTPS subscription (all values strings; `Subject` may be absent). */
+export type SnsMessage = Readonly<Record<string, unknown>> & {
+  readonly Type: string;
+  readonly MessageId: string;
+  readonly TopicArn: string;
+  readonly Message: string;
+};
+
+/** What an HTTP request from SNS is: events to deliver, or a confirmation for the HTTP layer to handle. */
+export type SnsHttpMessage =
+  | {
+      readonly kind: 'notification';
+      readonly message: SnsMessage;
+      /** Empty when the notification is itself a control message (an S3 test event). */
+      readonly events: readonly CloudEvent[];
+    }
+  | {
+      readonly kind: 'subscription-confirmation';
+      readonly message: SnsMessage;
+      /** GET this URL (after verifying the signature) to confirm the subscription. */
+      readonly subscribeUrl: string;
+      readonly topicArn: string;
+    }
+  | { readonly kind: 'unsubscribe-confirmation'; readonly message: SnsMessage; readonly topicArn: string };
+
+/**
+ * Reads an HTTP request sent by SNS: `body` is the raw request body (SNS posts JSON as `text/plain`),
+ * `headers` the request headers (any case). Pure: it does not check the signature — call
+ * `fetchAndVerifySnsMessage(result.message, …)` before delivering events or confirming.
+ * Throws `E_SOURCE_INVALID` (`details.status` 400) for a body that is not an SNS message.
+ *
+ * @example
+ * const result = snsHttpMessage(request.body.toString('utf8'), request.headers);
+ * const check = await fetchAndVerifySnsMessage(result.message, (url) => fetch(url).then((r) => r.text()));
+ * if (!check.valid) return { statusCode: 403, body: check.reason };
+ * if (result.kind === 'subscription-confirmation') await fetch(result.subscribeUrl);
+ */
+export function snsHttpMessage(
+  body: string,
+  headers: Readonly<Record<string, string | undefined>>,
+): SnsHttpMessage {
+  const header = (name: string) =>
+    Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1] ?? undefined;
+  const message = readJsonOrText(body);
+  if (!isObject(message) || !isSnsEnvelope(message) || typeof message.Message !== 'string') {
+    throw badRequest(
+      `The SNS request body is not an SNS message (got ${shapeOf(message)}): it needs string \`Type\`, ` +
+        '`MessageId`, `TopicArn` and `Message`.',
+    );
+  }
+  const declared = header('x-amz-sns-message-type');
+  if (declared !== undefined && declared !== message.Type) {
+    throw badRequest(
+      `The x-amz-sns-message-type header says ${JSON.stringify(declared)} but the body's Type is ` +
+        `${JSON.stringify(message.Type)}.`,
+    );
+  }
+  const sns = message as SnsMessage;
+  if (sns.Type === 'SubscriptionConfirmation') {
+    if (typeof sns.SubscribeURL !== 'string' || !sns.SubscribeURL.startsWith('https://')) {
+      throw badRequest('The SNS SubscriptionConfirmation has no https `SubscribeURL`.');
+    }
+    return {
+      kind: 'subscription-confirmation',
+      message: sns,
+      subscribeUrl: sns.SubscribeURL,
+      topicArn: sns.TopicArn,
+    };
+  }
+  if (sns.Type === 'UnsubscribeConfirmation') {
+    return { kind: 'unsubscribe-confirmation', message: sns, topicArn: sns.TopicArn };
+  }
+  const subscription = header('x-amz-sns-subscription-arn');
+  try {
+    const unwrapped = unwrapSns(sns, 'SNS message');
+    const events =
+      'control' in unwrapped
+        ? []
+        : unwrapped.inits.map((init) => finishEvent(withSubscription(init, subscription), 'SNS message'));
+    return { kind: 'notification', message: sns, events };
+  } catch (error) {
+    if (!isTriggerError(error)) throw error;
+    throw badRequest(error.message, error);
+  }
+}
+
+const withSubscription = (init: EventInit, arn: string | undefined): EventInit => ({
+  ...init,
+  snssubscriptionarn: init.snssubscriptionarn ?? arn,
+});
+
+function badRequest(message: string, cause?: unknown): TriggerError {
+  return new TriggerError('E_SOURCE_INVALID', message, { cause, details: { status: 400 } });
+}

@@ -1,0 +1,105 @@
+/**
+ * Nested envelopes: an SQS body or an SNS `Message` that is itself an SNS notification, an S3
+ * notification, an EventBridge event or a structured CloudEvent is unwrapped, and the inner mapping wins
+ * for `id`, `source`, `type` and `time`. Each carrier adds itself to the `awsvia` extension (outermost
+ * first: an S3 event in an SNS notification in an SQS message has `awsvia: "sqs,sns"`) and its own
+ * identity (`sqsmessageid`, `snsmessageid`). Control messages (S3 `s3:TestEvent`, SNS subscription and
+ * unsubscribe confirmations) are reported as such so the carrier acknowledges them without a handler.
+ * @see /work/shared/research/sources.md §1.E, §1.F
+ */
+import { isObject, type JsonObject } from '../types.js';
+import {
+  type EventInit,
+  extensionName,
+  invalid,
+  readJsonOrText,
+  setIfAbsent,
+  shapeOf,
+  textPayload,
+} from './decode.js';
+import { eventBridgeInit, isEventBridgeEvent } from './eventbridge.js';
+import { isS3Notification, isS3TestEvent, s3RecordInit } from './s3.js';
+
+/** What a payload turned out to be: events to deliver, or a control message to acknowledge. */
+export type Unwrapped = { readonly control: string } | { readonly inits: readonly EventInit[] };
+
+export const SNS_NOTIFICATION_TYPE = 'com.amazonaws.sns.Notification';
+const SNS_CONTROL_TYPES = new Set(['SubscriptionConfirmation', 'UnsubscribeConfirmation']);
+/** Envelopes nest two or three deep in practice (S3 → SNS → SQS); deeper input is treated as data. */
+const MAX_DEPTH = 4;
+
+/** Unwraps `value` when it is a known envelope; `undefined` when it is plain data. */
+export function unwrapEnvelope(value: unknown, where: string, depth = 0): Unwrapped | undefined {
+  if (!isObject(value) || depth > MAX_DEPTH) return undefined;
+  if (typeof value.specversion === 'string') return { inits: [{ ...value }] };
+  if (isSnsEnvelope(value)) return unwrapSns(value, where, depth);
+  if (isS3TestEvent(value)) return { control: 's3:TestEvent' };
+  if (isS3Notification(value)) {
+    return { inits: value.Records.map((record, i) => s3RecordInit(record, `${where}.Records[${i}]`)) };
+  }
+  if (isEventBridgeEvent(value)) return { inits: [eventBridgeInit(value)] };
+  return undefined;
+}
+
+/** An SNS message as delivered over HTTP, in an SQS body, or as a Lambda record's `Sns`. */
+export function isSnsEnvelope(value: JsonObject): boolean {
+  return (
+    typeof value.Type === 'string' &&
+    typeof value.MessageId === 'string' &&
+    typeof value.TopicArn === 'string' &&
+    'Message' in value
+  );
+}
+
+/**
+ * An SNS message: a confirmation is a control message; a notification is unwrapped when its `Message`
+ * is an envelope, and otherwise mapped itself (`id` = MessageId, `source` = TopicArn, `data` = Message).
+ */
+export function unwrapSns(sns: JsonObject, where: string, depth = 0): Unwrapped {
+  const type = String(sns.Type);
+  if (SNS_CONTROL_TYPES.has(type)) return { control: `sns:${type}` };
+  if (type !== 'Notification' || typeof sns.Message !== 'string' || sns.MessageId === '') {
+    throw invalid(
+      `${where} is not an SNS notification (Type ${JSON.stringify(sns.Type)}, Message ${shapeOf(sns.Message)}): ` +
+        'it needs `Type` "Notification", a non-empty `MessageId` and a string `Message`.',
+      where,
+    );
+  }
+  const inner = unwrapEnvelope(readJsonOrText(sns.Message), `${where}.Message`, depth + 1);
+  if (inner === undefined) return { inits: [snsNotificationInit(sns, sns.Message)] };
+  if ('control' in inner) return inner;
+  return { inits: inner.inits.map((init) => carried(init, 'sns', { snsmessageid: sns.MessageId })) };
+}
+
+function snsNotificationInit(sns: JsonObject, message: string): EventInit {
+  const init: EventInit = {
+    id: sns.MessageId,
+    // The topic, not the subscription: the same notification has the same source whether it reached us
+    // through Lambda, SQS or HTTP (the official adapter uses the subscription ARN for HTTP delivery).
+    source: sns.TopicArn,
+    type: SNS_NOTIFICATION_TYPE,
+    subject: typeof sns.Subject === 'string' && sns.Subject !== '' ? sns.Subject : undefined,
+    time: sns.Timestamp,
+    ...textPayload(message),
+  };
+  if (isObject(sns.MessageAttributes)) {
+    for (const [name, attribute] of Object.entries(sns.MessageAttributes)) {
+      const ext = extensionName('snsattr', name);
+      if (ext !== undefined && isObject(attribute) && typeof attribute.Value === 'string') {
+        setIfAbsent(init, ext, attribute.Value);
+      }
+    }
+  }
+  return init;
+}
+
+/**
+ * `init` as carried by `via`: `via` is prepended to `awsvia` and the carrier's extensions are added
+ * where the inner event does not set them already.
+ */
+export function carried(init: EventInit, via: string, extensions: EventInit): EventInit {
+  const out: EventInit = { ...init };
+  for (const [name, value] of Object.entries(extensions)) setIfAbsent(out, name, value);
+  out.awsvia = typeof init.awsvia === 'string' && init.awsvia !== '' ? `${via},${init.awsvia}` : via;
+  return out;
+}
