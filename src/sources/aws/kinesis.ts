@@ -1,0 +1,175 @@
+/**
+ * Kinesis Data Streams batches. `data` is base64: gzip is gunzipped, KPL aggregated records are split
+ * into one event per sub-record, and the bytes become JSON, text or `data_base64`. A CloudWatch Logs
+ * subscription payload (gzip) and a DynamoDB change record keep the mappings of their direct sources,
+ * carried by Kinesis (`awsvia: "kinesis"`). Failures are reported as a stream checkpoint (`ref` =
+ * sequence number; the batch is ordered). Every event made from one Kinesis record (KPL sub-records, log
+ * lines) shares its sequence number as `ref`; sub-records carry their position as `subsequence`.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html
+ */
+import { gunzipSync } from 'node:zlib';
+import type { CloudEvent } from '../../cloud-event.js';
+import { dynamoDbChangeToEvent, isDynamoDbChange } from '../cdc/dynamodb.js';
+import { cloudWatchLogsFromGzip } from '../logs/cloudwatch-logs.js';
+import { isGzip } from '../logs/cloudwatch-logs-payload.js';
+import { isObject, type JsonObject, type NormalizeOptions, type Source } from '../types.js';
+import {
+  bytesPayload,
+  collectRecords,
+  decodeBase64,
+  type EventInit,
+  finishEvent,
+  invalid,
+  type Payload,
+  shapeOf,
+} from './decode.js';
+import { deaggregate, isKplAggregate } from './kpl.js';
+import { carried } from './unwrap.js';
+
+export const KINESIS_RECORD_TYPE = 'com.amazonaws.kinesis.record';
+/** Decompressed data is capped (a gzip bomb must not exhaust the function's memory). */
+export const MAX_GUNZIPPED_BYTES = 10 * 1024 * 1024;
+/** Kinesis sequence numbers have up to 129 digits (API pattern `0|([1-9]\d{0,128})`): pad to order them. */
+const SEQUENCE_DIGITS = 129;
+
+export const kinesis: Source = {
+  kind: 'aws:kinesis',
+  reply: 'stream-checkpoint',
+  label: 'Kinesis stream batch',
+  detect(raw) {
+    if (!isObject(raw) || !Array.isArray(raw.Records)) return false;
+    const first: unknown = raw.Records[0];
+    return isObject(first) && first.eventSource === 'aws:kinesis';
+  },
+  normalize(raw, options) {
+    const records = (raw as { Records: unknown[] }).Records;
+    return collectRecords(
+      { source: 'aws:kinesis', reply: 'stream-checkpoint', ordered: true },
+      records.length,
+      (i) => readRecord(records[i], i, options),
+      (i) => {
+        const data = isObject(records[i]) ? (records[i] as JsonObject).kinesis : undefined;
+        return isObject(data) && typeof data.sequenceNumber === 'string' && data.sequenceNumber !== ''
+          ? data.sequenceNumber
+          : `Records[${i}]`;
+      },
+    );
+  },
+};
+
+function readRecord(record: unknown, index: number, options: NormalizeOptions) {
+  const where = `Records[${index}]`;
+  const data = isObject(record) ? record.kinesis : undefined;
+  if (
+    !isObject(record) ||
+    !isObject(data) ||
+    typeof data.sequenceNumber !== 'string' ||
+    !/^\d+$/.test(data.sequenceNumber) ||
+    typeof data.partitionKey !== 'string' ||
+    typeof record.eventSourceARN !== 'string' ||
+    record.eventSourceARN === ''
+  ) {
+    throw invalid(
+      `${where} is not a Kinesis record (got ${shapeOf(record)}): it needs \`kinesis\` with a decimal string ` +
+        '`sequenceNumber`, a string `partitionKey` and base64 `data`, and a non-empty `eventSourceARN`.',
+      where,
+    );
+  }
+  const sequenceNumber = data.sequenceNumber;
+  const streamArn = record.eventSourceARN;
+  const bytes = decodeBase64(data.data, `${where}.kinesis.data`);
+  const eventId =
+    typeof record.eventID === 'string' && record.eventID !== '' ? record.eventID : sequenceNumber;
+  const delivery = (partitionKey: string): EventInit => ({
+    awsregion: typeof record.awsRegion === 'string' ? record.awsRegion : undefined,
+    partitionkey: partitionKey === '' ? undefined : partitionKey,
+    sequence: sequenceNumber.padStart(SEQUENCE_DIGITS, '0'),
+    shardid: eventId.includes(':') ? eventId.slice(0, eventId.indexOf(':')) : undefined,
+  });
+  const events = (
+    id: string,
+    partitionKey: string,
+    path: string,
+    blob: Uint8Array,
+    extra: EventInit = {},
+  ) => {
+    const decoded = decodeData(blob, path, streamArn, options);
+    if ('events' in decoded) {
+      // A CloudWatch Logs payload or a DynamoDB change: its own mapping wins, Kinesis is the carrier.
+      return decoded.events.map((event) =>
+        finishEvent(carried(event, 'kinesis', { ...delivery(partitionKey), ...extra }), path),
+      );
+    }
+    const init: EventInit = {
+      id,
+      source: streamArn,
+      type: KINESIS_RECORD_TYPE,
+      subject: partitionKey === '' ? undefined : partitionKey,
+      time: arrivalTime(data.approximateArrivalTimestamp),
+      ...decoded.payload,
+      ...delivery(partitionKey),
+      ...extra,
+    };
+    return [finishEvent(init, where)];
+  };
+  const path = `${where}.kinesis.data`;
+  const subRecords = isKplAggregate(bytes) ? deaggregate(bytes, path) : undefined;
+  if (subRecords === undefined)
+    return { ref: sequenceNumber, events: events(eventId, data.partitionKey, path, bytes) };
+  return {
+    ref: sequenceNumber,
+    events: subRecords.flatMap((sub, i) =>
+      events(`${eventId}/${i}`, sub.partitionKey, `${path} (sub-record ${i})`, sub.data, { subsequence: i }),
+    ),
+  };
+}
+
+type Decoded = { readonly payload: Payload } | { readonly events: readonly CloudEvent[] };
+
+/**
+ * gzip (`1f 8b`) is gunzipped first; a CloudWatch Logs subscription payload becomes its log events (none
+ * for the `CONTROL_MESSAGE` health check), a DynamoDB change record its change event (the mappings of
+ * the direct CloudWatch Logs and DynamoDB Streams sources); anything else is JSON, text or bytes.
+ */
+function decodeData(bytes: Uint8Array, path: string, streamArn: string, options: NormalizeOptions): Decoded {
+  const plain = isGzip(bytes) ? gunzip(bytes, path) : bytes;
+  const payload = bytesPayload(plain);
+  const value = payload.data;
+  if (
+    plain !== bytes &&
+    isObject(value) &&
+    typeof value.messageType === 'string' &&
+    Array.isArray(value.logEvents)
+  ) {
+    const logs = cloudWatchLogsFromGzip(bytes, {
+      where: path,
+      logEvents: options.logEvents,
+      maxDecompressedBytes: MAX_GUNZIPPED_BYTES,
+    });
+    // One unreadable log line fails its Kinesis record: the stream is retried from there as a unit.
+    const [first] = logs.rejected;
+    if (first !== undefined) throw first.error;
+    return { events: logs.events };
+  }
+  if (isDynamoDbChange(value)) return { events: [dynamoDbChangeToEvent(value, { where: path, streamArn })] };
+  return { payload };
+}
+
+function gunzip(bytes: Uint8Array, path: string): Buffer {
+  try {
+    return gunzipSync(bytes, { maxOutputLength: MAX_GUNZIPPED_BYTES });
+  } catch (error) {
+    throw invalid(
+      `${path} is gzip data that cannot be decompressed within ${MAX_GUNZIPPED_BYTES} bytes ` +
+        `(${error instanceof Error ? error.message : String(error)}).`,
+      path,
+    );
+  }
+}
+
+/** `approximateArrivalTimestamp` is epoch seconds with a fraction (1545084650.987). */
+function arrivalTime(seconds: unknown): string | undefined {
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds)) return undefined;
+  const date = new Date(Math.round(seconds * 1000));
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
