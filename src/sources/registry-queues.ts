@@ -4,10 +4,11 @@
  * `rmqMessagesByQueue`, S3's test event), so the order among them only matters for speed: the most
  * common first. EventBridge is registered last, in index.ts.
  */
+import { kafka } from './aws/kafka.js';
 import { kinesis } from './aws/kinesis.js';
 import { s3 } from './aws/s3.js';
 import { sns } from './aws/sns.js';
 import { sqs } from './aws/sqs.js';
 import type { Source } from './types.js';
 
-export const QUEUE_SOURCES: readonly Source[] = [sqs, sns, s3, kinesis];
+export const QUEUE_SOURCES: readonly Source[] = [sqs, sns, s3, kinesis, kafka];

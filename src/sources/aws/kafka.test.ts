@@ -1,0 +1,165 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { cloudEventProblems } from '../../cloud-event.js';
+import { toCloudEvents } from '../index.js';
+import type { Batch } from '../types.js';
+import { KAFKA_RECORD_TYPE, kafka } from './kafka.js';
+
+interface KafkaFixture {
+  eventSource: string;
+  records: Record<string, Array<Record<string, unknown>>>;
+  [key: string]: unknown;
+}
+
+const fixture = (name: string): KafkaFixture =>
+  JSON.parse(readFileSync(new URL(`../../../test/fixtures/events/kafka/${name}`, import.meta.url), 'utf8'));
+
+const normalize = (raw: unknown): Batch => {
+  const batch = kafka.normalize(raw, {});
+  for (const item of batch.items) expect(cloudEventProblems(item.event)).toEqual([]);
+  return batch;
+};
+
+/** Java's signed bytes, as the Lambda event carries header values. */
+const javaBytes = (text: string) => [...Buffer.from(text)].map((b) => (b > 127 ? b - 256 : b));
+
+describe('Kafka (MSK): plain records', () => {
+  const raw = fixture('msk-batch.json');
+  const batch = normalize(raw);
+
+  it('flattens records of every topic-partition; ordered; ref = <topic>-<partition>@<offset>', () => {
+    expect(toCloudEvents(raw).source).toBe('aws:kafka');
+    expect(batch).toMatchObject({ reply: 'kafka-item-failures', ordered: true });
+    expect(batch.items.map((item) => item.ref)).toEqual(['orders-0@1041', 'orders-0@1042', 'orders-1@977']);
+  });
+
+  it('maps id, source = cluster ARN/topic, subject = key, time, data, and the Kafka extensions', () => {
+    expect(batch.items[0]?.event).toStrictEqual({
+      specversion: '1.0',
+      id: 'orders-0-1041',
+      source:
+        'arn:aws:kafka:eu-west-1:210987654321:cluster/shop-cluster/5f2c1a7e-3b4d-4e5f-8a9b-0c1d2e3f4a5b-2/orders',
+      type: KAFKA_RECORD_TYPE,
+      subject: 'ord-1001',
+      time: '2025-11-23T13:00:00.000Z',
+      datacontenttype: 'application/json',
+      data: { orderId: 'ord-1001', total: 129.9 },
+      partitionkey: 'ord-1001',
+      traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+      sequence: '0000000000000001041',
+      kafkatopic: 'orders',
+      kafkapartition: 0,
+      kafkaheaders: JSON.stringify([
+        ['origin', 'web'],
+        ['traceparent', '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'],
+        ['customer', 'Zoë Brontë'],
+      ]),
+    });
+  });
+
+  it('header values are signed bytes decoded as UTF-8 (negative bytes included); repeated names are kept', () => {
+    expect(javaBytes('Zoë')).toContain(-61);
+    expect(JSON.parse(String(batch.items[0]?.event.kafkaheaders))[2]).toEqual(['customer', 'Zoë Brontë']);
+    expect(JSON.parse(String(batch.items[2]?.event.kafkaheaders))).toEqual([
+      ['origin', 'batch'],
+      ['origin', 'retry'],
+    ]);
+  });
+
+  it('a null value is a tombstone: no data, kafkatombstone, and no crash', () => {
+    const event = batch.items[1]?.event;
+    expect(event).toMatchObject({ id: 'orders-0-1042', partitionkey: 'ord-1002', kafkatombstone: true });
+    expect(event).not.toHaveProperty('data');
+    expect(event).not.toHaveProperty('datacontenttype');
+  });
+
+  it('a record without a key has no subject or partitionkey; a binary key goes to kafkakey', () => {
+    expect(batch.items[2]?.event).not.toHaveProperty('subject');
+    expect(batch.items[2]?.event).not.toHaveProperty('partitionkey');
+    const record = {
+      ...raw.records['orders-1']?.[0],
+      key: Buffer.from([0, 159, 146, 150]).toString('base64'),
+    };
+    const [item] = normalize({ ...raw, records: { 'orders-1': [record] } }).items;
+    expect(item?.event).toMatchObject({ kafkakey: 'AJ+Slg==' });
+    expect(item?.event).not.toHaveProperty('partitionkey');
+  });
+});
+
+describe('Kafka (self-managed): the CloudEvents Kafka binding', () => {
+  const raw = fixture('self-managed-cloudevents.json');
+  const batch = normalize(raw);
+
+  it('binary mode: ce_ headers are the attributes, content-type the datacontenttype, the value the data', () => {
+    expect(batch.items[0]?.event).toStrictEqual({
+      specversion: '1.0',
+      id: 'pay-501-captured',
+      source: '/payments/psp',
+      type: 'com.shop.payment.captured',
+      time: '2025-11-23T12:59:59Z',
+      datacontenttype: 'application/json',
+      data: { paymentId: 'pay-501', amount: 129.9 },
+      partitionkey: 'pay-501',
+      sequence: '0000000000000000088',
+      kafkatopic: 'payments',
+      kafkapartition: 0,
+    });
+  });
+
+  it('structured mode: the value is the event; the key still maps to partitionkey', () => {
+    expect(batch.items[1]?.event).toMatchObject({
+      id: 'pay-502-refunded',
+      type: 'com.shop.payment.refunded',
+      data: { paymentId: 'pay-502', amount: 15 },
+      partitionkey: 'pay-502',
+    });
+  });
+
+  it('a binary-mode tombstone is an event without data', () => {
+    expect(batch.items[2]?.event).toMatchObject({ id: 'pay-503-deleted', type: 'com.shop.payment.deleted' });
+    expect(batch.items[2]?.event).not.toHaveProperty('data');
+  });
+
+  it('refs keep the Kafka identity whatever the event id', () => {
+    expect(batch.items.map((item) => item.ref)).toEqual(['payments-0@88', 'payments-0@89', 'payments-0@90']);
+  });
+
+  it('without an MSK ARN the source is kafka://<first bootstrap server>/<topic>', () => {
+    const record = { ...raw.records['payments-0']?.[0], headers: [] };
+    const [item] = normalize({ ...raw, records: { 'payments-0': [record] } }).items;
+    expect(item?.event.source).toBe('kafka://kafka-1.shop.internal:9092/payments');
+  });
+
+  it('a binary-mode event missing ce_type is rejected, the rest still runs', () => {
+    const records = raw.records['payments-0'] ?? [];
+    const broken = {
+      ...records[0],
+      offset: 87,
+      headers: [
+        { ce_specversion: javaBytes('1.0') },
+        { ce_id: javaBytes('x') },
+        { ce_source: javaBytes('/s') },
+      ],
+    };
+    const result = normalize({ ...raw, records: { 'payments-0': [broken, ...records] } });
+    expect(result.items).toHaveLength(3);
+    expect(result.rejected?.map((r) => [r.index, r.ref, r.error.path])).toEqual([
+      [0, 'payments-0@87', 'records["payments-0"][0]'],
+    ]);
+    expect(result.rejected?.[0]?.error.message).toContain('`type` is required');
+  });
+});
+
+describe('Kafka: malformed records', () => {
+  it.each([
+    ['no offset', { offset: undefined }, 'records["orders-0"][0]', 'is not a Kafka record'],
+    ['a value that is not base64', { value: '%%%' }, 'orders-0@1041', 'value must be a base64 string'],
+    ['a header that is not bytes', { headers: [{ h: ['x'] }] }, 'orders-0@1041', 'must be an array of bytes'],
+  ])('%s → rejected with ref %s', (_, change, ref, message) => {
+    const raw = fixture('msk-batch.json');
+    const record = { ...raw.records['orders-0']?.[0], ...change };
+    const { rejected } = normalize({ ...raw, records: { 'orders-0': [record] } });
+    expect(rejected?.[0]?.ref).toBe(ref);
+    expect(rejected?.[0]?.error.message).toContain(message);
+  });
+});

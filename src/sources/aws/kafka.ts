@@ -1,0 +1,165 @@
+/**
+ * Apache Kafka batches from Amazon MSK (`eventSource: "aws:kafka"`) and self-managed clusters
+ * (`"SelfManagedKafka"`). `records` maps `"<topic>-<partition>"` to arrays; key and value are base64 (a
+ * null value is a tombstone), header values are arrays of (signed, Java) bytes. The CloudEvents Kafka
+ * binding is honoured in structured mode (`content-type: application/cloudevents…`) and binary mode
+ * (`ce_*` headers). Failures are reported per record: `ref` = `<topic>-<partition>@<offset>`, which the
+ * Lambda adapter turns into `{ "topic-partition": "<topic>-<partition>", "offset": N }`.
+ * @see https://github.com/cloudevents/spec/blob/main/cloudevents/bindings/kafka-protocol-binding.md
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/kafka-retry-configurations.html
+ */
+import { isObject, type JsonObject, type Source } from '../types.js';
+import {
+  bytesPayload,
+  collectRecords,
+  decodeBase64,
+  type EventInit,
+  epochMsToIso,
+  finishEvent,
+  invalid,
+  isPrintable,
+  readJsonOrText,
+  setIfAbsent,
+  shapeOf,
+  typedPayload,
+  utf8,
+} from './decode.js';
+
+export const KAFKA_RECORD_TYPE = 'org.apache.kafka.record';
+const EVENT_SOURCES = new Set(['aws:kafka', 'SelfManagedKafka']);
+
+interface Entry {
+  readonly group: string;
+  readonly record: unknown;
+  readonly path: string;
+}
+
+export const kafka: Source = {
+  kind: 'aws:kafka',
+  reply: 'kafka-item-failures',
+  label: 'Kafka batch (MSK or self-managed)',
+  detect(raw) {
+    return isObject(raw) && EVENT_SOURCES.has(raw.eventSource as string) && isObject(raw.records);
+  },
+  normalize(raw) {
+    const batch = raw as JsonObject & { records: JsonObject };
+    const entries: Entry[] = [];
+    for (const [group, list] of Object.entries(batch.records)) {
+      const records: unknown[] = Array.isArray(list) ? list : [list];
+      for (const [i, record] of records.entries()) {
+        entries.push({ group, record, path: `records[${JSON.stringify(group)}][${i}]` });
+      }
+    }
+    return collectRecords(
+      // Records of a partition must be handled in order: stop at the first failure.
+      { source: 'aws:kafka', reply: 'kafka-item-failures', ordered: true },
+      entries.length,
+      (i) => readRecord(batch, entries[i] as Entry),
+      (i) => refOf(entries[i] as Entry),
+      (i) => (entries[i] as Entry).path,
+    );
+  },
+};
+
+function refOf({ group, record, path }: Entry): string {
+  const offset = isObject(record) ? record.offset : undefined;
+  return Number.isSafeInteger(offset) ? `${group}@${offset}` : path;
+}
+
+function readRecord(batch: JsonObject, { record, path }: Entry) {
+  if (
+    !isObject(record) ||
+    typeof record.topic !== 'string' ||
+    record.topic === '' ||
+    !Number.isSafeInteger(record.partition) ||
+    !Number.isSafeInteger(record.offset) ||
+    (record.offset as number) < 0
+  ) {
+    throw invalid(
+      `${path} is not a Kafka record (got ${shapeOf(record)}): it needs a string \`topic\` and integer ` +
+        '`partition` and `offset`.',
+      path,
+    );
+  }
+  const { topic, partition, offset } = record as { topic: string; partition: number; offset: number };
+  const headers = readHeaders(record.headers, `${path}.headers`);
+  const key = record.key == null ? undefined : decodeBase64(record.key, `${path}.key`);
+  const value = record.value == null ? undefined : decodeBase64(record.value, `${path}.value`);
+  const keyText = key === undefined ? undefined : utf8(key);
+  const textKey = keyText !== undefined && keyText !== '' && isPrintable(keyText) ? keyText : undefined;
+  const contentType = headerValue(headers, 'content-type');
+  const plain: EventInit = {
+    id: `${topic}-${partition}-${offset}`,
+    source: sourceOf(batch, topic),
+    type: KAFKA_RECORD_TYPE,
+    subject: textKey,
+    time: epochMsToIso(record.timestamp),
+  };
+  let init: EventInit;
+  if (contentType?.toLowerCase().startsWith('application/cloudevents')) {
+    // Structured mode: the value is the whole event in the JSON format.
+    const event = value === undefined ? undefined : readJsonOrText(utf8(value) ?? '');
+    if (!isObject(event)) throw invalid(`${path}.value is not a structured CloudEvent (JSON object).`, path);
+    init = { ...event };
+  } else if (headerValue(headers, 'ce_specversion') !== undefined) {
+    // Binary mode: attributes in `ce_*` headers, `content-type` is the datacontenttype, the value is data.
+    init = {};
+    for (const [name, text] of headers) {
+      if (name.toLowerCase().startsWith('ce_')) setIfAbsent(init, name.slice(3).toLowerCase(), text);
+    }
+    if (value !== undefined) Object.assign(init, typedPayload(value, contentType));
+  } else {
+    init = value === undefined ? { ...plain, kafkatombstone: true } : { ...plain, ...bytesPayload(value) };
+  }
+  // The binding's "Key Mapper": the record key is the partitionkey extension.
+  setIfAbsent(init, 'partitionkey', textKey);
+  setIfAbsent(
+    init,
+    'kafkakey',
+    textKey === undefined && key !== undefined ? Buffer.from(key).toString('base64') : undefined,
+  );
+  setIfAbsent(init, 'traceparent', headerValue(headers, 'traceparent'));
+  setIfAbsent(init, 'tracestate', headerValue(headers, 'tracestate'));
+  // Offsets are 64-bit: zero-pad to 19 digits so `sequence` orders lexicographically.
+  setIfAbsent(init, 'sequence', String(offset).padStart(19, '0'));
+  setIfAbsent(init, 'kafkatopic', topic);
+  setIfAbsent(init, 'kafkapartition', partition < 2 ** 31 ? partition : undefined);
+  const others = headers.filter(([name]) => !/^(ce_|content-type$)/i.test(name));
+  if (others.length > 0) setIfAbsent(init, 'kafkaheaders', JSON.stringify(others));
+  return { ref: `${topic}-${partition}@${offset}`, events: [finishEvent(init, path)] };
+}
+
+/** MSK: the cluster ARN + topic; self-managed: `kafka://<first bootstrap server>/<topic>`. */
+function sourceOf(batch: JsonObject, topic: string): string {
+  if (typeof batch.eventSourceArn === 'string' && batch.eventSourceArn !== '') {
+    return `${batch.eventSourceArn}/${topic}`;
+  }
+  const first =
+    typeof batch.bootstrapServers === 'string' ? batch.bootstrapServers.split(',')[0]?.trim() : '';
+  return `kafka://${first ?? ''}/${encodeURIComponent(topic)}`;
+}
+
+/**
+ * `[{ name: [bytes…] }, …]` → `[name, value]` pairs in order (names can repeat). Bytes are Java's signed
+ * bytes: `b & 0xff`, then UTF-8 with replacement characters for invalid sequences (never
+ * `String.fromCodePoint`, which throws on negative values and mis-decodes multi-byte characters).
+ */
+function readHeaders(headers: unknown, path: string): Array<[string, string]> {
+  if (headers == null) return [];
+  if (!Array.isArray(headers)) throw invalid(`${path} must be an array, got ${shapeOf(headers)}.`, path);
+  const pairs: Array<[string, string]> = [];
+  for (const [i, header] of headers.entries()) {
+    if (!isObject(header)) throw invalid(`${path}[${i}] must be an object, got ${shapeOf(header)}.`, path);
+    for (const [name, bytes] of Object.entries(header)) {
+      if (!Array.isArray(bytes) || !bytes.every((b) => Number.isInteger(b) && b >= -128 && b <= 255)) {
+        throw invalid(`${path}[${i}].${name} must be an array of bytes, got ${shapeOf(bytes)}.`, path);
+      }
+      pairs.push([name, Buffer.from(Uint8Array.from(bytes as number[], (b) => b & 0xff)).toString('utf8')]);
+    }
+  }
+  return pairs;
+}
+
+function headerValue(headers: ReadonlyArray<[string, string]>, name: string): string | undefined {
+  return headers.find(([key]) => key.toLowerCase() === name)?.[1];
+}
