@@ -6,9 +6,10 @@
  */
 import { kafka } from './aws/kafka.js';
 import { kinesis } from './aws/kinesis.js';
+import { mq } from './aws/mq.js';
 import { s3 } from './aws/s3.js';
 import { sns } from './aws/sns.js';
 import { sqs } from './aws/sqs.js';
 import type { Source } from './types.js';
 
-export const QUEUE_SOURCES: readonly Source[] = [sqs, sns, s3, kinesis, kafka];
+export const QUEUE_SOURCES: readonly Source[] = [sqs, sns, s3, kinesis, kafka, mq];
