@@ -82,7 +82,8 @@ export function checkGuards(req: HttpRequest, options: HttpSourceOptions): Check
 /** Allowed methods, upper-case, or undefined for any. */
 export function methodsOf(options: HttpSourceOptions): string[] | undefined {
   if (options.method === undefined) return undefined;
-  return (typeof options.method === 'string' ? [options.method] : options.method).map((m) => m.toUpperCase());
+  const methods: readonly unknown[] = typeof options.method === 'string' ? [options.method] : options.method;
+  return methods.filter((m): m is string => typeof m === 'string').map((m) => m.toUpperCase());
 }
 
 /** `example.com` matches itself; `*.example.com` matches its subdomains at any depth, not itself. */

@@ -54,7 +54,7 @@ export const slack: WebhookProvider = {
  * `com.slack.command` with the command as subject; both keyed by `trigger_id`.
  */
 function slackEvent(req: HttpRequest, body: JsonObject): ProviderEvent {
-  const app = text(body.api_app_id) ?? text(at(body, 'api_app_id'));
+  const app = text(body.api_app_id);
   const team = text(body.team_id) ?? text(at(body, 'team.id'));
   const common = {
     source: app === undefined ? 'https://slack.com' : `https://slack.com/apps/${app}`,
