@@ -3,7 +3,10 @@
  * folder), and an `index` module that puts each validator in the table `compileSchema` looks in first.
  * @see https://ajv.js.org/standalone.html
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { _, type Options } from 'ajv';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import { addRegistrySchemas, createAjv, invalid } from '../schema/ajv-compiler.js';
 import { type CollectedSchema, TABLE_SYMBOL } from '../schema/precompiled.js';
@@ -11,7 +14,15 @@ import { type CollectedSchema, TABLE_SYMBOL } from '../schema/precompiled.js';
 // `module.exports` and its `default` are both the function; this reads right under every interop.
 const standaloneCode = standaloneModule.default;
 
-const STANDALONE = { code: { source: true, esm: true } } as const;
+/** formats.ts, as built next to this module (dist/), or as source when run from src/ (tests). */
+const builtFormats = fileURLToPath(new URL('../schema/formats.js', import.meta.url));
+const formatsModule = existsSync(builtFormats)
+  ? builtFormats
+  : fileURLToPath(new URL('../schema/formats.ts', import.meta.url));
+
+const STANDALONE: Options = {
+  code: { source: true, esm: true, formats: _`require(${formatsModule}).formats` },
+};
 
 /** The import prefix of the generated modules, which the build plugin serves from memory. */
 export const MODULE_PREFIX = 'triggerkit-standalone:';

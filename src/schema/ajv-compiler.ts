@@ -3,9 +3,10 @@
  * handler uses into ajv standalone code and swaps this module for `ajv-absent.ts`, so a Lambda bundle
  * carries neither ajv's compiler nor any schema compilation at cold start.
  */
-import { Ajv, type Options } from 'ajv';
+import { Ajv, type FormatDefinition, type Options } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { TriggerError } from '../errors.js';
+import { formats } from './formats.js';
 import type { CompiledValidate } from './problems.js';
 import { TYPE_KEYWORD } from './registry.js';
 
@@ -20,10 +21,15 @@ export const AJV_OPTIONS: Options = {
   allowUnionTypes: true,
 };
 
-/** A new ajv with triggerkit's options, ajv-formats and the registry's annotation keyword. */
+/**
+ * A new ajv with triggerkit's options, ajv-formats (with the faster, equivalent `date-time` of
+ * formats.ts) and the registry's annotation keyword. Standalone code needs `extra.code.formats`
+ * pointing at formats.ts's `formats`.
+ */
 export function createAjv(extra: Options = {}): Ajv {
   const ajv = new Ajv({ ...AJV_OPTIONS, ...extra });
   addFormats(ajv);
+  ajv.addFormat('date-time', formats['date-time'] as FormatDefinition<string>);
   ajv.addKeyword({ keyword: TYPE_KEYWORD, schemaType: ['string', 'array'] });
   return ajv;
 }
