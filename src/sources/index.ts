@@ -1,5 +1,6 @@
 /** `toCloudEvents`: detect the source of a raw payload and normalize it into CloudEvents. */
 import { isTriggerError, TriggerError } from '../errors.js';
+import { alibabaEventBridge } from './alibaba/eventbridge.js';
 import { eventBridge } from './aws/eventbridge.js';
 import { cloudEvents } from './cloudevents.js';
 import { CDC_AND_LOG_SOURCES } from './registry-cdc-logs.js';
@@ -12,6 +13,8 @@ import { type Batch, isObject, type NormalizeOptions, type Source } from './type
  * first, then HTTP envelopes, then record batches, then single-event shapes.
  */
 export const SOURCES: readonly Source[] = [
+  // Alibaba EventBridge CloudEvents (with `aliyun*` extensions) before the generic structured CloudEvent.
+  alibabaEventBridge,
   cloudEvents,
   ...HTTP_SOURCES,
   ...QUEUE_SOURCES,

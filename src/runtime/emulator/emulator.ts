@@ -19,6 +19,7 @@ import { createBus, listensOnBus } from './bus.js';
 import { type Clock, scaledClock } from './clock.js';
 import { createDeliveryLoop } from './delivery-loop.js';
 import { readBody, toApiGatewayV2Event } from './http-ingress.js';
+import { createSqsEndpoint } from './sqs-endpoint.js';
 import { openStore, type Store } from './store.js';
 import { eventStory, listDeadLetters, redriveDeadLetters } from './store-queries.js';
 import { formatTraceLine } from './trace-line.js';
@@ -76,6 +77,9 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   const onTrace = options.onTrace ?? ((trace: TraceRecord) => log(formatTraceLine(trace)));
   const store = openStore(options.stateDir ?? ':memory:');
   const clock = options.clock ?? scaledClock(1);
+  // The emulator is also an SQS endpoint (the JSON protocol of AWS SDK v3): retry queues and dead-letter
+  // queues written by handlers land in the same store.
+  const sqs = createSqsEndpoint({ db: store.db, clock });
   const loop = createDeliveryLoop({
     store,
     clock,
@@ -142,6 +146,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       return send(res, 200, { redriven });
     }
     const body = await readBody(req);
+    if (await sqs.handle(req, res, body)) return;
     if (invokeMatch && method === 'POST')
       return serveInvoke(decodeURIComponent(invokeMatch[1] ?? ''), body, res);
     if (path === '/events') return serveBus(req, body, res);
@@ -228,6 +233,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       routes: [
         'POST /events (CloudEvents bus)',
         'POST /2015-03-31/functions/<name>/invocations (Lambda Invoke API)',
+        'POST / (SQS JSON protocol, X-Amz-Target: AmazonSQS.*)',
         ...functions.flatMap((fn) =>
           (fn.handler.definition.sources ?? []).flatMap((s) =>
             s.type === 'http' ? [`${s.method ?? 'ANY'} ${s.path} → ${fn.name}`] : [],
@@ -276,6 +282,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       return run(fn, raw);
     },
     async close() {
+      sqs.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await loop.stop();
       store.close();

@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { CloudEvent } from '../../cloud-event.js';
+import { type CloudEvent, toStructuredJson } from '../../cloud-event.js';
 import type { DeadLetterEnvelope } from '../../delivery/dead-letter.js';
 
 export type DeliveryStatus = 'pending' | 'running' | 'delivered' | 'filtered' | 'dead-lettered';
@@ -168,7 +168,13 @@ export function openStore(dir: string): Store {
     deadLetter(delivery: DeliveryRow, envelope: DeadLetterEnvelope, now: number): void {
       db.transaction(() => {
         finish.run('dead-lettered', delivery.id);
-        insertDeadLetter.run(delivery.id, delivery.handler, envelope.dlreason, now, JSON.stringify(envelope));
+        insertDeadLetter.run(
+          delivery.id,
+          delivery.handler,
+          envelope.dlreason,
+          now,
+          toStructuredJson(envelope),
+        );
       })();
     },
     trace(
