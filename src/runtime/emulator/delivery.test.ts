@@ -70,8 +70,10 @@ describe('emulator delivery', () => {
     await idle();
     expect(attempts.map((a) => a.at)).toEqual([0, 3_600_000, 7_200_000]);
     const [letter] = listDeadLetters(emulator.store);
+    // Stored in the JSON format, which names the JSON data's content type explicitly.
     expect(letter?.envelope).toEqual({
       ...event(),
+      datacontenttype: 'application/json',
       dlreason: 'retries-exhausted',
       dlattempts: 3,
       dlerrortype: 'Error',
