@@ -37,6 +37,14 @@ export class IndexState implements HitSink {
   private readonly entryDirect: (TreeNode | undefined)[] = [];
   private readonly entryNested: (TreeNode | undefined)[] = [];
   private readonly entryAlibaba: boolean[] = [];
+  /**
+   * Interned verification trees are shared by many entries (rules that differ only in their key): each
+   * distinct tree is evaluated once per event and its verdict reused. -1: nothing left to verify.
+   */
+  private readonly entryDirectTree: number[] = [];
+  private readonly entryNestedTree: number[] = [];
+  private readonly treeStamp: Uint32Array;
+  private readonly treeVerdict: Uint8Array;
   private readonly unindexed: number[] = [];
   private readonly root: PathNode;
   private readonly entryStamp: Uint32Array;
@@ -80,6 +88,25 @@ export class IndexState implements HitSink {
       }
     }
     buildAll(this.root);
+    const treeIds = [new Map<TreeNode, number>(), new Map<TreeNode, number>()];
+    const treeId = (tree: TreeNode | undefined, alibaba: boolean): number => {
+      if (tree === undefined) return -1;
+      const ids = treeIds[alibaba ? 1 : 0] as Map<TreeNode, number>;
+      let id = ids.get(tree);
+      if (id === undefined) {
+        id = (treeIds[0]?.size ?? 0) + (treeIds[1]?.size ?? 0);
+        ids.set(tree, id);
+      }
+      return id;
+    };
+    for (let e = 0; e < this.entrySlot.length; e++) {
+      const alibaba = this.entryAlibaba[e] === true;
+      this.entryDirectTree.push(treeId(this.entryDirect[e], alibaba));
+      this.entryNestedTree.push(treeId(this.entryNested[e], alibaba));
+    }
+    const trees = (treeIds[0]?.size ?? 0) + (treeIds[1]?.size ?? 0);
+    this.treeStamp = new Uint32Array(trees);
+    this.treeVerdict = new Uint8Array(trees);
     this.entryStamp = new Uint32Array(this.entrySlot.length);
     this.ruleStamp = new Uint32Array(this.ids.length);
   }
@@ -93,7 +120,17 @@ export class IndexState implements HitSink {
     if (count === 1) return [this.ids[matched[0] as number] as string];
     const out = new Array<string>(count);
     if (count > 1) {
-      const slots = matched.slice(0, count).sort(ascending);
+      // Few matches per event: an insertion sort beats Array#sort with a comparator by far.
+      const slots = matched.slice(0, count);
+      for (let i = 1; i < count; i++) {
+        const v = slots[i] as number;
+        let j = i - 1;
+        while (j >= 0 && (slots[j] as number) > v) {
+          slots[j + 1] = slots[j] as number;
+          j--;
+        }
+        slots[j + 1] = v;
+      }
       for (let i = 0; i < count; i++) out[i] = this.ids[slots[i] as number] as string;
     }
     return out;
@@ -104,6 +141,7 @@ export class IndexState implements HitSink {
     if (this.epoch === 0xffffffff) {
       this.entryStamp.fill(0);
       this.ruleStamp.fill(0);
+      this.treeStamp.fill(0);
       this.epoch = 0;
     }
     this.epoch++;
@@ -137,11 +175,18 @@ export class IndexState implements HitSink {
       this.entryStamp[e] = epoch;
       const slot = this.entrySlot[e] as number;
       if (this.ruleStamp[slot] === epoch) continue;
-      const tree = this.arrayDepth === 0 ? this.entryDirect[e] : this.entryNested[e];
-      if (
-        tree === undefined ||
-        (this.entryAlibaba[e] ? matchAlibaba(tree, this.event) : matchAws(tree, this.event))
-      ) {
+      const id = (this.arrayDepth === 0 ? this.entryDirectTree[e] : this.entryNestedTree[e]) as number;
+      let verdict = true;
+      if (id >= 0) {
+        if (this.treeStamp[id] === epoch) verdict = this.treeVerdict[id] === 1;
+        else {
+          const tree = (this.arrayDepth === 0 ? this.entryDirect[e] : this.entryNested[e]) as TreeNode;
+          verdict = this.entryAlibaba[e] ? matchAlibaba(tree, this.event) : matchAws(tree, this.event);
+          this.treeStamp[id] = epoch;
+          this.treeVerdict[id] = verdict ? 1 : 0;
+        }
+      }
+      if (verdict) {
         this.ruleStamp[slot] = epoch;
         this.matched[this.count++] = slot;
       }
@@ -160,10 +205,6 @@ export class IndexState implements HitSink {
     }
     return node;
   }
-}
-
-function ascending(a: number, b: number): number {
-  return a - b;
 }
 
 /** Visits the values at every indexed path under `node`, through objects and arrays. */
