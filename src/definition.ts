@@ -6,14 +6,13 @@ import type { RetryPresetName } from './delivery/presets.js';
 import { TriggerError } from './errors.js';
 import { compilePattern, type Matcher, type PatternDialect } from './rules/compile-pattern.js';
 import { compileSchema, type DataValidator } from './schema/compile.js';
+import { DECLARATION_KEYS, DECLARED_TYPES, type SourceDeclaration } from './sources/declarations.js';
+import { validateHttpSourceOptions } from './sources/http/options.js';
 import type { SourceKind } from './sources/types.js';
 import { compileTransform, type Transform, type TransformSpec } from './transforms/compile.js';
 
 /** A trigger a handler accepts. A handler that declares no `sources` listens on the emulator's bus. */
-export type SourceDeclaration =
-  | { type: 'aws:sqs'; queue: string }
-  | { type: 'http'; path: string; method?: string; eventType?: string }
-  | { type: 'bus' };
+export type { SourceDeclaration } from './sources/declarations.js';
 
 /** What the handler gets besides the event. */
 export interface HandlerContext {
@@ -154,22 +153,31 @@ function checkSources(sources: unknown, label: string): SourceDeclaration[] {
     const source = s as Record<string, unknown>;
     if (typeof s !== 'object' || s === null)
       throw config(where, `${label}: \`${where}\` must be an object with a \`type\``);
-    if (source.type === 'aws:sqs') {
-      if (typeof source.queue !== 'string' || source.queue === '') {
-        throw config(`${where}.queue`, `${label}: \`${where}.queue\` must name the SQS queue, e.g. 'orders'`);
-      }
-    } else if (source.type === 'http') {
-      if (typeof source.path !== 'string' || !source.path.startsWith('/')) {
-        throw config(
-          `${where}.path`,
-          `${label}: \`${where}.path\` must be a path starting with '/', e.g. '/webhooks/shop'`,
-        );
-      }
-    } else if (source.type !== 'bus') {
+    if (!DECLARED_TYPES.includes(source.type as string)) {
       throw config(
         `${where}.type`,
-        `${label}: \`${where}.type\` must be 'aws:sqs', 'http' or 'bus', got ${JSON.stringify(source.type)}`,
+        `${label}: \`${where}.type\` must be one of ${DECLARED_TYPES.join(', ')}; got ${JSON.stringify(source.type)}`,
       );
+    }
+    if (source.type === 'http') return Object.freeze({ ...validateHttpSourceOptions(source, where), type: 'http' }) as SourceDeclaration;
+    for (const [key, value] of Object.entries(source)) {
+      if (key === 'type') continue;
+      const keys = DECLARATION_KEYS[source.type as string] ?? [];
+      if (!keys.includes(key)) {
+        throw config(
+          `${where}.${key}`,
+          `${label}: unknown key \`${where}.${key}\` for a ${String(source.type)} source; ${keys.length > 0 ? `it takes ${keys.join(', ')}` : 'it takes no other keys'}`,
+        );
+      }
+      const allowed = key === 'events' ? ['per-line', 'per-batch'].includes(value as string) : typeof value === 'string' && value !== '';
+      if (!allowed) {
+        throw config(
+          `${where}.${key}`,
+          key === 'events'
+            ? `${label}: \`${where}.events\` must be 'per-line' or 'per-batch'`
+            : `${label}: \`${where}.${key}\` must be a non-empty string naming the ${key}, e.g. { type: '${String(source.type)}', ${key}: 'orders' }`,
+        );
+      }
     }
     return Object.freeze({ ...source }) as SourceDeclaration;
   });

@@ -24,6 +24,8 @@ export interface RuntimeHooks {
   observe?(trace: TraceRecord): void;
   /** The attempt number the runtime is making (retries are the runtime's business). Default 1. */
   attempt?: number;
+  /** The runtime's clock (virtual in tests, scaled in the emulator), for replay windows and event age. */
+  now?: () => number;
 }
 
 export function hooksOf(context: unknown): RuntimeHooks | undefined {

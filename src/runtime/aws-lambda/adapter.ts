@@ -9,7 +9,8 @@ import type { CompiledDefinition, HandlerContext } from '../../definition.js';
 import { describeError, isTriggerError, TriggerError } from '../../errors.js';
 import { type Outcome, runPipeline } from '../../pipeline.js';
 import { detectSource, toCloudEvents } from '../../sources/index.js';
-import type { Batch, BatchItem, NormalizeOptions } from '../../sources/types.js';
+import { checkDeclaredSource } from '../../sources/declarations.js';
+import { type Batch, type BatchItem, isObject, type NormalizeOptions } from '../../sources/types.js';
 import { hooksOf, type RuntimeHooks } from '../hooks.js';
 import { httpResponse, malformedRequest } from './http-response.js';
 
@@ -19,19 +20,21 @@ export async function handleLambdaEvent(
   raw: unknown,
   lambda: LambdaContext,
 ): Promise<unknown> {
+  const hooks = hooksOf(lambda);
   let batch: Batch;
   try {
-    batch = toCloudEvents(raw, normalizeOptions(definition));
+    batch = toCloudEvents(raw, normalizeOptions(definition, raw, hooks?.now?.() ?? Date.now()));
+    checkDeclaredSource(definition.sources, batch, raw, definition.name ?? lambda.functionName);
   } catch (error) {
-    // A malformed HTTP request is the caller's mistake: answer 4xx, never crash the function.
-    if (isTriggerError(error) && detectSource(raw)?.reply === 'http') return malformedRequest(error);
+    // A malformed or undeclared HTTP request is the caller's mistake: answer 4xx, never crash the function.
+    if (isTriggerError(error) && detectSource(raw)?.reply === 'http') return forEnvelope(raw, malformedRequest(error));
     throw error;
   }
-  if (batch.control !== undefined) return batch.control;
+  if (batch.control !== undefined) return forEnvelope(raw, batch.control);
   const results = await runBatch(definition, batch, lambda);
   switch (batch.reply) {
     case 'http':
-      return httpResponse(results.outcomes);
+      return forEnvelope(raw, httpResponse(results.outcomes));
     case 'throw':
       return throwOnFailure(results.outcomes);
     default:
@@ -41,9 +44,29 @@ export async function handleLambdaEvent(
   }
 }
 
-function normalizeOptions(definition: CompiledDefinition): NormalizeOptions {
-  const http = definition.sources.find((s) => s.type === 'http' && s.eventType !== undefined);
-  return { httpEventType: http?.type === 'http' ? http.eventType : undefined };
+/** The handler's own options for this input: its HTTP source for the request's path, log granularity. */
+function normalizeOptions(definition: CompiledDefinition, raw: unknown, now: number): NormalizeOptions {
+  const https = definition.sources.filter((s) => s.type === 'http');
+  const path = isObject(raw) ? (raw.rawPath ?? raw.path) : undefined;
+  const http = https.length === 1 ? https[0] : https.find((s) => s.path === path);
+  const logs = definition.sources.find((s) => s.type === 'aws:cloudwatch-logs');
+  return {
+    now,
+    http,
+    httpEventType: http?.eventType,
+    logEvents: logs?.type === 'aws:cloudwatch-logs' ? logs.events : undefined,
+  };
+}
+
+/**
+ * ALB target groups with multi-value headers on expect `multiValueHeaders` in the answer as well;
+ * every other HTTP envelope takes `headers`.
+ */
+function forEnvelope(raw: unknown, response: { statusCode: number; headers: Readonly<Record<string, string>>; body: string }) {
+  if (!isObject(raw) || raw.multiValueHeaders === undefined || raw.headers !== undefined || !isObject(raw.requestContext)) return response;
+  if (!isObject(raw.requestContext.elb)) return response;
+  const multiValueHeaders = Object.fromEntries(Object.entries(response.headers).map(([name, value]) => [name, [value]]));
+  return { statusCode: response.statusCode, multiValueHeaders, body: response.body };
 }
 
 interface BatchResults {

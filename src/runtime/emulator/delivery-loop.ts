@@ -49,6 +49,7 @@ export function createDeliveryLoop(options: DeliveryLoopOptions) {
       now: () => clock.now(),
       hooks: {
         attempt: delivery.attempts,
+        now: () => clock.now(),
         observe(trace) {
           outcome = trace.outcome;
           ms = trace.ms;

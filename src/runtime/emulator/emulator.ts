@@ -20,6 +20,7 @@ import { type Clock, scaledClock } from './clock.js';
 import { createDeliveryLoop } from './delivery-loop.js';
 import { readBody, toApiGatewayV2Event } from './http-ingress.js';
 import { createSqsEndpoint } from './sqs-endpoint.js';
+import { methodsOf } from '../../sources/http/guards.js';
 import { openStore, type Store } from './store.js';
 import { eventStory, listDeadLetters, redriveDeadLetters } from './store-queries.js';
 import { formatTraceLine } from './trace-line.js';
@@ -122,7 +123,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
         (s) =>
           s.type === 'http' &&
           s.path === path &&
-          (s.method === undefined || s.method.toUpperCase() === method),
+          (methodsOf(s)?.includes(method) ?? true),
       ),
     );
   }
