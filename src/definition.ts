@@ -159,7 +159,11 @@ function checkSources(sources: unknown, label: string): SourceDeclaration[] {
         `${label}: \`${where}.type\` must be one of ${DECLARED_TYPES.join(', ')}; got ${JSON.stringify(source.type)}`,
       );
     }
-    if (source.type === 'http') return Object.freeze({ ...validateHttpSourceOptions(source, where), type: 'http' }) as SourceDeclaration;
+    if (source.type === 'http')
+      return Object.freeze({
+        ...validateHttpSourceOptions(source, where),
+        type: 'http',
+      }) as SourceDeclaration;
     for (const [key, value] of Object.entries(source)) {
       if (key === 'type') continue;
       const keys = DECLARATION_KEYS[source.type as string] ?? [];
@@ -169,7 +173,10 @@ function checkSources(sources: unknown, label: string): SourceDeclaration[] {
           `${label}: unknown key \`${where}.${key}\` for a ${String(source.type)} source; ${keys.length > 0 ? `it takes ${keys.join(', ')}` : 'it takes no other keys'}`,
         );
       }
-      const allowed = key === 'events' ? ['per-line', 'per-batch'].includes(value as string) : typeof value === 'string' && value !== '';
+      const allowed =
+        key === 'events'
+          ? ['per-line', 'per-batch'].includes(value as string)
+          : typeof value === 'string' && value !== '';
       if (!allowed) {
         throw config(
           `${where}.${key}`,

@@ -46,10 +46,13 @@ describe('triggerkit test-pattern', () => {
 
   it('speaks the full language, and the Alibaba dialect with --dialect alibaba', () => {
     const event = '{"type":"order","source":"shop","data":{"total":150,"sku":"mug-blue","ip":"10.0.3.7"}}';
-    const aws = '{"data":{"total":[{"numeric":[">",100,"<=",200]}],"sku":[{"prefix":"mug-"}],"ip":[{"cidr":"10.0.0.0/16"}]}}';
+    const aws =
+      '{"data":{"total":[{"numeric":[">",100,"<=",200]}],"sku":[{"prefix":"mug-"}],"ip":[{"cidr":"10.0.0.0/16"}]}}';
     expect(run('test-pattern', '--pattern', aws, '--event', event).stdout).toBe('true\n');
     const alibaba = '{"data":{"sku":[{"contains":"blue"}]}}';
-    expect(run('test-pattern', '--pattern', alibaba, '--event', event, '--dialect', 'alibaba').stdout).toBe('true\n');
+    expect(run('test-pattern', '--pattern', alibaba, '--event', event, '--dialect', 'alibaba').stdout).toBe(
+      'true\n',
+    );
     const { code, stderr } = run('test-pattern', '--pattern', alibaba, '--event', event);
     expect(code).toBe(2);
     expect(stderr).toContain('E_RULE_INVALID');

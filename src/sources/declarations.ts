@@ -28,13 +28,25 @@ const HTTP_KINDS = new Set(['aws:apigateway:v1', 'aws:apigateway:v2', 'aws:lambd
 /** The one resource field of each type, and where it is in the raw event. */
 const RESOURCES: Record<string, { field: string; read: (raw: unknown) => string[] }> = {
   'aws:sqs': { field: 'queue', read: (raw) => records(raw).map((r) => lastSegment(r.eventSourceARN, ':')) },
-  'aws:sns': { field: 'topic', read: (raw) => records(raw).map((r) => lastSegment((r.Sns as { TopicArn?: unknown })?.TopicArn, ':')) },
-  'aws:kinesis': { field: 'stream', read: (raw) => records(raw).map((r) => lastSegment(r.eventSourceARN, '/')) },
+  'aws:sns': {
+    field: 'topic',
+    read: (raw) => records(raw).map((r) => lastSegment((r.Sns as { TopicArn?: unknown })?.TopicArn, ':')),
+  },
+  'aws:kinesis': {
+    field: 'stream',
+    read: (raw) => records(raw).map((r) => lastSegment(r.eventSourceARN, '/')),
+  },
   'aws:dynamodb': { field: 'table', read: (raw) => records(raw).map((r) => tableOf(r.eventSourceARN)) },
-  'aws:s3': { field: 'bucket', read: (raw) => records(raw).map((r) => String(path(r, 's3', 'bucket', 'name') ?? '')) },
+  'aws:s3': {
+    field: 'bucket',
+    read: (raw) => records(raw).map((r) => String(path(r, 's3', 'bucket', 'name') ?? '')),
+  },
   'aws:kafka': {
     field: 'topic',
-    read: (raw) => Object.values((raw as { records?: Record<string, { topic?: string }[]> }).records ?? {}).flatMap((l) => l.map((r) => r.topic ?? '')),
+    read: (raw) =>
+      Object.values((raw as { records?: Record<string, { topic?: string }[]> }).records ?? {}).flatMap((l) =>
+        l.map((r) => r.topic ?? ''),
+      ),
   },
 };
 
@@ -77,7 +89,12 @@ export const DECLARED_TYPES: readonly string[] = [
  * Throws `E_SOURCE_UNDECLARED` when a handler that declares `sources` receives a batch from anything else.
  * A handler without `sources` accepts every trigger.
  */
-export function checkDeclaredSource(sources: readonly SourceDeclaration[], batch: Batch, raw: unknown, handler: string): void {
+export function checkDeclaredSource(
+  sources: readonly SourceDeclaration[],
+  batch: Batch,
+  raw: unknown,
+  handler: string,
+): void {
   if (sources.length === 0) return;
   const type = HTTP_KINDS.has(batch.source) ? 'http' : batch.source;
   const candidates = sources.filter((s) => s.type === type || (s.type === 'bus' && type === 'cloudevents'));
@@ -98,7 +115,9 @@ function accepts(declaration: SourceDeclaration, batch: Batch, raw: unknown): bo
   const wanted = (declaration as Record<string, unknown>)[resource.field];
   const prefix = declaration.type === 'aws:s3' ? declaration.prefix : undefined;
   if (declaration.type === 'aws:s3' && prefix !== undefined) {
-    const keys = records(raw).map((r) => decodeURIComponent(String(path(r, 's3', 'object', 'key') ?? '').replace(/\+/g, ' ')));
+    const keys = records(raw).map((r) =>
+      decodeURIComponent(String(path(r, 's3', 'object', 'key') ?? '').replace(/\+/g, ' ')),
+    );
     if (!keys.every((key) => key.startsWith(prefix))) return false;
   }
   return wanted === undefined || resource.read(raw).every((r) => r === wanted);

@@ -8,8 +8,8 @@ import { createCloudEvent } from '../../cloud-event.js';
 import type { CompiledDefinition, HandlerContext } from '../../definition.js';
 import { describeError, isTriggerError, TriggerError } from '../../errors.js';
 import { type Outcome, runPipeline } from '../../pipeline.js';
-import { detectSource, toCloudEvents } from '../../sources/index.js';
 import { checkDeclaredSource } from '../../sources/declarations.js';
+import { detectSource, toCloudEvents } from '../../sources/index.js';
 import { type Batch, type BatchItem, isObject, type NormalizeOptions } from '../../sources/types.js';
 import { hooksOf, type RuntimeHooks } from '../hooks.js';
 import { httpResponse, malformedRequest } from './http-response.js';
@@ -27,7 +27,8 @@ export async function handleLambdaEvent(
     checkDeclaredSource(definition.sources, batch, raw, definition.name ?? lambda.functionName);
   } catch (error) {
     // A malformed or undeclared HTTP request is the caller's mistake: answer 4xx, never crash the function.
-    if (isTriggerError(error) && detectSource(raw)?.reply === 'http') return forEnvelope(raw, malformedRequest(error));
+    if (isTriggerError(error) && detectSource(raw)?.reply === 'http')
+      return forEnvelope(raw, malformedRequest(error));
     throw error;
   }
   if (batch.control !== undefined) return forEnvelope(raw, batch.control);
@@ -62,10 +63,21 @@ function normalizeOptions(definition: CompiledDefinition, raw: unknown, now: num
  * ALB target groups with multi-value headers on expect `multiValueHeaders` in the answer as well;
  * every other HTTP envelope takes `headers`.
  */
-function forEnvelope(raw: unknown, response: { statusCode: number; headers: Readonly<Record<string, string>>; body: string }) {
-  if (!isObject(raw) || raw.multiValueHeaders === undefined || raw.headers !== undefined || !isObject(raw.requestContext)) return response;
+function forEnvelope(
+  raw: unknown,
+  response: { statusCode: number; headers: Readonly<Record<string, string>>; body: string },
+) {
+  if (
+    !isObject(raw) ||
+    raw.multiValueHeaders === undefined ||
+    raw.headers !== undefined ||
+    !isObject(raw.requestContext)
+  )
+    return response;
   if (!isObject(raw.requestContext.elb)) return response;
-  const multiValueHeaders = Object.fromEntries(Object.entries(response.headers).map(([name, value]) => [name, [value]]));
+  const multiValueHeaders = Object.fromEntries(
+    Object.entries(response.headers).map(([name, value]) => [name, [value]]),
+  );
   return { statusCode: response.statusCode, multiValueHeaders, body: response.body };
 }
 

@@ -11,6 +11,7 @@ import type { TriggerHandler } from '../../define-handler.js';
 import { isTriggerError, TriggerError } from '../../errors.js';
 import { fromApiGatewayV2 } from '../../sources/aws/apigateway-v2.js';
 import { cloudEventsMode } from '../../sources/http/cloudevents-binding.js';
+import { methodsOf } from '../../sources/http/guards.js';
 import { toCloudEvents } from '../../sources/index.js';
 import { createLocalContext } from '../aws-lambda/context.js';
 import { malformedRequest } from '../aws-lambda/http-response.js';
@@ -20,7 +21,6 @@ import { type Clock, scaledClock } from './clock.js';
 import { createDeliveryLoop } from './delivery-loop.js';
 import { readBody, toApiGatewayV2Event } from './http-ingress.js';
 import { createSqsEndpoint } from './sqs-endpoint.js';
-import { methodsOf } from '../../sources/http/guards.js';
 import { openStore, type Store } from './store.js';
 import { eventStory, listDeadLetters, redriveDeadLetters } from './store-queries.js';
 import { formatTraceLine } from './trace-line.js';
@@ -120,10 +120,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   function route(method: string, path: string): EmulatorFunction | undefined {
     return functions.find((fn) =>
       (fn.handler.definition.sources ?? []).some(
-        (s) =>
-          s.type === 'http' &&
-          s.path === path &&
-          (methodsOf(s)?.includes(method) ?? true),
+        (s) => s.type === 'http' && s.path === path && (methodsOf(s)?.includes(method) ?? true),
       ),
     );
   }
