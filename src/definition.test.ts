@@ -22,12 +22,26 @@ describe('defineHandler validates the definition when it is defined', () => {
     [{ handle: 'nope' }, 'handle', /`handle` is missing/],
     [{ handle, name: 'has space' }, 'name', /`name` must be 1-64 letters/],
     [{ handle, sources: {} }, 'sources', /`sources` must be an array/],
-    [{ handle, sources: [{ type: 'aws:sqs' }] }, 'sources[0].queue', /must name the SQS queue/],
+    [
+      { handle, sources: [{ type: 'aws:sqs', queue: '' }] },
+      'sources[0].queue',
+      /must be a non-empty string naming the queue/,
+    ],
+    [
+      { handle, sources: [{ type: 'aws:sqs', queu: 'orders' }] },
+      'sources[0].queu',
+      /unknown key `sources\[0\].queu` for a aws:sqs source; it takes queue/,
+    ],
+    [
+      { handle, sources: [{ type: 'http', path: '/h', verify: { provider: 'acme' } }] },
+      'sources[0].verify.provider',
+      /provider/,
+    ],
     [{ handle, sources: [{ type: 'http', path: 'hooks' }] }, 'sources[0].path', /starting with '\/'/],
     [
       { handle, sources: [{ type: 'kafka' }] },
       'sources[0].type',
-      /must be 'aws:sqs', 'http' or 'bus', got "kafka"/,
+      /must be one of bus, http, aws:sqs, .*; got "kafka"/,
     ],
     [{ handle, filter: [] }, 'filter', /`filter` must be an event pattern object/],
     [

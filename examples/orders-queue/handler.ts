@@ -7,7 +7,7 @@ import { type Order, orderSchema } from '../schemas/order.js';
 
 export const handler = defineHandler<Order>({
   name: 'orders-queue',
-  sources: [{ type: 'aws:sqs', queue: 'orders' }],
+  sources: [{ type: 'aws:sqs', queue: 'shop-orders' }],
   schema: orderSchema,
   async handle(event) {
     const order = event.data as Order;
