@@ -35,7 +35,7 @@ it('serves the new code after the file changes, in the same process', async () =
   } finally {
     await dev.stop();
   }
-});
+}, 60_000);
 
 it('keeps serving the previous handler when the change does not compile', async () => {
   mkdirSync(dir, { recursive: true });
