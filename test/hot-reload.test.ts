@@ -51,4 +51,4 @@ it('keeps serving the previous handler when the change does not compile', async 
   } finally {
     await dev.stop();
   }
-});
+}, 60_000);
