@@ -107,9 +107,26 @@ export function decodeBase64(value: unknown, path: string): Buffer {
 export function epochMsToIso(value: unknown): string | undefined {
   const ms = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
   if (typeof ms !== 'number' || !Number.isFinite(ms)) return undefined;
-  const date = new Date(Math.round(ms));
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+  const rounded = Math.round(ms);
+  // Records of one batch were sent within the same minute or so, and Date#toISOString is slow on
+  // Node 20 (measured: the largest cost of an SQS record after JSON.parse): format the minute once.
+  if (rounded < 0 || rounded > 8.64e15) {
+    const date = new Date(rounded);
+    return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+  }
+  const minute = Math.floor(rounded / 60_000);
+  if (minute !== isoMinute) {
+    isoPrefix = new Date(minute * 60_000).toISOString().slice(0, -7);
+    isoMinute = minute;
+  }
+  const rest = rounded - minute * 60_000;
+  const seconds = Math.floor(rest / 1000);
+  const millis = rest - seconds * 1000;
+  return `${isoPrefix}${seconds < 10 ? '0' : ''}${seconds}.${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z`;
 }
+
+let isoMinute = Number.NaN;
+let isoPrefix = '';
 
 /**
  * `prefix` + the name lower-cased with everything but `a-z0-9` removed, or `undefined` when that is not a
