@@ -43,7 +43,11 @@ export function readJsonOrText(text: string): unknown {
 
 /** `application/json` for a parsed object or array, `text/plain` for anything kept as text. */
 export function textPayload(text: string): Payload {
-  const value = readJsonOrText(text);
+  return parsedPayload(readJsonOrText(text));
+}
+
+/** The payload of a body already read by `readJsonOrText` (never parse a body twice). */
+export function parsedPayload(value: unknown): Payload {
   return typeof value === 'string'
     ? { datacontenttype: 'text/plain', data: value }
     : { datacontenttype: 'application/json', data: value };

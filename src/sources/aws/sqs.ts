@@ -13,10 +13,10 @@ import {
   extensionName,
   finishEvent,
   invalid,
+  parsedPayload,
   readJsonOrText,
   setIfAbsent,
   shapeOf,
-  textPayload,
 } from './decode.js';
 import { carried, unwrapEnvelope } from './unwrap.js';
 
@@ -69,7 +69,8 @@ function readRecord(record: unknown, index: number) {
   const messageId = record.messageId;
   const attributes = isObject(record.attributes) ? record.attributes : {};
   const delivery = deliveryExtensions(attributes);
-  const inner = unwrapEnvelope(readJsonOrText(record.body), `${where}.body`);
+  const body = readJsonOrText(record.body);
+  const inner = unwrapEnvelope(body, `${where}.body`);
   if (inner !== undefined) {
     const events =
       'control' in inner
@@ -84,7 +85,7 @@ function readRecord(record: unknown, index: number) {
     source: record.eventSourceARN,
     type: SQS_MESSAGE_TYPE,
     time: epochMsToIso(attributes.SentTimestamp),
-    ...textPayload(record.body),
+    ...parsedPayload(body),
     awsregion: typeof record.awsRegion === 'string' ? record.awsRegion : undefined,
     ...delivery,
   };

@@ -12,10 +12,10 @@ import {
   type EventInit,
   extensionName,
   invalid,
+  parsedPayload,
   readJsonOrText,
   setIfAbsent,
   shapeOf,
-  textPayload,
 } from './decode.js';
 import { eventBridgeInit, isEventBridgeEvent } from './eventbridge.js';
 import { isS3Notification, isS3TestEvent, s3RecordInit } from './s3.js';
@@ -65,13 +65,15 @@ export function unwrapSns(sns: JsonObject, where: string, depth = 0): Unwrapped 
       where,
     );
   }
-  const inner = unwrapEnvelope(readJsonOrText(sns.Message), `${where}.Message`, depth + 1);
-  if (inner === undefined) return { inits: [snsNotificationInit(sns, sns.Message)] };
+  const message = readJsonOrText(sns.Message);
+  const inner = unwrapEnvelope(message, `${where}.Message`, depth + 1);
+  if (inner === undefined) return { inits: [snsNotificationInit(sns, message)] };
   if ('control' in inner) return inner;
   return { inits: inner.inits.map((init) => carried(init, 'sns', { snsmessageid: sns.MessageId })) };
 }
 
-function snsNotificationInit(sns: JsonObject, message: string): EventInit {
+/** `message` is the notification's `Message` as `readJsonOrText` read it (parsed once). */
+function snsNotificationInit(sns: JsonObject, message: unknown): EventInit {
   const init: EventInit = {
     id: sns.MessageId,
     // The topic, not the subscription: the same notification has the same source whether it reached us
@@ -80,7 +82,7 @@ function snsNotificationInit(sns: JsonObject, message: string): EventInit {
     type: SNS_NOTIFICATION_TYPE,
     subject: typeof sns.Subject === 'string' && sns.Subject !== '' ? sns.Subject : undefined,
     time: sns.Timestamp,
-    ...textPayload(message),
+    ...parsedPayload(message),
   };
   if (isObject(sns.MessageAttributes)) {
     for (const [name, attribute] of Object.entries(sns.MessageAttributes)) {
