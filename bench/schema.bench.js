@@ -66,22 +66,18 @@ const zodOrderSchema = new Function('z', `${ZOD_ORDER}\nreturn Order;`)(z);
 
 // ── the bundles ─────────────────────────────────────────────────────────────────────────────────────
 
+/** The bench handler, with the schema inlined or without one. */
+const triggerkitSource = (schema) => `import { defineHandler } from '../../../dist/index.js';
+export const handler = defineHandler({
+  name: 'bench-orders',
+  sources: [{ type: 'aws:sqs', queue: 'orders' }],${schema ? `\n  schema: ${JSON.stringify(schema)},` : ''}
+  handle: async (event) => event.data.total,
+});
+`;
+
 const SOURCES = {
-  'triggerkit.mjs': `import { defineHandler } from '../../../dist/index.js';
-export const handler = defineHandler({
-  name: 'bench-orders',
-  sources: [{ type: 'aws:sqs', queue: 'orders' }],
-  schema: ${JSON.stringify(orderSchema)},
-  handle: async (event) => event.data.total,
-});
-`,
-  'triggerkit-no-schema.mjs': `import { defineHandler } from '../../../dist/index.js';
-export const handler = defineHandler({
-  name: 'bench-orders',
-  sources: [{ type: 'aws:sqs', queue: 'orders' }],
-  handle: async (event) => event.data.total,
-});
-`,
+  'triggerkit.mjs': triggerkitSource(orderSchema),
+  'triggerkit-no-schema.mjs': triggerkitSource(undefined),
   'empty.mjs': `export const handler = async () => ({ batchItemFailures: [] });
 `,
   'powertools.mjs': `import middy from '@middy/core';
@@ -98,7 +94,7 @@ export const handler = middy(async (orders) => orders.map((o) => o.total))
 const SHIM =
   "import { createRequire as __tkCreateRequire } from 'node:module'; const require = __tkCreateRequire(import.meta.url);";
 
-/** Builds the three bundles; returns their paths. */
+/** Builds the bundles; returns their paths by case. */
 async function buildBundles() {
   mkdirSync(work, { recursive: true });
   for (const [file, source] of Object.entries(SOURCES)) writeFileSync(join(work, file), source);
@@ -204,6 +200,11 @@ const stats = (values) => ({
   p75: quantile(values, 0.75),
 });
 const spread = (s, d = 2) => `${fmt(s.p25, d)}–${fmt(s.p75, d)}`;
+const ratioRow = (label, r) => ({
+  ratio: label,
+  'median (paired)': `${fmt(r.median)}×`,
+  IQR: `${spread(r)}×`,
+});
 
 /** @param {{ time: number }} options */
 export default async function run(options) {
@@ -250,16 +251,8 @@ export default async function run(options) {
     {
       title: `schema: validation ratios (goal: Powertools ÷ triggerkit ≥ ${GOALS.validation}×)`,
       rows: [
-        {
-          ratio: 'Powertools parser ÷ triggerkit',
-          'per-cycle median': `${fmt(ptOverTk.median)}×`,
-          IQR: `${fmt(ptOverTk.p25)}–${fmt(ptOverTk.p75)}×`,
-        },
-        {
-          ratio: 'runtime ajv ÷ triggerkit',
-          'per-cycle median': `${fmt(ajvOverTk.median)}×`,
-          IQR: `${fmt(ajvOverTk.p25)}–${fmt(ajvOverTk.p75)}×`,
-        },
+        ratioRow('Powertools parser ÷ triggerkit', ptOverTk),
+        ratioRow('runtime ajv ÷ triggerkit', ajvOverTk),
       ],
       notes: [
         `goal ${ptOverTk.median >= GOALS.validation ? 'MET' : 'NOT MET'}: triggerkit validates ${fmt(ptOverTk.median)}× faster than the Powertools parser`,
@@ -310,11 +303,6 @@ function coldStarts(bundles, runs) {
   const initRatio = perRun('triggerkit', 'powertools', (b, a) => b.init / a.init);
   const coldRatio = perRun('triggerkit', 'powertools', (b, a) => (b.init + b.first) / (a.init + a.first));
   const schemaShare = perRun('triggerkit', 'noSchema', (b, a) => a.init - b.init);
-  const ratioRow = (label, r) => ({
-    ratio: label,
-    'per-run median': `${fmt(r.median)}×`,
-    IQR: `${spread(r)}×`,
-  });
   return [
     { title: `schema: cold start of a built bundle (${runs} fresh processes each, interleaved)`, rows },
     {
