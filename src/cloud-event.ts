@@ -78,6 +78,20 @@ export function isRfc3339(value: string): boolean {
   );
 }
 
+/**
+ * Names and media types repeat on every event of a source: a valid one is remembered (up to a bound)
+ * so the hot path skips its regular expression.
+ */
+const NAMES_SEEN = new Set<string>();
+const MEDIA_TYPES_SEEN = new Set<string>();
+
+function remembered(seen: Set<string>, pattern: RegExp, value: string): boolean {
+  if (seen.has(value)) return true;
+  if (!pattern.test(value)) return false;
+  if (seen.size < 512) seen.add(value);
+  return true;
+}
+
 function digits(text: string, start: number, length: number): number {
   let n = 0;
   for (let i = start; i < start + length; i++) n = n * 10 + text.charCodeAt(i) - 48;
@@ -122,7 +136,7 @@ export function cloudEventProblems(value: unknown): string[] {
       problems.push(`\`${name}\` must be a non-empty string when present`);
     } else if (name === 'time' && !isRfc3339(v)) {
       problems.push(`\`time\` must be an RFC 3339 timestamp, got ${JSON.stringify(v)}`);
-    } else if (name === 'datacontenttype' && !MEDIA_TYPE.test(v)) {
+    } else if (name === 'datacontenttype' && !remembered(MEDIA_TYPES_SEEN, MEDIA_TYPE, v)) {
       problems.push(
         `\`datacontenttype\` must be a media type such as application/json, got ${JSON.stringify(v)}`,
       );
@@ -141,7 +155,7 @@ export function cloudEventProblems(value: unknown): string[] {
   }
   for (const name of Object.keys(event)) {
     if (CORE.has(name)) continue;
-    if (!ATTRIBUTE_NAME.test(name)) {
+    if (!remembered(NAMES_SEEN, ATTRIBUTE_NAME, name)) {
       problems.push(`extension name \`${name}\` must use only lower-case letters a-z and digits 0-9`);
       continue;
     }

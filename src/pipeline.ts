@@ -54,18 +54,18 @@ export async function runPipeline(
     }
   }
   if (definition.validate !== undefined) {
-    const problems = definition.validate(input.data);
-    if (problems.length > 0) {
+    // check(event): the registry needs the type and dataschema; Standard Schema output replaces data.
+    const pending = definition.validate.check(input);
+    const checked = pending instanceof Promise ? await pending : pending;
+    if (!checked.ok) {
       const error = new TriggerError(
         'E_VALIDATION_FAILED',
-        `${formatProblems(problems)} (event id ${event.id}, record ${ctx.ref})`,
-        {
-          eventId: event.id,
-          details: problems,
-        },
+        `${formatProblems(checked.problems)} (event id ${event.id}, record ${ctx.ref})`,
+        { eventId: event.id, details: checked.problems },
       );
       return { status: 'failed', event, stage: 'schema', error, retryable: false };
     }
+    if (checked.data !== input.data) input = Object.freeze({ ...input, data: checked.data });
   }
   try {
     const result = await definition.handle(input, ctx);

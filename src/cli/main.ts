@@ -11,6 +11,7 @@ const main = defineCommand({
     normalize: () => import('./commands.js').then((m) => m.normalize),
     'test-pattern': () => import('./commands.js').then((m) => m.testPattern),
     transform: () => import('./commands.js').then((m) => m.transform),
+    schema: () => import('./schema.js').then((m) => m.schemaCommand),
   },
 });
 
