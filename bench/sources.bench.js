@@ -1,0 +1,283 @@
+/**
+ * Issue 4: the cost of normalizing one Lambda trigger batch, per source (SQS, SNS, S3, Kinesis,
+ * DynamoDB Streams, CloudWatch Logs), for triggerkit's `toCloudEvents` against the two libraries a
+ * Lambda author would otherwise use:
+ * - `@middy/event-normalizer` (through middy, as it is used): parses/decodes payloads in place;
+ * - Powertools for AWS Lambda `@aws-lambda-powertools/parser` envelopes: zod-validates the envelope
+ *   and hands each payload to a permissive inner schema.
+ * Goal: triggerkit faster than middy's normalizer on every source, while producing complete CloudEvents.
+ *
+ * Benchmarks the shipped code: dist/index.js (bench/run.js rebuilds it when src/ is newer).
+ * One interleaved comparison per source (see lib/compare.js); every call gets a fresh copy of the
+ * event, made before the clock starts (middy rewrites payloads in place).
+ */
+import { gunzipSync } from 'node:zlib';
+import {
+  CloudWatchEnvelope,
+  DynamoDBStreamEnvelope,
+  KinesisEnvelope,
+  SnsEnvelope,
+  SqsEnvelope,
+} from '@aws-lambda-powertools/parser/envelopes';
+import { JSONStringified } from '@aws-lambda-powertools/parser/helpers';
+import { S3Schema } from '@aws-lambda-powertools/parser/schemas';
+import middy from '@middy/core';
+import eventNormalizer from '@middy/event-normalizer';
+import { z } from 'zod';
+import { cloudEventProblems, toCloudEvents } from '../dist/index.js';
+import * as fx from './fixtures/sources-aws.js';
+import { compare, ratio } from './lib/compare.js';
+
+export const title = 'sources: one trigger batch per call, normalized by triggerkit, middy, Powertools';
+
+/** A minimal Lambda context, as in pipeline.bench.js (middy arms its timeout timer with it). */
+const lambdaContext = {
+  callbackWaitsForEmptyEventLoop: true,
+  functionName: 'bench-sources',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:bench-sources',
+  memoryLimitInMB: '1024',
+  awsRequestId: '0d3c6a5e-5b7e-4c1a-9a43-6f1f3c2b8e11',
+  logGroupName: '/aws/lambda/bench-sources',
+  logStreamName: '2025/11/03/[$LATEST]5f1b2c3d4e5f60718293a4b5c6d7e8f9',
+  getRemainingTimeInMillis: () => 30_000,
+};
+
+/** Where the cases put something, so nothing they compute is dead code. */
+let sink = 0;
+
+const normalizer = middy(async (/** @type {any} */ event) => event).use(eventNormalizer());
+
+/** Permissive inner schemas: envelope work only, plus the JSON parse a body needs to be data. */
+const jsonRecord = JSONStringified(z.record(z.string(), z.unknown()));
+const anyRecord = z.record(z.string(), z.unknown());
+
+/**
+ * @typedef {object} SourceSpec
+ * @property {string} name
+ * @property {string} kind the `source` triggerkit must report
+ * @property {any} template
+ * @property {(event: any) => any} fresh
+ * @property {number} records events triggerkit must produce
+ * @property {(event: any) => number} powertools one Powertools parse; returns the record count
+ * @property {string} powertoolsCall how Powertools is called, for the notes
+ * @property {(normalized: any) => boolean} middyDid what middy must have done to the event
+ * @property {import('./lib/compare.js').Case} [extra] a reference case for this source only
+ */
+
+const cwTemplate = fx.cloudwatchLogsEvent(20);
+
+/** @type {SourceSpec[]} */
+const SOURCES = [
+  {
+    name: 'SQS',
+    kind: 'aws:sqs',
+    template: fx.sqsBatch(),
+    fresh: fx.freshSqs,
+    records: 10,
+    powertools: (e) => SqsEnvelope.parse(e, jsonRecord).length,
+    powertoolsCall: 'SqsEnvelope.parse(event, JSONStringified(z.record(z.string(), z.unknown())))',
+    middyDid: (n) => n.Records.every((/** @type {any} */ r) => typeof r.body === 'object' && r.body.orderId),
+  },
+  {
+    name: 'SNS',
+    kind: 'aws:sns',
+    template: fx.snsBatch(),
+    fresh: fx.freshSns,
+    records: 10,
+    powertools: (e) => SnsEnvelope.parse(e, jsonRecord).length,
+    powertoolsCall: 'SnsEnvelope.parse(event, JSONStringified(z.record(z.string(), z.unknown())))',
+    middyDid: (n) =>
+      n.Records.every(
+        (/** @type {any} */ r) => typeof r.Sns.Message === 'object' && r.Sns.Message.shipmentId,
+      ),
+  },
+  {
+    name: 'S3',
+    kind: 'aws:s3',
+    template: fx.s3Batch(),
+    fresh: fx.freshS3,
+    records: 10,
+    powertools: (e) => S3Schema.parse(e).Records.length,
+    powertoolsCall: 'S3Schema.parse(event) (S3 has no envelope: the notification is the payload)',
+    middyDid: (n) => n.Records[1].s3.object.key === 'invoices/2025/11/INV-20250011 (copy).pdf',
+  },
+  {
+    name: 'Kinesis',
+    kind: 'aws:kinesis',
+    template: fx.kinesisBatch(),
+    fresh: fx.freshKinesis,
+    records: 10,
+    powertools: (e) => KinesisEnvelope.parse(e, anyRecord).length,
+    powertoolsCall: 'KinesisEnvelope.parse(event, z.record(z.string(), z.unknown())) (data: base64 → JSON)',
+    middyDid: (n) =>
+      n.Records.every((/** @type {any} */ r) => typeof r.kinesis.data === 'object' && r.kinesis.data.eventId),
+  },
+  {
+    name: 'DynamoDB Streams',
+    kind: 'aws:dynamodb',
+    template: fx.dynamodbBatch(),
+    fresh: fx.freshDynamodb,
+    records: 10,
+    powertools: (e) => DynamoDBStreamEnvelope.parse(e, anyRecord).length,
+    powertoolsCall:
+      'DynamoDBStreamEnvelope.parse(event, z.record(z.string(), z.unknown())) (images unmarshalled)',
+    middyDid: (n) =>
+      n.Records.every((/** @type {any} */ r) => r.dynamodb.Keys.sk === 'PROFILE') &&
+      n.Records[1].dynamodb.NewImage.points === 190,
+  },
+  {
+    name: 'CloudWatch Logs',
+    kind: 'aws:cloudwatch-logs',
+    template: cwTemplate,
+    fresh: fx.freshCloudwatchLogs,
+    records: 20,
+    powertools: (e) => CloudWatchEnvelope.parse(e, z.unknown()).length,
+    powertoolsCall:
+      'CloudWatchEnvelope.parse(event, z.unknown()) (gunzip + JSON.parse of the payload; messages stay strings)',
+    // middy's "aws:cloudwatch" handler only base64-decodes `awslogs.data` and tries JSON.parse on the
+    // result; the bytes are gzip, so the parse is skipped and a binary string remains (no gunzip).
+    middyDid: (n) => typeof n.awslogs.data === 'string' && n.awslogs.data.charCodeAt(0) === 0x1f,
+    extra: {
+      name: 'reference: base64 + gunzip + JSON.parse',
+      makeInput: () => fx.freshCloudwatchLogs(cwTemplate),
+      async: false,
+      fn: (event) => {
+        sink += JSON.parse(gunzipSync(Buffer.from(event.awslogs.data, 'base64')).toString('utf8')).logEvents
+          .length;
+      },
+    },
+  },
+];
+
+const CASES = {
+  triggerkit: 'triggerkit: toCloudEvents',
+  middy: 'middy + event-normalizer',
+  powertools: 'Powertools parser',
+};
+
+/**
+ * Fails loudly if a case does not do what its name says.
+ * @param {SourceSpec} s
+ */
+async function check(s) {
+  const batch = toCloudEvents(s.fresh(s.template));
+  if (batch.source !== s.kind) throw new Error(`${s.name}: triggerkit saw ${batch.source}, not ${s.kind}`);
+  if (batch.rejected !== undefined && batch.rejected.length > 0) {
+    throw new Error(
+      `${s.name}: triggerkit rejected ${batch.rejected.length} record(s): ${batch.rejected[0]?.error.message}`,
+    );
+  }
+  if (batch.items.length !== s.records)
+    throw new Error(`${s.name}: triggerkit made ${batch.items.length} events, not ${s.records}`);
+  for (const item of batch.items) {
+    const problems = cloudEventProblems(item.event);
+    if (problems.length > 0) throw new Error(`${s.name}: invalid CloudEvent: ${problems.join('; ')}`);
+    const e = item.event;
+    if (!e.id || !e.source || !e.type || !e.time || e.data === undefined || e.data === null) {
+      throw new Error(`${s.name}: incomplete CloudEvent ${JSON.stringify(e).slice(0, 200)}`);
+    }
+    if (typeof item.ref !== 'string' || item.ref === '') throw new Error(`${s.name}: no record ref`);
+  }
+  const normalized = await normalizer(s.fresh(s.template), lambdaContext);
+  if (!s.middyDid(normalized))
+    throw new Error(`${s.name}: middy event-normalizer did not do what the bench expects`);
+  const parsed = s.powertools(s.fresh(s.template));
+  if (parsed !== s.records)
+    throw new Error(`${s.name}: Powertools returned ${parsed} records, not ${s.records}`);
+}
+
+/** @param {SourceSpec} s @returns {import('./lib/compare.js').Case[]} */
+function casesOf(s) {
+  const make = () => s.fresh(s.template);
+  /** @type {import('./lib/compare.js').Case[]} */
+  const cases = [
+    {
+      name: CASES.triggerkit,
+      makeInput: make,
+      async: false,
+      fn: (event) => {
+        sink += toCloudEvents(event).items.length;
+      },
+    },
+    { name: CASES.middy, makeInput: make, async: true, fn: (event) => normalizer(event, lambdaContext) },
+    {
+      name: CASES.powertools,
+      makeInput: make,
+      async: false,
+      fn: (event) => {
+        sink += s.powertools(event);
+      },
+    },
+  ];
+  if (s.extra) cases.push(s.extra);
+  return cases;
+}
+
+/** @param {number} x */
+const fmtRatio = (x) => `${x.toFixed(2)}×`;
+/** @param {number} us */
+const fmtUs = (us) => (us < 10 ? us.toFixed(2) : us.toFixed(1));
+/** @param {import('./lib/compare.js').CaseResult} r */
+const iqr = (r) => `${fmtUs(r.p25)}–${fmtUs(r.p75)}`;
+
+/**
+ * Runs the suite; returns what bench/run.js prints.
+ * @param {{ time: number }} options
+ */
+export default async function run(options) {
+  for (const s of SOURCES) await check(s);
+  const suites = [];
+  /** @type {Record<string, string>[]} */
+  const summary = [];
+  for (const s of SOURCES) {
+    const cases = casesOf(s);
+    const results = await compare(cases, { time: options.time });
+    const get = (/** @type {string} */ name) =>
+      /** @type {import('./lib/compare.js').CaseResult} */ (results.get(name));
+    const tk = get(CASES.triggerkit);
+    const md = get(CASES.middy);
+    const pt = get(CASES.powertools);
+    const vsMiddy = ratio(tk, md);
+    const vsPt = ratio(tk, pt);
+    const unit = s.records === 10 ? 'batch' : `batch of ${s.records}`;
+    suites.push({
+      title: `sources: ${s.name} (${s.records} ${s.name === 'CloudWatch Logs' ? 'log events in one gzip payload' : 'records'})`,
+      rows: cases.map((c) => {
+        const r = get(c.name);
+        return {
+          case: c.name,
+          [`µs/${unit} (median)`]: fmtUs(r.median),
+          'IQR µs': iqr(r),
+          'triggerkit ÷ this (per-cycle median, IQR)':
+            r === tk
+              ? ''
+              : ((q) => `${fmtRatio(q.median)} (${fmtRatio(q.p25)}–${fmtRatio(q.p75)})`)(ratio(tk, r)),
+          samples: String(r.samples.length),
+        };
+      }),
+      notes: [`Powertools: ${s.powertoolsCall}`],
+    });
+    summary.push({
+      source: s.name,
+      'triggerkit µs': fmtUs(tk.median),
+      'middy µs': fmtUs(md.median),
+      'Powertools µs': fmtUs(pt.median),
+      'triggerkit ÷ middy': fmtRatio(vsMiddy.median),
+      'triggerkit ÷ Powertools': fmtRatio(vsPt.median),
+      verdict: vsMiddy.median < 1 ? 'faster than middy' : 'SLOWER than middy',
+    });
+  }
+  if (Number.isNaN(sink)) throw new Error('a case computed NaN');
+  const missed = summary.filter((r) => r.verdict !== 'faster than middy').map((r) => r.source);
+  suites.push({
+    title: 'sources: summary (goal: triggerkit faster than middy + event-normalizer on every source)',
+    rows: summary,
+    notes: [
+      'ratios are per-cycle medians (both samples ran within milliseconds of each other); < 1 means triggerkit is faster',
+      missed.length === 0 ? 'goal MET on every source' : `goal NOT MET on: ${missed.join(', ')}`,
+      'middy on CloudWatch Logs only base64-decodes awslogs.data (no gunzip): see the reference row in its table',
+    ],
+  });
+  return suites;
+}
