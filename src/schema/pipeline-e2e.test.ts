@@ -26,7 +26,7 @@ describe('schemas through the whole pipeline', () => {
     ]);
     const sqs = await invoke(handler, await fixture('sqs/orders-batch.json'));
     expect(sqs.failed).toHaveLength(4);
-    expect((sqs.failed[0]?.error as Error).message).toContain(
+    expect(String((sqs.failed[0]?.error as Error | undefined)?.message)).toContain(
       'has no schema in the registry for type "com.amazonaws.sqs.message"',
     );
   });
@@ -41,6 +41,8 @@ describe('schemas through the whole pipeline', () => {
       defineHandler({ schema: slow, handle: () => 1 }),
       await fixture('cloudevents/order-created.json'),
     );
-    expect((rejected.failed[0]?.error as Error).message).toMatch(/^data\/orderId unknown order/);
+    expect(String((rejected.failed[0]?.error as Error | undefined)?.message)).toMatch(
+      /^data\/orderId unknown order/,
+    );
   });
 });
