@@ -18,6 +18,7 @@ import {
   collectRecords,
   decodeBase64,
   type EventInit,
+  epochMsToIso,
   finishEvent,
   invalid,
   type Payload,
@@ -170,6 +171,5 @@ function gunzip(bytes: Uint8Array, path: string): Buffer {
 /** `approximateArrivalTimestamp` is epoch seconds with a fraction (1545084650.987). */
 function arrivalTime(seconds: unknown): string | undefined {
   if (typeof seconds !== 'number' || !Number.isFinite(seconds)) return undefined;
-  const date = new Date(Math.round(seconds * 1000));
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+  return epochMsToIso(seconds * 1000);
 }

@@ -2,7 +2,9 @@
  * What every record-batch source of this family shares: reading a batch record by record (a record that
  * cannot be read is rejected, the rest still normalize), epoch times as RFC 3339, and text that may be JSON.
  */
+
 import { isTriggerError, TriggerError } from '../../errors.js';
+import { epochMsToIso } from '../aws/decode.js';
 import { type Batch, type BatchItem, type FailureReply, isObject, type RejectedRecord } from '../types.js';
 
 /** The items and rejected records of a batch, before it is frozen into a `Batch`. */
@@ -85,8 +87,7 @@ export function seen(value: unknown): string {
 export function epochToIso(value: unknown, unit: 's' | 'ms'): string | undefined {
   const n = typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isFinite(n)) return undefined;
-  const date = new Date(Math.round(unit === 's' ? n * 1000 : n));
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+  return epochMsToIso(unit === 's' ? n * 1000 : n);
 }
 
 /** The value of a text payload: parsed JSON when it is a JSON object or array, the text itself otherwise. */

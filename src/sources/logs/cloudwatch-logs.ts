@@ -77,10 +77,12 @@ function eventsOf(gzipped: Uint8Array, options: CloudWatchLogsOptions): Collecte
       () => where,
     );
   }
+  const shared = common(payload);
   return collect(
     payload.logEvents,
     (entry, i) => {
-      const event = lineEvent(payload, readLogEvent(entry, lineWhere(i)), lineWhere(i));
+      const at = lineWhere(i);
+      const event = lineEvent(shared, readLogEvent(entry, at), at);
       return { event, ref: event.id };
     },
     (entry, i) => (isObject(entry) && text(entry.id)) || lineWhere(i),
@@ -105,11 +107,11 @@ function lineData(line: LogEvent): { data: unknown; json: boolean } {
   return { data: { message: value, extractedFields: line.extractedFields }, json: true };
 }
 
-function lineEvent(payload: CloudWatchLogsPayload, line: LogEvent, where: string): CloudEvent {
+function lineEvent(shared: ReturnType<typeof common>, line: LogEvent, where: string): CloudEvent {
   const { data, json } = lineData(line);
   return createCloudEvent(
     {
-      ...common(payload),
+      ...shared,
       id: line.id,
       type: LOG_LINE_TYPE,
       time: epochToIso(line.timestamp, 'ms'),
