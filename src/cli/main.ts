@@ -12,6 +12,8 @@ const main = defineCommand({
     'test-pattern': () => import('./commands.js').then((m) => m.testPattern),
     transform: () => import('./commands.js').then((m) => m.transform),
     schema: () => import('./schema.js').then((m) => m.schemaCommand),
+    dlq: () => import('./dlq.js').then((m) => m.dlq),
+    replay: () => import('./dlq.js').then((m) => m.replay),
   },
 });
 

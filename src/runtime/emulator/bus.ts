@@ -44,9 +44,10 @@ export function createBus(store: Store, onTrace: (trace: TraceRecord) => void) {
      * Stores the event with one delivery per matching listener (and a `filtered` record for the others),
      * in one transaction, before anyone is told it was accepted.
      */
-    accept(event: CloudEvent, now: number): void {
+    accept(event: CloudEvent, now: number, only?: string): void {
       const matched = new Set(index.match(event));
-      const routes = listeners.map((fn) => ({
+      const targets = only === undefined ? listeners : listeners.filter((fn) => fn.name === only);
+      const routes = targets.map((fn) => ({
         fn,
         handler: fn.name,
         matched: unfiltered.has(fn.name) || matched.has(fn.name),

@@ -22,7 +22,7 @@ import { createDeliveryLoop } from './delivery-loop.js';
 import { readBody, toApiGatewayV2Event } from './http-ingress.js';
 import { createSqsEndpoint } from './sqs-endpoint.js';
 import { openStore, type Store } from './store.js';
-import { eventStory, listDeadLetters, redriveDeadLetters } from './store-queries.js';
+import { archivedEvents, eventStory, listDeadLetters, redriveDeadLetters } from './store-queries.js';
 import { formatTraceLine } from './trace-line.js';
 
 export interface EmulatorFunction {
@@ -90,8 +90,13 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   });
   const bus = createBus(store, onTrace);
   bus.setFunctions(functions);
-  // Deliveries left pending (or running) by a previous run pick up where they stopped.
+  // Deliveries left pending (or running) by a previous run pick up where they stopped; a pass every
+  // second also picks up what another process (`triggerkit dlq redrive`) put in the store.
   void loop.kick();
+  const poll = Number.isFinite(clock.toRealDelay(1000))
+    ? setInterval(() => void loop.kick(), 1000)
+    : undefined;
+  poll?.unref();
 
   async function run(fn: EmulatorFunction, raw: unknown) {
     const traces: TraceRecord[] = [];
@@ -137,6 +142,8 @@ export function createEmulator(options: EmulatorOptions): Emulator {
         : send(res, 404, { error: 'E_NOT_FOUND', message: `No event with id ${path.slice(8)}.` });
     }
     if (method === 'GET' && path === '/dead-letters') return send(res, 200, listDeadLetters(store));
+    if (method === 'POST' && path === '/replay')
+      return serveReplay(new URL(req.url ?? '/', 'http://localhost').searchParams, res);
     if (method === 'POST' && path === '/dead-letters/redrive') {
       const ids = listDeadLetters(store).map((d) => d.id);
       const redriven = redriveDeadLetters(store, ids, clock.now());
@@ -194,6 +201,35 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       for (const item of batch.items) publish(item.event);
     })();
     send(res, 202, { accepted: batch.items.map((i) => i.event.id) });
+  }
+
+  /**
+   * Replays archived events received in [from, to) through the bus (or to one handler), as EventBridge
+   * replays do: each replayed event carries a `replayname` extension so handlers can tell.
+   */
+  function serveReplay(params: URLSearchParams, res: ServerResponse): void {
+    const from = Date.parse(params.get('from') ?? '');
+    const to = params.get('to') === null ? clock.now() : Date.parse(params.get('to') ?? '');
+    const handler = params.get('handler') ?? undefined;
+    if (Number.isNaN(from) || Number.isNaN(to)) {
+      return send(res, 400, {
+        error: 'E_CONFIG',
+        message: 'Replay needs ?from=<ISO time>[&to=<ISO time>][&handler=<function>].',
+      });
+    }
+    if (handler !== undefined && !functions.some((f) => f.name === handler)) {
+      return send(res, 404, {
+        error: 'E_NOT_FOUND',
+        message: `No function ${JSON.stringify(handler)}; known: ${functions.map((f) => f.name).join(', ')}.`,
+      });
+    }
+    const replayname = `replay-${new Date(clock.now()).toISOString().replace(/\D/g, '').slice(0, 14)}`;
+    const events = archivedEvents(store, from, to).filter((e) => e.replayname === undefined);
+    store.db.transaction(() => {
+      for (const event of events) bus.accept(Object.freeze({ ...event, replayname }), clock.now(), handler);
+    })();
+    void loop.kick();
+    send(res, 202, { replayname, replayed: events.map((e) => e.id) });
   }
 
   async function serveInvoke(name: string, body: Buffer, res: ServerResponse): Promise<void> {
@@ -280,6 +316,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       return run(fn, raw);
     },
     async close() {
+      clearInterval(poll);
       sqs.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await loop.stop();
