@@ -212,16 +212,18 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     const to = params.get('to') === null ? clock.now() : Date.parse(params.get('to') ?? '');
     const handler = params.get('handler') ?? undefined;
     if (Number.isNaN(from) || Number.isNaN(to)) {
-      return send(res, 400, {
+      send(res, 400, {
         error: 'E_CONFIG',
         message: 'Replay needs ?from=<ISO time>[&to=<ISO time>][&handler=<function>].',
       });
+      return;
     }
     if (handler !== undefined && !functions.some((f) => f.name === handler)) {
-      return send(res, 404, {
+      send(res, 404, {
         error: 'E_NOT_FOUND',
         message: `No function ${JSON.stringify(handler)}; known: ${functions.map((f) => f.name).join(', ')}.`,
       });
+      return;
     }
     const replayname = `replay-${new Date(clock.now()).toISOString().replace(/\D/g, '').slice(0, 14)}`;
     const events = archivedEvents(store, from, to).filter((e) => e.replayname === undefined);
