@@ -21,8 +21,8 @@ import { type Clock, scaledClock } from './clock.js';
 import { createDeliveryLoop } from './delivery-loop.js';
 import { readBody, toApiGatewayV2Event } from './http-ingress.js';
 import { createSqsEndpoint } from './sqs-endpoint.js';
+import { send, serveStateRoute } from './state-routes.js';
 import { openStore, type Store } from './store.js';
-import { archivedEvents, eventStory, listDeadLetters, redriveDeadLetters } from './store-queries.js';
 import { formatTraceLine } from './trace-line.js';
 
 export interface EmulatorFunction {
@@ -97,6 +97,13 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     ? setInterval(() => void loop.kick(), 1000)
     : undefined;
   poll?.unref();
+  const stateContext = {
+    store,
+    clock,
+    bus,
+    functionNames: () => functions.map((f) => f.name),
+    kick: () => void loop.kick(),
+  };
 
   async function run(fn: EmulatorFunction, raw: unknown) {
     const traces: TraceRecord[] = [];
@@ -135,21 +142,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const invokeMatch = INVOKE_PATH.exec(path);
     if (method === 'GET' && path === '/') return send(res, 200, describe());
-    if (method === 'GET' && path.startsWith('/events/')) {
-      const story = eventStory(store, decodeURIComponent(path.slice('/events/'.length)));
-      return story
-        ? send(res, 200, story)
-        : send(res, 404, { error: 'E_NOT_FOUND', message: `No event with id ${path.slice(8)}.` });
-    }
-    if (method === 'GET' && path === '/dead-letters') return send(res, 200, listDeadLetters(store));
-    if (method === 'POST' && path === '/replay')
-      return serveReplay(new URL(req.url ?? '/', 'http://localhost').searchParams, res);
-    if (method === 'POST' && path === '/dead-letters/redrive') {
-      const ids = listDeadLetters(store).map((d) => d.id);
-      const redriven = redriveDeadLetters(store, ids, clock.now());
-      void loop.kick();
-      return send(res, 200, { redriven });
-    }
+    if (serveStateRoute(stateContext, method, new URL(req.url ?? '/', 'http://localhost'), res)) return;
     const body = await readBody(req);
     if (await sqs.handle(req, res, body)) return;
     if (invokeMatch && method === 'POST')
@@ -201,37 +194,6 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       for (const item of batch.items) publish(item.event);
     })();
     send(res, 202, { accepted: batch.items.map((i) => i.event.id) });
-  }
-
-  /**
-   * Replays archived events received in [from, to) through the bus (or to one handler), as EventBridge
-   * replays do: each replayed event carries a `replayname` extension so handlers can tell.
-   */
-  function serveReplay(params: URLSearchParams, res: ServerResponse): void {
-    const from = Date.parse(params.get('from') ?? '');
-    const to = params.get('to') === null ? clock.now() : Date.parse(params.get('to') ?? '');
-    const handler = params.get('handler') ?? undefined;
-    if (Number.isNaN(from) || Number.isNaN(to)) {
-      send(res, 400, {
-        error: 'E_CONFIG',
-        message: 'Replay needs ?from=<ISO time>[&to=<ISO time>][&handler=<function>].',
-      });
-      return;
-    }
-    if (handler !== undefined && !functions.some((f) => f.name === handler)) {
-      send(res, 404, {
-        error: 'E_NOT_FOUND',
-        message: `No function ${JSON.stringify(handler)}; known: ${functions.map((f) => f.name).join(', ')}.`,
-      });
-      return;
-    }
-    const replayname = `replay-${new Date(clock.now()).toISOString().replace(/\D/g, '').slice(0, 14)}`;
-    const events = archivedEvents(store, from, to).filter((e) => e.replayname === undefined);
-    store.db.transaction(() => {
-      for (const event of events) bus.accept(Object.freeze({ ...event, replayname }), clock.now(), handler);
-    })();
-    void loop.kick();
-    send(res, 202, { replayname, replayed: events.map((e) => e.id) });
   }
 
   async function serveInvoke(name: string, body: Buffer, res: ServerResponse): Promise<void> {
@@ -325,9 +287,4 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       store.close();
     },
   };
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
 }
