@@ -151,11 +151,12 @@ export function queueRetry(retry: RetryState, now: number): QueuedRetry {
 }
 
 /**
- * What to do with a retry-queue message that has arrived: run the attempt, or — when it is still more
- * than a second early, as after a 15-minute hop of a longer wait — send it round again.
+ * What to do with a retry-queue message that has arrived: run the attempt, or — when it is early at all,
+ * as after a 15-minute hop of a longer wait — send it round again (whole seconds, so never early), so an
+ * attempt never runs before the time `decide` gave it, as in the emulator.
  */
 export function planArrival(retry: RetryState, now: number): { readonly kind: 'run' } | QueuedRetry {
-  return retry.dueAt - now >= 1000 ? queueRetry(retry, now) : { kind: 'run' };
+  return retry.dueAt > now ? queueRetry(retry, now) : { kind: 'run' };
 }
 
 /**
