@@ -148,7 +148,10 @@ describe('planFailure', () => {
 describe('planArrival', () => {
   it('runs a message that is due, and sends one that is early at all round again (never early)', () => {
     expect(planArrival(state({ dueAt: T0 }), T0)).toEqual({ kind: 'run' });
-    expect(planArrival(state({ dueAt: T0 + 999 }), T0)).toMatchObject({ kind: 'retry-queue', delaySeconds: 1 });
+    expect(planArrival(state({ dueAt: T0 + 999 }), T0)).toMatchObject({
+      kind: 'retry-queue',
+      delaySeconds: 1,
+    });
     expect(planArrival(state({ dueAt: T0 }), T0 + 60_000)).toEqual({ kind: 'run' });
   });
 
