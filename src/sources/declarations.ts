@@ -4,6 +4,7 @@
  * SNS message inside an SQS message still counts as the SQS queue that delivered it.
  */
 import { TriggerError } from '../errors.js';
+import { decodeS3Key } from './aws/s3.js';
 import type { HttpSourceOptions } from './http/options.js';
 import { type Batch, isObject } from './types.js';
 
@@ -115,9 +116,7 @@ function accepts(declaration: SourceDeclaration, batch: Batch, raw: unknown): bo
   const wanted = (declaration as Record<string, unknown>)[resource.field];
   const prefix = declaration.type === 'aws:s3' ? declaration.prefix : undefined;
   if (declaration.type === 'aws:s3' && prefix !== undefined) {
-    const keys = records(raw).map((r) =>
-      decodeURIComponent(String(path(r, 's3', 'object', 'key') ?? '').replace(/\+/g, ' ')),
-    );
+    const keys = records(raw).map((r) => decodeS3Key(String(path(r, 's3', 'object', 'key') ?? '')));
     if (!keys.every((key) => key.startsWith(prefix))) return false;
   }
   return wanted === undefined || resource.read(raw).every((r) => r === wanted);

@@ -4,7 +4,7 @@
  */
 
 import { isTriggerError, TriggerError } from '../../errors.js';
-import { epochMsToIso } from '../aws/decode.js';
+import { epochMsToIso, readJsonOrText } from '../aws/decode.js';
 import { type Batch, type BatchItem, type FailureReply, isObject, type RejectedRecord } from '../types.js';
 
 /** The items and rejected records of a batch, before it is frozen into a `Batch`. */
@@ -92,16 +92,9 @@ export function epochToIso(value: unknown, unit: 's' | 'ms'): string | undefined
 
 /** The value of a text payload: parsed JSON when it is a JSON object or array, the text itself otherwise. */
 export function readJsonText(text: string): { readonly value: unknown; readonly json: boolean } {
-  const start = text.trimStart().charCodeAt(0);
-  // '{' or '[': only then is a parse attempt worth it; scalars stay text ("42" is a log line, not a number).
-  if (start === 123 || start === 91) {
-    try {
-      return { value: JSON.parse(text), json: true };
-    } catch {
-      return { value: text, json: false };
-    }
-  }
-  return { value: text, json: false };
+  // Scalars stay text ("42" is a log line, not a number): readJsonOrText parses objects and arrays only.
+  const value = readJsonOrText(text);
+  return { value, json: typeof value !== 'string' };
 }
 
 /** A non-empty string, or undefined. */

@@ -104,7 +104,8 @@ function toEvent(value: unknown, where: string): CloudEvent {
   }
 }
 
-function isTextual(contentType: string | undefined): boolean {
+/** Text media types: `text/*`, XML, form bodies (kept as a string rather than base64). */
+export function isTextual(contentType: string | undefined): boolean {
   const media = contentType?.split(';', 1)[0]?.trim().toLowerCase() ?? '';
   return (
     media.startsWith('text/') ||

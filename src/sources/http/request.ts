@@ -6,7 +6,7 @@ import { type CloudEvent, createCloudEvent, isJsonContentType } from '../../clou
 import { TriggerError } from '../../errors.js';
 import type { Batch, ControlResponse, HttpRequest, NormalizeOptions, SourceKind } from '../types.js';
 import { checkHttpRequest, denialResponse } from './check.js';
-import { cloudEventsMode, readCloudEvents } from './cloudevents-binding.js';
+import { cloudEventsMode, isTextual, readCloudEvents } from './cloudevents-binding.js';
 import { isWebhookHandshake, webhookHandshake } from './handshake.js';
 import type { HttpSourceOptions } from './options.js';
 import { readPayload, type WebhookProvider } from './webhooks/provider.js';
@@ -118,7 +118,7 @@ function webhookPayload(req: HttpRequest): Record<string, unknown> {
       );
     }
   }
-  if (/^text\/|[+/]xml\b|x-www-form-urlencoded/i.test(contentType)) {
+  if (isTextual(contentType)) {
     return { datacontenttype: contentType, data: req.body.toString('utf8') };
   }
   return { datacontenttype: contentType, data_base64: req.body.toString('base64') };
