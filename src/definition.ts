@@ -55,13 +55,26 @@ export interface HandlerDefinition<
   schema?: TSchema;
   /** A policy, or a preset name: 'lambda-async', 'eventbridge-target', 'alibaba-backoff', 'alibaba-exponential-decay'. */
   retry?: RetryPolicy | RetryPresetName;
+  /**
+   * Where dead letters go: a queue name (the emulator's), or in AWS an SQS queue URL. In AWS the
+   * `TRIGGERKIT_DLQ_URL` environment variable, when set, wins. See docs/delivery.md.
+   */
   deadLetter?: { queue: string };
+  /**
+   * Ordered batches (Kinesis, DynamoDB Streams, Kafka, FIFO SQS): after a record's in-process retries,
+   * `'block'` (the default) stops the batch there so the platform redelivers it and what follows, in
+   * order; `'dead-letter'` sends its envelope to the dead-letter queue and goes on with the next record.
+   */
+  onError?: OnError;
   /** Receives each event that passed the filter, the transform and the schema (so `data` is `TData`). */
   handle(
     event: CloudEvent<TData> & { readonly data: TData },
     ctx: HandlerContext,
   ): TResult | Promise<TResult>;
 }
+
+/** What an ordered batch does with a record that failed: Alibaba's `ErrorsTolerance` NONE / ALL. */
+export type OnError = 'block' | 'dead-letter';
 
 /** A definition checked and compiled once: what the pipeline runs. */
 export interface CompiledDefinition {
@@ -71,6 +84,8 @@ export interface CompiledDefinition {
   readonly transform: Transform | undefined;
   readonly validate: DataValidator | undefined;
   readonly retry: ResolvedRetryPolicy;
+  readonly deadLetter: { readonly queue: string } | undefined;
+  readonly onError: OnError;
   readonly handle: (event: CloudEvent, ctx: HandlerContext) => unknown;
 }
 
@@ -84,6 +99,7 @@ const KEYS = [
   'schema',
   'retry',
   'deadLetter',
+  'onError',
   'handle',
 ] as const;
 
@@ -120,6 +136,12 @@ export function compileDefinition(definition: HandlerDefinition): CompiledDefini
   if (definition.deadLetter !== undefined && typeof definition.deadLetter?.queue !== 'string') {
     throw config('deadLetter', `${label}: \`deadLetter\` must be { queue: '<queue name>' }`);
   }
+  if (definition.onError !== undefined && !['block', 'dead-letter'].includes(definition.onError)) {
+    throw config(
+      'onError',
+      `${label}: \`onError\` must be 'block' (stop an ordered batch at a failed record, the default) or 'dead-letter' (dead-letter it and go on), got ${JSON.stringify(definition.onError)}`,
+    );
+  }
   const filter = definition.filter;
   if (filter !== undefined && (typeof filter !== 'object' || filter === null || Array.isArray(filter))) {
     throw config(
@@ -137,6 +159,8 @@ export function compileDefinition(definition: HandlerDefinition): CompiledDefini
     transform: definition.transform === undefined ? undefined : compileTransform(definition.transform),
     validate: definition.schema === undefined ? undefined : compileSchema(definition.schema),
     retry: resolveRetryPolicy(definition.retry),
+    deadLetter: definition.deadLetter && Object.freeze({ queue: definition.deadLetter.queue }),
+    onError: definition.onError ?? 'block',
     handle: definition.handle as CompiledDefinition['handle'],
   });
 }

@@ -22,10 +22,16 @@ export interface TraceRecord {
 
 export interface RuntimeHooks {
   observe?(trace: TraceRecord): void;
-  /** The attempt number the runtime is making (retries are the runtime's business). Default 1. */
+  /**
+   * The attempt number the runtime is making. When set, retries are the runtime's business (the
+   * emulator's delivery loop, `invoke`): the Lambda adapter runs each event once and reports failures.
+   * When unset, the adapter retries and dead-letters itself if its queues are configured. Default 1.
+   */
   attempt?: number;
   /** The runtime's clock (virtual in tests, scaled in the emulator), for replay windows and event age. */
   now?: () => number;
+  /** Waits between in-process retries on the runtime's clock (a virtual clock advances). Default a timer. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export function hooksOf(context: unknown): RuntimeHooks | undefined {

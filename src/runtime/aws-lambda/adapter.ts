@@ -1,9 +1,11 @@
 /**
  * From a raw Lambda event to the platform's answer: normalize, run each event through the pipeline,
  * then answer the way the transport expects (partial batch failures, an HTTP status and body, or a
- * thrown error so asynchronous invocations are retried).
+ * thrown error so asynchronous invocations are retried). With the handler's retry queue or dead-letter
+ * queue configured, failed events are retried and dead-lettered here (`managed-delivery.ts`), and only
+ * what no queue took is reported to the platform.
  */
-import type { Context as LambdaContext } from 'aws-lambda';
+import type { Context as LambdaContext, SQSRecord } from 'aws-lambda';
 import { createCloudEvent } from '../../cloud-event.js';
 import type { CompiledDefinition, HandlerContext } from '../../definition.js';
 import { describeError, isTriggerError, TriggerError } from '../../errors.js';
@@ -13,12 +15,40 @@ import { detectSource, toCloudEvents } from '../../sources/index.js';
 import { type Batch, type BatchItem, isObject, type NormalizeOptions } from '../../sources/types.js';
 import { hooksOf, type RuntimeHooks } from '../hooks.js';
 import { httpResponse, malformedRequest } from './http-response.js';
+import {
+  deliverWithRetries,
+  type ManagedDelivery,
+  managedDelivery,
+  pipelineAttempt,
+} from './managed-delivery.js';
+import { planArrival, RETRY_ATTRIBUTES, readRetryMessage } from './retry-plan.js';
 
 /** Runs a raw Lambda event through a compiled definition and returns the Lambda response. */
 export async function handleLambdaEvent(
   definition: CompiledDefinition,
   raw: unknown,
   lambda: LambdaContext,
+): Promise<unknown> {
+  const hooks = hooksOf(lambda);
+  const delivery = managedDelivery(definition, lambda, hooks);
+  const retries = delivery && retryQueueRecords(raw);
+  if (delivery && retries) {
+    // Messages of the handler's own retry queue resume their event; any others are ordinary SQS messages.
+    const failures = await resumeRetries(definition, retries.retries, delivery, hooks);
+    if (retries.others.length === 0) return { batchItemFailures: failures };
+    const rest = (await handleBatch(definition, { ...(raw as object), Records: retries.others }, lambda)) as {
+      batchItemFailures: { itemIdentifier: string }[];
+    };
+    return { batchItemFailures: [...failures, ...rest.batchItemFailures] };
+  }
+  return handleBatch(definition, raw, lambda, delivery);
+}
+
+async function handleBatch(
+  definition: CompiledDefinition,
+  raw: unknown,
+  lambda: LambdaContext,
+  delivery: ManagedDelivery | undefined = managedDelivery(definition, lambda, hooksOf(lambda)),
 ): Promise<unknown> {
   const hooks = hooksOf(lambda);
   let batch: Batch;
@@ -32,17 +62,80 @@ export async function handleLambdaEvent(
     throw error;
   }
   if (batch.control !== undefined) return forEnvelope(raw, batch.control);
-  const results = await runBatch(definition, batch, lambda);
+  // An HTTP caller hears of a failure in the response and retries itself.
+  const results = await runBatch(definition, batch, lambda, batch.reply === 'http' ? undefined : delivery);
   switch (batch.reply) {
     case 'http':
       return forEnvelope(raw, httpResponse(results.outcomes));
     case 'throw':
-      return throwOnFailure(results.outcomes);
+      return throwOnFailure(results.outcomes, results.redelivered);
     default:
       return {
         batchItemFailures: results.failedRefs.map((ref) => ({ itemIdentifier: itemIdentifier(batch, ref) })),
       };
   }
+}
+
+/** The records of an SQS event that are retry-queue messages (they carry `triggerkit-attempt`), and the rest. */
+function retryQueueRecords(raw: unknown): { retries: SQSRecord[]; others: unknown[] } | undefined {
+  if (!isObject(raw) || !Array.isArray(raw.Records)) return undefined;
+  const records = raw.Records as unknown[];
+  const isRetry = (r: unknown): r is SQSRecord =>
+    isObject(r) &&
+    r.eventSource === 'aws:sqs' &&
+    isObject(r.messageAttributes) &&
+    r.messageAttributes[RETRY_ATTRIBUTES.attempt] !== undefined;
+  const retries = records.filter(isRetry);
+  if (retries.length === 0) return undefined;
+  return { retries, others: records.filter((r) => !isRetry(r)) };
+}
+
+/**
+ * Each retry-queue message runs its attempt when it is due, or goes round the queue again when it came
+ * early (a wait longer than SQS's 15 minutes). Resolves the message ids SQS must redeliver.
+ */
+async function resumeRetries(
+  definition: CompiledDefinition,
+  records: readonly SQSRecord[],
+  delivery: ManagedDelivery,
+  hooks: RuntimeHooks | undefined,
+): Promise<{ itemIdentifier: string }[]> {
+  const failures: { itemIdentifier: string }[] = [];
+  for (const record of records) {
+    try {
+      const retry = readRetryMessage(record);
+      if (retry === undefined) continue;
+      const arrival = planArrival(retry, delivery.now());
+      if (arrival.kind !== 'run') {
+        await delivery.queue.sendRetry(arrival);
+        continue;
+      }
+      const ctx = { ref: record.messageId, transport: 'aws:sqs', lambda: delivery.lambda };
+      const { redeliver } = await deliverWithRetries(
+        definition,
+        retry.event,
+        pipelineAttempt(definition, retry.event, ctx),
+        retry,
+        delivery,
+        undefined,
+        (outcome, ms) =>
+          hooks?.observe?.({
+            handler: delivery.handler,
+            transport: 'aws:sqs',
+            ref: record.messageId,
+            event: outcome.event,
+            outcome,
+            ms,
+          }),
+      );
+      if (redeliver) failures.push({ itemIdentifier: record.messageId });
+    } catch (error) {
+      // Unreadable, or the queue refused the re-delay: SQS redelivers it (its redrive policy ends a loop).
+      console.error(`triggerkit: ${delivery.handler}: retry-queue message ${record.messageId}`, error);
+      failures.push({ itemIdentifier: record.messageId });
+    }
+  }
+  return failures;
 }
 
 /** The handler's own options for this input: its HTTP source for the request's path, log granularity. */
@@ -85,17 +178,21 @@ interface BatchResults {
   readonly outcomes: Outcome[];
   /** Refs to report as failed, in batch order: failed, rejected, and — in ordered batches — never tried. */
   readonly failedRefs: string[];
+  /** The failed outcomes the platform must redeliver (with managed delivery, those no queue took). */
+  readonly redelivered: ReadonlySet<Outcome>;
 }
 
 /**
  * Runs every item. In an ordered batch (FIFO queue, stream) the first failure stops the batch: later
- * records are reported failed without running, so they are retried after it, in order.
+ * records are reported failed without running, so they are retried after it, in order — unless the
+ * handler's `onError` is `'dead-letter'` and the failed record went to the dead-letter queue.
  * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
  */
 async function runBatch(
   definition: CompiledDefinition,
   batch: Batch,
   lambda: LambdaContext,
+  delivery: ManagedDelivery | undefined,
 ): Promise<BatchResults> {
   const hooks = hooksOf(lambda);
   const http = batch.http && {
@@ -108,6 +205,8 @@ async function runBatch(
   const total = batch.items.length + rejectedAt.size;
   const outcomes: Outcome[] = [];
   const failedRefs: string[] = [];
+  const redelivered = new Set<Outcome>();
+  const start = delivery && { attempt: 1, receivedAt: delivery.now(), firstAttemptAt: delivery.now() };
   let item = 0;
   let stopped = false;
   for (let index = 0; index < total; index++) {
@@ -119,55 +218,72 @@ async function runBatch(
       continue;
     }
     let outcome: Outcome;
+    let redeliver: boolean;
     const started = hooks?.observe ? performance.now() : 0;
-    if (rejected !== undefined) {
-      outcome = {
-        status: 'failed',
-        event: placeholderEvent(batch, ref),
-        stage: 'source',
-        error: rejected.error,
-        retryable: false,
-      };
+    const event =
+      rejected === undefined ? (batch.items[item++] as BatchItem).event : placeholderEvent(batch, ref);
+    if (delivery !== undefined && start !== undefined) {
+      // A record that could not be read never reaches the handler: `decide` dead-letters it as invalid.
+      const once =
+        rejected === undefined
+          ? pipelineAttempt(definition, event, { ref, transport: batch.source, http, lambda })
+          : async (): Promise<Outcome> => ({
+              status: 'failed',
+              event,
+              stage: 'source',
+              error: rejected.error,
+              retryable: false,
+            });
+      const ordered = batch.ordered ? definition.onError : undefined;
+      const done = await deliverWithRetries(definition, event, once, start, delivery, ordered, (o, ms) =>
+        hooks?.observe?.(trace(definition, lambda, batch, ref, o, ms)),
+      );
+      outcome = done.outcome;
+      redeliver = done.redeliver;
     } else {
-      const { event } = batch.items[item++] as BatchItem;
-      const ctx: HandlerContext = {
-        attempt: hooks?.attempt ?? 1,
-        ref,
-        transport: batch.source,
-        http,
-        lambda,
-      };
-      outcome = await runPipeline(definition, event, ctx);
+      if (rejected !== undefined) {
+        outcome = { status: 'failed', event, stage: 'source', error: rejected.error, retryable: false };
+      } else {
+        const ctx: HandlerContext = {
+          attempt: hooks?.attempt ?? 1,
+          ref,
+          transport: batch.source,
+          http,
+          lambda,
+        };
+        outcome = await runPipeline(definition, event, ctx);
+      }
+      hooks?.observe?.(trace(definition, lambda, batch, ref, outcome, performance.now() - started));
+      redeliver = outcome.status === 'failed';
     }
     outcomes.push(outcome);
-    observe(hooks, definition, lambda, batch, ref, outcome, started);
-    if (outcome.status === 'failed') {
+    if (redeliver) {
+      redelivered.add(outcome);
       failedRefs.push(ref);
       // Streams checkpoint at the lowest failed sequence number: reporting later records adds nothing.
       if (batch.reply === 'stream-checkpoint') break;
       if (batch.ordered) stopped = true;
     }
   }
-  return { outcomes, failedRefs };
+  return { outcomes, failedRefs, redelivered };
 }
 
-function observe(
-  hooks: RuntimeHooks | undefined,
+function trace(
   definition: CompiledDefinition,
   lambda: LambdaContext,
   batch: Batch,
   ref: string,
   outcome: Outcome,
-  started: number,
-): void {
-  hooks?.observe?.({
+  ms: number,
+) {
+  return {
     handler: definition.name ?? lambda.functionName,
     transport: batch.source,
     ref,
     event: outcome.event,
     outcome,
-    ms: performance.now() - started,
-  });
+    ms,
+  };
 }
 
 /** A record that could not be read still needs an identity in traces: the record's ref and transport. */
@@ -182,10 +298,13 @@ function itemIdentifier(batch: Batch, ref: string): string | { 'topic-partition'
   return { 'topic-partition': ref.slice(0, at), offset: Number(ref.slice(at + 1)) };
 }
 
-/** Asynchronous invocations and whole-batch transports: a failure is thrown so the platform retries. */
-function throwOnFailure(outcomes: readonly Outcome[]) {
+/**
+ * Asynchronous invocations and whole-batch transports: a failure is thrown so the platform retries —
+ * only one that must be redelivered; an event the retry queue or dead-letter queue took is done.
+ */
+function throwOnFailure(outcomes: readonly Outcome[], redelivered: ReadonlySet<Outcome>) {
   for (const outcome of outcomes) {
-    if (outcome.status !== 'failed') continue;
+    if (outcome.status !== 'failed' || !redelivered.has(outcome)) continue;
     if (outcome.error instanceof Error) throw outcome.error;
     throw new TriggerError('E_NON_RETRYABLE', describeError(outcome.error).message, { cause: outcome.error });
   }

@@ -1,13 +1,28 @@
 /**
  * The thin SDK shell over the retry plans: sends retry-queue messages and dead letters with
- * `@aws-sdk/client-sqs`. This is the only module that imports the SDK, so it reaches a Lambda bundle
- * only when a handler uses the retry queue. Configured from the environment `serverless.yml` sets.
+ * `@aws-sdk/client-sqs`. This is the only module that uses the SDK, and it loads it with `import()` on
+ * the first send: no bundle evaluates (or carries) the SDK at cold start. In Lambda the Node.js runtime
+ * provides it; offline it resolves from the project's `node_modules`. Configured from the environment
+ * `serverless.yml` sets.
  */
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SendMessageCommandInput, SQSClient } from '@aws-sdk/client-sqs';
 import { toStructuredJson } from '../../cloud-event.js';
 import type { DeadLetterEnvelope } from '../../delivery/dead-letter.js';
 import { TriggerError } from '../../errors.js';
 import type { QueuedRetry } from './retry-plan.js';
+
+type SqsSdk = typeof import('@aws-sdk/client-sqs');
+
+/**
+ * The SDK, loaded on first use. The specifier goes through a function so that bundlers leave the
+ * `import()` alone instead of inlining the SDK into every handler bundle.
+ */
+const importModule = (specifier: string): Promise<unknown> => import(specifier);
+let sdk: Promise<SqsSdk> | undefined;
+const loadSqs = (): Promise<SqsSdk> => {
+  sdk ??= importModule('@aws-sdk/client-sqs') as Promise<SqsSdk>;
+  return sdk;
+};
 
 /** The environment variables read by `retryQueueConfigFromEnv`. */
 export const RETRY_QUEUE_ENV = Object.freeze({
@@ -58,8 +73,8 @@ export function createRetryQueue(
   client?: SQSClient,
   env: NodeJS.ProcessEnv = process.env,
 ): RetryQueue {
-  let sqs = client;
-  const sqsClient = () => {
+  let sqs: SQSClient | undefined = client;
+  const sqsClient = ({ SQSClient }: SqsSdk) => {
     sqs ??= new SQSClient({
       ...(config.endpoint && { endpoint: config.endpoint }),
       region: config.region ?? (config.endpoint ? 'us-east-1' : undefined),
@@ -78,8 +93,9 @@ export function createRetryQueue(
       { path: variable },
     );
   };
-  const send = async (input: ConstructorParameters<typeof SendMessageCommand>[0]) => {
-    const output = await sqsClient().send(new SendMessageCommand(input));
+  const send = async (input: SendMessageCommandInput) => {
+    const loaded = await loadSqs();
+    const output = await sqsClient(loaded).send(new loaded.SendMessageCommand(input));
     return output.MessageId ?? '';
   };
 

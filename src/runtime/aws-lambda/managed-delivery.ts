@@ -1,0 +1,164 @@
+/**
+ * Retries and dead letters inside the Lambda adapter: a failed event is retried in-process while the
+ * wait fits the invocation, else sent to the handler's retry queue, else dead-lettered as the one
+ * envelope; only an event none of these could take is left for the platform to redeliver. The times
+ * come from the shared `decide`, on the runtime's clock, so they are the emulator's.
+ */
+import type { Context as LambdaContext } from 'aws-lambda';
+import type { CloudEvent } from '../../cloud-event.js';
+import type { CompiledDefinition, HandlerContext, OnError } from '../../definition.js';
+import { decide } from '../../delivery/decide.js';
+import { type Outcome, runPipeline } from '../../pipeline.js';
+import type { RuntimeHooks } from '../hooks.js';
+import { retryInProcess } from './in-process-retry.js';
+import { type FailurePlan, planFailure } from './retry-plan.js';
+import { createRetryQueue, type RetryQueue, retryQueueConfigFromEnv } from './retry-queue.js';
+
+/** The adapter's delivery for one invocation: its queues, clock and time budget. */
+export interface ManagedDelivery {
+  readonly queue: RetryQueue;
+  readonly hasRetryQueue: boolean;
+  readonly hasDeadLetterQueue: boolean;
+  /** The handler's name in retry messages and dead letters. */
+  readonly handler: string;
+  readonly lambda: LambdaContext;
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+/** Where an attempt starts: a fresh event at 1, a retry-queue message at the attempt it carries. */
+export interface AttemptStart {
+  readonly attempt: number;
+  readonly receivedAt: number;
+  readonly firstAttemptAt: number;
+}
+
+export interface DeliveredItem {
+  /** The last attempt's outcome. */
+  readonly outcome: Outcome;
+  /** True when no queue took a failed event: the platform must deliver the record again. */
+  readonly redeliver: boolean;
+}
+
+/** One sender per configuration, kept across warm invocations (the SDK client is made on first send). */
+const queues = new Map<string, RetryQueue>();
+
+const URL = /^https?:\/\//;
+const timer = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The adapter's delivery, or `undefined` when the platform keeps its own retries: the runtime makes the
+ * attempts itself (the `attempt` hook is set), or neither `TRIGGERKIT_RETRY_QUEUE_URL` nor a dead-letter
+ * queue (`TRIGGERKIT_DLQ_URL`, or a `deadLetter.queue` that is a queue URL) is configured.
+ */
+export function managedDelivery(
+  definition: CompiledDefinition,
+  lambda: LambdaContext,
+  hooks: RuntimeHooks | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): ManagedDelivery | undefined {
+  if (hooks?.attempt !== undefined) return undefined;
+  const fromEnv = retryQueueConfigFromEnv(env);
+  const named = definition.deadLetter?.queue;
+  const config = {
+    ...fromEnv,
+    deadLetterQueueUrl: fromEnv.deadLetterQueueUrl ?? (named && URL.test(named) ? named : undefined),
+  };
+  if (config.retryQueueUrl === undefined && config.deadLetterQueueUrl === undefined) return undefined;
+  const key = JSON.stringify(config);
+  let queue = queues.get(key);
+  if (queue === undefined) {
+    queue = createRetryQueue(config, undefined, env);
+    queues.set(key, queue);
+  }
+  return {
+    queue,
+    hasRetryQueue: config.retryQueueUrl !== undefined,
+    hasDeadLetterQueue: config.deadLetterQueueUrl !== undefined,
+    handler: definition.name ?? lambda.functionName,
+    lambda,
+    now: hooks?.now ?? Date.now,
+    sleep: hooks?.sleep ?? timer,
+  };
+}
+
+/** One attempt of an event through the handler's pipeline. */
+export const pipelineAttempt =
+  (definition: CompiledDefinition, event: CloudEvent, ctx: Omit<HandlerContext, 'attempt'>) =>
+  (attempt: number): Promise<Outcome> =>
+    runPipeline(definition, event, { ...ctx, attempt });
+
+/**
+ * Runs one event until it is delivered or handed off. `ordered` is the definition's `onError` for an
+ * ordered batch (undefined for an unordered one): an ordered record never goes to the retry queue,
+ * which would reorder it; after its in-process retries it blocks the batch or is dead-lettered.
+ */
+export async function deliverWithRetries(
+  definition: CompiledDefinition,
+  event: CloudEvent,
+  /** Makes one attempt (the pipeline with `ctx.attempt`); never throws. */
+  attemptOnce: (attempt: number) => Promise<Outcome>,
+  start: AttemptStart,
+  delivery: ManagedDelivery,
+  ordered: OnError | undefined,
+  observe: (outcome: Outcome, ms: number) => void,
+): Promise<DeliveredItem> {
+  let last: Outcome | undefined;
+  const failedAt = (attempt: number, error: unknown, now: number) => ({
+    event,
+    handler: delivery.handler,
+    attempt,
+    error,
+    receivedAt: start.receivedAt,
+    firstAttemptAt: start.firstAttemptAt,
+    now,
+    remainingMs: delivery.lambda.getRemainingTimeInMillis(),
+  });
+  const result = await retryInProcess({
+    attempt: start.attempt,
+    now: delivery.now,
+    sleep: delivery.sleep,
+    async run(attempt) {
+      const started = performance.now();
+      last = await attemptOnce(attempt);
+      observe(last, performance.now() - started);
+      return last.status === 'failed'
+        ? { stage: last.stage, error: last.error, retryable: last.retryable }
+        : undefined;
+    },
+    plan(attempt, failure, attemptMs) {
+      const now = delivery.now();
+      const decision = decide(definition.retry, { attempt, ...failure, receivedAt: start.receivedAt, now });
+      return planFailure(decision, { ...failedAt(attempt, failure.error, now), attemptMs });
+    },
+  });
+  const outcome = last as Outcome;
+  if (result.status === 'succeeded') return { outcome, redeliver: false };
+  let plan: FailurePlan = result.plan;
+  if (ordered === 'block') return { outcome, redeliver: true };
+  if (ordered === 'dead-letter' && plan.kind === 'retry-queue') {
+    // The wait does not fit the invocation, and the retry queue would reorder the stream.
+    const attempt = start.attempt + result.attempts - 1;
+    plan = planFailure(
+      { action: 'dead-letter', reason: 'retries-exhausted' },
+      failedAt(attempt, result.failure.error, delivery.now()),
+    );
+  }
+  try {
+    if (plan.kind === 'retry-queue') {
+      if (!delivery.hasRetryQueue) return { outcome, redeliver: true };
+      await delivery.queue.sendRetry(plan);
+    } else if (plan.kind === 'dead-letter') {
+      if (!delivery.hasDeadLetterQueue) return { outcome, redeliver: true };
+      await delivery.queue.sendDeadLetter(plan.envelope);
+    }
+    return { outcome, redeliver: false };
+  } catch (error) {
+    // The queue could not take it: the platform's redelivery is the event's last chance.
+    console.error(
+      `triggerkit: ${delivery.handler}: could not hand event ${event.id} to the ${plan.kind}`,
+      error,
+    );
+    return { outcome, redeliver: true };
+  }
+}
