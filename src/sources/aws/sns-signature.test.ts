@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import {
   fetchAndVerifySnsMessage,
   isSnsSigningCertUrl,
+  isSnsSubscribeUrl,
   snsStringToSign,
   verifySnsMessage,
 } from './sns-signature.js';
@@ -106,7 +107,21 @@ describe('verifySnsMessage', () => {
     const message = { ...signed(notification()), ...change };
     expect(verifySnsMessage(message, publicPem)).toEqual({
       valid: false,
+      code: 'signature_invalid',
       reason: expect.stringContaining(reason),
+    });
+  });
+
+  it.each([
+    ['absent', undefined],
+    ['null', null],
+    ['empty', ''],
+  ])('a Signature that is %s is missing, not invalid', (_, value) => {
+    const message = { ...signed(notification()), Signature: value };
+    expect(verifySnsMessage(message, publicPem)).toEqual({
+      valid: false,
+      code: 'signature_missing',
+      reason: 'the message has no `Signature`',
     });
   });
 
@@ -128,6 +143,7 @@ describe('verifySnsMessage', () => {
     });
     expect(verifySnsMessage(message, publicPem, { topicArns: ['arn:aws:sns:eu-west-1:1:other'] })).toEqual({
       valid: false,
+      code: 'topic_denied',
       reason: 'unexpected TopicArn "arn:aws:sns:eu-west-1:210987654321:shop-alerts"',
     });
   });
@@ -138,6 +154,7 @@ describe('verifySnsMessage', () => {
     expect(verifySnsMessage(message, publicPem, { now: sent + 59 * 60_000 })).toEqual({ valid: true });
     expect(verifySnsMessage(message, publicPem, { now: sent + 61 * 60_000 })).toMatchObject({
       valid: false,
+      code: 'signature_expired',
       reason: expect.stringContaining('too old'),
     });
     expect(
@@ -167,6 +184,29 @@ describe('SigningCertURL', () => {
   });
 });
 
+describe('SubscribeURL', () => {
+  const topic = 'arn:aws:sns:eu-west-1:210987654321:shop-alerts';
+  const query = `?Action=ConfirmSubscription&TopicArn=${topic}&Token=2336412f`;
+  it.each([
+    [`https://sns.eu-west-1.amazonaws.com/${query}`, topic, true],
+    [
+      `https://sns.cn-north-1.amazonaws.com.cn/${query}`,
+      'arn:aws-cn:sns:cn-north-1:210987654321:shop-alerts',
+      true,
+    ],
+    [`https://sns.us-east-1.amazonaws.com/${query}`, topic, false],
+    [`http://sns.eu-west-1.amazonaws.com/${query}`, topic, false],
+    [`https://sns.eu-west-1.amazonaws.com:8443/${query}`, topic, false],
+    [`https://user@sns.eu-west-1.amazonaws.com/${query}`, topic, false],
+    [`https://sns.eu-west-1.amazonaws.com.evil.example/${query}`, topic, false],
+    [`https://evil.example/${query}`, topic, false],
+    ['https://sns.eu-west-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=x', topic, false],
+    ['not a url', topic, false],
+  ])('%s (topic %s) → %s', (url, arn, expected) => {
+    expect(isSnsSubscribeUrl(url, arn)).toBe(expected);
+  });
+});
+
 describe('fetchAndVerifySnsMessage', () => {
   it('fetches the certificate from SigningCertURL (or a Lambda record’s SigningCertUrl) and verifies', async () => {
     const fetchCertificate = vi.fn(async () => publicPem);
@@ -190,10 +230,39 @@ describe('fetchAndVerifySnsMessage', () => {
   });
 
   it('a failing fetch is a refusal, not a crash', async () => {
-    const check = await fetchAndVerifySnsMessage(signed(notification()), async () => {
-      throw new Error('ECONNRESET');
+    const message = signed(notification());
+    const now = Date.parse(String(message.Timestamp)) + 1000;
+    const check = await fetchAndVerifySnsMessage(
+      message,
+      async () => {
+        throw new Error('ECONNRESET');
+      },
+      { now },
+    );
+    expect(check).toEqual({
+      valid: false,
+      code: 'certificate_unavailable',
+      reason: expect.stringContaining('ECONNRESET'),
     });
-    expect(check).toEqual({ valid: false, reason: expect.stringContaining('ECONNRESET') });
+  });
+
+  it('fetches nothing for a message that fails a check needing no certificate', async () => {
+    const fetchCertificate = vi.fn(async () => publicPem);
+    const message = signed(notification());
+    const now = Date.parse(String(message.Timestamp)) + 1000;
+    for (const broken of [
+      { ...message, Signature: undefined },
+      { ...message, SignatureVersion: '3' },
+      { ...message, Type: 'Ping' },
+    ]) {
+      expect(await fetchAndVerifySnsMessage(broken, fetchCertificate, { now })).toMatchObject({
+        valid: false,
+      });
+    }
+    expect(
+      await fetchAndVerifySnsMessage(message, fetchCertificate, { now: now + 2 * 3_600_000 }),
+    ).toMatchObject({ code: 'signature_expired' });
+    expect(fetchCertificate).not.toHaveBeenCalled();
   });
 
   it('checks the message age against the current time by default', async () => {

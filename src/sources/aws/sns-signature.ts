@@ -12,7 +12,21 @@
 import { verify, X509Certificate } from 'node:crypto';
 import { isObject } from '../types.js';
 
-export type SnsVerification = { readonly valid: true } | { readonly valid: false; readonly reason: string };
+/**
+ * Why a message is refused: no signature; a signature that does not verify (or a message or certificate URL
+ * that cannot be checked); a stale message or an expired certificate; a topic not on the list; a certificate
+ * that could not be fetched (a transient failure: the sender may retry).
+ */
+export type SnsRefusal =
+  | 'signature_missing'
+  | 'signature_invalid'
+  | 'signature_expired'
+  | 'topic_denied'
+  | 'certificate_unavailable';
+
+export type SnsVerification =
+  | { readonly valid: true }
+  | { readonly valid: false; readonly code: SnsRefusal; readonly reason: string };
 
 export interface SnsVerifyOptions {
   /** Now, in ms since the epoch: when given, stale messages and expired certificates are refused. */
@@ -39,6 +53,8 @@ const SIGNED_FIELDS: Readonly<Record<string, readonly string[]>> = {
 const OPTIONAL = new Set(['Subject']);
 const ALGORITHMS: Readonly<Record<string, string>> = { '1': 'sha1', '2': 'sha256' };
 const CERT_URL = /^https:\/\/sns\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?\/[A-Za-z0-9._/-]+\.pem$/;
+const SNS_HOST = /^sns\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
+const CERT_URL_PROBLEM = 'SigningCertURL is not an https://sns.<region>.amazonaws.com/….pem URL';
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const HOUR = 3_600_000;
 
@@ -48,6 +64,29 @@ const HOUR = 3_600_000;
  */
 export function isSnsSigningCertUrl(url: unknown): url is string {
   return typeof url === 'string' && CERT_URL.test(url);
+}
+
+/**
+ * True for the `SubscribeURL` of a confirmation from this topic: `https://sns.<region>.amazonaws.com/` (or
+ * `.amazonaws.com.cn`) with `Action=ConfirmSubscription`, no port or credentials, and the region of the
+ * topic's ARN. A signed message carries it, but a GET to any other host is never made on its word.
+ *
+ * @example
+ * isSnsSubscribeUrl('https://sns.eu-west-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=…&Token=…', 'arn:aws:sns:eu-west-1:210987654321:shop-alerts'); // true
+ */
+export function isSnsSubscribeUrl(url: unknown, topicArn: string): url is string {
+  if (typeof url !== 'string' || !URL.canParse(url)) return false;
+  const parsed = new URL(url);
+  const region = SNS_HOST.exec(parsed.hostname)?.[1];
+  return (
+    parsed.protocol === 'https:' &&
+    parsed.port === '' &&
+    parsed.username === '' &&
+    parsed.password === '' &&
+    region !== undefined &&
+    topicArn.split(':')[3] === region &&
+    parsed.searchParams.get('Action') === 'ConfirmSubscription'
+  );
 }
 
 /** The certificate URL of a message; Lambda records spell it `SigningCertUrl`, HTTP and SQS `SigningCertURL`. */
@@ -70,6 +109,57 @@ export function snsStringToSign(message: unknown): { text: string } | { problem:
   return { text };
 }
 
+/** What the message checks leave to the certificate: where it is, the algorithm, the signed text, the signature bytes. */
+interface Signed {
+  readonly certificateUrl: string;
+  readonly algorithm: string;
+  readonly text: string;
+  readonly signature: Buffer;
+}
+
+const refused = (reason: string, code: SnsRefusal = 'signature_invalid'): SnsVerification => ({
+  valid: false,
+  code,
+  reason,
+});
+
+/** Every check that needs no certificate, so a request that fails one never causes a fetch. */
+function checkMessage(message: unknown, options: SnsVerifyOptions): Signed | SnsVerification {
+  if (!isObject(message)) return refused('the message is not a JSON object');
+  if (message.Signature === undefined || message.Signature === null || message.Signature === '') {
+    return refused('the message has no `Signature`', 'signature_missing');
+  }
+  const algorithm =
+    typeof message.SignatureVersion === 'string' ? ALGORITHMS[message.SignatureVersion] : undefined;
+  if (algorithm === undefined) {
+    return refused(
+      `unsupported SignatureVersion ${JSON.stringify(message.SignatureVersion)} (expected "1" or "2")`,
+    );
+  }
+  const certificateUrl = snsSigningCertUrl(message);
+  if (!isSnsSigningCertUrl(certificateUrl)) return refused(CERT_URL_PROBLEM);
+  if (typeof message.Signature !== 'string' || !BASE64.test(message.Signature)) {
+    return refused('`Signature` must be a base64 string');
+  }
+  const signed = snsStringToSign(message);
+  if ('problem' in signed) return refused(signed.problem);
+  if (options.topicArns !== undefined && !options.topicArns.includes(String(message.TopicArn))) {
+    return refused(`unexpected TopicArn ${JSON.stringify(message.TopicArn)}`, 'topic_denied');
+  }
+  if (options.now !== undefined) {
+    const sent = typeof message.Timestamp === 'string' ? Date.parse(message.Timestamp) : Number.NaN;
+    if (Number.isNaN(sent)) return refused('`Timestamp` is not a date');
+    if (options.now - sent > (options.maxAgeMs ?? HOUR))
+      return refused(`the message is too old (${message.Timestamp})`, 'signature_expired');
+  }
+  return {
+    certificateUrl,
+    algorithm,
+    text: signed.text,
+    signature: Buffer.from(message.Signature, 'base64'),
+  };
+}
+
 /**
  * Verifies an SNS message against the signing certificate (or public key) in PEM form.
  *
@@ -82,43 +172,22 @@ export function verifySnsMessage(
   certificatePem: string,
   options: SnsVerifyOptions = {},
 ): SnsVerification {
-  const refused = (reason: string): SnsVerification => ({ valid: false, reason });
-  if (!isObject(message)) return refused('the message is not a JSON object');
-  const algorithm =
-    typeof message.SignatureVersion === 'string' ? ALGORITHMS[message.SignatureVersion] : undefined;
-  if (algorithm === undefined) {
-    return refused(
-      `unsupported SignatureVersion ${JSON.stringify(message.SignatureVersion)} (expected "1" or "2")`,
-    );
-  }
-  if (!isSnsSigningCertUrl(snsSigningCertUrl(message))) {
-    return refused('SigningCertURL is not an https://sns.<region>.amazonaws.com/….pem URL');
-  }
-  if (typeof message.Signature !== 'string' || !BASE64.test(message.Signature)) {
-    return refused('`Signature` must be a base64 string');
-  }
-  const signed = snsStringToSign(message);
-  if ('problem' in signed) return refused(signed.problem);
-  if (options.topicArns !== undefined && !options.topicArns.includes(String(message.TopicArn))) {
-    return refused(`unexpected TopicArn ${JSON.stringify(message.TopicArn)}`);
-  }
-  if (options.now !== undefined) {
-    const sent = typeof message.Timestamp === 'string' ? Date.parse(message.Timestamp) : Number.NaN;
-    if (Number.isNaN(sent)) return refused('`Timestamp` is not a date');
-    if (options.now - sent > (options.maxAgeMs ?? HOUR))
-      return refused(`the message is too old (${message.Timestamp})`);
-  }
+  const checked = checkMessage(message, options);
+  return 'valid' in checked ? checked : verifySigned(checked, certificatePem, options);
+}
+
+function verifySigned(signed: Signed, certificatePem: string, options: SnsVerifyOptions): SnsVerification {
   try {
     if (options.now !== undefined && certificatePem.includes('BEGIN CERTIFICATE')) {
       const certificate = new X509Certificate(certificatePem);
       if (options.now < Date.parse(certificate.validFrom) || options.now > Date.parse(certificate.validTo)) {
         return refused(
           `the signing certificate is not valid now (${certificate.validFrom} – ${certificate.validTo})`,
+          'signature_expired',
         );
       }
     }
-    const signature = Buffer.from(message.Signature, 'base64');
-    return verify(algorithm, Buffer.from(signed.text, 'utf8'), certificatePem, signature)
+    return verify(signed.algorithm, Buffer.from(signed.text, 'utf8'), certificatePem, signed.signature)
       ? { valid: true }
       : refused('the signature does not match');
   } catch (error) {
@@ -129,8 +198,9 @@ export function verifySnsMessage(
 }
 
 /**
- * Checks `SigningCertURL`, fetches the certificate with `fetchCertificate` (only for a valid SNS URL),
- * and verifies. `now` defaults to the current time here, so stale messages are refused.
+ * Checks the message and its `SigningCertURL`, then fetches the certificate with `fetchCertificate` (only
+ * for a valid SNS URL, and only once every check that needs no certificate has passed) and verifies.
+ * `now` defaults to the current time here, so stale messages are refused.
  *
  * @example
  * const cache = new Map<string, Promise<string>>();
@@ -143,18 +213,17 @@ export async function fetchAndVerifySnsMessage(
   fetchCertificate: (url: string) => Promise<string>,
   options: SnsVerifyOptions = {},
 ): Promise<SnsVerification> {
-  const url = snsSigningCertUrl(message);
-  if (!isSnsSigningCertUrl(url)) {
-    return { valid: false, reason: 'SigningCertURL is not an https://sns.<region>.amazonaws.com/….pem URL' };
-  }
+  const at = { ...options, now: options.now ?? Date.now() };
+  const checked = checkMessage(message, at);
+  if ('valid' in checked) return checked;
   let pem: string;
   try {
-    pem = await fetchCertificate(url);
+    pem = await fetchCertificate(checked.certificateUrl);
   } catch (error) {
-    return {
-      valid: false,
-      reason: `the signing certificate could not be fetched (${error instanceof Error ? error.message : String(error)})`,
-    };
+    return refused(
+      `the signing certificate could not be fetched (${error instanceof Error ? error.message : String(error)})`,
+      'certificate_unavailable',
+    );
   }
-  return verifySnsMessage(message, pem, { ...options, now: options.now ?? Date.now() });
+  return verifySigned(checked, pem, at);
 }
