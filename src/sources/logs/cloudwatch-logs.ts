@@ -111,7 +111,11 @@ function lineEvent(shared: ReturnType<typeof common>, line: LogEvent, where: str
   const { data, json } = lineData(line);
   return createCloudEvent(
     {
-      ...shared,
+      source: shared.source,
+      subject: shared.subject,
+      awsaccount: shared.awsaccount,
+      subscriptionfilter: shared.subscriptionfilter,
+      policylevel: shared.policylevel,
       id: line.id,
       type: LOG_LINE_TYPE,
       time: epochToIso(line.timestamp, 'ms'),
