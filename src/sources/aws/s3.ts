@@ -27,6 +27,8 @@ export function isS3Notification(value: unknown): value is { Records: unknown[] 
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html
  */
 export function decodeS3Key(key: string): string {
+  // Most keys need no decoding at all: skip the replace and the decoder.
+  if (key.indexOf('+') === -1 && key.indexOf('%') === -1) return key;
   const spaced = key.replace(/\+/g, ' ');
   try {
     return decodeURIComponent(spaced);
@@ -35,9 +37,12 @@ export function decodeS3Key(key: string): string {
   }
 }
 
+const PLAIN_KEY = /^[\w.!~*'()/-]*$/;
+
 /** `s3://bucket/key[?versionId=…]`, the key percent-encoded per path segment so the result is a URI. */
 export function s3ObjectUri(bucket: string, key: string, versionId?: string): string {
-  const path = key.split('/').map(encodeURIComponent).join('/');
+  // A key of characters encodeURIComponent keeps (and `/`) is its own encoding.
+  const path = PLAIN_KEY.test(key) ? key : key.split('/').map(encodeURIComponent).join('/');
   const version = versionId === undefined ? '' : `?versionId=${encodeURIComponent(versionId)}`;
   return `s3://${bucket}/${path}${version}`;
 }
@@ -76,14 +81,18 @@ export function s3RecordInit(record: unknown, where: string): EventInit {
   const key = decodeS3Key(rawKey);
   const region = text(record.awsRegion);
   const response = objectAt(record, 'responseElements');
-  const request = [text(response?.['x-amz-request-id']), text(response?.['x-amz-id-2'])].filter(Boolean);
+  const requestId = text(response?.['x-amz-request-id']);
+  const id2 = text(response?.['x-amz-id-2']);
   const head =
-    request.length > 0 ? request.join('.') : `${record.eventSource}.${bucket.name}.${text(record.eventTime)}`;
+    requestId !== undefined && id2 !== undefined
+      ? `${requestId}.${id2}`
+      : (requestId ?? id2 ?? `${record.eventSource}.${bucket.name}.${text(record.eventTime)}`);
   return {
     id: `${head}.${text(object.sequencer) ?? rawKey}`,
     source: `${record.eventSource}.${region ?? ''}.${bucket.name}`,
     // S3-compatible stores (MinIO) spell the name `s3:ObjectCreated:Put`; AWS sends `ObjectCreated:Put`.
-    type: S3_TYPE_PREFIX + record.eventName.replace(/^s3:/, ''),
+    type:
+      S3_TYPE_PREFIX + (record.eventName.startsWith('s3:') ? record.eventName.slice(3) : record.eventName),
     subject: key === '' ? undefined : key,
     time: record.eventTime,
     datacontenttype: 'application/json',
