@@ -47,10 +47,15 @@ const READERS: Readonly<Record<string, Reader>> = {
 export function unmarshalImage(image: unknown, path: string, depth = 0): Record<string, unknown> {
   if (!isObject(image)) throw invalidRecord(path, `must be a map of attribute values (${seen(image)})`);
   if (depth > MAX_DEPTH) throw invalidRecord(path, `nests deeper than ${MAX_DEPTH} levels`);
-  // fromEntries defines own properties: an attribute named "__proto__" stays an attribute.
-  return Object.fromEntries(
-    Object.entries(image).map(([name, value]) => [name, readAttribute(value, `${path}.${name}`, depth)]),
-  );
+  const item: Record<string, unknown> = {};
+  for (const name of Object.keys(image)) {
+    const value = readAttribute(image[name], `${path}.${name}`, depth);
+    // An attribute named "__proto__" stays an own attribute, never the item's prototype.
+    if (name === '__proto__')
+      Object.defineProperty(item, name, { value, enumerable: true, writable: true, configurable: true });
+    else item[name] = value;
+  }
+  return item;
 }
 
 function readAttribute(value: unknown, path: string, depth: number): unknown {
@@ -74,6 +79,8 @@ function readAttribute(value: unknown, path: string, depth: number): unknown {
  * dynamoDbNumber('9007199254740993')     // '9007199254740993' (2^53 + 1 has no exact double)
  */
 export function dynamoDbNumber(decimal: string, path = 'N'): number | string {
+  // Up to 15 digits without a fraction or exponent is a safe integer that prints back as itself.
+  if (SMALL_INTEGER.test(decimal)) return Number(decimal) + 0;
   const exact = canonicalDecimal(decimal);
   if (exact === undefined)
     throw invalidRecord(path, `is not a decimal number (got ${JSON.stringify(decimal)})`);
@@ -81,6 +88,8 @@ export function dynamoDbNumber(decimal: string, path = 'N'): number | string {
   // `+ 0` turns -0 into 0: JSON has no negative zero.
   return Number.isFinite(n) && canonicalDecimal(String(n)) === exact ? n + 0 : decimal;
 }
+
+const SMALL_INTEGER = /^-?(?:0|[1-9]\d{0,14})$/;
 
 /** `<sign><digits>e<exponent>` with no leading or trailing zeros: equal strings denote equal decimals. */
 function canonicalDecimal(decimal: string): string | undefined {
