@@ -59,10 +59,13 @@ export function managedDelivery(
 ): ManagedDelivery | undefined {
   if (hooks?.attempt !== undefined) return undefined;
   const fromEnv = retryQueueConfigFromEnv(env);
-  const named = definition.deadLetter?.queue;
+  // Only queue URLs count: a tool that leaves a CloudFormation `!Ref` unresolved (serverless offline)
+  // must not switch the platform's retries off.
+  const url = (value: string | undefined) => (value !== undefined && URL.test(value) ? value : undefined);
   const config = {
     ...fromEnv,
-    deadLetterQueueUrl: fromEnv.deadLetterQueueUrl ?? (named && URL.test(named) ? named : undefined),
+    retryQueueUrl: url(fromEnv.retryQueueUrl),
+    deadLetterQueueUrl: url(fromEnv.deadLetterQueueUrl) ?? url(definition.deadLetter?.queue),
   };
   if (config.retryQueueUrl === undefined && config.deadLetterQueueUrl === undefined) return undefined;
   const key = JSON.stringify(config);
