@@ -148,10 +148,11 @@ export function snsHttpMessage(
   }
 }
 
-const withSubscription = (init: EventInit, arn: string | undefined): EventInit => ({
-  ...init,
-  snssubscriptionarn: init.snssubscriptionarn ?? arn,
-});
+/** Adds the subscription to an init that unwrapSns built for this call (never the input): no copy needed. */
+const withSubscription = (init: EventInit, arn: string | undefined): EventInit => {
+  init.snssubscriptionarn ??= arn;
+  return init;
+};
 
 function badRequest(message: string, cause?: unknown): TriggerError {
   return new TriggerError('E_SOURCE_INVALID', message, { cause, details: { status: 400 } });
