@@ -107,20 +107,12 @@ function handlerFor(c: Case, clock: Clock, deliveries: Run['deliveries']) {
 }
 
 let h: SqsHarness;
-const saved = { ...process.env };
 beforeEach(async () => {
   h = await openSqsHarness();
   // How serverless.yml configures a deployed function; the endpoint is the emulator's.
-  process.env.TRIGGERKIT_RETRY_QUEUE_URL = h.urls.retry;
-  process.env.TRIGGERKIT_DLQ_URL = h.urls.dlq;
-  process.env.AWS_ENDPOINT_URL_SQS = h.serverUrl;
+  h.useAsDeployedQueues();
 });
-afterEach(async () => {
-  for (const name of ['TRIGGERKIT_RETRY_QUEUE_URL', 'TRIGGERKIT_DLQ_URL', 'AWS_ENDPOINT_URL_SQS'])
-    if (saved[name] === undefined) delete process.env[name];
-    else process.env[name] = saved[name];
-  await h.close();
-});
+afterEach(async () => h.close());
 
 /** The function on Lambda: invoked with the event, then by its retry queue's event source mapping. */
 async function throughLambda(c: Case): Promise<Run> {

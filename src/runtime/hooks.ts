@@ -34,6 +34,17 @@ export interface RuntimeHooks {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** The trace of one event's last attempt through a handler. */
+export function traceRecord(
+  handler: string,
+  transport: SourceKind,
+  ref: string,
+  outcome: Outcome,
+  ms: number,
+): TraceRecord {
+  return { handler, transport, ref, event: outcome.event, outcome, ms };
+}
+
 export function hooksOf(context: unknown): RuntimeHooks | undefined {
   return typeof context === 'object' && context !== null
     ? ((context as Record<symbol, RuntimeHooks | undefined>)[RUNTIME_HOOKS] ?? undefined)

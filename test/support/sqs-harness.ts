@@ -35,8 +35,15 @@ export interface SqsHarness {
   readonly sqs: SQSClient;
   readonly urls: { retry: string; dlq: string };
   readonly queue: RetryQueue;
+  /**
+   * Configures this process as serverless.yml configures a deployed function — its retry queue, its
+   * dead-letter queue, the SQS endpoint (the harness's) — until `close`, which puts the environment back.
+   */
+  useAsDeployedQueues(): void;
   close(): Promise<void>;
 }
+
+const DEPLOYED_ENV = ['TRIGGERKIT_RETRY_QUEUE_URL', 'TRIGGERKIT_DLQ_URL', 'AWS_ENDPOINT_URL_SQS'] as const;
 
 export async function openSqsHarness(): Promise<SqsHarness> {
   const store = openStore(':memory:');
@@ -60,6 +67,7 @@ export async function openSqsHarness(): Promise<SqsHarness> {
     undefined,
     {},
   );
+  let saved: Record<string, string | undefined> | undefined;
   return {
     store,
     clock,
@@ -68,7 +76,16 @@ export async function openSqsHarness(): Promise<SqsHarness> {
     sqs,
     urls,
     queue,
+    useAsDeployedQueues() {
+      saved ??= Object.fromEntries(DEPLOYED_ENV.map((name) => [name, process.env[name]]));
+      process.env.TRIGGERKIT_RETRY_QUEUE_URL = urls.retry;
+      process.env.TRIGGERKIT_DLQ_URL = urls.dlq;
+      process.env.AWS_ENDPOINT_URL_SQS = server.url;
+    },
     async close() {
+      for (const [name, value] of Object.entries(saved ?? {}))
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
       sqs.destroy();
       await server.close();
       store.close();

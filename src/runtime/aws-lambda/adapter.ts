@@ -5,7 +5,7 @@
  * queue configured, failed events are retried and dead-lettered here (`managed-delivery.ts`), and only
  * what no queue took is reported to the platform.
  */
-import type { Context as LambdaContext, SQSRecord } from 'aws-lambda';
+import type { Context as LambdaContext } from 'aws-lambda';
 import { createCloudEvent } from '../../cloud-event.js';
 import type { CompiledDefinition, HandlerContext } from '../../definition.js';
 import { describeError, isTriggerError, TriggerError } from '../../errors.js';
@@ -13,15 +13,16 @@ import { type Outcome, runPipeline } from '../../pipeline.js';
 import { checkDeclaredSource } from '../../sources/declarations.js';
 import { detectSource, toCloudEvents } from '../../sources/index.js';
 import { type Batch, type BatchItem, isObject, type NormalizeOptions } from '../../sources/types.js';
-import { hooksOf, type RuntimeHooks } from '../hooks.js';
+import { hooksOf, traceRecord } from '../hooks.js';
 import { httpResponse, malformedRequest } from './http-response.js';
 import {
   deliverWithRetries,
   type ManagedDelivery,
   managedDelivery,
   pipelineAttempt,
+  resumeRetries,
+  retryQueueRecords,
 } from './managed-delivery.js';
-import { planArrival, RETRY_ATTRIBUTES, readRetryMessage } from './retry-plan.js';
 
 /** Runs a raw Lambda event through a compiled definition and returns the Lambda response. */
 export async function handleLambdaEvent(
@@ -36,9 +37,12 @@ export async function handleLambdaEvent(
     // Messages of the handler's own retry queue resume their event; any others are ordinary SQS messages.
     const failures = await resumeRetries(definition, retries.retries, delivery, hooks);
     if (retries.others.length === 0) return { batchItemFailures: failures };
-    const rest = (await handleBatch(definition, { ...(raw as object), Records: retries.others }, lambda)) as {
-      batchItemFailures: { itemIdentifier: string }[];
-    };
+    const rest = (await handleBatch(
+      definition,
+      { ...(raw as object), Records: retries.others },
+      lambda,
+      delivery,
+    )) as { batchItemFailures: { itemIdentifier: string }[] };
     return { batchItemFailures: [...failures, ...rest.batchItemFailures] };
   }
   return handleBatch(definition, raw, lambda, delivery);
@@ -48,7 +52,7 @@ async function handleBatch(
   definition: CompiledDefinition,
   raw: unknown,
   lambda: LambdaContext,
-  delivery: ManagedDelivery | undefined = managedDelivery(definition, lambda, hooksOf(lambda)),
+  delivery: ManagedDelivery | undefined,
 ): Promise<unknown> {
   const hooks = hooksOf(lambda);
   let batch: Batch;
@@ -74,68 +78,6 @@ async function handleBatch(
         batchItemFailures: results.failedRefs.map((ref) => ({ itemIdentifier: itemIdentifier(batch, ref) })),
       };
   }
-}
-
-/** The records of an SQS event that are retry-queue messages (they carry `triggerkit-attempt`), and the rest. */
-function retryQueueRecords(raw: unknown): { retries: SQSRecord[]; others: unknown[] } | undefined {
-  if (!isObject(raw) || !Array.isArray(raw.Records)) return undefined;
-  const records = raw.Records as unknown[];
-  const isRetry = (r: unknown): r is SQSRecord =>
-    isObject(r) &&
-    r.eventSource === 'aws:sqs' &&
-    isObject(r.messageAttributes) &&
-    r.messageAttributes[RETRY_ATTRIBUTES.attempt] !== undefined;
-  const retries = records.filter(isRetry);
-  if (retries.length === 0) return undefined;
-  return { retries, others: records.filter((r) => !isRetry(r)) };
-}
-
-/**
- * Each retry-queue message runs its attempt when it is due, or goes round the queue again when it came
- * early (a wait longer than SQS's 15 minutes). Resolves the message ids SQS must redeliver.
- */
-async function resumeRetries(
-  definition: CompiledDefinition,
-  records: readonly SQSRecord[],
-  delivery: ManagedDelivery,
-  hooks: RuntimeHooks | undefined,
-): Promise<{ itemIdentifier: string }[]> {
-  const failures: { itemIdentifier: string }[] = [];
-  for (const record of records) {
-    try {
-      const retry = readRetryMessage(record);
-      if (retry === undefined) continue;
-      const arrival = planArrival(retry, delivery.now());
-      if (arrival.kind !== 'run') {
-        await delivery.queue.sendRetry(arrival);
-        continue;
-      }
-      const ctx = { ref: record.messageId, transport: 'aws:sqs', lambda: delivery.lambda };
-      const { redeliver } = await deliverWithRetries(
-        definition,
-        retry.event,
-        pipelineAttempt(definition, retry.event, ctx),
-        retry,
-        delivery,
-        undefined,
-        (outcome, ms) =>
-          hooks?.observe?.({
-            handler: delivery.handler,
-            transport: 'aws:sqs',
-            ref: record.messageId,
-            event: outcome.event,
-            outcome,
-            ms,
-          }),
-      );
-      if (redeliver) failures.push({ itemIdentifier: record.messageId });
-    } catch (error) {
-      // Unreadable, or the queue refused the re-delay: SQS redelivers it (its redrive policy ends a loop).
-      console.error(`triggerkit: ${delivery.handler}: retry-queue message ${record.messageId}`, error);
-      failures.push({ itemIdentifier: record.messageId });
-    }
-  }
-  return failures;
 }
 
 /** The handler's own options for this input: its HTTP source for the request's path, log granularity. */
@@ -195,6 +137,7 @@ async function runBatch(
   delivery: ManagedDelivery | undefined,
 ): Promise<BatchResults> {
   const hooks = hooksOf(lambda);
+  const handler = definition.name ?? lambda.functionName;
   const http = batch.http && {
     method: batch.http.method,
     path: batch.http.path,
@@ -219,41 +162,37 @@ async function runBatch(
     }
     let outcome: Outcome;
     let redeliver: boolean;
-    const started = hooks?.observe ? performance.now() : 0;
     const event =
       rejected === undefined ? (batch.items[item++] as BatchItem).event : placeholderEvent(batch, ref);
+    // A record that could not be read never reaches the handler: `decide` dead-letters it as invalid.
+    const unreadable: Outcome | undefined = rejected && {
+      status: 'failed',
+      event,
+      stage: 'source',
+      error: rejected.error,
+      retryable: false,
+    };
     if (delivery !== undefined && start !== undefined) {
-      // A record that could not be read never reaches the handler: `decide` dead-letters it as invalid.
-      const once =
-        rejected === undefined
-          ? pipelineAttempt(definition, event, { ref, transport: batch.source, http, lambda })
-          : async (): Promise<Outcome> => ({
-              status: 'failed',
-              event,
-              stage: 'source',
-              error: rejected.error,
-              retryable: false,
-            });
+      const once = unreadable
+        ? async () => unreadable
+        : pipelineAttempt(definition, event, { ref, transport: batch.source, http, lambda });
       const ordered = batch.ordered ? definition.onError : undefined;
       const done = await deliverWithRetries(definition, event, once, start, delivery, ordered, (o, ms) =>
-        hooks?.observe?.(trace(definition, lambda, batch, ref, o, ms)),
+        hooks?.observe?.(traceRecord(handler, batch.source, ref, o, ms)),
       );
       outcome = done.outcome;
       redeliver = done.redeliver;
     } else {
-      if (rejected !== undefined) {
-        outcome = { status: 'failed', event, stage: 'source', error: rejected.error, retryable: false };
-      } else {
-        const ctx: HandlerContext = {
-          attempt: hooks?.attempt ?? 1,
-          ref,
-          transport: batch.source,
-          http,
-          lambda,
-        };
-        outcome = await runPipeline(definition, event, ctx);
-      }
-      hooks?.observe?.(trace(definition, lambda, batch, ref, outcome, performance.now() - started));
+      const started = hooks?.observe ? performance.now() : 0;
+      const ctx: HandlerContext = {
+        attempt: hooks?.attempt ?? 1,
+        ref,
+        transport: batch.source,
+        http,
+        lambda,
+      };
+      outcome = unreadable ?? (await runPipeline(definition, event, ctx));
+      hooks?.observe?.(traceRecord(handler, batch.source, ref, outcome, performance.now() - started));
       redeliver = outcome.status === 'failed';
     }
     outcomes.push(outcome);
@@ -266,24 +205,6 @@ async function runBatch(
     }
   }
   return { outcomes, failedRefs, redelivered };
-}
-
-function trace(
-  definition: CompiledDefinition,
-  lambda: LambdaContext,
-  batch: Batch,
-  ref: string,
-  outcome: Outcome,
-  ms: number,
-) {
-  return {
-    handler: definition.name ?? lambda.functionName,
-    transport: batch.source,
-    ref,
-    event: outcome.event,
-    outcome,
-    ms,
-  };
 }
 
 /** A record that could not be read still needs an identity in traces: the record's ref and transport. */

@@ -24,20 +24,12 @@ import { queueRetry, RETRY_ATTRIBUTES } from './retry-plan.js';
 const fixture = async (path: string) =>
   JSON.parse(await readFile(new URL(`../../../test/fixtures/events/${path}`, import.meta.url), 'utf8'));
 
-const ENV = ['TRIGGERKIT_RETRY_QUEUE_URL', 'TRIGGERKIT_DLQ_URL', 'AWS_ENDPOINT_URL_SQS'] as const;
-const saved = Object.fromEntries(ENV.map((name) => [name, process.env[name]]));
-
 let h: SqsHarness;
 beforeEach(async () => {
   h = await openSqsHarness();
-  process.env.TRIGGERKIT_RETRY_QUEUE_URL = h.urls.retry;
-  process.env.TRIGGERKIT_DLQ_URL = h.urls.dlq;
-  process.env.AWS_ENDPOINT_URL_SQS = h.serverUrl;
+  h.useAsDeployedQueues();
 });
 afterEach(async () => {
-  for (const name of ENV)
-    if (saved[name] === undefined) delete process.env[name];
-    else process.env[name] = saved[name];
   vi.restoreAllMocks();
   await h.close();
 });

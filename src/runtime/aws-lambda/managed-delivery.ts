@@ -4,14 +4,21 @@
  * envelope; only an event none of these could take is left for the platform to redeliver. The times
  * come from the shared `decide`, on the runtime's clock, so they are the emulator's.
  */
-import type { Context as LambdaContext } from 'aws-lambda';
+import type { Context as LambdaContext, SQSRecord } from 'aws-lambda';
 import type { CloudEvent } from '../../cloud-event.js';
 import type { CompiledDefinition, HandlerContext, OnError } from '../../definition.js';
 import { decide } from '../../delivery/decide.js';
 import { type Outcome, runPipeline } from '../../pipeline.js';
-import type { RuntimeHooks } from '../hooks.js';
+import { isObject } from '../../sources/types.js';
+import { type RuntimeHooks, traceRecord } from '../hooks.js';
 import { retryInProcess } from './in-process-retry.js';
-import { type FailurePlan, planFailure } from './retry-plan.js';
+import {
+  type FailurePlan,
+  planArrival,
+  planFailure,
+  RETRY_ATTRIBUTES,
+  readRetryMessage,
+} from './retry-plan.js';
 import { createRetryQueue, type RetryQueue, retryQueueConfigFromEnv } from './retry-queue.js';
 
 /** The adapter's delivery for one invocation: its queues, clock and time budget. */
@@ -164,4 +171,59 @@ export async function deliverWithRetries(
     );
     return { outcome, redeliver: true };
   }
+}
+
+/** The records of an SQS event that are retry-queue messages (they carry `triggerkit-attempt`), and the rest. */
+export function retryQueueRecords(raw: unknown): { retries: SQSRecord[]; others: unknown[] } | undefined {
+  if (!isObject(raw) || !Array.isArray(raw.Records)) return undefined;
+  const records = raw.Records as unknown[];
+  const isRetry = (r: unknown): r is SQSRecord =>
+    isObject(r) &&
+    r.eventSource === 'aws:sqs' &&
+    isObject(r.messageAttributes) &&
+    r.messageAttributes[RETRY_ATTRIBUTES.attempt] !== undefined;
+  const retries = records.filter(isRetry);
+  if (retries.length === 0) return undefined;
+  return { retries, others: records.filter((r) => !isRetry(r)) };
+}
+
+/**
+ * Each retry-queue message runs its attempt when it is due, or goes round the queue again when it came
+ * early (a wait longer than SQS's 15 minutes). Resolves the message ids SQS must redeliver.
+ */
+export async function resumeRetries(
+  definition: CompiledDefinition,
+  records: readonly SQSRecord[],
+  delivery: ManagedDelivery,
+  hooks: RuntimeHooks | undefined,
+): Promise<{ itemIdentifier: string }[]> {
+  const failures: { itemIdentifier: string }[] = [];
+  for (const record of records) {
+    try {
+      const retry = readRetryMessage(record);
+      if (retry === undefined) continue;
+      const arrival = planArrival(retry, delivery.now());
+      if (arrival.kind !== 'run') {
+        await delivery.queue.sendRetry(arrival);
+        continue;
+      }
+      const ctx = { ref: record.messageId, transport: 'aws:sqs', lambda: delivery.lambda };
+      const { redeliver } = await deliverWithRetries(
+        definition,
+        retry.event,
+        pipelineAttempt(definition, retry.event, ctx),
+        retry,
+        delivery,
+        undefined,
+        (outcome, ms) =>
+          hooks?.observe?.(traceRecord(delivery.handler, 'aws:sqs', record.messageId, outcome, ms)),
+      );
+      if (redeliver) failures.push({ itemIdentifier: record.messageId });
+    } catch (error) {
+      // Unreadable, or the queue refused the re-delay: SQS redelivers it (its redrive policy ends a loop).
+      console.error(`triggerkit: ${delivery.handler}: retry-queue message ${record.messageId}`, error);
+      failures.push({ itemIdentifier: record.messageId });
+    }
+  }
+  return failures;
 }
