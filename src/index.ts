@@ -11,6 +11,7 @@ export type { CompilePatternOptions, Matcher, PatternDialect } from './rules/com
 export { compilePattern } from './rules/compile-pattern.js';
 export type { IndexedRule, RuleIndex } from './rules/rule-index.js';
 export { compileRuleIndex, createRuleIndex } from './rules/rule-index.js';
+export { settleHttpBatch } from './sources/http/sns-subscription.js';
 export type { Batch, BatchItem, NormalizeOptions, SourceKind } from './sources/index.js';
 export { toCloudEvents } from './sources/index.js';
 export type { Transform, TransformContext, TransformSpec } from './transforms/compile.js';

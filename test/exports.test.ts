@@ -18,6 +18,7 @@ it('exports exactly the public API', () => {
       "defineHandler",
       "isTriggerError",
       "isTriggerHandler",
+      "settleHttpBatch",
       "toCloudEvents",
       "toStructuredJson",
     ]

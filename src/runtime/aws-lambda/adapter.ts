@@ -11,9 +11,11 @@ import type { CompiledDefinition, HandlerContext } from '../../definition.js';
 import { describeError, isTriggerError, TriggerError } from '../../errors.js';
 import { type Outcome, runPipeline } from '../../pipeline.js';
 import { checkDeclaredSource } from '../../sources/declarations.js';
+import { settleHttpBatch } from '../../sources/http/sns-subscription.js';
 import { detectSource, toCloudEvents } from '../../sources/index.js';
 import { type Batch, type BatchItem, isObject, type NormalizeOptions } from '../../sources/types.js';
 import { hooksOf, traceRecord } from '../hooks.js';
+import { idempotencyRuntime } from './dynamodb-idempotency.js';
 import { httpResponse, malformedRequest } from './http-response.js';
 import {
   deliverWithRetries,
@@ -55,9 +57,10 @@ async function handleBatch(
   delivery: ManagedDelivery | undefined,
 ): Promise<unknown> {
   const hooks = hooksOf(lambda);
+  const now = hooks?.now?.() ?? Date.now();
   let batch: Batch;
   try {
-    batch = toCloudEvents(raw, normalizeOptions(definition, raw, hooks?.now?.() ?? Date.now()));
+    batch = toCloudEvents(raw, normalizeOptions(definition, raw, now));
     checkDeclaredSource(definition.sources, batch, raw, definition.name ?? lambda.functionName);
   } catch (error) {
     // A malformed or undeclared HTTP request is the caller's mistake: answer 4xx, never crash the function.
@@ -65,6 +68,8 @@ async function handleBatch(
       return forEnvelope(raw, malformedRequest(error));
     throw error;
   }
+  // An SNS HTTP subscription's batch runs nothing until its signature is checked (a certificate fetched).
+  if (batch.http !== undefined) batch = await settleHttpBatch(batch, now);
   if (batch.control !== undefined) return forEnvelope(raw, batch.control);
   // An HTTP caller hears of a failure in the response and retries itself.
   const results = await runBatch(definition, batch, lambda, batch.reply === 'http' ? undefined : delivery);
@@ -138,6 +143,7 @@ async function runBatch(
 ): Promise<BatchResults> {
   const hooks = hooksOf(lambda);
   const handler = definition.name ?? lambda.functionName;
+  const runtime = idempotencyRuntime(definition, hooks);
   const http = batch.http && {
     method: batch.http.method,
     path: batch.http.path,
@@ -175,7 +181,7 @@ async function runBatch(
     if (delivery !== undefined && start !== undefined) {
       const once = unreadable
         ? async () => unreadable
-        : pipelineAttempt(definition, event, { ref, transport: batch.source, http, lambda });
+        : pipelineAttempt(definition, event, { ref, transport: batch.source, http, lambda }, runtime);
       const ordered = batch.ordered ? definition.onError : undefined;
       const done = await deliverWithRetries(definition, event, once, start, delivery, ordered, (o, ms) =>
         hooks?.observe?.(traceRecord(handler, batch.source, ref, o, ms)),
@@ -191,7 +197,7 @@ async function runBatch(
         http,
         lambda,
       };
-      outcome = unreadable ?? (await runPipeline(definition, event, ctx));
+      outcome = unreadable ?? (await runPipeline(definition, event, ctx, runtime));
       hooks?.observe?.(traceRecord(handler, batch.source, ref, outcome, performance.now() - started));
       redeliver = outcome.status === 'failed';
     }

@@ -103,8 +103,24 @@ export function snsHttpMessage(
   body: string,
   headers: Readonly<Record<string, string | undefined>>,
 ): SnsHttpMessage {
-  const header = (name: string) =>
-    Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1] ?? undefined;
+  return classifySnsHttpMessage(readSnsHttpBody(body, headers), headers);
+}
+
+const headerOf = (headers: Readonly<Record<string, string | undefined>>, name: string) =>
+  Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1] ?? undefined;
+
+/**
+ * The first half of `snsHttpMessage`: the envelope only (`Type`, `MessageId`, `TopicArn`, `Message`, and a
+ * `x-amz-sns-message-type` header that agrees), so a signature can be checked before the message is read.
+ * Throws `E_SOURCE_INVALID` (400) for a body that is not an SNS message.
+ *
+ * @example
+ * const message = readSnsHttpBody(request.body.toString('utf8'), request.headers);
+ */
+export function readSnsHttpBody(
+  body: string,
+  headers: Readonly<Record<string, string | undefined>>,
+): SnsMessage {
   const message = readJsonOrText(body);
   if (!isObject(message) || !isSnsEnvelope(message) || typeof message.Message !== 'string') {
     throw badRequest(
@@ -112,14 +128,28 @@ export function snsHttpMessage(
         '`MessageId`, `TopicArn` and `Message`.',
     );
   }
-  const declared = header('x-amz-sns-message-type');
+  const declared = headerOf(headers, 'x-amz-sns-message-type');
   if (declared !== undefined && declared !== message.Type) {
     throw badRequest(
       `The x-amz-sns-message-type header says ${JSON.stringify(declared)} but the body's Type is ` +
         `${JSON.stringify(message.Type)}.`,
     );
   }
-  const sns = message as SnsMessage;
+  return message as SnsMessage;
+}
+
+/**
+ * The second half of `snsHttpMessage`: what a message read by `readSnsHttpBody` is — a Notification's
+ * events (its `Message` decoded), or a confirmation. Throws `E_SOURCE_INVALID` (400) for a message that
+ * cannot be read.
+ *
+ * @example
+ * const result = classifySnsHttpMessage(readSnsHttpBody(body, headers), headers);
+ */
+export function classifySnsHttpMessage(
+  sns: SnsMessage,
+  headers: Readonly<Record<string, string | undefined>>,
+): SnsHttpMessage {
   if (sns.Type === 'SubscriptionConfirmation') {
     if (typeof sns.SubscribeURL !== 'string' || !sns.SubscribeURL.startsWith('https://')) {
       throw badRequest('The SNS SubscriptionConfirmation has no https `SubscribeURL`.');
@@ -134,7 +164,7 @@ export function snsHttpMessage(
   if (sns.Type === 'UnsubscribeConfirmation') {
     return { kind: 'unsubscribe-confirmation', message: sns, topicArn: sns.TopicArn };
   }
-  const subscription = header('x-amz-sns-subscription-arn');
+  const subscription = headerOf(headers, 'x-amz-sns-subscription-arn');
   try {
     const unwrapped = unwrapSns(sns, 'SNS message');
     const events =

@@ -9,7 +9,7 @@ import { WEBHOOK_PROVIDER_TABLE } from './webhooks/providers.js';
 
 /**
  * Checks a request against its source's options: source IP, `Referer`, origin, method, body size, then
- * the signature (`verify`). `now` (ms since the epoch) is needed for timestamped signatures (Stripe, Slack,
+ * the signature (`verify`; an SNS signature is checked asynchronously afterwards, see `settleHttpBatch`). `now` (ms since the epoch) is needed for timestamped signatures (Stripe, Slack,
  * Standard Webhooks); it is never read from the clock here.
  *
  * @example
@@ -25,6 +25,9 @@ export function checkHttpRequest(
   if (!guarded.ok || options.verify === undefined) return guarded;
   // The CloudEvents webhook handshake is unsigned by design: it is answered, never delivered.
   if (req.method === 'OPTIONS' && req.headers['webhook-request-origin'] !== undefined) return ALLOWED;
+  // SNS signatures need a certificate fetched: settleHttpBatch (sns-subscription.ts) checks them, and until
+  // then the request's batch refuses to run.
+  if (options.verify.provider === 'sns') return ALLOWED;
   const { provider, secret, toleranceSeconds } = options.verify;
   const verifier = WEBHOOK_PROVIDER_TABLE[provider];
   const verdict = verifier.verify(req, {

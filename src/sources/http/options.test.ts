@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isTriggerError, type TriggerError } from '../../errors.js';
-import { validateHttpSourceOptions } from './options.js';
+import { type SecretVerification, validateHttpSourceOptions } from './options.js';
 
 function configError(options: unknown): TriggerError {
   try {
@@ -32,7 +32,7 @@ describe('validateHttpSourceOptions', () => {
     const options = validateHttpSourceOptions(input, 'sources[1]');
     expect(options).toEqual(GOOD);
     expect(Object.isFrozen(options)).toBe(true);
-    expect(Object.isFrozen(options.verify?.secret)).toBe(true);
+    expect(Object.isFrozen((options.verify as SecretVerification).secret)).toBe(true);
     expect(Object.isFrozen(options.allow?.cidrs)).toBe(true);
     input.allow.cidrs.push('0.0.0.0/0');
     expect(options.allow?.cidrs).toHaveLength(3);
@@ -68,7 +68,7 @@ describe('validateHttpSourceOptions', () => {
     [
       { ...GOOD, verify: { provider: 'standard-webhooks', secret: 'whsec_not base64!' } },
       'sources[1].verify.secret',
-      'whsec_ followed by base64',
+      'followed by base64',
     ],
     [
       { ...GOOD, verify: { provider: 'stripe', secret: 's', toleranceSeconds: 0 } },

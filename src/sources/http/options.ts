@@ -18,12 +18,35 @@ export const WEBHOOK_PROVIDERS: readonly WebhookProviderName[] = [
 ];
 
 /** Checks the request's signature (or GitLab's shared token) before anything reads the body. */
-export interface WebhookVerification {
+export type WebhookVerification = SecretVerification | SnsHttpVerification;
+
+/** A provider that signs with a shared secret (or, Standard Webhooks `v1a`, an ed25519 key pair). */
+export interface SecretVerification {
   readonly provider: WebhookProviderName;
-  /** The signing secret; a list during rotation (any one verifies). Standard Webhooks: `whsec_<base64>`. */
+  /**
+   * The signing secret; a list during rotation (any one verifies). Standard Webhooks: `whsec_<base64>` for
+   * symmetric `v1` signatures, `whpk_<base64>` (the sender's ed25519 public key) for asymmetric `v1a`.
+   */
   readonly secret: string | readonly string[];
   /** Replay window for timestamped schemes (Stripe, Slack, Standard Webhooks). Default 300 s. */
   readonly toleranceSeconds?: number;
+}
+
+/**
+ * An Amazon SNS HTTP(S) subscription: every request is signed by SNS with the key of the X.509
+ * certificate at its `SigningCertURL` (fetched from `sns.<region>.amazonaws.com` only, cached per URL), so
+ * there is no secret. A `SubscriptionConfirmation` is confirmed once its signature verifies.
+ */
+export interface SnsHttpVerification {
+  readonly provider: 'sns';
+  /** Only these topics are accepted, and only their subscriptions confirmed. Default any (AWS advises a list). */
+  readonly topicArns?: readonly string[];
+  /** Oldest acceptable message `Timestamp`, in seconds before now. Default 3600. */
+  readonly maxAgeSeconds?: number;
+  /** Gets a certificate's PEM text from its URL. Default `fetch` (5 s timeout, no redirects). */
+  readonly fetchCertificate?: (url: string) => Promise<string>;
+  /** Confirms a subscription with a GET of its `SubscribeURL`. Default `fetch`; a non-2xx answer fails. */
+  readonly confirmSubscription?: (url: string) => Promise<void>;
 }
 
 /** Who may call: Alibaba EventBridge's HTTP source controls, plus the CloudEvents webhook origin. */
@@ -69,6 +92,14 @@ const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
 export const HOST_PATTERN = new RegExp(`^(?:\\*\\.)?(?:${LABEL}\\.)*${LABEL}$`);
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const VERIFY_KEYS = new Set(['provider', 'secret', 'toleranceSeconds']);
+const SNS_KEYS = new Set([
+  'provider',
+  'topicArns',
+  'maxAgeSeconds',
+  'fetchCertificate',
+  'confirmSubscription',
+]);
+const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(?:\.fifo)?$/;
 const ALLOW_KEYS = new Set(['cidrs', 'referers', 'origins']);
 
 /**
@@ -109,9 +140,17 @@ export function validateHttpSourceOptions(options: unknown, where: string): Http
 
 function checkVerify(value: unknown, where: string): void {
   const v = record(value, where, "an object such as { provider: 'github', secret: '…' }");
+  if (v.provider === 'sns') {
+    checkSns(v, where);
+    return;
+  }
   unknownKeys(v, VERIFY_KEYS, where);
   if (!WEBHOOK_PROVIDERS.includes(v.provider as WebhookProviderName))
-    fail(`${where}.provider`, `one of ${WEBHOOK_PROVIDERS.map((p) => `'${p}'`).join(', ')}`, v.provider);
+    fail(
+      `${where}.provider`,
+      `one of ${[...WEBHOOK_PROVIDERS, 'sns'].map((p) => `'${p}'`).join(', ')}`,
+      v.provider,
+    );
   const secrets = Array.isArray(v.secret) ? v.secret : [v.secret];
   if (secrets.length === 0)
     fail(`${where}.secret`, 'a signing secret, or a non-empty list of them while you rotate', v.secret);
@@ -121,9 +160,33 @@ function checkVerify(value: unknown, where: string): void {
     if (typeof secret !== 'string' || secret.trim() === '')
       fail(at, 'a non-empty secret string (is the environment variable set?)', secret, kindOf(secret));
     if (v.provider === 'standard-webhooks') {
+      // A public key is no secret, but it is still not echoed: the message would differ by key kind.
+      if (secret.startsWith('whpk_')) {
+        const key = secret.slice(5);
+        if (!BASE64.test(key) || Buffer.from(key, 'base64').length !== 32)
+          fail(
+            at,
+            'a Standard Webhooks public key: whpk_ followed by the base64 of 32 ed25519 key bytes',
+            secret,
+            'a string that is not',
+          );
+        return;
+      }
+      if (secret.startsWith('whsk_'))
+        fail(
+          at,
+          "the sender's public key (whpk_…): a whsk_ key is its private signing key, which stays with the sender",
+          secret,
+          'a whsk_ private key',
+        );
       const key = secret.startsWith('whsec_') ? secret.slice(6) : secret;
       if (!BASE64.test(key) || key.length === 0)
-        fail(at, 'a Standard Webhooks secret: whsec_ followed by base64', secret, 'a string that is not');
+        fail(
+          at,
+          'a Standard Webhooks secret: whsec_ (or, for v1a signatures, whpk_) followed by base64',
+          secret,
+          'a string that is not',
+        );
     }
   });
   const t = v.toleranceSeconds;
@@ -133,6 +196,21 @@ function checkVerify(value: unknown, where: string): void {
       `a positive number of seconds (default ${DEFAULT_TOLERANCE_SECONDS})`,
       t,
     );
+}
+
+function checkSns(v: Record<string, unknown>, where: string): void {
+  unknownKeys(v, SNS_KEYS, where);
+  list(v.topicArns, `${where}.topicArns`, (entry, at) => {
+    if (typeof entry !== 'string' || !TOPIC_ARN.test(entry))
+      fail(at, "an SNS topic ARN such as 'arn:aws:sns:eu-west-1:210987654321:shop-alerts'", entry);
+  });
+  const age = v.maxAgeSeconds;
+  if (age !== undefined && !(typeof age === 'number' && Number.isFinite(age) && age > 0))
+    fail(`${where}.maxAgeSeconds`, 'a positive number of seconds (default 3600)', age);
+  for (const key of ['fetchCertificate', 'confirmSubscription'] as const) {
+    if (v[key] !== undefined && typeof v[key] !== 'function')
+      fail(`${where}.${key}`, 'a function (url: string) => Promise<…>', v[key]);
+  }
 }
 
 function checkAllow(value: unknown, where: string): void {
@@ -211,11 +289,12 @@ function freeze(o: Record<string, unknown>): HttpSourceOptions {
   const copy: Record<string, unknown> = { ...o };
   if (Array.isArray(o.method)) copy.method = Object.freeze([...o.method]);
   if (o.verify !== undefined) {
-    const v = o.verify as Record<string, unknown>;
-    copy.verify = Object.freeze({
-      ...v,
-      secret: Array.isArray(v.secret) ? Object.freeze([...v.secret]) : v.secret,
-    });
+    const v = { ...(o.verify as Record<string, unknown>) };
+    for (const key of ['secret', 'topicArns']) {
+      const entry = v[key];
+      if (Array.isArray(entry)) v[key] = Object.freeze([...entry]);
+    }
+    copy.verify = Object.freeze(v);
   }
   if (o.allow !== undefined) {
     const a = o.allow as Record<string, unknown>;

@@ -4,11 +4,13 @@
  */
 import { type CloudEvent, createCloudEvent, isJsonContentType } from '../../cloud-event.js';
 import { TriggerError } from '../../errors.js';
-import type { Batch, ControlResponse, HttpRequest, NormalizeOptions, SourceKind } from '../types.js';
+import type { Batch, HttpRequest, NormalizeOptions, SourceKind } from '../types.js';
+import { controlBatch, eventBatch } from './batch.js';
 import { checkHttpRequest, denialResponse } from './check.js';
 import { cloudEventsMode, isTextual, readCloudEvents } from './cloudevents-binding.js';
 import { isWebhookHandshake, webhookHandshake } from './handshake.js';
 import type { HttpSourceOptions } from './options.js';
+import { snsRequestToBatch } from './sns-subscription.js';
 import { readPayload, type WebhookProvider } from './webhooks/provider.js';
 import { detectProvider, WEBHOOK_PROVIDER_TABLE } from './webhooks/providers.js';
 
@@ -17,7 +19,8 @@ export const DEFAULT_HTTP_EVENT_TYPE = 'dev.triggerkit.http.request';
 /**
  * Turns an HTTP request into a batch. With `options` (the handler's HTTP source), the request must pass
  * its guards and signature first; a refused one becomes a `control` answer (401/403/405/413) with no items.
- * The webhook handshake, GitHub `ping`, Slack `url_verification` are `control` answers too. Then a
+ * The webhook handshake, GitHub `ping`, Slack `url_verification` are `control` answers too. A source declared
+ * for SNS (`verify: { provider: 'sns' }`) gives a batch that waits for `settleHttpBatch`. Then a
  * CloudEvents request gives its events; a known provider's delivery (the configured `verify.provider`, else
  * recognized by its headers) gives one mapped event; anything else one plain webhook event.
  * Throws `TriggerError` `E_SOURCE_INVALID` (`details.status` 400/415) for a request that cannot be read.
@@ -35,12 +38,16 @@ export function httpRequestToBatch(
   if (options !== undefined) {
     const checked = checkHttpRequest(req, options, normalizeOptions.now);
     if (!checked.ok) return controlBatch(kind, req, denialResponse(checked));
+    if (options.verify?.provider === 'sns') return snsRequestToBatch(kind, req, options.verify);
   }
   if (isWebhookHandshake(req)) return controlBatch(kind, req, webhookHandshake(req));
   const mode = cloudEventsMode(req);
   if (mode !== undefined) return eventBatch(kind, req, readCloudEvents(req, mode));
+  const verify = options?.verify;
   const provider: WebhookProvider | undefined =
-    options?.verify === undefined ? detectProvider(req) : WEBHOOK_PROVIDER_TABLE[options.verify.provider];
+    verify === undefined || verify.provider === 'sns'
+      ? detectProvider(req)
+      : WEBHOOK_PROVIDER_TABLE[verify.provider];
   if (provider !== undefined) {
     const payload = readPayload(req, provider.name);
     const control = provider.control?.(req, payload);
@@ -49,21 +56,6 @@ export function httpRequestToBatch(
   }
   const type = options?.eventType ?? normalizeOptions.httpEventType ?? DEFAULT_HTTP_EVENT_TYPE;
   return eventBatch(kind, req, [webhookEvent(req, type)]);
-}
-
-function controlBatch(source: SourceKind, req: HttpRequest, control: ControlResponse): Batch {
-  return Object.freeze({
-    source,
-    reply: 'http',
-    http: req,
-    items: Object.freeze([]),
-    control: Object.freeze(control),
-  });
-}
-
-function eventBatch(source: SourceKind, req: HttpRequest, events: readonly CloudEvent[]): Batch {
-  const items = events.map((event) => Object.freeze({ event, ref: event.id }));
-  return Object.freeze({ source, reply: 'http', http: req, items: Object.freeze(items) });
 }
 
 /** A provider's mapping, with the payload as JSON `data`. */
