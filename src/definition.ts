@@ -1,6 +1,11 @@
 /** The shape of `defineHandler`'s argument, and its validation and compilation at definition time. */
 import type { Context as LambdaContext } from 'aws-lambda';
 import type { CloudEvent } from './cloud-event.js';
+import {
+  type IdempotencyOptions,
+  type ResolvedIdempotency,
+  resolveIdempotency,
+} from './delivery/idempotency.js';
 import { type ResolvedRetryPolicy, type RetryPolicy, resolveRetryPolicy } from './delivery/policy.js';
 import type { RetryPresetName } from './delivery/presets.js';
 import { TriggerError } from './errors.js';
@@ -66,6 +71,12 @@ export interface HandlerDefinition<
    * order; `'dead-letter'` sends its envelope to the dead-letter queue and goes on with the next record.
    */
   onError?: OnError;
+  /**
+   * An event that completed is not handed to the handler again within `ttl` (default key: CloudEvents
+   * `source` + `id`). Stores: SQLite in the emulator, DynamoDB in AWS (`TRIGGERKIT_IDEMPOTENCY_TABLE`),
+   * memory in `invoke`. See docs/delivery.md.
+   */
+  idempotency?: IdempotencyOptions;
   /** Receives each event that passed the filter, the transform and the schema (so `data` is `TData`). */
   handle(
     event: CloudEvent<TData> & { readonly data: TData },
@@ -86,6 +97,7 @@ export interface CompiledDefinition {
   readonly retry: ResolvedRetryPolicy;
   readonly deadLetter: { readonly queue: string } | undefined;
   readonly onError: OnError;
+  readonly idempotency: ResolvedIdempotency | undefined;
   readonly handle: (event: CloudEvent, ctx: HandlerContext) => unknown;
 }
 
@@ -100,6 +112,7 @@ const KEYS = [
   'retry',
   'deadLetter',
   'onError',
+  'idempotency',
   'handle',
 ] as const;
 
@@ -161,6 +174,8 @@ export function compileDefinition(definition: HandlerDefinition): CompiledDefini
     retry: resolveRetryPolicy(definition.retry),
     deadLetter: definition.deadLetter && Object.freeze({ queue: definition.deadLetter.queue }),
     onError: definition.onError ?? 'block',
+    idempotency:
+      definition.idempotency === undefined ? undefined : resolveIdempotency(definition.idempotency),
     handle: definition.handle as CompiledDefinition['handle'],
   });
 }

@@ -18,7 +18,13 @@ export type TriggerErrorCode =
   | 'E_TRANSFORM_FAILED'
   | 'E_VALIDATION_FAILED'
   | 'E_NON_RETRYABLE'
-  | 'E_RETRY_AFTER';
+  | 'E_RETRY_AFTER'
+  /** The event has no value at the handler's `idempotency.key` (not retried). */
+  | 'E_IDEMPOTENCY_KEY'
+  /** The same event is being handled right now, elsewhere (retried). */
+  | 'E_IDEMPOTENCY_IN_PROGRESS'
+  /** The idempotency store could not be read or written (retried). */
+  | 'E_IDEMPOTENCY_STORE';
 
 export interface TriggerErrorOptions {
   cause?: unknown;
@@ -98,7 +104,8 @@ export function isNonRetryable(error: unknown): boolean {
     error.code === 'E_NON_RETRYABLE' ||
     error.code === 'E_VALIDATION_FAILED' ||
     error.code === 'E_TRANSFORM_FAILED' ||
-    error.code === 'E_CLOUDEVENT_INVALID'
+    error.code === 'E_CLOUDEVENT_INVALID' ||
+    error.code === 'E_IDEMPOTENCY_KEY'
   );
 }
 

@@ -4,6 +4,7 @@
  * work across two loaded copies of the library (the emulator's and the handler bundle's).
  */
 import type { CloudEvent } from '../cloud-event.js';
+import type { IdempotencyStore } from '../delivery/idempotency.js';
 import type { Outcome } from '../pipeline.js';
 import type { SourceKind } from '../sources/types.js';
 
@@ -32,6 +33,11 @@ export interface RuntimeHooks {
   now?: () => number;
   /** Waits between in-process retries on the runtime's clock (a virtual clock advances). Default a timer. */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Where handlers that declare `idempotency` keep their records (the emulator's SQLite, `invoke`'s
+   * memory). Unset in AWS: the adapter uses DynamoDB (`TRIGGERKIT_IDEMPOTENCY_TABLE`).
+   */
+  idempotency?: IdempotencyStore;
 }
 
 /** The trace of one event's last attempt through a handler. */

@@ -8,9 +8,10 @@ import type { Context as LambdaContext, SQSRecord } from 'aws-lambda';
 import type { CloudEvent } from '../../cloud-event.js';
 import type { CompiledDefinition, HandlerContext, OnError } from '../../definition.js';
 import { decide } from '../../delivery/decide.js';
-import { type Outcome, runPipeline } from '../../pipeline.js';
+import { type Outcome, type PipelineRuntime, runPipeline } from '../../pipeline.js';
 import { isObject } from '../../sources/types.js';
 import { type RuntimeHooks, traceRecord } from '../hooks.js';
+import { idempotencyRuntime } from './dynamodb-idempotency.js';
 import { retryInProcess } from './in-process-retry.js';
 import {
   type FailurePlan,
@@ -94,9 +95,14 @@ export function managedDelivery(
 
 /** One attempt of an event through the handler's pipeline. */
 export const pipelineAttempt =
-  (definition: CompiledDefinition, event: CloudEvent, ctx: Omit<HandlerContext, 'attempt'>) =>
+  (
+    definition: CompiledDefinition,
+    event: CloudEvent,
+    ctx: Omit<HandlerContext, 'attempt'>,
+    runtime: PipelineRuntime,
+  ) =>
   (attempt: number): Promise<Outcome> =>
-    runPipeline(definition, event, { ...ctx, attempt });
+    runPipeline(definition, event, { ...ctx, attempt }, runtime);
 
 /**
  * Runs one event until it is delivered or handed off. `ordered` is the definition's `onError` for an
@@ -198,6 +204,7 @@ export async function resumeRetries(
   hooks: RuntimeHooks | undefined,
 ): Promise<{ itemIdentifier: string }[]> {
   const failures: { itemIdentifier: string }[] = [];
+  const runtime = idempotencyRuntime(definition, hooks);
   for (const record of records) {
     try {
       const retry = readRetryMessage(record);
@@ -211,7 +218,7 @@ export async function resumeRetries(
       const { redeliver } = await deliverWithRetries(
         definition,
         retry.event,
-        pipelineAttempt(definition, retry.event, ctx),
+        pipelineAttempt(definition, retry.event, ctx, runtime),
         retry,
         delivery,
         undefined,
