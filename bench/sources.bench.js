@@ -2,7 +2,8 @@
  * Issue 4: the cost of normalizing one Lambda trigger batch, per source (SQS, SNS, S3, Kinesis,
  * DynamoDB Streams, CloudWatch Logs), for triggerkit's `toCloudEvents` against the two libraries a
  * Lambda author would otherwise use:
- * - `@middy/event-normalizer` (through middy, as it is used): parses/decodes payloads in place;
+ * - `@middy/event-normalizer`: parses/decodes payloads in place. The goal is judged against its hook
+ *   alone (`toCloudEvents` is timed without a handler shell too); through @middy/core is a reference row;
  * - Powertools for AWS Lambda `@aws-lambda-powertools/parser` envelopes: zod-validates the envelope
  *   and hands each payload to a permissive inner schema.
  * Goal: triggerkit faster than middy's normalizer on every source, while producing complete CloudEvents.
@@ -47,6 +48,16 @@ const lambdaContext = {
 let sink = 0;
 
 const normalizer = middy(async (/** @type {any} */ event) => event).use(eventNormalizer());
+/**
+ * The normalizer's own work, without @middy/core: its `before` hook rewrites `request.event` in place,
+ * synchronously (the async function only wraps the result in a resolved promise). This is the peer the
+ * goal is judged against: `toCloudEvents` is timed without triggerkit's handler shell (which is built on
+ * @middy/core too), so middy's normalizer is timed without it as well; the through-middy case stays as a
+ * reference row (it adds middy core's timeout timer and promise chain, about 1.2–2 µs per call).
+ */
+const normalizerHook = /** @type {(request: { event: any, context: any }) => Promise<void>} */ (
+  eventNormalizer().before
+);
 
 /** Permissive inner schemas: envelope work only, plus the JSON parse a body needs to be data. */
 const jsonRecord = JSONStringified(z.record(z.string(), z.unknown()));
@@ -152,8 +163,9 @@ const SOURCES = [
 
 const CASES = {
   triggerkit: 'triggerkit: toCloudEvents',
-  middy: 'middy + event-normalizer',
+  middy: 'middy event-normalizer (its hook alone)',
   powertools: 'Powertools parser',
+  middyCore: '· middy event-normalizer through @middy/core',
 };
 
 /**
@@ -182,6 +194,10 @@ async function check(s) {
   const normalized = await normalizer(s.fresh(s.template), lambdaContext);
   if (!s.middyDid(normalized))
     throw new Error(`${s.name}: middy event-normalizer did not do what the bench expects`);
+  const request = { event: s.fresh(s.template), context: lambdaContext };
+  await normalizerHook(request);
+  if (!s.middyDid(request.event))
+    throw new Error(`${s.name}: middy event-normalizer's hook did not do what the bench expects`);
   const parsed = s.powertools(s.fresh(s.template));
   if (parsed !== s.records)
     throw new Error(`${s.name}: Powertools returned ${parsed} records, not ${s.records}`);
@@ -200,7 +216,15 @@ function casesOf(s) {
         sink += toCloudEvents(event).items.length;
       },
     },
-    { name: CASES.middy, makeInput: make, async: true, fn: (event) => normalizer(event, lambdaContext) },
+    {
+      name: CASES.middy,
+      makeInput: make,
+      async: false,
+      fn: (event) => {
+        // Not awaited: the hook's work is done when it returns (see normalizerHook), like toCloudEvents'.
+        normalizerHook({ event, context: lambdaContext });
+      },
+    },
     {
       name: CASES.powertools,
       makeInput: make,
@@ -209,6 +233,7 @@ function casesOf(s) {
         sink += s.powertools(event);
       },
     },
+    { name: CASES.middyCore, makeInput: make, async: true, fn: (event) => normalizer(event, lambdaContext) },
   ];
   if (s.extra) cases.push(s.extra);
   return cases;
@@ -239,6 +264,7 @@ export default async function run(options) {
     const md = get(CASES.middy);
     const pt = get(CASES.powertools);
     const vsMiddy = ratio(tk, md);
+    const vsMiddyCore = ratio(tk, get(CASES.middyCore));
     const vsPt = ratio(tk, pt);
     const unit = s.records === 10 ? 'batch' : `batch of ${s.records}`;
     suites.push({
@@ -262,8 +288,10 @@ export default async function run(options) {
       source: s.name,
       'triggerkit µs': fmtUs(tk.median),
       'middy µs': fmtUs(md.median),
+      'middy via core µs': fmtUs(get(CASES.middyCore).median),
       'Powertools µs': fmtUs(pt.median),
       'triggerkit ÷ middy': fmtRatio(vsMiddy.median),
+      'triggerkit ÷ middy via core': fmtRatio(vsMiddyCore.median),
       'triggerkit ÷ Powertools': fmtRatio(vsPt.median),
       verdict: vsMiddy.median < 1 ? 'faster than middy' : 'SLOWER than middy',
     });
@@ -271,10 +299,11 @@ export default async function run(options) {
   if (Number.isNaN(sink)) throw new Error('a case computed NaN');
   const missed = summary.filter((r) => r.verdict !== 'faster than middy').map((r) => r.source);
   suites.push({
-    title: 'sources: summary (goal: triggerkit faster than middy + event-normalizer on every source)',
+    title: "sources: summary (goal: triggerkit faster than middy's event-normalizer on every source)",
     rows: summary,
     notes: [
       'ratios are per-cycle medians (both samples ran within milliseconds of each other); < 1 means triggerkit is faster',
+      "the verdict compares with the normalizer's hook alone; via core adds @middy/core around it, as a handler runs it",
       missed.length === 0 ? 'goal MET on every source' : `goal NOT MET on: ${missed.join(', ')}`,
       'middy on CloudWatch Logs only base64-decodes awslogs.data (no gunzip): see the reference row in its table',
     ],
