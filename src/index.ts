@@ -3,6 +3,7 @@ export type { CloudEvent, CloudEventAttributeValue, CloudEventInit } from './clo
 export { cloudEventProblems, createCloudEvent, toStructuredJson } from './cloud-event.js';
 export { defineHandler, isTriggerHandler, type TriggerHandler } from './define-handler.js';
 export type { EventPattern, HandlerContext, HandlerDefinition, SourceDeclaration } from './definition.js';
+export type { IdempotencyOptions } from './delivery/idempotency.js';
 export type { BackoffPolicy, Duration, RetryPolicy } from './delivery/policy.js';
 export type { TriggerErrorCode } from './errors.js';
 export { isTriggerError, NonRetryableError, RetryAfterError, TriggerError } from './errors.js';

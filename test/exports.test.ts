@@ -25,6 +25,7 @@ it('exports exactly the public API', () => {
   `);
   expect(Object.keys(testing).sort()).toMatchInlineSnapshot(`
     [
+      "createMemoryIdempotencyStore",
       "invoke",
       "loadEvent",
     ]

@@ -16,7 +16,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { CloudEvent } from '../cloud-event.js';
 import { isTriggerError, TriggerError } from '../errors.js';
-import { compilePath } from '../transforms/jsonpath.js';
+import { compilePath, MISSING } from '../transforms/jsonpath.js';
 import { type Duration, parseDuration } from './policy.js';
 
 /**
@@ -204,6 +204,6 @@ function config(path: string, message: string): TriggerError {
 }
 
 function describe(value: unknown): string {
-  if (value === undefined) return 'missing';
+  if (value === undefined || value === MISSING) return 'missing';
   return typeof value === 'function' ? 'a function' : (JSON.stringify(value) ?? String(value));
 }

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import type { Context as LambdaContext } from 'aws-lambda';
 import type { CloudEvent } from '../cloud-event.js';
 import type { TriggerHandler } from '../define-handler.js';
+import { createMemoryIdempotencyStore, type IdempotencyStore } from '../delivery/idempotency.js';
 import type { Stage } from '../pipeline.js';
 import { createLocalContext } from '../runtime/aws-lambda/context.js';
 import type { TraceRecord } from '../runtime/hooks.js';
@@ -14,6 +15,13 @@ export interface InvokeOptions {
   context?: Partial<LambdaContext>;
   /** The attempt number to report to the handler. Default 1. */
   attempt?: number;
+  /**
+   * Where a handler that declares `idempotency` keeps its records. Default a new in-memory store per
+   * call; pass one store (`createMemoryIdempotencyStore()`) to several calls to see duplicates across them.
+   */
+  idempotency?: IdempotencyStore;
+  /** The clock idempotency windows are read on (ms since the epoch). Default `Date.now`. */
+  now?: () => number;
 }
 
 export interface FailedEvent {
@@ -32,6 +40,8 @@ export interface InvokeResult {
   readonly delivered: readonly CloudEvent[];
   /** What each delivered event's handler returned. */
   readonly results: readonly unknown[];
+  /** Events not handed to the handler because they had completed within its idempotency `ttl`. */
+  readonly duplicates: readonly CloudEvent[];
   readonly filtered: readonly CloudEvent[];
   readonly failed: readonly FailedEvent[];
   /** Every event's passage, in order. */
@@ -55,7 +65,12 @@ export async function invoke(
     createLocalContext({
       functionName: handler.definition.name ?? 'handler',
       requestId: 'test-invocation',
-      hooks: { observe: (trace) => traces.push(trace), attempt: options.attempt ?? 1 },
+      hooks: {
+        observe: (trace) => traces.push(trace),
+        attempt: options.attempt ?? 1,
+        idempotency: options.idempotency ?? createMemoryIdempotencyStore(),
+        ...(options.now && { now: options.now }),
+      },
     }),
     options.context,
   );
@@ -68,10 +83,12 @@ export async function invoke(
   }
   const delivered: CloudEvent[] = [];
   const results: unknown[] = [];
+  const duplicates: CloudEvent[] = [];
   const filtered: CloudEvent[] = [];
   const failed: FailedEvent[] = [];
   for (const { outcome } of traces) {
-    if (outcome.status === 'delivered') {
+    if (outcome.status === 'delivered' && outcome.duplicate) duplicates.push(outcome.event);
+    else if (outcome.status === 'delivered') {
       delivered.push(outcome.input);
       results.push(outcome.result);
     } else if (outcome.status === 'filtered') filtered.push(outcome.event);
@@ -83,7 +100,7 @@ export async function invoke(
         retryable: outcome.retryable,
       });
   }
-  return { response, error, delivered, results, filtered, failed, traces };
+  return { response, error, delivered, results, duplicates, filtered, failed, traces };
 }
 
 /**
@@ -96,4 +113,6 @@ export async function loadEvent(path: string | URL): Promise<unknown> {
   return JSON.parse(await readFile(path, 'utf8'));
 }
 
+export type { IdempotencyStore } from '../delivery/idempotency.js';
+export { createMemoryIdempotencyStore } from '../delivery/idempotency.js';
 export type { TraceRecord } from '../runtime/hooks.js';
