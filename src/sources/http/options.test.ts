@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { isTriggerError, type TriggerError } from '../../errors.js';
 import { type SecretVerification, validateHttpSourceOptions } from './options.js';
 
+const SECRET_KEY = `whsec_${Buffer.alloc(24, 1).toString('base64')}`;
+const PUBLIC_KEY = `whpk_${Buffer.alloc(32, 2).toString('base64')}`;
+
 function configError(options: unknown): TriggerError {
   try {
     validateHttpSourceOptions(options, 'sources[1]');
@@ -80,6 +83,32 @@ describe('validateHttpSourceOptions', () => {
       'sources[1].verify.tolerance',
       'Unknown option',
     ],
+    [
+      { ...GOOD, verify: { provider: 'standard-webhooks', secret: 'whpk_AAAA' } },
+      'sources[1].verify.secret',
+      'the base64 of 32 ed25519 key bytes',
+    ],
+    [
+      { ...GOOD, verify: { provider: 'standard-webhooks', secret: [SECRET_KEY, `whsk_${'A'.repeat(43)}=`] } },
+      'sources[1].verify.secret[1]',
+      "the sender's public key (whpk_…)",
+    ],
+    [
+      { ...GOOD, verify: { provider: 'sns', topicArns: ['arn:aws:sqs:eu-west-1:210987654321:orders'] } },
+      'sources[1].verify.topicArns[0]',
+      'an SNS topic ARN',
+    ],
+    [
+      { ...GOOD, verify: { provider: 'sns', maxAgeSeconds: 0 } },
+      'sources[1].verify.maxAgeSeconds',
+      'a positive number of seconds',
+    ],
+    [
+      { ...GOOD, verify: { provider: 'sns', fetchCertificate: 'https://sns…' } },
+      'sources[1].verify.fetchCertificate',
+      'a function',
+    ],
+    [{ ...GOOD, verify: { provider: 'sns', secret: 's' } }, 'sources[1].verify.secret', 'Unknown option'],
     [{ ...GOOD, allow: { cidr: ['10.0.0.0/8'] } }, 'sources[1].allow.cidr', 'Unknown option'],
     [{ ...GOOD, allow: { cidrs: ['10.0.0.0/33'] } }, 'sources[1].allow.cidrs[0]', 'got "10.0.0.0/33"'],
     [{ ...GOOD, allow: { cidrs: ['10.0.0/8'] } }, 'sources[1].allow.cidrs[0]', 'an IP address or CIDR block'],
@@ -96,6 +125,23 @@ describe('validateHttpSourceOptions', () => {
     expect(error.code).toBe('E_CONFIG');
     expect(error.path).toBe(path);
     expect(error.message).toContain(message);
+  });
+
+  it('takes an SNS subscription (no secret) and a Standard Webhooks whpk_ key among secrets', () => {
+    const sns = validateHttpSourceOptions(
+      {
+        path: '/sns',
+        verify: { provider: 'sns', topicArns: ['arn:aws:sns:eu-west-1:210987654321:shop-alerts'] },
+      },
+      'sources[0]',
+    );
+    expect(Object.isFrozen(sns.verify)).toBe(true);
+    expect(sns.verify).toEqual({
+      provider: 'sns',
+      topicArns: ['arn:aws:sns:eu-west-1:210987654321:shop-alerts'],
+    });
+    const mixed = { provider: 'standard-webhooks', secret: [SECRET_KEY, PUBLIC_KEY] };
+    expect(validateHttpSourceOptions({ path: '/h', verify: mixed }, 'sources[0]').verify).toEqual(mixed);
   });
 
   it('never puts a secret in the message', () => {
