@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cloudEventProblems } from '../../../cloud-event.js';
@@ -120,5 +120,83 @@ describe('Standard Webhooks: refused (401)', () => {
 
   it('a list with no v1 entry', () => {
     refusedWith(run(withHeaders({ 'webhook-signature': 'v2,abc= v1a,xyz=' })), 'signature_invalid');
+  });
+});
+
+// Test-only ed25519 key pairs, made per run; `whpk_` + base64 of the 32 raw public key bytes, as the spec serializes them.
+const pair = () => generateKeyPairSync('ed25519');
+const SENDER = pair();
+const STRANGER = pair();
+const whpk = (key: KeyObject) =>
+  `whpk_${key.export({ format: 'der', type: 'spki' }).subarray(-32).toString('base64')}`;
+const v1a = (key: KeyObject, id = ID, ts = TS, body = raw.body) =>
+  `v1a,${sign(null, Buffer.from(`${id}.${ts}.${body}`), key).toString('base64')}`;
+const ASYMMETRIC: HttpSourceOptions = {
+  path: '/webhooks/billing',
+  verify: { provider: 'standard-webhooks', secret: whpk(SENDER.publicKey) },
+};
+
+describe('Standard Webhooks v1a (ed25519)', () => {
+  it('a v1a signature checked with the whpk_ public key verifies', () => {
+    const [item] = run(withHeaders({ 'webhook-signature': v1a(SENDER.privateKey) }), ASYMMETRIC).items;
+    expect(item?.event.id).toBe(ID);
+  });
+
+  it('rotation lists may mix whsec_ secrets and whpk_ keys: each checks its own version', () => {
+    const mixed: HttpSourceOptions = {
+      ...ASYMMETRIC,
+      verify: { provider: 'standard-webhooks', secret: [SECRET, whpk(SENDER.publicKey)] },
+    };
+    expect(run(withHeaders({ 'webhook-signature': v1a(SENDER.privateKey) }), mixed).items).toHaveLength(1);
+    expect(run(withHeaders({ 'webhook-signature': v1(KEY) }), mixed).items).toHaveLength(1);
+    const both = `${v1(OTHER_KEY)} ${v1a(STRANGER.privateKey)}`;
+    expect(refusedWith(run(withHeaders({ 'webhook-signature': both }), mixed), 'signature_invalid')).toBe(
+      'no v1 or v1a signature in webhook-signature matches the body',
+    );
+  });
+
+  it('tampered body → 401 signature_invalid', () => {
+    const tampered = raw.body.replace('4900', '49');
+    const request = withHeaders({ 'webhook-signature': v1a(SENDER.privateKey) }, tampered);
+    expect(refusedWith(run(request, ASYMMETRIC), 'signature_invalid')).toBe(
+      'no v1a signature in webhook-signature matches the body',
+    );
+  });
+
+  it('expired → 401 signature_expired', () => {
+    const old = String(Math.floor(NOW / 1000) - 600);
+    const request = withHeaders({
+      'webhook-timestamp': old,
+      'webhook-signature': v1a(SENDER.privateKey, ID, old),
+    });
+    refusedWith(run(request, ASYMMETRIC), 'signature_expired');
+  });
+
+  it('missing signature → 401 signature_missing', () => {
+    const { 'webhook-signature': _, ...headers } = withHeaders({}).headers;
+    expect(refusedWith(run({ ...raw, headers }, ASYMMETRIC), 'signature_missing')).toBe(
+      'no webhook-signature header',
+    );
+  });
+
+  it('signed by another key → 401 signature_invalid', () => {
+    const request = withHeaders({ 'webhook-signature': v1a(STRANGER.privateKey) });
+    refusedWith(run(request, ASYMMETRIC), 'signature_invalid');
+  });
+
+  it('a v1-only header with a whpk_ key → 401: a public key never checks an HMAC', () => {
+    // Even an HMAC keyed with the public key's own bytes is refused: anyone could compute it.
+    const publicBytes = Buffer.from(whpk(SENDER.publicKey).slice(5), 'base64');
+    const request = withHeaders({ 'webhook-signature': `${v1(publicBytes)} ${v1(KEY)}` });
+    expect(refusedWith(run(request, ASYMMETRIC), 'signature_invalid')).toBe(
+      'webhook-signature has no v1a,<base64> signature',
+    );
+  });
+
+  it('a v1a entry is not checked by a whsec_ secret', () => {
+    const request = withHeaders({ 'webhook-signature': v1a(SENDER.privateKey) });
+    expect(refusedWith(run(request), 'signature_invalid')).toBe(
+      'webhook-signature has no v1,<base64> signature',
+    );
   });
 });
