@@ -11,6 +11,7 @@ import type { Outcome } from '../../pipeline.js';
 import { createLocalContext } from '../aws-lambda/context.js';
 import type { TraceRecord } from '../hooks.js';
 import type { Clock } from './clock.js';
+import type { SqliteIdempotency } from './idempotency-store.js';
 import type { DeliveryRow, Store } from './store.js';
 
 export interface LoopFunction {
@@ -24,6 +25,8 @@ export interface DeliveryLoopOptions {
   functions: () => readonly LoopFunction[];
   onTrace: (trace: TraceRecord) => void;
   random?: () => number;
+  /** Idempotency records, in the same database as the deliveries. */
+  idempotency?: SqliteIdempotency;
 }
 
 export function createDeliveryLoop(options: DeliveryLoopOptions) {
@@ -43,6 +46,7 @@ export function createDeliveryLoop(options: DeliveryLoopOptions) {
     }
     let outcome: Outcome | undefined;
     let ms = 0;
+    const idempotency = options.idempotency?.deferred();
     const context = createLocalContext({
       functionName: fn.name,
       requestId: randomUUID(),
@@ -50,6 +54,7 @@ export function createDeliveryLoop(options: DeliveryLoopOptions) {
       hooks: {
         attempt: delivery.attempts,
         now: () => clock.now(),
+        ...(idempotency && { idempotency: idempotency.store }),
         observe(trace) {
           outcome = trace.outcome;
           ms = trace.ms;
@@ -74,12 +79,19 @@ export function createDeliveryLoop(options: DeliveryLoopOptions) {
     const handler = fn.handler.definition.name ?? fn.name;
     store.trace(delivery.event.id, delivery.handler, `attempt-${delivery.attempts}`, done, {
       outcome: result.status,
+      ...(result.status === 'delivered' && result.duplicate && { duplicate: true }),
       ms: Math.round(ms * 10) / 10,
       ...(result.status === 'failed'
         ? { stage: result.stage, error: String((result.error as Error)?.message ?? result.error) }
         : {}),
     });
-    if (result.status !== 'failed') return store.complete(delivery.id, result.status);
+    if (result.status !== 'failed') {
+      // One transaction: a crash leaves the event either pending and claimable, or delivered and completed.
+      return store.db.transaction(() => {
+        idempotency?.commit();
+        store.complete(delivery.id, result.status);
+      })();
+    }
     const decision = decide(
       compiledOf(fn.handler).retry,
       {

@@ -20,6 +20,7 @@ import { createBus, listensOnBus } from './bus.js';
 import { type Clock, scaledClock } from './clock.js';
 import { createDeliveryLoop } from './delivery-loop.js';
 import { readBody, toApiGatewayV2Event } from './http-ingress.js';
+import { createSqliteIdempotency } from './idempotency-store.js';
 import { createSqsEndpoint } from './sqs-endpoint.js';
 import { send, serveStateRoute } from './state-routes.js';
 import { openStore, type Store } from './store.js';
@@ -81,9 +82,11 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   // The emulator is also an SQS endpoint (the JSON protocol of AWS SDK v3): retry queues and dead-letter
   // queues written by handlers land in the same store.
   const sqs = createSqsEndpoint({ db: store.db, clock });
+  const idempotency = createSqliteIdempotency(store.db);
   const loop = createDeliveryLoop({
     store,
     clock,
+    idempotency,
     functions: () => functions,
     onTrace,
     random: options.random,
@@ -110,7 +113,10 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     const context = createLocalContext({
       functionName: fn.name,
       requestId: randomUUID(),
+      now: () => clock.now(),
       hooks: {
+        now: () => clock.now(),
+        idempotency: idempotency.store,
         observe(trace) {
           traces.push(trace);
           onTrace(trace);
