@@ -223,7 +223,7 @@ describe('SNS HTTP subscription: refused, the handler never runs and nothing is 
     expect(fetchCertificate).toHaveBeenCalledTimes(2);
   });
 
-  it('the confirmation GET fails → 502 confirmation_failed (SNS sends the confirmation again)', async () => {
+  it('the confirmation GET fails → 502 confirmation_failed (the subscription stays pending)', async () => {
     const { options, confirmSubscription } = source();
     confirmSubscription.mockRejectedValueOnce(
       new Error('GET https://sns.eu-west-1.amazonaws.com/ answered 500'),

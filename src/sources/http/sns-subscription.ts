@@ -87,7 +87,7 @@ export function snsRequestToBatch(
  * The asynchronous step after `toCloudEvents`: any other batch is returned as it is. Never throws; a
  * refused delivery becomes a `control` answer — 403 with the reason (`signature_missing`,
  * `signature_invalid`, `signature_expired`, `topic_denied`, `subscribe_url_denied`), 503 when the
- * certificate could not be fetched and 502 when the confirmation GET failed (SNS tries again later).
+ * certificate could not be fetched and 502 when the confirmation GET failed (the subscription stays pending).
  *
  * @example
  * const batch = await settleHttpBatch(toCloudEvents(raw, { http: source, now }), now);
