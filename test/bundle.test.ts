@@ -6,7 +6,9 @@ import { expect, it } from 'vitest';
 import { CLI, ROOT } from './support/processes.js';
 
 // Validators are precompiled into the bundle (no ajv compiler); raise only on purpose.
-const BUDGET_BYTES = 170 * 1024;
+// +8 KiB: Amazon SNS HTTP signature checks and subscription confirmation (sns-signature.ts, sns-subscription.ts)
+// and Standard Webhooks v1a ship in every bundle, since toCloudEvents reads every source.
+const BUDGET_BYTES = 178 * 1024;
 
 it('builds minified ESM bundles with source maps that run as Lambda handlers within the byte budget', async () => {
   const out = execFileSync(
