@@ -128,6 +128,29 @@ describe("SNS HTTP subscription through the emulator's HTTP route", () => {
     expect(fixture.fetchCertificate).toHaveBeenCalledTimes(1);
   });
 
+  it('answers exactly what the Lambda adapter answers', async () => {
+    const fixture = setup();
+    const post = await serve(fixture);
+    const messages = [
+      signed('SubscriptionConfirmation'),
+      signed('Notification'),
+      { ...signed('Notification'), Subject: 'Plenty of stock' },
+      signed('Notification', { Timestamp: '2026-11-30T00:00:00.000Z' }),
+      signed('UnsubscribeConfirmation'),
+    ];
+    for (const message of messages) {
+      const lambda = (await invoke(fixture.handler, functionUrlEvent(snsRequest(message))))
+        .response as Answer;
+      const emulator = await post(message);
+      expect({ status: emulator.status, body: JSON.parse(await emulator.text()) }).toEqual({
+        status: lambda.statusCode,
+        body: JSON.parse(lambda.body),
+      });
+    }
+    expect(fixture.handle).toHaveBeenCalledTimes(2);
+    expect(fixture.confirmSubscription).toHaveBeenCalledTimes(2);
+  });
+
   it('an unsigned request to the SNS route is 403 signature_missing', async () => {
     const fixture = setup();
     const post = await serve(fixture);
