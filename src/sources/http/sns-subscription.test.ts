@@ -242,3 +242,68 @@ describe('SNS HTTP subscription: refused, the handler never runs and nothing is 
     expect(fetchCertificate).not.toHaveBeenCalled();
   });
 });
+
+describe('SNS HTTP subscription: the default fetch (global fetch stubbed: its real targets are on amazonaws.com)', () => {
+  const certUrl = (name: string) =>
+    `https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-${name}.pem`;
+  const stub = (answer: (url: string) => Response) => {
+    const fetch = vi.fn(async (url: string, _init?: RequestInit) => answer(url));
+    vi.stubGlobal('fetch', fetch);
+    return fetch;
+  };
+  const plain: HttpSourceOptions = { path: '/sns/shop-alerts', verify: { provider: 'sns' } };
+
+  it('fetches the certificate and GETs the SubscribeURL without following redirects, then caches the certificate', async () => {
+    const fetch = stub(
+      (url) => new Response(url.endsWith('.pem') ? TEST_CERTIFICATE.certificatePem : '<ok/>'),
+    );
+    try {
+      const message = signed('SubscriptionConfirmation', { SigningCertURL: certUrl('default-1') });
+      expect(answer(await deliver(message, plain)).status).toBe(200);
+      expect(
+        (await deliver(signed('Notification', { SigningCertURL: certUrl('default-1') }), plain)).items,
+      ).toHaveLength(1);
+      expect(fetch.mock.calls.map(([url, init]) => [url, init?.redirect])).toEqual([
+        [certUrl('default-1'), 'error'],
+        [message.SubscribeURL, 'error'],
+      ]);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('an answer that is not a PEM certificate → 503, and it is not cached', async () => {
+    const fetch = stub(() => new Response('<html>maintenance</html>'));
+    try {
+      const message = signed('Notification', { SigningCertURL: certUrl('default-2') });
+      expect(answer(await deliver(message, plain))).toMatchObject({
+        status: 503,
+        body: {
+          error: 'certificate_unavailable',
+          message: expect.stringContaining('did not answer with a PEM certificate'),
+        },
+      });
+      await deliver(message, plain);
+      expect(fetch).toHaveBeenCalledTimes(2);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('a non-2xx answer to the confirmation GET → 502, naming the host and path but not the token', async () => {
+    stub((url) =>
+      url.endsWith('.pem')
+        ? new Response(TEST_CERTIFICATE.certificatePem)
+        : new Response('denied', { status: 403 }),
+    );
+    try {
+      const message = signed('SubscriptionConfirmation', { SigningCertURL: certUrl('default-3') });
+      const { status, body } = answer(await deliver(message, plain));
+      expect(status).toBe(502);
+      expect(body.message).toContain('GET https://sns.eu-west-1.amazonaws.com/ answered 403');
+      expect(body.message).not.toContain(String(message.Token));
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+});
