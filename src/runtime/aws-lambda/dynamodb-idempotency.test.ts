@@ -2,56 +2,25 @@
  * The DynamoDB idempotency store against dynalite, a local DynamoDB-compatible server, through the real
  * `@aws-sdk/client-dynamodb`: conditional claims, concurrent claims, expiry, and the Lambda adapter.
  */
-import type { Server } from 'node:http';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DynaliteHarness, openDynalite } from '../../../test/support/dynalite.js';
 import { defineHandler } from '../../define-handler.js';
 import { loadEvent } from '../../testing/index.js';
 import { createLocalContext } from './context.js';
-import { createDynamoIdempotencyStore, IDEMPOTENCY_ENV } from './dynamodb-idempotency.js';
+import { createDynamoIdempotencyStore } from './dynamodb-idempotency.js';
 
-const dynalite = createRequire(import.meta.url)('dynalite') as (options: { createTableMs: number }) => Server;
-
-let server: Server;
-let endpoint: string;
-let client: DynamoDBClient;
-let tables = 0;
-
+let db: DynaliteHarness;
 beforeAll(async () => {
-  server = dynalite({ createTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  client = new DynamoDBClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
+  db = await openDynalite();
 });
-afterAll(async () => {
-  client.destroy();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
-
-/** A fresh table, as serverless.yml declares it: the string partition key `pk`. */
-async function createTable(): Promise<string> {
-  const table = `idempotency-${++tables}`;
-  await client.send(
-    new CreateTableCommand({
-      TableName: table,
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
-  return table;
-}
+afterAll(async () => db.close());
+const createTable = () => db.createTable();
 
 describe('the DynamoDB idempotency store', () => {
   it('claims, reports in-progress, completes with the result, and expires', async () => {
     const table = await createTable();
-    const store = createDynamoIdempotencyStore({ table }, client);
+    const store = createDynamoIdempotencyStore({ table }, db.client);
     const claim = await store.claim('orders#A-7', 1_000_000, 30_000);
     if (claim.status !== 'fresh') throw new Error(`expected a fresh claim, got ${claim.status}`);
     expect(await store.claim('orders#A-7', 1_010_000, 30_000)).toEqual({
@@ -66,7 +35,7 @@ describe('the DynamoDB idempotency store', () => {
       result: '{"ok":true}',
     });
     // The TTL attribute DynamoDB deletes by is in epoch seconds.
-    const { Item } = await client.send(
+    const { Item } = await db.client.send(
       new GetItemCommand({ TableName: table, Key: { pk: { S: 'orders#A-7' } } }),
     );
     expect(Item?.expiresAt).toEqual({ N: '4620' });
@@ -74,7 +43,7 @@ describe('the DynamoDB idempotency store', () => {
   });
 
   it('lets exactly one of many concurrent claims win', async () => {
-    const store = createDynamoIdempotencyStore({ table: await createTable() }, client);
+    const store = createDynamoIdempotencyStore({ table: await createTable() }, db.client);
     const claims = await Promise.all(
       Array.from({ length: 12 }, () => store.claim('orders#race', 5_000, 30_000)),
     );
@@ -83,7 +52,7 @@ describe('the DynamoDB idempotency store', () => {
   });
 
   it('takes an expired lock over, and a late release leaves the new claim alone', async () => {
-    const store = createDynamoIdempotencyStore({ table: await createTable() }, client);
+    const store = createDynamoIdempotencyStore({ table: await createTable() }, db.client);
     const crashed = await store.claim('orders#crash', 0, 10_000);
     const takeover = await store.claim('orders#crash', 10_000, 10_000);
     if (crashed.status !== 'fresh' || takeover.status !== 'fresh')
@@ -95,7 +64,7 @@ describe('the DynamoDB idempotency store', () => {
   });
 
   it('keeps a completion without a result', async () => {
-    const store = createDynamoIdempotencyStore({ table: await createTable() }, client);
+    const store = createDynamoIdempotencyStore({ table: await createTable() }, db.client);
     const claim = await store.claim('orders#void', 0, 1_000);
     if (claim.status !== 'fresh') throw new Error('expected a fresh claim');
     await store.complete('orders#void', claim.token, 100, 1_000, undefined);
@@ -110,34 +79,23 @@ describe('the DynamoDB idempotency store', () => {
 describe('the Lambda adapter with TRIGGERKIT_IDEMPOTENCY_TABLE', () => {
   it('hands an SQS redelivery of a completed message to the handler once', async () => {
     const table = await createTable();
-    const saved = { ...process.env };
-    Object.assign(process.env, {
-      [IDEMPOTENCY_ENV.table]: table,
-      [IDEMPOTENCY_ENV.endpoint]: endpoint,
-      AWS_REGION: 'us-east-1',
+    db.useAsDeployedTable(table);
+    const seen: string[] = [];
+    const handler = defineHandler({
+      name: 'orders',
+      idempotency: { key: '$.data.orderId', ttl: '1h' },
+      handle: (event) => void seen.push(event.id),
     });
-    try {
-      const seen: string[] = [];
-      const handler = defineHandler({
-        name: 'orders',
-        idempotency: { key: '$.data.orderId', ttl: '1h' },
-        handle: (event) => void seen.push(event.id),
-      });
-      const raw = await loadEvent(
-        new URL('../../../test/fixtures/events/sqs/cloudevent-body.json', import.meta.url),
-      );
-      const context = () => createLocalContext({ functionName: 'orders', requestId: 'r' });
-      expect(await handler(raw, context())).toEqual({ batchItemFailures: [] });
-      expect(await handler(raw, context())).toEqual({ batchItemFailures: [] });
-      expect(seen).toEqual(['b7e1c1d2-3f4a-4b5c-8d6e-7f8091a2b3c4']);
-      const { Item } = await client.send(
-        new GetItemCommand({ TableName: table, Key: { pk: { S: 'orders#ord-3001' } } }),
-      );
-      expect(Item?.status).toEqual({ S: 'completed' });
-    } finally {
-      for (const name of [IDEMPOTENCY_ENV.table, IDEMPOTENCY_ENV.endpoint, 'AWS_REGION'])
-        if (saved[name] === undefined) delete process.env[name];
-        else process.env[name] = saved[name];
-    }
+    const raw = await loadEvent(
+      new URL('../../../test/fixtures/events/sqs/cloudevent-body.json', import.meta.url),
+    );
+    const context = () => createLocalContext({ functionName: 'orders', requestId: 'r' });
+    expect(await handler(raw, context())).toEqual({ batchItemFailures: [] });
+    expect(await handler(raw, context())).toEqual({ batchItemFailures: [] });
+    expect(seen).toEqual(['b7e1c1d2-3f4a-4b5c-8d6e-7f8091a2b3c4']);
+    const { Item } = await db.client.send(
+      new GetItemCommand({ TableName: table, Key: { pk: { S: 'orders#ord-3001' } } }),
+    );
+    expect(Item?.status).toEqual({ S: 'completed' });
   });
 });
