@@ -8,7 +8,7 @@
  * `aws sns confirm-subscription --topic-arn … --token …`), never by running the handler.
  * @see https://docs.aws.amazon.com/sns/latest/dg/sns-message-and-json-formats.html
  */
-import type { CloudEvent } from '../../cloud-event.js';
+import { type CloudEvent, trustedCloudEvent } from '../../cloud-event.js';
 import { isTriggerError, TriggerError } from '../../errors.js';
 import { isObject, type JsonObject, type Source } from '../types.js';
 import { collectRecords, type EventInit, finishEvent, invalid, readJsonOrText, shapeOf } from './decode.js';
@@ -55,10 +55,12 @@ function readRecord(record: unknown, index: number) {
   const subscription =
     typeof record.EventSubscriptionArn === 'string' ? record.EventSubscriptionArn : undefined;
   // unwrapSns already marked events it unwrapped with `awsvia: "sns"`; the subscription is added to all.
-  const events =
-    'control' in unwrapped
-      ? []
-      : unwrapped.inits.map((init) => finishEvent(withSubscription(init, subscription), where));
+  if ('control' in unwrapped) return { ref: String(message.MessageId), events: [] };
+  const events = unwrapped.inits.map((init) => {
+    // The init is unwrapSns's own, built for this record: set in place (an absent ARN adds nothing).
+    if (subscription !== undefined) init.snssubscriptionarn ??= subscription;
+    return unwrapped.built === true ? trustedCloudEvent(init, where) : finishEvent(init, where);
+  });
   return { ref: String(message.MessageId), events };
 }
 

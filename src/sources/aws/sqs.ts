@@ -5,6 +5,7 @@
  * S3 test event or SNS confirmation in a body is acknowledged without reaching a handler.
  * @see https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
  */
+import { trustedCloudEvent } from '../../cloud-event.js';
 import { isObject, type JsonObject, type Source } from '../types.js';
 import {
   collectRecords,
@@ -13,7 +14,6 @@ import {
   extensionName,
   finishEvent,
   invalid,
-  parsedPayload,
   readJsonOrText,
   setIfAbsent,
   shapeOf,
@@ -68,43 +68,44 @@ function readRecord(record: unknown, index: number) {
   }
   const messageId = record.messageId;
   const attributes = isObject(record.attributes) ? record.attributes : {};
-  const delivery = deliveryExtensions(attributes);
   const body = readJsonOrText(record.body);
   const inner = unwrapEnvelope(body, `${where}.body`);
   if (inner !== undefined) {
-    const events =
-      'control' in inner
-        ? []
-        : inner.inits.map((init) =>
-            finishEvent(carried(init, 'sqs', { sqsmessageid: messageId, ...delivery }), `${where}.body`),
-          );
+    if ('control' in inner) return { ref: messageId, events: [] };
+    const carrier: EventInit = { sqsmessageid: messageId };
+    addDelivery(carrier, attributes);
+    const events = inner.inits.map((init) => finishEvent(carried(init, 'sqs', carrier), `${where}.body`));
     return { ref: messageId, events };
   }
-  const init: EventInit = {
+  // Built in its final shape (no undefined values) and frozen as is: only the attributes copied from
+  // the record are checked again (see trustedCloudEvent); the extensions are valid by construction.
+  const event: EventInit = {
+    specversion: '1.0',
     id: messageId,
     source: record.eventSourceARN,
     type: SQS_MESSAGE_TYPE,
-    time: epochMsToIso(attributes.SentTimestamp),
-    ...parsedPayload(body),
-    awsregion: typeof record.awsRegion === 'string' ? record.awsRegion : undefined,
-    ...delivery,
   };
-  addMessageAttributes(init, record.messageAttributes);
-  return { ref: messageId, events: [finishEvent(init, where)] };
+  const time = epochMsToIso(attributes.SentTimestamp);
+  if (time !== undefined) event.time = time;
+  event.datacontenttype = typeof body === 'string' ? 'text/plain' : 'application/json';
+  event.data = body;
+  if (typeof record.awsRegion === 'string') event.awsregion = record.awsRegion;
+  addDelivery(event, attributes);
+  addMessageAttributes(event, record.messageAttributes);
+  return { ref: messageId, events: [trustedCloudEvent(event, where)] };
 }
 
 /** Delivery facts of the SQS record, kept on unwrapped events too (unless the inner event sets them). */
-function deliveryExtensions(attributes: JsonObject): EventInit {
+function addDelivery(target: EventInit, attributes: JsonObject): void {
   const count = Number(attributes.ApproximateReceiveCount ?? 1);
+  if (Number.isSafeInteger(count) && count >= 0 && count < 2 ** 31) target.deliverycount = count;
+  if (typeof attributes.MessageGroupId === 'string') target.partitionkey = attributes.MessageGroupId;
+  // The sequence extension must order lexicographically: zero-pad the 128-bit decimal to 39 digits.
   const sequence = attributes.SequenceNumber;
-  return {
-    deliverycount: Number.isSafeInteger(count) && count >= 0 && count < 2 ** 31 ? count : undefined,
-    partitionkey: typeof attributes.MessageGroupId === 'string' ? attributes.MessageGroupId : undefined,
-    // The sequence extension must order lexicographically: zero-pad the 128-bit decimal to 39 digits.
-    sequence:
-      typeof sequence === 'string' && /^\d{1,39}$/.test(sequence) ? sequence.padStart(39, '0') : undefined,
-    traceparent: traceparentFromXray(attributes.AWSTraceHeader),
-  };
+  if (typeof sequence === 'string' && /^\d{1,39}$/.test(sequence))
+    target.sequence = sequence.padStart(39, '0');
+  const traceparent = traceparentFromXray(attributes.AWSTraceHeader);
+  if (traceparent !== undefined) target.traceparent = traceparent;
 }
 
 /**

@@ -8,20 +8,18 @@
  * @see /work/shared/research/sources.md §1.E, §1.F
  */
 import { isObject, type JsonObject } from '../types.js';
-import {
-  type EventInit,
-  extensionName,
-  invalid,
-  parsedPayload,
-  readJsonOrText,
-  setIfAbsent,
-  shapeOf,
-} from './decode.js';
+import { type EventInit, extensionName, invalid, readJsonOrText, setIfAbsent, shapeOf } from './decode.js';
 import { eventBridgeInit, isEventBridgeEvent } from './eventbridge.js';
 import { isS3Notification, isS3TestEvent, s3RecordInit } from './s3.js';
 
-/** What a payload turned out to be: events to deliver, or a control message to acknowledge. */
-export type Unwrapped = { readonly control: string } | { readonly inits: readonly EventInit[] };
+/**
+ * What a payload turned out to be: events to deliver, or a control message to acknowledge. `built` is
+ * true when the inits are SNS's own mapping, in their final shape (see `snsNotificationInit`): the caller
+ * may then freeze them with `trustedCloudEvent` instead of copying and re-validating them.
+ */
+export type Unwrapped =
+  | { readonly control: string }
+  | { readonly inits: readonly EventInit[]; readonly built?: boolean };
 
 export const SNS_NOTIFICATION_TYPE = 'com.amazonaws.sns.Notification';
 const SNS_CONTROL_TYPES = new Set(['SubscriptionConfirmation', 'UnsubscribeConfirmation']);
@@ -67,29 +65,36 @@ export function unwrapSns(sns: JsonObject, where: string, depth = 0): Unwrapped 
   }
   const message = readJsonOrText(sns.Message);
   const inner = unwrapEnvelope(message, `${where}.Message`, depth + 1);
-  if (inner === undefined) return { inits: [snsNotificationInit(sns, message)] };
+  if (inner === undefined) return { inits: [snsNotificationInit(sns, message)], built: true };
   if ('control' in inner) return inner;
   return { inits: inner.inits.map((init) => carried(init, 'sns', { snsmessageid: sns.MessageId })) };
 }
 
-/** `message` is the notification's `Message` as `readJsonOrText` read it (parsed once). */
+/**
+ * `message` is the notification's `Message` as `readJsonOrText` read it (parsed once). The init is built
+ * in its final shape (`specversion` first, no undefined value), so the Lambda source can freeze it with
+ * `trustedCloudEvent`: `time` is the only attribute copied as sent, and that function checks it.
+ */
 function snsNotificationInit(sns: JsonObject, message: unknown): EventInit {
   const init: EventInit = {
+    specversion: '1.0',
     id: sns.MessageId,
     // The topic, not the subscription: the same notification has the same source whether it reached us
     // through Lambda, SQS or HTTP (the official adapter uses the subscription ARN for HTTP delivery).
     source: sns.TopicArn,
     type: SNS_NOTIFICATION_TYPE,
-    subject: typeof sns.Subject === 'string' && sns.Subject !== '' ? sns.Subject : undefined,
-    time: sns.Timestamp,
-    ...parsedPayload(message),
   };
-  if (isObject(sns.MessageAttributes)) {
-    for (const [name, attribute] of Object.entries(sns.MessageAttributes)) {
+  if (typeof sns.Subject === 'string' && sns.Subject !== '') init.subject = sns.Subject;
+  if (sns.Timestamp !== undefined && sns.Timestamp !== null) init.time = sns.Timestamp;
+  init.datacontenttype = typeof message === 'string' ? 'text/plain' : 'application/json';
+  init.data = message;
+  const attributes = sns.MessageAttributes;
+  if (isObject(attributes)) {
+    for (const name of Object.keys(attributes)) {
+      const attribute = attributes[name];
+      if (!isObject(attribute) || typeof attribute.Value !== 'string') continue;
       const ext = extensionName('snsattr', name);
-      if (ext !== undefined && isObject(attribute) && typeof attribute.Value === 'string') {
-        setIfAbsent(init, ext, attribute.Value);
-      }
+      if (ext !== undefined) setIfAbsent(init, ext, attribute.Value);
     }
   }
   return init;
