@@ -48,7 +48,7 @@ describe('isRfc3339: the in-place reading of `YYYY-MM-DDTHH:MM:SS.sssZ`', () => 
 
 describe('trustedCloudEvent (for sources)', () => {
   const event = () => ({
-    specversion: '1.0',
+    specversion: '1.0' as const,
     id: 'm-1',
     source: 'arn:aws:sqs:eu-west-1:123456789012:orders',
     type: 'com.amazonaws.sqs.message',

@@ -56,7 +56,20 @@ export function parsedPayload(value: unknown): Payload {
 /** Bytes as JSON, text or `data_base64`: JSON and printable UTF-8 are decoded, anything else stays binary. */
 export function bytesPayload(bytes: Uint8Array): Payload {
   const text = utf8(bytes);
-  if (text !== undefined && isPrintable(text)) return textPayload(text);
+  if (text === undefined) return binaryPayload(bytes);
+  // JSON first: a text that parses as a JSON object or array holds no C0 control character other than
+  // tab, line feed and carriage return (JSON.parse refuses them), so only DEL is left for isPrintable to
+  // find — one native scan instead of a loop over every character.
+  const value = readJsonOrText(text);
+  if (typeof value !== 'string') {
+    if (text.indexOf('\x7f') === -1) return { datacontenttype: 'application/json', data: value };
+    return binaryPayload(bytes);
+  }
+  if (isPrintable(text)) return { datacontenttype: 'text/plain', data: text };
+  return binaryPayload(bytes);
+}
+
+function binaryPayload(bytes: Uint8Array): Payload {
   return { datacontenttype: 'application/octet-stream', data_base64: Buffer.from(bytes).toString('base64') };
 }
 
@@ -101,10 +114,13 @@ export function isPrintable(text: string): boolean {
 
 /** Strict base64 (Buffer.from alone silently skips invalid characters). */
 export function decodeBase64(value: unknown, path: string): Buffer {
-  if (typeof value !== 'string' || value.length % 4 !== 0 || !BASE64.test(value)) {
-    throw invalid(`${path} must be a base64 string, got ${shapeOf(value)}.`, path);
+  if (typeof value === 'string' && value.length % 4 === 0) {
+    const bytes = Buffer.from(value, 'base64');
+    // Canonical base64 encodes back to itself, which proves every character valid without the regular
+    // expression (measured: the regex cost 3× the decoding); only non-canonical padding bits need it.
+    if (bytes.toString('base64') === value || BASE64.test(value)) return bytes;
   }
-  return Buffer.from(value, 'base64');
+  throw invalid(`${path} must be a base64 string, got ${shapeOf(value)}.`, path);
 }
 
 /** Epoch milliseconds (number or digit string) as RFC 3339; `undefined` when absent or out of range. */

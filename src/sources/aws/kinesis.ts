@@ -8,7 +8,7 @@
  * @see https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html
  */
 import { gunzipSync } from 'node:zlib';
-import type { CloudEvent } from '../../cloud-event.js';
+import { type CloudEvent, trustedCloudEvent } from '../../cloud-event.js';
 import { dynamoDbChangeToEvent, isDynamoDbChange } from '../cdc/dynamodb.js';
 import { cloudWatchLogsFromGzip } from '../logs/cloudwatch-logs.js';
 import { isGzip } from '../logs/cloudwatch-logs-payload.js';
@@ -81,37 +81,31 @@ function readRecord(record: unknown, index: number, options: NormalizeOptions) {
   const bytes = decodeBase64(data.data, `${where}.kinesis.data`);
   const eventId =
     typeof record.eventID === 'string' && record.eventID !== '' ? record.eventID : sequenceNumber;
-  const delivery = (partitionKey: string): EventInit => ({
+  const carrier: Carrier = {
     awsregion: typeof record.awsRegion === 'string' ? record.awsRegion : undefined,
-    partitionkey: partitionKey === '' ? undefined : partitionKey,
     sequence: sequenceNumber.padStart(SEQUENCE_DIGITS, '0'),
     shardid: eventId.includes(':') ? eventId.slice(0, eventId.indexOf(':')) : undefined,
-  });
-  const events = (
-    id: string,
-    partitionKey: string,
-    path: string,
-    blob: Uint8Array,
-    extra: EventInit = {},
-  ) => {
+  };
+  const events = (id: string, partitionKey: string, path: string, blob: Uint8Array, subsequence?: number) => {
     const decoded = decodeData(blob, path, streamArn, options);
     if ('events' in decoded) {
       // A CloudWatch Logs payload or a DynamoDB change: its own mapping wins, Kinesis is the carrier.
-      return decoded.events.map((event) =>
-        finishEvent(carried(event, 'kinesis', { ...delivery(partitionKey), ...extra }), path),
-      );
+      const extensions: EventInit = {};
+      addDelivery(extensions, carrier, partitionKey, subsequence);
+      return decoded.events.map((event) => finishEvent(carried(event, 'kinesis', extensions), path));
     }
-    const init: EventInit = {
-      id,
-      source: streamArn,
-      type: KINESIS_RECORD_TYPE,
-      subject: partitionKey === '' ? undefined : partitionKey,
-      time: arrivalTime(data.approximateArrivalTimestamp),
-      ...decoded.payload,
-      ...delivery(partitionKey),
-      ...extra,
-    };
-    return [finishEvent(init, where)];
+    // Built in its final shape and frozen as is (see trustedCloudEvent): the payload's content types are
+    // constants, the extensions valid by construction, the time formatted here.
+    const event: EventInit = { specversion: '1.0', id, source: streamArn, type: KINESIS_RECORD_TYPE };
+    if (partitionKey !== '') event.subject = partitionKey;
+    const time = arrivalTime(data.approximateArrivalTimestamp);
+    if (time !== undefined) event.time = time;
+    const { payload } = decoded;
+    event.datacontenttype = payload.datacontenttype;
+    if (payload.data_base64 === undefined) event.data = payload.data;
+    else event.data_base64 = payload.data_base64;
+    addDelivery(event, carrier, partitionKey, subsequence);
+    return [trustedCloudEvent(event, where)];
   };
   const path = `${where}.kinesis.data`;
   const subRecords = isKplAggregate(bytes) ? deaggregate(bytes, path) : undefined;
@@ -120,9 +114,25 @@ function readRecord(record: unknown, index: number, options: NormalizeOptions) {
   return {
     ref: sequenceNumber,
     events: subRecords.flatMap((sub, i) =>
-      events(`${eventId}/${i}`, sub.partitionKey, `${path} (sub-record ${i})`, sub.data, { subsequence: i }),
+      events(`${eventId}/${i}`, sub.partitionKey, `${path} (sub-record ${i})`, sub.data, i),
     ),
   };
+}
+
+/** What every event of one Kinesis record shares. */
+interface Carrier {
+  readonly awsregion: string | undefined;
+  readonly sequence: string;
+  readonly shardid: string | undefined;
+}
+
+/** The delivery extensions, in their usual order, leaving out those without a value. */
+function addDelivery(target: EventInit, carrier: Carrier, partitionKey: string, subsequence?: number): void {
+  if (carrier.awsregion !== undefined) target.awsregion = carrier.awsregion;
+  if (partitionKey !== '') target.partitionkey = partitionKey;
+  target.sequence = carrier.sequence;
+  if (carrier.shardid !== undefined) target.shardid = carrier.shardid;
+  if (subsequence !== undefined) target.subsequence = subsequence;
 }
 
 type Decoded = { readonly payload: Payload } | { readonly events: readonly CloudEvent[] };
