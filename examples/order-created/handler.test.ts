@@ -1,4 +1,4 @@
-import { invoke, loadEvent } from 'triggerkit/testing';
+import { createMemoryIdempotencyStore, invoke, loadEvent } from 'triggerkit/testing';
 import { describe, expect, it } from 'vitest';
 import { handler } from './handler.js';
 
@@ -11,6 +11,21 @@ describe('order-created example', () => {
     expect(result.results).toEqual([{ orderEvent: 'b7e1c1d2-3f4a-4b5c-8d6e-7f8091a2b3c4', large: true }]);
     expect(result.response).toEqual({
       outcomes: [{ id: 'b7e1c1d2-3f4a-4b5c-8d6e-7f8091a2b3c4', outcome: 'delivered' }],
+    });
+  });
+
+  it('does not handle a repeat of a completed event again', async () => {
+    const event = await loadEvent(
+      new URL('../../test/fixtures/events/cloudevents/order-created.json', import.meta.url),
+    );
+    const idempotency = createMemoryIdempotencyStore();
+    await invoke(handler, event, { idempotency });
+    const repeat = await invoke(handler, event, { idempotency });
+    expect(repeat.delivered).toEqual([]);
+    expect(repeat.duplicates.map((e) => e.id)).toEqual(['b7e1c1d2-3f4a-4b5c-8d6e-7f8091a2b3c4']);
+    expect(repeat.traces[0]?.outcome).toMatchObject({
+      duplicate: true,
+      result: { orderEvent: 'b7e1c1d2-3f4a-4b5c-8d6e-7f8091a2b3c4', large: true },
     });
   });
 

@@ -5,10 +5,11 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DynaliteHarness, openDynalite } from '../../../test/support/dynalite.js';
-import { defineHandler } from '../../define-handler.js';
+import { compiledOf, defineHandler } from '../../define-handler.js';
+import { createMemoryIdempotencyStore } from '../../delivery/idempotency.js';
 import { loadEvent } from '../../testing/index.js';
 import { createLocalContext } from './context.js';
-import { createDynamoIdempotencyStore } from './dynamodb-idempotency.js';
+import { createDynamoIdempotencyStore, idempotencyRuntime } from './dynamodb-idempotency.js';
 
 let db: DynaliteHarness;
 beforeAll(async () => {
@@ -97,5 +98,21 @@ describe('the Lambda adapter with TRIGGERKIT_IDEMPOTENCY_TABLE', () => {
       new GetItemCommand({ TableName: table, Key: { pk: { S: 'orders#ord-3001' } } }),
     );
     expect(Item?.status).toEqual({ S: 'completed' });
+  });
+});
+
+describe('idempotencyRuntime', () => {
+  const compiled = compiledOf(defineHandler({ idempotency: { ttl: '1h' }, handle() {} }));
+  it("prefers the runtime's store, else the table the environment names, else none", () => {
+    const store = createMemoryIdempotencyStore();
+    const env = { TRIGGERKIT_IDEMPOTENCY_TABLE: 'orders-idempotency' };
+    expect(idempotencyRuntime(compiled, { idempotency: store }, env).idempotency?.store).toBe(store);
+    expect(idempotencyRuntime(compiled, undefined, env).idempotency).toBeDefined();
+    expect(idempotencyRuntime(compiled, undefined, {}).idempotency).toBeUndefined();
+    // An unresolved CloudFormation reference is not a table.
+    const unresolved = { TRIGGERKIT_IDEMPOTENCY_TABLE: '[object Object]' };
+    expect(idempotencyRuntime(compiled, undefined, unresolved).idempotency).toBeUndefined();
+    const none = compiledOf(defineHandler({ handle() {} }));
+    expect(idempotencyRuntime(none, { idempotency: store }, env)).toEqual({});
   });
 });

@@ -154,6 +154,7 @@ export function createDynamoIdempotencyStore(
 /** One store per table and endpoint, kept across warm invocations. */
 const stores = new Map<string, IdempotencyStore>();
 const NONE: PipelineRuntime = Object.freeze({});
+const TABLE = /^(?:[A-Za-z0-9_.-]{3,255}|arn:aws[\w-]*:dynamodb:[^\s]+:table\/[A-Za-z0-9_.-]{3,255})$/;
 
 /**
  * What the pipeline needs for a handler's idempotency: the runtime's store (the emulator's, `invoke`'s),
@@ -168,7 +169,9 @@ export function idempotencyRuntime(
   const now = hooks?.now ?? Date.now;
   let store = hooks?.idempotency;
   const table = env[IDEMPOTENCY_ENV.table];
-  if (store === undefined && table) {
+  // A DynamoDB table name or ARN only: a tool that leaves a CloudFormation `!Ref` unresolved must not
+  // send requests for a table called "[object Object]".
+  if (store === undefined && table !== undefined && TABLE.test(table)) {
     const config = {
       table,
       endpoint: env[IDEMPOTENCY_ENV.endpoint] || undefined,
