@@ -285,9 +285,13 @@ export function createCloudEvent<T = unknown>(init: CloudEventInit<T>, where = '
  * `datacontenttype` is a constant media type; and that it has no `dataschema`, and `data_base64` only
  * as written by `Buffer#toString('base64')`. What a source copies from its input is checked here: `id`,
  * `source` and `type` must be non-empty strings, `subject` non-empty when set, `time` RFC 3339. When one
- * is not, `createCloudEvent` runs and throws its usual `E_CLOUDEVENT_INVALID` listing.
+ * is not, `createCloudEvent` runs and throws its usual `E_CLOUDEVENT_INVALID` listing. `where` may be
+ * a function, so that a location string is only written out for an error.
  */
-export function trustedCloudEvent(event: Record<string, unknown>, where: string): CloudEvent {
+export function trustedCloudEvent(
+  event: Record<string, unknown>,
+  where: string | (() => string),
+): CloudEvent {
   const { id, source, type, subject, time } = event;
   if (
     typeof id === 'string' &&
@@ -301,7 +305,7 @@ export function trustedCloudEvent(event: Record<string, unknown>, where: string)
   ) {
     return Object.freeze(event) as unknown as CloudEvent;
   }
-  return createCloudEvent(event as unknown as CloudEventInit, where);
+  return createCloudEvent(event as unknown as CloudEventInit, typeof where === 'string' ? where : where());
 }
 
 /**

@@ -8,6 +8,7 @@ export type ChangeOp = 'c' | 'u' | 'd' | 'r' | 't' | 'm';
 
 /** Characters that would make `name=value,name=value` ambiguous are percent-encoded (and `%` itself). */
 const RESERVED = /[%,=]/g;
+const HAS_RESERVED = /[%,=]/;
 
 /**
  * The canonical text of a row key: `name=value` pairs sorted by name, comma-separated — the same key
@@ -29,6 +30,8 @@ function keyText(value: unknown): string {
 }
 
 function escapeReserved(text: string): string {
+  // Most names and values have nothing to escape: skip the replace and its callback.
+  if (!HAS_RESERVED.test(text)) return text;
   return text.replace(RESERVED, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 

@@ -15,27 +15,8 @@ import { invalidRecord, seen } from './records.js';
 const MAX_DEPTH = 64;
 const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 
-type Reader = (value: unknown, path: string, depth: number) => unknown;
-
-/** How each DynamoDB type descriptor reads. Sets become arrays; binary stays the base64 text of the stream. */
-const READERS: Readonly<Record<string, Reader>> = {
-  S: (v, path) => expect(v, typeof v === 'string', path, 'a string'),
-  N: (v, path) => dynamoDbNumber(expect(v, typeof v === 'string', path, 'a decimal string') as string, path),
-  B: (v, path) => expect(v, typeof v === 'string', path, 'a base64 string'),
-  BOOL: (v, path) => expect(v, typeof v === 'boolean', path, 'a boolean'),
-  NULL: (v, path) => {
-    expect(v, v === true, path, 'true');
-    return null;
-  },
-  SS: (v, path) => stringList(v, path).slice(),
-  NS: (v, path) => stringList(v, path).map((n, i) => dynamoDbNumber(n, `${path}[${i}]`)),
-  BS: (v, path) => stringList(v, path).slice(),
-  L: (v, path, depth) => {
-    if (!Array.isArray(v)) throw invalidRecord(path, `must be a list of attribute values (${seen(v)})`);
-    return v.map((item, i) => readAttribute(item, `${path}[${i}]`, depth + 1));
-  },
-  M: (v, path, depth) => unmarshalImage(v, path, depth + 1),
-};
+/** The type descriptors DynamoDB writes, in the order error messages list them. */
+const TAGS = 'S, N, B, BOOL, NULL, SS, NS, BS, L, M';
 
 /**
  * A DynamoDB item image (`Keys`, `NewImage`, `OldImage`) as a plain object.
@@ -49,7 +30,7 @@ export function unmarshalImage(image: unknown, path: string, depth = 0): Record<
   if (depth > MAX_DEPTH) throw invalidRecord(path, `nests deeper than ${MAX_DEPTH} levels`);
   const item: Record<string, unknown> = {};
   for (const name of Object.keys(image)) {
-    const value = readAttribute(image[name], `${path}.${name}`, depth);
+    const value = readAttribute(image[name], path, name, depth);
     // An attribute named "__proto__" stays an own attribute, never the item's prototype.
     if (name === '__proto__')
       Object.defineProperty(item, name, { value, enumerable: true, writable: true, configurable: true });
@@ -58,17 +39,79 @@ export function unmarshalImage(image: unknown, path: string, depth = 0): Record<
   return item;
 }
 
-function readAttribute(value: unknown, path: string, depth: number): unknown {
-  const tags = isObject(value) ? Object.keys(value) : [];
-  const tag = tags[0];
-  const reader = tag !== undefined && Object.hasOwn(READERS, tag) ? READERS[tag] : undefined;
-  if (tags.length !== 1 || reader === undefined) {
-    throw invalidRecord(
-      path,
-      `is not a DynamoDB attribute value: it needs exactly one of ${Object.keys(READERS).join(', ')} (${seen(value)})`,
-    );
+/** Where an attribute is: `parent.name`, or `parent[index]` in a list. */
+const pathOf = (parent: string, key: string | number) =>
+  typeof key === 'number' ? `${parent}[${key}]` : `${parent}.${key}`;
+
+/**
+ * One attribute value. Its path (`parent` + `key`) is only written out for an error or a nested
+ * container: building it for every attribute was a measured share of reading an image.
+ */
+function readAttribute(value: unknown, parent: string, key: string | number, depth: number): unknown {
+  let tag: string | undefined;
+  let tags = 0;
+  if (isObject(value)) {
+    for (const name in value) {
+      if (!Object.hasOwn(value, name)) continue;
+      tag = name;
+      if (++tags > 1) break;
+    }
   }
-  return reader((value as Record<string, unknown>)[tag as string], `${path}.${tag}`, depth);
+  if (tags === 1) {
+    const v = (value as Record<string, unknown>)[tag as string];
+    switch (tag) {
+      case 'S':
+      case 'B':
+        if (typeof v === 'string') return v;
+        break;
+      case 'N':
+        if (typeof v === 'string')
+          return SMALL_INTEGER.test(v) ? Number(v) + 0 : dynamoDbNumber(v, `${pathOf(parent, key)}.N`);
+        break;
+      case 'BOOL':
+        if (typeof v === 'boolean') return v;
+        break;
+      case 'NULL':
+        if (v === true) return null;
+        break;
+      case 'SS':
+      case 'BS':
+        return stringList(v, `${pathOf(parent, key)}.${tag}`).slice();
+      case 'NS': {
+        const at = `${pathOf(parent, key)}.NS`;
+        return stringList(v, at).map((n, i) => dynamoDbNumber(n, `${at}[${i}]`));
+      }
+      case 'L': {
+        const at = `${pathOf(parent, key)}.L`;
+        if (!Array.isArray(v)) throw invalidRecord(at, `must be a list of attribute values (${seen(v)})`);
+        return v.map((item, i) => readAttribute(item, at, i, depth + 1));
+      }
+      case 'M':
+        return unmarshalImage(v, `${pathOf(parent, key)}.M`, depth + 1);
+      default:
+        tags = 0;
+    }
+    if (tags === 1) throw wrongValue(v, `${pathOf(parent, key)}.${tag}`, tag as string);
+  }
+  throw invalidRecord(
+    pathOf(parent, key),
+    `is not a DynamoDB attribute value: it needs exactly one of ${TAGS} (${seen(value)})`,
+  );
+}
+
+/** The error for a descriptor whose value has the wrong type. */
+function wrongValue(value: unknown, path: string, tag: string) {
+  const what =
+    tag === 'S'
+      ? 'a string'
+      : tag === 'N'
+        ? 'a decimal string'
+        : tag === 'B'
+          ? 'a base64 string'
+          : tag === 'BOOL'
+            ? 'a boolean'
+            : 'true';
+  return invalidRecord(path, `must be ${what} (${seen(value)})`);
 }
 
 /**
@@ -108,9 +151,4 @@ function stringList(value: unknown, path: string): string[] {
   if (!Array.isArray(value) || !value.every((item) => typeof item === 'string'))
     throw invalidRecord(path, `must be a list of strings (${seen(value)})`);
   return value as string[];
-}
-
-function expect(value: unknown, ok: boolean, path: string, what: string): unknown {
-  if (!ok) throw invalidRecord(path, `must be ${what} (${seen(value)})`);
-  return value;
 }

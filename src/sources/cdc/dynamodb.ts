@@ -4,7 +4,7 @@
  * Debezium's: `op`, `before`, `after`. Streams are ordered and checkpointed at `dynamodb.SequenceNumber`.
  * @see https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html
  */
-import { type CloudEvent, createCloudEvent } from '../../cloud-event.js';
+import { type CloudEvent, trustedCloudEvent } from '../../cloud-event.js';
 import { isObject, type Source } from '../types.js';
 import { type ChangeOp, keySubject, paddedSequence } from './change.js';
 import { unmarshalImage } from './dynamodb-attributes.js';
@@ -78,28 +78,43 @@ export function dynamoDbChangeToEvent(record: unknown, ctx: DynamoDbChangeContex
   if (typeof change.StreamViewType === 'string') data.streamViewType = change.StreamViewType;
   const unit = ctx.timeUnit ?? (record.recordFormat === 'application/json' ? 'ms' : 's');
   const identity = isObject(record.userIdentity) ? record.userIdentity : undefined;
-  return createCloudEvent(
-    {
-      id: eventId,
-      source: tableSource(record, ctx),
-      type: operation.type,
-      subject: keySubject(keys),
-      time: epochToIso(change.ApproximateCreationDateTime, unit),
-      datacontenttype: 'application/json',
-      awsregion: text(record.awsRegion),
-      sequence: paddedSequence(change.SequenceNumber, SEQUENCE_DIGITS),
-      // Deletes by Time to Live are made by the DynamoDB service itself.
-      ttlexpired: identity?.type === 'Service' && identity.principalId === TTL_PRINCIPAL ? true : undefined,
-      data,
-    },
-    where,
-  );
+  // Built in its final shape and frozen as is (see trustedCloudEvent): the source, subject and time are
+  // checked there, the extensions are valid by construction.
+  const event: Record<string, unknown> = {
+    specversion: '1.0',
+    id: eventId,
+    source: tableSource(record, ctx),
+    type: operation.type,
+  };
+  const subject = keySubject(keys);
+  if (subject !== undefined) event.subject = subject;
+  const time = epochToIso(change.ApproximateCreationDateTime, unit);
+  if (time !== undefined) event.time = time;
+  event.datacontenttype = 'application/json';
+  const region = text(record.awsRegion);
+  if (region !== undefined) event.awsregion = region;
+  const sequence = paddedSequence(change.SequenceNumber, SEQUENCE_DIGITS);
+  if (sequence !== undefined) event.sequence = sequence;
+  // Deletes by Time to Live are made by the DynamoDB service itself.
+  if (identity?.type === 'Service' && identity.principalId === TTL_PRINCIPAL) event.ttlexpired = true;
+  event.data = data;
+  return trustedCloudEvent(event, where);
 }
+
+/** The last stream ARN seen and its table: every record of a batch comes from the same stream. */
+let lastStreamArn = '';
+let lastTableArn = '';
 
 /** The table's ARN (the stream ARN without `/stream/<label>`), or the best name the record allows. */
 function tableSource(record: Record<string, unknown>, ctx: DynamoDbChangeContext): string {
   const arn = text(record.eventSourceARN);
-  if (arn !== undefined) return arn.replace(/\/stream\/[^/]*$/, '');
+  if (arn !== undefined) {
+    if (arn !== lastStreamArn) {
+      lastTableArn = arn.replace(/\/stream\/[^/]*$/, '');
+      lastStreamArn = arn;
+    }
+    return lastTableArn;
+  }
   const table = text(record.tableName);
   if (table === undefined)
     throw invalidRecord(ctx.where, 'has neither `eventSourceARN` nor `tableName` to name its table');

@@ -95,15 +95,20 @@ export function decodeCloudWatchLogs(
   };
 }
 
+/** True when `value` is a readable entry of `logEvents`. */
+export function isLogEvent(value: unknown): value is LogEvent {
+  return (
+    isObject(value) &&
+    typeof value.id === 'string' &&
+    value.id !== '' &&
+    typeof value.timestamp === 'number' &&
+    typeof value.message === 'string'
+  );
+}
+
 /** One entry of `logEvents`, checked; throws `E_SOURCE_INVALID` naming `where`. */
 export function readLogEvent(value: unknown, where: string): LogEvent {
-  if (
-    !isObject(value) ||
-    typeof value.id !== 'string' ||
-    value.id === '' ||
-    typeof value.timestamp !== 'number' ||
-    typeof value.message !== 'string'
-  ) {
+  if (!isLogEvent(value)) {
     throw invalidRecord(
       where,
       `is not a log event: it needs a string \`id\`, a number \`timestamp\` and a string \`message\` (${seen(value)})`,

@@ -4,13 +4,14 @@
  * delivery (`logEvents: 'per-batch'`). A `CONTROL_MESSAGE` yields no event: the invocation simply succeeds.
  * Lambda invokes asynchronously, so a failure is thrown and the whole delivery is retried.
  */
-import { type CloudEvent, createCloudEvent } from '../../cloud-event.js';
+import { type CloudEvent, createCloudEvent, trustedCloudEvent } from '../../cloud-event.js';
 import type { TriggerError } from '../../errors.js';
 import { type Collected, collect, epochToIso, readJsonText, text, toBatch } from '../cdc/records.js';
 import { isObject, type NormalizeOptions, type Source } from '../types.js';
 import {
   type CloudWatchLogsPayload,
   decodeCloudWatchLogs,
+  isLogEvent,
   type LogEvent,
   MAX_DECOMPRESSED_BYTES,
   readLogEvent,
@@ -81,8 +82,9 @@ function eventsOf(gzipped: Uint8Array, options: CloudWatchLogsOptions): Collecte
   return collect(
     payload.logEvents,
     (entry, i) => {
-      const at = lineWhere(i);
-      const event = lineEvent(shared, readLogEvent(entry, at), at);
+      // The location is only written out for an error (it was a measured share of a line's cost).
+      const line = isLogEvent(entry) ? entry : readLogEvent(entry, lineWhere(i));
+      const event = lineEvent(shared, line, () => lineWhere(i));
       return { event, ref: event.id };
     },
     (entry, i) => (isObject(entry) && text(entry.id)) || lineWhere(i),
@@ -107,23 +109,22 @@ function lineData(line: LogEvent): { data: unknown; json: boolean } {
   return { data: { message: value, extractedFields: line.extractedFields }, json: true };
 }
 
-function lineEvent(shared: ReturnType<typeof common>, line: LogEvent, where: string): CloudEvent {
+function lineEvent(shared: ReturnType<typeof common>, line: LogEvent, where: () => string): CloudEvent {
   const { data, json } = lineData(line);
-  return createCloudEvent(
-    {
-      source: shared.source,
-      subject: shared.subject,
-      awsaccount: shared.awsaccount,
-      subscriptionfilter: shared.subscriptionfilter,
-      policylevel: shared.policylevel,
-      id: line.id,
-      type: LOG_LINE_TYPE,
-      time: epochToIso(line.timestamp, 'ms'),
-      datacontenttype: json ? 'application/json' : 'text/plain',
-      data,
-    },
-    where,
-  );
+  // Built in its final shape and frozen as is (see trustedCloudEvent): the shared attributes are the
+  // payload's checked strings, the time is formatted here, the id is checked there.
+  const event: Record<string, unknown> = { specversion: '1.0', source: shared.source };
+  if (shared.subject !== undefined) event.subject = shared.subject;
+  if (shared.awsaccount !== undefined) event.awsaccount = shared.awsaccount;
+  if (shared.subscriptionfilter !== undefined) event.subscriptionfilter = shared.subscriptionfilter;
+  if (shared.policylevel !== undefined) event.policylevel = shared.policylevel;
+  event.id = line.id;
+  event.type = LOG_LINE_TYPE;
+  const time = epochToIso(line.timestamp, 'ms');
+  if (time !== undefined) event.time = time;
+  event.datacontenttype = json ? 'application/json' : 'text/plain';
+  event.data = data;
+  return trustedCloudEvent(event, where);
 }
 
 function batchEvent(
