@@ -9,6 +9,7 @@ import type { HandlerDefinition } from '../../definition.js';
 import { NonRetryableError, RetryAfterError } from '../../errors.js';
 import { manualClock } from './clock.js';
 import { createEmulator, type Emulator } from './emulator.js';
+import { openStore } from './store.js';
 import { listDeadLetters, redriveDeadLetters } from './store-queries.js';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -156,5 +157,43 @@ describe('emulator delivery', () => {
       { handler: 'fn', status: 'dead-lettered', attempts: 2 },
       { handler: 'fn', status: 'delivered', attempts: 1 },
     ]);
+  });
+
+  it('runs an attempt cut short by a crash again under the same number, within maxAttempts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'triggerkit-delivery-'));
+    dirs.push(dir);
+    // A previous process accepted two events, failed attempt 1 of the second, then died during attempt 1
+    // of the first and attempt 2 of the second (claimed, running, no outcome recorded).
+    const crashed = openStore(dir);
+    crashed.accept(event('cut-1'), T0, [{ handler: 'fn', matched: true }]);
+    crashed.accept(event('cut-2'), T0, [{ handler: 'fn', matched: true }]);
+    const claimed = crashed.claimDue(T0);
+    crashed.retry(claimed[1]?.id ?? -1, T0);
+    crashed.claimDue(T0);
+    crashed.close();
+
+    const { emulator, attempts, idle } = setup(
+      {
+        retry: { maxAttempts: 2, backoff: { type: 'fixed', initialDelay: '1s' } },
+        handle: (e) => {
+          if (e.id === 'cut-2') throw new Error('down');
+        },
+      },
+      dir,
+    );
+    await idle();
+    expect(attempts).toEqual([
+      { at: 0, attempt: 1 },
+      { at: 0, attempt: 2 },
+    ]);
+    expect(deliveries(emulator)).toEqual([
+      { handler: 'fn', status: 'delivered', attempts: 1 },
+      { handler: 'fn', status: 'dead-lettered', attempts: 2 },
+    ]);
+    expect(listDeadLetters(emulator.store)[0]?.envelope).toMatchObject({
+      id: 'cut-2',
+      dlreason: 'retries-exhausted',
+      dlattempts: 2,
+    });
   });
 });

@@ -97,8 +97,12 @@ export function openStore(dir: string): Store {
   // WAL + NORMAL survives a crash of this process with every committed transaction (not a power cut).
   db.pragma('synchronous = NORMAL');
   db.exec(SCHEMA);
-  // Attempts that were running when the process died are tried again: delivery is at least once.
-  db.prepare(`UPDATE deliveries SET status = 'pending' WHERE status = 'running'`).run();
+  // Attempts that were running when the process died are tried again: delivery is at least once. The
+  // emulator died, not the handler, and no outcome was recorded, so the same attempt runs again (same
+  // ctx.attempt) rather than spending one of `maxAttempts` on the crash.
+  db.prepare(
+    `UPDATE deliveries SET status = 'pending', attempts = max(attempts - 1, 0) WHERE status = 'running'`,
+  ).run();
 
   const insertEvent = db.prepare(
     'INSERT INTO events (id, source, type, received_at, body) VALUES (?, ?, ?, ?, ?)',
