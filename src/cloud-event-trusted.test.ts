@@ -41,6 +41,11 @@ describe('isRfc3339: the in-place reading of `YYYY-MM-DDTHH:MM:SS.sssZ`', () => 
       { numRuns: 5000 },
     );
     expect(isRfc3339('2024-02-29T23:59:60.000Z')).toBe(true);
+    // The same minute again: only the seconds are read, and still checked.
+    expect(isRfc3339('2024-02-29T23:59:61.000Z')).toBe(false);
+    expect(isRfc3339('2024-02-29T23:59:5x.000Z')).toBe(false);
+    expect(isRfc3339('2024-02-29T23:59:59.000+')).toBe(false);
+    expect(isRfc3339('2024-02-29T23:59:07.125Z')).toBe(true);
     expect(isRfc3339('2025-02-29T10:00:00.000Z')).toBe(false);
     expect(isRfc3339('2025-11-03T24:00:00.000Z')).toBe(false);
   });

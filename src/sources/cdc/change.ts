@@ -20,7 +20,11 @@ const HAS_RESERVED = /[%,=]/;
 export function keySubject(key: Readonly<Record<string, unknown>>): string | undefined {
   const names = Object.keys(key).sort();
   if (names.length === 0) return undefined;
-  return names.map((name) => `${escapeReserved(name)}=${escapeReserved(keyText(key[name]))}`).join(',');
+  let subject = '';
+  for (const name of names) {
+    subject += `${subject === '' ? '' : ','}${escapeReserved(name)}=${escapeReserved(keyText(key[name]))}`;
+  }
+  return subject;
 }
 
 function keyText(value: unknown): string {
