@@ -48,15 +48,9 @@ const pathOf = (parent: string, key: string | number) =>
  * container: building it for every attribute was a measured share of reading an image.
  */
 function readAttribute(value: unknown, parent: string, key: string | number, depth: number): unknown {
-  let tag: string | undefined;
-  let tags = 0;
-  if (isObject(value)) {
-    for (const name in value) {
-      if (!Object.hasOwn(value, name)) continue;
-      tag = name;
-      if (++tags > 1) break;
-    }
-  }
+  const names = isObject(value) ? Object.keys(value) : undefined;
+  const tag = names?.[0];
+  let tags = names === undefined ? 0 : names.length;
   if (tags === 1) {
     const v = (value as Record<string, unknown>)[tag as string];
     switch (tag) {
