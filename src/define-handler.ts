@@ -4,8 +4,12 @@ import type { Context as LambdaContext } from 'aws-lambda';
 import { type CompiledDefinition, compileDefinition, type HandlerDefinition } from './definition.js';
 import { handleLambdaEvent } from './runtime/aws-lambda/adapter.js';
 import type { DataOf, SchemaOption } from './schema/types.js';
+import { checkBuiltInSources } from './sources/declarations.js';
 
 const COMPILED = Symbol.for('triggerkit.compiled');
+/** `triggerkit build` listens here while it loads a handler module, to learn which stages it uses. */
+export const DEFINITION_COLLECTOR_SYMBOL = 'triggerkit.definition-collector';
+const COLLECTOR = Symbol.for(DEFINITION_COLLECTOR_SYMBOL);
 
 /** A Lambda handler (middy-wrapped, so `.use()` takes middy middleware) that carries its definition. */
 export type TriggerHandler<TData = unknown, TResult = unknown> = MiddyfiedHandler<
@@ -41,6 +45,10 @@ export function defineHandler<
   definition: HandlerDefinition<DataOf<TData, TSchema>, TResult, TSchema>,
 ): TriggerHandler<DataOf<TData, TSchema>, TResult> {
   const compiled = compileDefinition(definition as HandlerDefinition);
+  checkBuiltInSources(compiled.sources, compiled.name ? `handler "${compiled.name}"` : 'handler');
+  (globalThis as unknown as Record<symbol, ((c: CompiledDefinition) => void) | undefined>)[COLLECTOR]?.(
+    compiled,
+  );
   const lambdaHandler = middy<unknown, unknown, Error, LambdaContext>(
     (raw: unknown, context: LambdaContext) => handleLambdaEvent(compiled, raw, context),
   );

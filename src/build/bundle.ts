@@ -2,7 +2,9 @@
 import { resolve } from 'node:path';
 import * as esbuild from 'esbuild';
 import { BUILD_DIR, type FunctionEntry } from '../cli/project.js';
-import { standaloneValidators } from './standalone.js';
+import { planBundle, prunePlugin } from './prune.js';
+import { probeHandler, standalonePlugin } from './standalone.js';
+import { generateValidatorModules } from './standalone-code.js';
 
 // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
 const REQUIRE_SHIM =
@@ -33,9 +35,11 @@ export async function buildForLambda(
   return Promise.all(
     functions.map(async (fn) => {
       const outfile = lambdaOutfile(root, fn, outdir);
+      const entry = resolve(root, fn.entry);
+      const probe = await probeHandler(root, entry, fn.entry);
       const result = await esbuild.build({
         absWorkingDir: root,
-        entryPoints: [resolve(root, fn.entry)],
+        entryPoints: [entry],
         outfile,
         bundle: true,
         platform: 'node',
@@ -47,8 +51,12 @@ export async function buildForLambda(
         legalComments: 'none',
         banner: { js: REQUIRE_SHIM },
         logLevel: 'silent',
-        // Issue 5 (src/build/standalone.ts): precompiled ajv validators, no ajv compiler in the bundle.
-        plugins: [await standaloneValidators(root, fn)],
+        plugins: [
+          // Precompiled ajv validators, no ajv compiler in the bundle (src/build/standalone.ts).
+          standalonePlugin(entry, generateValidatorModules(probe.schemas)),
+          // Only the sources and stages its handlers use (src/build/prune.ts).
+          prunePlugin(planBundle(probe.handlers)),
+        ],
       });
       const output =
         result.metafile.outputs[Object.keys(result.metafile.outputs).find((o) => o.endsWith('.mjs')) ?? ''];

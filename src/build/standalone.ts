@@ -8,13 +8,14 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, extname, join, resolve } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import { promisify } from 'node:util';
 import * as esbuild from 'esbuild';
-import type { FunctionEntry } from '../cli/project.js';
+import { DEFINITION_COLLECTOR_SYMBOL } from '../define-handler.js';
 import { TriggerError } from '../errors.js';
 import { COLLECTOR_SYMBOL, type CollectedSchema } from '../schema/precompiled.js';
-import { generateValidatorModules, MODULE_PREFIX } from './standalone-code.js';
+import type { HandlerFacts } from './prune.js';
+import { MODULE_PREFIX } from './standalone-code.js';
 
 const run = promisify(execFile);
 
@@ -24,31 +25,34 @@ const REQUIRE_SHIM =
 
 const NAMESPACE = 'triggerkit-standalone';
 
-/** Runs in the child: listen, load the handler bundle, write what was heard, and exit (open handles or not). */
+/**
+ * Runs in the child: listen (to schemas compiled, and to handlers defined), load the handler bundle,
+ * write what was heard, and exit (open handles or not).
+ */
 const PROBE = `
 const [probe, out] = process.argv.slice(1);
-const seen = [];
-globalThis[Symbol.for(${JSON.stringify(COLLECTOR_SYMBOL)})] = (item) => seen.push(item);
+const schemas = [];
+const handlers = [];
+globalThis[Symbol.for(${JSON.stringify(COLLECTOR_SYMBOL)})] = (item) => schemas.push(item);
+globalThis[Symbol.for(${JSON.stringify(DEFINITION_COLLECTOR_SYMBOL)})] = (c) =>
+  handlers.push({ sources: c.sources.map((s) => s.type), filter: c.matcher !== undefined, transform: c.transform !== undefined });
 const { pathToFileURL } = await import('node:url');
 await import(pathToFileURL(probe).href);
-(await import('node:fs')).writeFileSync(out, JSON.stringify(seen));
+(await import('node:fs')).writeFileSync(out, JSON.stringify({ schemas, handlers }));
 process.exit(0);
 `;
 
-/**
- * The esbuild plugin that gives one function's Lambda bundle precompiled validators and no ajv compiler.
- * Throws `TriggerError` `E_CONFIG` when the handler cannot be loaded to learn its schemas.
- *
- * @example
- * await esbuild.build({ entryPoints: [entry], plugins: [await standaloneValidators(root, fn)], … });
- */
-export async function standaloneValidators(root: string, fn: FunctionEntry): Promise<esbuild.Plugin> {
-  const entry = resolve(root, fn.entry);
-  return standalonePlugin(entry, generateValidatorModules(await collectSchemas(root, entry, fn.entry)));
+/** What loading a handler module showed: the schemas it compiled and the handlers it defined. */
+export interface ProbeResult {
+  readonly schemas: CollectedSchema[];
+  readonly handlers: HandlerFacts[];
 }
 
-/** Loads the handler once (bundled, in a child process with the project root as cwd) and lists its schemas. */
-export async function collectSchemas(root: string, entry: string, label = entry): Promise<CollectedSchema[]> {
+/**
+ * Loads the handler once (bundled, in a child process with the project root as cwd) and lists its
+ * schemas and the stages of every handler it defined.
+ */
+export async function probeHandler(root: string, entry: string, label = entry): Promise<ProbeResult> {
   const dir = mkdtempSync(join(tmpdir(), 'triggerkit-probe-'));
   try {
     const probe = join(dir, 'probe.mjs');
@@ -74,12 +78,12 @@ export async function collectSchemas(root: string, entry: string, label = entry)
       const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
       throw new TriggerError(
         'E_CONFIG',
-        `${label}: triggerkit build loads each handler once to precompile its schemas, and loading this one failed` +
+        `${label}: triggerkit build loads each handler once to precompile its schemas and learn its sources, and loading this one failed` +
           `${stderr === '' ? '' : `:\n${stderr}`}\nMake the module loadable without the Lambda environment, then rebuild.`,
         { path: label, cause: error },
       );
     }
-    return JSON.parse(readFileSync(out, 'utf8')) as CollectedSchema[];
+    return JSON.parse(readFileSync(out, 'utf8')) as ProbeResult;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

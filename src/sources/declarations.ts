@@ -5,6 +5,7 @@
  */
 import { TriggerError } from '../errors.js';
 import { decodeS3Key } from './aws/s3.js';
+import { BUILT_IN_KINDS } from './built-in.js';
 import type { HttpSourceOptions } from './http/options.js';
 import { type Batch, isObject } from './types.js';
 
@@ -85,6 +86,34 @@ export const DECLARED_TYPES: readonly string[] = [
   'alibaba:sls',
   'alibaba:mns',
 ];
+
+/** The batch kinds a declaration type covers: `http` every HTTP envelope, `bus` structured CloudEvents. */
+export function kindsOf(type: string): readonly string[] {
+  if (type === 'http') return [...HTTP_KINDS];
+  return [type === 'bus' ? 'cloudevents' : type];
+}
+
+/**
+ * In a Lambda bundle `triggerkit build` pruned to its handlers' sources, throws `E_CONFIG` for a handler
+ * whose sources the bundle cannot normalize (one defined after the module loaded, which the build did not
+ * see). A handler without `sources` takes every trigger, so it needs them all. Elsewhere a no-op.
+ */
+export function checkBuiltInSources(sources: readonly SourceDeclaration[], handler: string): void {
+  if (BUILT_IN_KINDS === undefined) return;
+  const missing =
+    sources.length === 0
+      ? 'every source (it declares no `sources`)'
+      : sources
+          .filter((s) => kindsOf(s.type).some((kind) => !BUILT_IN_KINDS?.has(kind)))
+          .map((s) => s.type)
+          .join(', ');
+  if (missing === '') return;
+  throw new TriggerError(
+    'E_CONFIG',
+    `${handler} needs ${missing}, which \`triggerkit build\` left out of this bundle: it keeps the sources of the handlers defined when the module loaded. Define the handler when the module loads (export const handler = defineHandler({ … })), then rebuild.`,
+    { path: 'sources' },
+  );
+}
 
 /**
  * Throws `E_SOURCE_UNDECLARED` when a handler that declares `sources` receives a batch from anything else.

@@ -1,0 +1,231 @@
+/**
+ * A Lambda bundle holds only what its handlers use. `triggerkit build` learns, while it loads the
+ * handler module (`standalone.ts`'s probe), the sources, filter and transform of every handler the
+ * module defines; this esbuild plugin then
+ *
+ * - keeps the normalizers of the declared sources only: the others become detect-only stand-ins
+ *   (`sources/stand-ins.ts`), so detection order and the `E_SOURCE_UNDECLARED` refusal stay as they are;
+ * - gives `definition.ts` throwing stand-ins (`definition-absent.ts`) for the pattern compiler, the
+ *   transform compiler and the HTTP options validator when no handler needs them;
+ * - defers `@middy/core`'s `node:stream` imports, which only its `streamifyResponse` mode uses (and
+ *   `defineHandler` never turns it on), until something calls them.
+ *
+ * A module that defines no handler when it loads (or one that takes every trigger) keeps every source.
+ */
+import { createRequire } from 'node:module';
+import { dirname, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type * as esbuild from 'esbuild';
+import { kindsOf } from '../sources/declarations.js';
+
+/** What the build learned of one handler. */
+export interface HandlerFacts {
+  /** Its declared source types (`aws:sqs`, `http`, `bus`…); empty: it takes every trigger. */
+  readonly sources: readonly string[];
+  readonly filter: boolean;
+  readonly transform: boolean;
+}
+
+/** What a bundle keeps: `kinds` undefined keeps every source. */
+export interface BundlePlan {
+  readonly kinds: ReadonlySet<string> | undefined;
+  readonly filter: boolean;
+  readonly transform: boolean;
+  readonly http: boolean;
+}
+
+/** The plan for the handlers one module defined; keeps everything when it defined none. */
+export function planBundle(handlers: readonly HandlerFacts[]): BundlePlan {
+  if (handlers.length === 0) return { kinds: undefined, filter: true, transform: true, http: true };
+  const everything = handlers.some((h) => h.sources.length === 0);
+  return {
+    kinds: everything ? undefined : new Set(handlers.flatMap((h) => h.sources.flatMap(kindsOf))),
+    filter: handlers.some((h) => h.filter),
+    transform: handlers.some((h) => h.transform),
+    http: handlers.some((h) => h.sources.includes('http')),
+  };
+}
+
+/** One source as a registry imports it: its kind, module (relative to src/sources/) and export name. */
+type Member = readonly [kind: string, module: string, name: string];
+
+/**
+ * What `sources/index.ts` imports to build its detection order, module by module. A test holds this
+ * table to the real registries (`prune.test.ts`): a source added there must be added here.
+ */
+export const INDEX_IMPORTS: Readonly<
+  Record<string, { readonly list?: string; readonly members: readonly Member[] }>
+> = {
+  './alibaba/eventbridge.js': {
+    members: [['alibaba:eventbridge', './alibaba/eventbridge.js', 'alibabaEventBridge']],
+  },
+  './cloudevents.js': { members: [['cloudevents', './cloudevents.js', 'cloudEvents']] },
+  './registry-http.js': {
+    list: 'HTTP_SOURCES',
+    members: [
+      ['aws:apigateway:v2', './aws/apigateway-v2.js', 'apiGatewayV2'],
+      ['aws:lambda-url', './aws/lambda-url.js', 'lambdaUrl'],
+      ['aws:apigateway:v1', './aws/apigateway-v1.js', 'apiGatewayV1'],
+      ['aws:alb', './aws/alb.js', 'alb'],
+    ],
+  },
+  './registry-queues.js': {
+    list: 'QUEUE_SOURCES',
+    members: [
+      ['aws:sqs', './aws/sqs.js', 'sqs'],
+      ['aws:sns', './aws/sns.js', 'sns'],
+      ['aws:s3', './aws/s3.js', 's3'],
+      ['aws:kinesis', './aws/kinesis.js', 'kinesis'],
+      ['aws:kafka', './aws/kafka.js', 'kafka'],
+      ['aws:mq', './aws/mq.js', 'mq'],
+    ],
+  },
+  './registry-cdc-logs.js': {
+    list: 'CDC_AND_LOG_SOURCES',
+    members: [
+      ['aws:dynamodb', './cdc/dynamodb.js', 'dynamoDbStreams'],
+      ['aws:cloudwatch-logs', './logs/cloudwatch-logs.js', 'cloudWatchLogs'],
+      ['alibaba:oss', './alibaba/oss.js', 'alibabaOss'],
+      ['alibaba:sls', './alibaba/sls.js', 'alibabaSls'],
+      ['alibaba:mns', './alibaba/mns.js', 'alibabaMnsTopic'],
+      ['rocketmq', './alibaba/rocketmq.js', 'apacheRocketMq'],
+      ['debezium', './cdc/debezium.js', 'debezium'],
+    ],
+  },
+  './aws/eventbridge.js': { members: [['aws:eventbridge', './aws/eventbridge.js', 'eventBridge']] },
+};
+
+/** The code of the module that replaces one of `sources/index.ts`'s imports. */
+export function prunedModule(specifier: string, kinds: ReadonlySet<string>): string {
+  const entry = INDEX_IMPORTS[specifier];
+  if (entry === undefined) throw new Error(`prune: no registry ${specifier}`);
+  const lines = ["import { STAND_INS } from './stand-ins.js';"];
+  const refs = entry.members.map(([kind, module, name]) => {
+    if (!kinds.has(kind)) return `STAND_INS[${JSON.stringify(kind)}]`;
+    lines.push(`import { ${name} as ${safe(kind)} } from ${JSON.stringify(module)};`);
+    return safe(kind);
+  });
+  if (entry.list !== undefined) lines.push(`export const ${entry.list} = [${refs.join(', ')}];`);
+  else lines.push(`export const ${entry.members[0]?.[2]} = ${refs[0]};`);
+  return `${lines.join('\n')}\n`;
+}
+
+const safe = (kind: string) => `kept_${kind.replace(/\W/g, '_')}`;
+
+/**
+ * Node built-ins triggerkit's own modules import for work only some events or handlers do (signatures,
+ * hashes, gzip, IP checks, schema files). An ES `import` of one loads it (`node:crypto` alone measured
+ * about 1.5 ms of a cold start) or builds its module namespace (`node:fs` + `node:path` about 1.4 ms), so
+ * in a bundle each imported function is a wrapper that loads the module on its first call (`require` is
+ * the bundle's, from its banner); a capitalized name is a class, whose wrapper constructs (triggerkit
+ * only ever uses them with `new`, which `prune.test.ts` checks); any other value is read at load, only
+ * when something imports it.
+ */
+export const DEFERRED_BUILTINS = ['node:crypto', 'node:zlib', 'node:net', 'node:fs', 'node:path'] as const;
+
+/** The module that stands in for `builtin`. */
+export function deferredBuiltin(builtin: string): string {
+  const exports = Object.entries(requireHere(builtin) as Record<string, unknown>).filter(([name]) =>
+    /^[A-Za-z_$][\w$]*$/.test(name),
+  );
+  const bindings = exports.map(([name, value]) =>
+    typeof value !== 'function'
+      ? `export const ${name} = /* @__PURE__ */ (() => load().${name})();`
+      : /^[A-Z]/.test(name)
+        ? `export function ${name}(...args) { return new (load().${name})(...args); }`
+        : `export function ${name}(...args) { return load().${name}(...args); }`,
+  );
+  return ['let m;', `const load = () => (m ??= require(${JSON.stringify(builtin)}));`, ...bindings, ''].join(
+    '\n',
+  );
+}
+
+/** middy's stream imports, bound on first use (`require` is the bundle's, from its banner). */
+const MIDDY_STREAMS: Readonly<Record<string, string>> = {
+  'node:stream':
+    'export const Readable = { from: (...args) => require("node:stream").Readable.from(...args) };',
+  'node:stream/promises':
+    'export const pipeline = (...args) => require("node:stream/promises").pipeline(...args);',
+  'node:stream/web':
+    'export const ReadableStream = { [Symbol.hasInstance]: (value) => value instanceof require("node:stream/web").ReadableStream };',
+};
+
+const requireHere = createRequire(import.meta.url);
+/** triggerkit's own modules (its src/ or dist/), whose built-in imports are deferred. */
+const PACKAGE = fileURLToPath(new URL('../..', import.meta.url));
+const isOwn = (importer: string) =>
+  [`${PACKAGE}src${sep}`, `${PACKAGE}dist${sep}`].some((dir) => importer.startsWith(dir));
+const DEFERRED = new RegExp(`^(${DEFERRED_BUILTINS.join('|')})$`);
+
+const NAMESPACE = 'triggerkit-pruned';
+const IN_SOURCES = /[\\/]sources[\\/]index\.[cm]?[jt]s$/;
+const IN_DEFINITION = /[\\/]definition\.[cm]?[jt]s$/;
+const IN_DECLARATIONS = /[\\/]sources[\\/]declarations\.[cm]?[jt]s$/;
+const IN_MIDDY = /[\\/]@middy[\\/]core[\\/]/;
+const ABSENT_STAGES: Readonly<Record<string, keyof BundlePlan>> = {
+  './rules/compile-pattern.js': 'filter',
+  './transforms/compile.js': 'transform',
+  './sources/http/options.js': 'http',
+};
+
+/**
+ * The esbuild plugin that prunes one Lambda bundle to `plan`.
+ *
+ * @example
+ * await esbuild.build({ …, plugins: [prunePlugin(planBundle(probe.handlers))] });
+ */
+export function prunePlugin(plan: BundlePlan): esbuild.Plugin {
+  return {
+    name: 'triggerkit-prune',
+    setup(build) {
+      const local = (path: string, importer: string) => ({
+        path,
+        namespace: NAMESPACE,
+        pluginData: importer,
+      });
+      build.onResolve({ filter: /^node:stream(\/promises|\/web)?$/ }, (args) =>
+        IN_MIDDY.test(args.importer) ? local(args.path, args.importer) : undefined,
+      );
+      build.onResolve({ filter: DEFERRED }, (args) =>
+        isOwn(args.importer) ? local(args.path, args.importer) : undefined,
+      );
+      build.onResolve({ filter: /^\.\/(rules|transforms|sources\/http)\// }, async (args) => {
+        const stage = ABSENT_STAGES[args.path];
+        if (stage === undefined || plan[stage] || !IN_DEFINITION.test(args.importer)) return undefined;
+        return resolveBeside(build, args, './definition-absent.js');
+      });
+      const kinds = plan.kinds;
+      if (kinds !== undefined) {
+        build.onResolve({ filter: /^\.\/[\w/-]+\.js$/ }, (args) =>
+          (IN_SOURCES.test(args.importer) && INDEX_IMPORTS[args.path] !== undefined) ||
+          (IN_DECLARATIONS.test(args.importer) && args.path === './built-in.js')
+            ? local(args.path, args.importer)
+            : undefined,
+        );
+      }
+      build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => {
+        const resolveDir = dirname(args.pluginData as string);
+        if (DEFERRED.test(args.path))
+          return { contents: deferredBuiltin(args.path), loader: 'js', resolveDir };
+        if (MIDDY_STREAMS[args.path] !== undefined)
+          return { contents: MIDDY_STREAMS[args.path], loader: 'js', resolveDir };
+        if (args.path === './built-in.js')
+          return {
+            contents: `export const BUILT_IN_KINDS = new Set(${JSON.stringify([...(kinds ?? [])])});\n`,
+            loader: 'js',
+            resolveDir,
+          };
+        return { contents: prunedModule(args.path, kinds ?? new Set()), loader: 'js', resolveDir };
+      });
+    },
+  };
+}
+
+async function resolveBeside(build: esbuild.PluginBuild, args: esbuild.OnResolveArgs, path: string) {
+  const found = await build.resolve(path, {
+    kind: args.kind,
+    importer: args.importer,
+    resolveDir: args.resolveDir,
+  });
+  return found.errors.length > 0 ? { errors: found.errors } : { path: found.path };
+}
