@@ -25,7 +25,7 @@ export const dev = defineCommand({
     watch: { type: 'boolean', description: 'Rebuild handlers when their files change', default: true },
     'state-dir': {
       type: 'string',
-      description: 'Where durable state (events, retries, dead letters, traces) lives',
+      description: 'Where durable state (events, retries, dead letters, traces) lives (:memory: keeps none)',
       default: '.triggerkit',
     },
     'time-scale': {
@@ -50,7 +50,7 @@ export const dev = defineCommand({
       port: Number(args.port),
       host: args.host,
       watch: args.watch,
-      stateDir: resolve(root(), args['state-dir']),
+      stateDir: args['state-dir'] === ':memory:' ? ':memory:' : resolve(root(), args['state-dir']),
       timeScale,
     });
     const stop = () => void server.stop().then(() => process.exit(0));
