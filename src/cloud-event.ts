@@ -312,11 +312,13 @@ export function createCloudEvent<T = unknown>(init: CloudEventInit<T>, where = '
  * as written by `Buffer#toString('base64')`. What a source copies from its input is checked here: `id`,
  * `source` and `type` must be non-empty strings, `subject` non-empty when set, `time` RFC 3339. When one
  * is not, `createCloudEvent` runs and throws its usual `E_CLOUDEVENT_INVALID` listing. `where` may be
- * a function, so that a location string is only written out for an error.
+ * a function, so that a location string is only written out for an error. `timeChecked`: the source
+ * formatted `time` itself and knows it is RFC 3339 (see `setEpochMsTime`).
  */
 export function trustedCloudEvent(
   event: Record<string, unknown>,
   where: string | (() => string),
+  timeChecked = false,
 ): CloudEvent {
   const { id, source, type, subject, time } = event;
   if (
@@ -327,7 +329,7 @@ export function trustedCloudEvent(
     typeof type === 'string' &&
     type !== '' &&
     (subject === undefined || (typeof subject === 'string' && subject !== '')) &&
-    (time === undefined || (typeof time === 'string' && isRfc3339(time)))
+    (timeChecked || time === undefined || (typeof time === 'string' && isRfc3339(time)))
   ) {
     return Object.freeze(event) as unknown as CloudEvent;
   }

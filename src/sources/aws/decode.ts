@@ -132,13 +132,18 @@ export function epochMsToIso(value: unknown): string | undefined {
   // Node 20 (measured: the largest cost of an SQS record after JSON.parse): format the minute once.
   if (rounded < 0 || rounded > 8.64e15) {
     const date = new Date(rounded);
-    return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+    if (Number.isNaN(date.getTime())) return undefined;
+    const iso = date.toISOString();
+    lastIsoValid = isFourDigitYear(iso);
+    return iso;
   }
   const minute = Math.floor(rounded / 60_000);
   if (minute !== isoMinute) {
     isoPrefix = new Date(minute * 60_000).toISOString().slice(0, -7);
+    isoPrefixValid = isFourDigitYear(isoPrefix);
     isoMinute = minute;
   }
+  lastIsoValid = isoPrefixValid;
   const rest = rounded - minute * 60_000;
   const seconds = Math.floor(rest / 1000);
   const millis = rest - seconds * 1000;
@@ -147,6 +152,25 @@ export function epochMsToIso(value: unknown): string | undefined {
 
 let isoMinute = Number.NaN;
 let isoPrefix = '';
+let isoPrefixValid = false;
+/** Whether the last string epochMsToIso returned is RFC 3339 (read by setEpochMsTime right after the call). */
+let lastIsoValid = false;
+
+/** toISOString writes years 0–9999 with four digits, others as `+275760` / `-000001` (not RFC 3339). */
+const isFourDigitYear = (iso: string) => iso.charCodeAt(0) >= 48 && iso.charCodeAt(0) <= 57;
+
+/**
+ * Sets `event.time` to `epochMsToIso(value)` (nothing when that is undefined). Returns true when the
+ * event's time is valid by construction — absent, or formatted with a four-digit year — so that
+ * `trustedCloudEvent` need not read it again (reading a just-concatenated string costs more than
+ * formatting it); false sends it to the usual check, which rejects a year past 9999 as before.
+ */
+export function setEpochMsTime(event: EventInit, value: unknown): boolean {
+  const time = epochMsToIso(value);
+  if (time === undefined) return true;
+  event.time = time;
+  return lastIsoValid;
+}
 
 /**
  * `prefix` + the name lower-cased with everything but `a-z0-9` removed, or `undefined` when that is not a

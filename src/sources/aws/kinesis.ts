@@ -18,10 +18,10 @@ import {
   collectRecords,
   decodeBase64,
   type EventInit,
-  epochMsToIso,
   finishEvent,
   invalid,
   type Payload,
+  setEpochMsTime,
   shapeOf,
 } from './decode.js';
 import { deaggregate, isKplAggregate } from './kpl.js';
@@ -98,14 +98,16 @@ function readRecord(record: unknown, index: number, options: NormalizeOptions) {
     // constants, the extensions valid by construction, the time formatted here.
     const event: EventInit = { specversion: '1.0', id, source: streamArn, type: KINESIS_RECORD_TYPE };
     if (partitionKey !== '') event.subject = partitionKey;
-    const time = arrivalTime(data.approximateArrivalTimestamp);
-    if (time !== undefined) event.time = time;
+    const seconds = data.approximateArrivalTimestamp;
+    // `approximateArrivalTimestamp` is epoch seconds with a fraction (1545084650.987).
+    const timeChecked =
+      typeof seconds !== 'number' || !Number.isFinite(seconds) || setEpochMsTime(event, seconds * 1000);
     const { payload } = decoded;
     event.datacontenttype = payload.datacontenttype;
     if (payload.data_base64 === undefined) event.data = payload.data;
     else event.data_base64 = payload.data_base64;
     addDelivery(event, carrier, partitionKey, subsequence);
-    return [trustedCloudEvent(event, where)];
+    return [trustedCloudEvent(event, where, timeChecked)];
   };
   const path = `${where}.kinesis.data`;
   const subRecords = isKplAggregate(bytes) ? deaggregate(bytes, path) : undefined;
@@ -176,10 +178,4 @@ function gunzip(bytes: Uint8Array, path: string): Buffer {
       path,
     );
   }
-}
-
-/** `approximateArrivalTimestamp` is epoch seconds with a fraction (1545084650.987). */
-function arrivalTime(seconds: unknown): string | undefined {
-  if (typeof seconds !== 'number' || !Number.isFinite(seconds)) return undefined;
-  return epochMsToIso(seconds * 1000);
 }

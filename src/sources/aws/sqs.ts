@@ -10,11 +10,11 @@ import { isObject, type JsonObject, type Source } from '../types.js';
 import {
   collectRecords,
   type EventInit,
-  epochMsToIso,
   extensionName,
   finishEvent,
   invalid,
   readJsonOrText,
+  setEpochMsTime,
   setIfAbsent,
   shapeOf,
 } from './decode.js';
@@ -85,14 +85,13 @@ function readRecord(record: unknown, index: number) {
     source: record.eventSourceARN,
     type: SQS_MESSAGE_TYPE,
   };
-  const time = epochMsToIso(attributes.SentTimestamp);
-  if (time !== undefined) event.time = time;
+  const timeChecked = setEpochMsTime(event, attributes.SentTimestamp);
   event.datacontenttype = typeof body === 'string' ? 'text/plain' : 'application/json';
   event.data = body;
   if (typeof record.awsRegion === 'string') event.awsregion = record.awsRegion;
   addDelivery(event, attributes);
   addMessageAttributes(event, record.messageAttributes);
-  return { ref: messageId, events: [trustedCloudEvent(event, where)] };
+  return { ref: messageId, events: [trustedCloudEvent(event, where, timeChecked)] };
 }
 
 /** Delivery facts of the SQS record, kept on unwrapped events too (unless the inner event sets them). */

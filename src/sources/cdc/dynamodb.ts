@@ -8,7 +8,7 @@ import { type CloudEvent, trustedCloudEvent } from '../../cloud-event.js';
 import { isObject, type Source } from '../types.js';
 import { type ChangeOp, keySubject, paddedSequence } from './change.js';
 import { unmarshalImage } from './dynamodb-attributes.js';
-import { collect, epochToIso, invalidRecord, seen, text, toBatch } from './records.js';
+import { collect, invalidRecord, seen, setEpochTime, text, toBatch } from './records.js';
 
 /** `eventName` → the change operation and the CloudEvents `type`. */
 const OPERATIONS: Readonly<Record<string, { readonly op: ChangeOp; readonly type: string }>> = {
@@ -88,8 +88,7 @@ export function dynamoDbChangeToEvent(record: unknown, ctx: DynamoDbChangeContex
   };
   const subject = keySubject(keys);
   if (subject !== undefined) event.subject = subject;
-  const time = epochToIso(change.ApproximateCreationDateTime, unit);
-  if (time !== undefined) event.time = time;
+  const timeChecked = setEpochTime(event, change.ApproximateCreationDateTime, unit);
   event.datacontenttype = 'application/json';
   const region = text(record.awsRegion);
   if (region !== undefined) event.awsregion = region;
@@ -98,7 +97,7 @@ export function dynamoDbChangeToEvent(record: unknown, ctx: DynamoDbChangeContex
   // Deletes by Time to Live are made by the DynamoDB service itself.
   if (identity?.type === 'Service' && identity.principalId === TTL_PRINCIPAL) event.ttlexpired = true;
   event.data = data;
-  return trustedCloudEvent(event, where);
+  return trustedCloudEvent(event, where, timeChecked);
 }
 
 /** The last stream ARN seen and its table: every record of a batch comes from the same stream. */

@@ -4,7 +4,7 @@
  */
 
 import { isTriggerError, TriggerError } from '../../errors.js';
-import { epochMsToIso, readJsonOrText } from '../aws/decode.js';
+import { epochMsToIso, readJsonOrText, setEpochMsTime } from '../aws/decode.js';
 import { type Batch, type BatchItem, type FailureReply, isObject, type RejectedRecord } from '../types.js';
 
 /** The items and rejected records of a batch, before it is frozen into a `Batch`. */
@@ -88,6 +88,13 @@ export function epochToIso(value: unknown, unit: 's' | 'ms'): string | undefined
   const n = typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isFinite(n)) return undefined;
   return epochMsToIso(unit === 's' ? n * 1000 : n);
+}
+
+/** `epochToIso` as `setEpochMsTime` does it: sets `event.time`, true when that time is valid by construction. */
+export function setEpochTime(event: Record<string, unknown>, value: unknown, unit: 's' | 'ms'): boolean {
+  const n = typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isFinite(n)) return true;
+  return setEpochMsTime(event, unit === 's' ? n * 1000 : n);
 }
 
 /** The value of a text payload: parsed JSON when it is a JSON object or array, the text itself otherwise. */

@@ -6,7 +6,15 @@
  */
 import { type CloudEvent, createCloudEvent, trustedCloudEvent } from '../../cloud-event.js';
 import type { TriggerError } from '../../errors.js';
-import { type Collected, collect, epochToIso, readJsonText, text, toBatch } from '../cdc/records.js';
+import {
+  type Collected,
+  collect,
+  epochToIso,
+  readJsonText,
+  setEpochTime,
+  text,
+  toBatch,
+} from '../cdc/records.js';
 import { isObject, type NormalizeOptions, type Source } from '../types.js';
 import {
   type CloudWatchLogsPayload,
@@ -120,11 +128,10 @@ function lineEvent(shared: ReturnType<typeof common>, line: LogEvent, where: () 
   if (shared.policylevel !== undefined) event.policylevel = shared.policylevel;
   event.id = line.id;
   event.type = LOG_LINE_TYPE;
-  const time = epochToIso(line.timestamp, 'ms');
-  if (time !== undefined) event.time = time;
+  const timeChecked = setEpochTime(event, line.timestamp, 'ms');
   event.datacontenttype = json ? 'application/json' : 'text/plain';
   event.data = data;
-  return trustedCloudEvent(event, where);
+  return trustedCloudEvent(event, where, timeChecked);
 }
 
 function batchEvent(
