@@ -134,6 +134,12 @@ describe('a Lambda bundle pruned to its SQS handler', () => {
     expect(unknown).toEqual(await outcome(whole, { hello: 'world' }));
   });
 
+  it('a malformed request from an undeclared source is refused as undeclared (the whole bundle: as malformed)', async () => {
+    const raw = { ...fixture('apigw-http/order-webhook.json'), rawPath: 7 };
+    expect(await outcome(pruned, raw)).toMatchObject({ response: { statusCode: 404 } });
+    expect(await outcome(whole, raw)).toMatchObject({ response: { statusCode: 400 } });
+  });
+
   it('a handler defined after load with a left-out source or stage fails at definition time, with E_CONFIG', () => {
     for (const key of ['http', 'kinesis', 'filter', 'transform']) {
       expect(() => pruned.later[key]?.(), key).toThrow(
