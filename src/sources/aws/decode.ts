@@ -177,9 +177,23 @@ export function setEpochMsTime(event: EventInit, value: unknown): boolean {
  * usable extension name (empty, or longer than the 20 characters CloudEvents allows).
  */
 export function extensionName(prefix: string, name: string): string | undefined {
+  // The same attribute names come with every record: remember them per prefix (bounded), which skips
+  // the lower-casing and the regex replace on the hot path.
+  let seen = EXTENSION_NAMES.get(prefix);
+  if (seen === undefined) {
+    seen = new Map();
+    EXTENSION_NAMES.set(prefix, seen);
+  }
+  const known = seen.get(name);
+  if (known !== undefined) return known === '' ? undefined : known;
   const ext = prefix + name.toLowerCase().replace(/[^a-z0-9]/g, '');
-  return ext.length > prefix.length && ext.length <= 20 ? ext : undefined;
+  const usable = ext.length > prefix.length && ext.length <= 20 ? ext : undefined;
+  if (seen.size < 256) seen.set(name, usable ?? '');
+  return usable;
 }
+
+/** prefix → attribute name → extension name ('' for a name that gives none). */
+const EXTENSION_NAMES = new Map<string, Map<string, string>>();
 
 /** Sets `init[name] = value` unless the event already has that attribute (the inner mapping wins). */
 export function setIfAbsent(init: EventInit, name: string, value: unknown): void {
