@@ -9,6 +9,7 @@ export type ChangeOp = 'c' | 'u' | 'd' | 'r' | 't' | 'm';
 /** Characters that would make `name=value,name=value` ambiguous are percent-encoded (and `%` itself). */
 const RESERVED = /[%,=]/g;
 const HAS_RESERVED = /[%,=]/;
+const DIGITS = /^\d+$/;
 
 /**
  * The canonical text of a row key: `name=value` pairs sorted by name, comma-separated — the same key
@@ -42,5 +43,5 @@ function escapeReserved(text: string): string {
 /** A decimal sequence number zero-padded so that the `sequence` extension orders as the numbers do. */
 export function paddedSequence(value: unknown, width: number): string | undefined {
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) value = String(value);
-  return typeof value === 'string' && /^\d+$/.test(value) ? value.padStart(width, '0') : undefined;
+  return typeof value === 'string' && DIGITS.test(value) ? value.padStart(width, '0') : undefined;
 }

@@ -29,7 +29,9 @@ export function unmarshalImage(image: unknown, path: string, depth = 0): Record<
   if (!isObject(image)) throw invalidRecord(path, `must be a map of attribute values (${seen(image)})`);
   if (depth > MAX_DEPTH) throw invalidRecord(path, `nests deeper than ${MAX_DEPTH} levels`);
   const item: Record<string, unknown> = {};
-  for (const name of Object.keys(image)) {
+  // for…in with an own-key check visits what Object.keys lists, in the same order, without its array.
+  for (const name in image) {
+    if (!Object.hasOwn(image, name)) continue;
     const value = readAttribute(image[name], path, name, depth);
     // An attribute named "__proto__" stays an own attribute, never the item's prototype.
     if (name === '__proto__')

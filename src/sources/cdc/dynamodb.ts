@@ -66,14 +66,13 @@ export function dynamoDbChangeToEvent(record: unknown, ctx: DynamoDbChangeContex
       `needs a string \`eventID\` and an \`eventName\` of INSERT, MODIFY or REMOVE (${seen(record)})`,
     );
   if (!isObject(change)) throw invalidRecord(`${where}.dynamodb`, `must be an object (${seen(change)})`);
-  const keys = unmarshalImage(change.Keys, `${where}.dynamodb.Keys`);
-  const image = (name: 'NewImage' | 'OldImage') =>
-    change[name] === undefined ? null : unmarshalImage(change[name], `${where}.dynamodb.${name}`);
+  const at = `${where}.dynamodb`;
+  const keys = unmarshalImage(change.Keys, `${at}.Keys`);
   const data: Record<string, unknown> = {
     op: operation.op,
     keys,
-    before: image('OldImage'),
-    after: image('NewImage'),
+    before: change.OldImage === undefined ? null : unmarshalImage(change.OldImage, `${at}.OldImage`),
+    after: change.NewImage === undefined ? null : unmarshalImage(change.NewImage, `${at}.NewImage`),
   };
   if (typeof change.StreamViewType === 'string') data.streamViewType = change.StreamViewType;
   const unit = ctx.timeUnit ?? (record.recordFormat === 'application/json' ? 'ms' : 's');

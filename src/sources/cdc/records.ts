@@ -62,9 +62,15 @@ export function toBatch(
     source,
     reply,
     ...(ordered ? { ordered: true } : {}),
-    items: Object.freeze(items.map((item) => Object.freeze(item))),
+    items: freezeItems(items),
     ...(rejected.length > 0 ? { rejected: Object.freeze(rejected) } : {}),
   });
+}
+
+/** Freezes the items (collect's already are) and the array itself, which the batch now owns. */
+function freezeItems(items: BatchItem[]): readonly BatchItem[] {
+  for (const item of items) Object.freeze(item);
+  return Object.freeze(items);
 }
 
 /** `E_SOURCE_INVALID` for the record at `path`: "`path` `problem`." */
