@@ -152,12 +152,12 @@ const ceHeaders = {
 };
 
 /** One autocannon run of POST /events with a fresh ce-id per request; returns 2xx/s and the 2xx count. */
-async function ingest(/** @type {Peer} */ peer, /** @type {string} */ prefix) {
+async function ingest(/** @type {Peer} */ peer, /** @type {string} */ prefix, seconds = INGEST_SECONDS) {
   let n = 0;
   const result = await autocannon({
     url: peer.url,
     connections: CONNECTIONS,
-    duration: INGEST_SECONDS,
+    duration: seconds,
     requests: [
       {
         method: 'POST',
@@ -171,7 +171,7 @@ async function ingest(/** @type {Peer} */ peer, /** @type {string} */ prefix) {
     ],
   });
   return {
-    perSecond: result['2xx'] / INGEST_SECONDS,
+    perSecond: result['2xx'] / seconds,
     ok: result['2xx'],
     failed: result.non2xx + result.errors,
   };
@@ -190,6 +190,12 @@ async function sustained(
   const { hostname, port } = new URL(peer.url);
   const acked = /** @type {string[]} */ ([]);
   let failed = 0;
+  /** @type {Map<string, number>} */
+  const reasons = new Map();
+  const fail = (/** @type {string} */ reason) => {
+    failed++;
+    reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+  };
   let sent = 0;
   let inFlight = 0;
   let maxInFlight = 0;
@@ -204,13 +210,13 @@ async function sustained(
           res.resume();
           res.on('end', () => {
             if (res.statusCode !== undefined && res.statusCode < 300) acked.push(id);
-            else failed++;
+            else fail(`HTTP ${res.statusCode}`);
             resolve(undefined);
           });
         },
       );
-      req.on('error', () => {
-        failed++;
+      req.on('error', (/** @type {NodeJS.ErrnoException} */ error) => {
+        fail(error.code ?? error.message);
         resolve(undefined);
       });
       req.end(body);
@@ -238,6 +244,7 @@ async function sustained(
     sent,
     acked: acked.length,
     failed,
+    reasons: [...reasons].map(([reason, n]) => `${n} ${reason}`).join(', '),
     lost: acked.length - latencies.length,
     rate: sent / sendSeconds,
     maxInFlight,
@@ -273,10 +280,16 @@ export default async function () {
       /** @type {Peer} */ (await startServer('bare node:http', [BARE], join(dir, 'bare.log'))),
     );
 
-    // ── 1. durable ingest, in rounds ──
+    // ── 1. durable ingest, in rounds, after a discarded warm-up second per server ──
+    /** @type {Map<string, number>} */
+    const warmed = new Map();
+    for (const peer of peers) {
+      warmed.set(peer.name, (await ingest(peer, 'warmup', 1)).ok);
+      await peer.log.waitUntil(() => peer.log.lines >= (warmed.get(peer.name) ?? 0));
+    }
     /** @type {Map<string, number[]>} */
     const rates = new Map(peers.map((p) => [p.name, []]));
-    const okTotal = new Map(peers.map((p) => [p.name, 0]));
+    const okTotal = new Map(peers.map((p) => [p.name, warmed.get(p.name) ?? 0]));
     const failedTotal = new Map(peers.map((p) => [p.name, 0]));
     for (let round = 0; round < INGEST_ROUNDS; round++) {
       for (let k = 0; k < peers.length; k++) {
@@ -313,7 +326,7 @@ export default async function () {
         server: peer.name,
         'events/s sent': r.rate.toFixed(0),
         '2xx': String(r.acked),
-        'non-2xx': String(r.failed),
+        'non-2xx': r.failed === 0 ? '0' : `${r.failed} (${r.reasons})`,
         lost: String(r.lost),
         'p50 ms': r.p50.toFixed(2),
         'p99 ms': r.p99.toFixed(2),
