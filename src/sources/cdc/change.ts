@@ -19,8 +19,15 @@ const DIGITS = /^\d+$/;
  * keySubject({ sk: 'PROFILE', pk: 'USER#1' }) // 'pk=USER#1,sk=PROFILE'
  */
 export function keySubject(key: Readonly<Record<string, unknown>>): string | undefined {
-  const names = Object.keys(key).sort();
+  const names = Object.keys(key);
   if (names.length === 0) return undefined;
+  // Keys usually arrive sorted already (pk before sk): sort only when they are not.
+  for (let i = 1; i < names.length; i++) {
+    if ((names[i - 1] as string) > (names[i] as string)) {
+      names.sort();
+      break;
+    }
+  }
   let subject = '';
   for (const name of names) {
     subject += `${subject === '' ? '' : ','}${escapeReserved(name)}=${escapeReserved(keyText(key[name]))}`;
