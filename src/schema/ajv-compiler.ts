@@ -19,6 +19,9 @@ export const AJV_OPTIONS: Options = {
   strict: true,
   strictRequired: false,
   allowUnionTypes: true,
+  // Without it ajv reads `data.valueOf` and friends through the prototype: an optional `valueOf` property
+  // would reject `{}` ("must be boolean") because Object.prototype.valueOf is a function.
+  ownProperties: true,
 };
 
 /**

@@ -58,6 +58,15 @@ describe('compileSchema with a JSON Schema', () => {
     expect(formatProblems(problems.slice(2, 3))).toBe('data/total must be >= 0');
   });
 
+  it('reads only own properties: an optional property named like an Object.prototype member is absent from {}', () => {
+    const check = compileSchema({
+      type: 'object',
+      properties: { valueOf: { type: 'boolean' }, constructor: { type: 'string' } },
+    });
+    expect(check({})).toEqual([]);
+    expect(check({ valueOf: 1 })).toEqual([{ pointer: '/valueOf', message: 'must be boolean' }]);
+  });
+
   it('reads a schema from a .json file once, however many handlers use it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tk-schema-'));
     const file = join(dir, 'order.json');
