@@ -5,7 +5,7 @@
  * first: an S3 event in an SNS notification in an SQS message has `awsvia: "sqs,sns"`) and its own
  * identity (`sqsmessageid`, `snsmessageid`). Control messages (S3 `s3:TestEvent`, SNS subscription and
  * unsubscribe confirmations) are reported as such so the carrier acknowledges them without a handler.
- * @see /work/shared/research/sources.md §1.E, §1.F
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/with-sns.html
  */
 import { isObject, type JsonObject } from '../types.js';
 import { type EventInit, extensionName, invalid, readJsonOrText, setIfAbsent, shapeOf } from './decode.js';
