@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createCloudEvent, isRfc3339, trustedCloudEvent } from './cloud-event.js';
+import { createCloudEvent, trustedCloudEvent } from './cloud-event.js';
+import { isRfc3339 } from './cloud-event-time.js';
 import { isTriggerError } from './errors.js';
 
 describe('isRfc3339: the in-place reading of `YYYY-MM-DDTHH:MM:SS.sssZ`', () => {
