@@ -9,16 +9,11 @@ import type { CompiledDefinition } from '../../definition.js';
 import { type Claim, type IdempotencyStore, newToken } from '../../delivery/idempotency.js';
 import type { PipelineRuntime } from '../../pipeline.js';
 import type { RuntimeHooks } from '../hooks.js';
+import { lazySdk } from './lazy-sdk.js';
 
 type DynamoSdk = typeof import('@aws-sdk/client-dynamodb');
 
-// Through a function, so that bundlers leave the SDK out of handler bundles (as for SQS).
-const importModule = (specifier: string): Promise<unknown> => import(specifier);
-let sdk: Promise<DynamoSdk> | undefined;
-const loadDynamo = (): Promise<DynamoSdk> => {
-  sdk ??= importModule('@aws-sdk/client-dynamodb') as Promise<DynamoSdk>;
-  return sdk;
-};
+const loadDynamo = lazySdk<DynamoSdk>('@aws-sdk/client-dynamodb');
 
 /** The environment variables the store reads. */
 export const IDEMPOTENCY_ENV = Object.freeze({

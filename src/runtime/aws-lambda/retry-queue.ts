@@ -9,20 +9,12 @@ import type { SendMessageCommandInput, SQSClient } from '@aws-sdk/client-sqs';
 import { toStructuredJson } from '../../cloud-event.js';
 import type { DeadLetterEnvelope } from '../../delivery/dead-letter.js';
 import { TriggerError } from '../../errors.js';
+import { lazySdk } from './lazy-sdk.js';
 import type { QueuedRetry } from './retry-plan.js';
 
 type SqsSdk = typeof import('@aws-sdk/client-sqs');
 
-/**
- * The SDK, loaded on first use. The specifier goes through a function so that bundlers leave the
- * `import()` alone instead of inlining the SDK into every handler bundle.
- */
-const importModule = (specifier: string): Promise<unknown> => import(specifier);
-let sdk: Promise<SqsSdk> | undefined;
-const loadSqs = (): Promise<SqsSdk> => {
-  sdk ??= importModule('@aws-sdk/client-sqs') as Promise<SqsSdk>;
-  return sdk;
-};
+const loadSqs = lazySdk<SqsSdk>('@aws-sdk/client-sqs');
 
 /** The environment variables read by `retryQueueConfigFromEnv`. */
 export const RETRY_QUEUE_ENV = Object.freeze({
