@@ -73,9 +73,37 @@ const anyRecord = z.record(z.string(), z.unknown());
  * @property {(event: any) => number} powertools one Powertools parse; returns the record count
  * @property {string} powertoolsCall how Powertools is called, for the notes
  * @property {(normalized: any) => boolean} middyDid what middy must have done to the event
- * @property {import('./lib/compare.js').Case} [extra] a reference case for this source only
+ * @property {import('./lib/compare.js').Case} [floor] the least decoding any reader of the payloads must do
+ *   (the same bare decode calls, nothing built): a reference row, so "middy is at the floor" is measured
  */
 
+/**
+ * A floor case: `decode` every record of a fresh event, summing something of each result.
+ * @param {string} name @param {() => any} make @param {(event: any) => number} decode
+ * @returns {import('./lib/compare.js').Case}
+ */
+const floorCase = (name, make, decode) => ({
+  name: `floor: ${name}`,
+  makeInput: make,
+  async: false,
+  fn: (event) => {
+    sink += decode(event);
+  },
+});
+
+/** `decodeURIComponent` of the form-encoded key, as middy and triggerkit both do (`+` is a space). */
+const decodeKey = (/** @type {string} */ key) => {
+  try {
+    return decodeURIComponent(key.replace(/\+/g, ' '));
+  } catch {
+    return key;
+  }
+};
+
+const sqsTemplate = fx.sqsBatch();
+const snsTemplate = fx.snsBatch();
+const s3Template = fx.s3Batch();
+const kinesisTemplate = fx.kinesisBatch();
 const cwTemplate = fx.cloudwatchLogsEvent(20);
 
 /** @type {SourceSpec[]} */
@@ -83,17 +111,26 @@ const SOURCES = [
   {
     name: 'SQS',
     kind: 'aws:sqs',
-    template: fx.sqsBatch(),
+    template: sqsTemplate,
     fresh: fx.freshSqs,
     records: 10,
     powertools: (e) => SqsEnvelope.parse(e, jsonRecord).length,
     powertoolsCall: 'SqsEnvelope.parse(event, JSONStringified(z.record(z.string(), z.unknown())))',
     middyDid: (n) => n.Records.every((/** @type {any} */ r) => typeof r.body === 'object' && r.body.orderId),
+    floor: floorCase(
+      'JSON.parse of every body',
+      () => fx.freshSqs(sqsTemplate),
+      (e) => {
+        let n = 0;
+        for (const r of e.Records) n += JSON.parse(r.body) === null ? 0 : 1;
+        return n;
+      },
+    ),
   },
   {
     name: 'SNS',
     kind: 'aws:sns',
-    template: fx.snsBatch(),
+    template: snsTemplate,
     fresh: fx.freshSns,
     records: 10,
     powertools: (e) => SnsEnvelope.parse(e, jsonRecord).length,
@@ -102,27 +139,55 @@ const SOURCES = [
       n.Records.every(
         (/** @type {any} */ r) => typeof r.Sns.Message === 'object' && r.Sns.Message.shipmentId,
       ),
+    floor: floorCase(
+      'JSON.parse of every Message',
+      () => fx.freshSns(snsTemplate),
+      (e) => {
+        let n = 0;
+        for (const r of e.Records) n += JSON.parse(r.Sns.Message) === null ? 0 : 1;
+        return n;
+      },
+    ),
   },
   {
     name: 'S3',
     kind: 'aws:s3',
-    template: fx.s3Batch(),
+    template: s3Template,
     fresh: fx.freshS3,
     records: 10,
     powertools: (e) => S3Schema.parse(e).Records.length,
     powertoolsCall: 'S3Schema.parse(event) (S3 has no envelope: the notification is the payload)',
     middyDid: (n) => n.Records[1].s3.object.key === 'invoices/2025/11/INV-20250011 (copy).pdf',
+    floor: floorCase(
+      "replace('+', ' ') + decodeURIComponent of every key",
+      () => fx.freshS3(s3Template),
+      (e) => {
+        let n = 0;
+        for (const r of e.Records) n += decodeKey(r.s3.object.key).length;
+        return n;
+      },
+    ),
   },
   {
     name: 'Kinesis',
     kind: 'aws:kinesis',
-    template: fx.kinesisBatch(),
+    template: kinesisTemplate,
     fresh: fx.freshKinesis,
     records: 10,
     powertools: (e) => KinesisEnvelope.parse(e, anyRecord).length,
     powertoolsCall: 'KinesisEnvelope.parse(event, z.record(z.string(), z.unknown())) (data: base64 → JSON)',
     middyDid: (n) =>
       n.Records.every((/** @type {any} */ r) => typeof r.kinesis.data === 'object' && r.kinesis.data.eventId),
+    floor: floorCase(
+      'base64 decode + UTF-8 + JSON.parse of every data',
+      () => fx.freshKinesis(kinesisTemplate),
+      (e) => {
+        let n = 0;
+        for (const r of e.Records)
+          n += JSON.parse(Buffer.from(r.kinesis.data, 'base64').toString('utf8')) === null ? 0 : 1;
+        return n;
+      },
+    ),
   },
   {
     name: 'DynamoDB Streams',
@@ -149,15 +214,11 @@ const SOURCES = [
     // middy's "aws:cloudwatch" handler only base64-decodes `awslogs.data` and tries JSON.parse on the
     // result; the bytes are gzip, so the parse is skipped and a binary string remains (no gunzip).
     middyDid: (n) => typeof n.awslogs.data === 'string' && n.awslogs.data.charCodeAt(0) === 0x1f,
-    extra: {
-      name: 'reference: base64 + gunzip + JSON.parse',
-      makeInput: () => fx.freshCloudwatchLogs(cwTemplate),
-      async: false,
-      fn: (event) => {
-        sink += JSON.parse(gunzipSync(Buffer.from(event.awslogs.data, 'base64')).toString('utf8')).logEvents
-          .length;
-      },
-    },
+    floor: floorCase(
+      'base64 + gunzip + JSON.parse',
+      () => fx.freshCloudwatchLogs(cwTemplate),
+      (e) => JSON.parse(gunzipSync(Buffer.from(e.awslogs.data, 'base64')).toString('utf8')).logEvents.length,
+    ),
   },
 ];
 
@@ -235,7 +296,7 @@ function casesOf(s) {
     },
     { name: CASES.middyCore, makeInput: make, async: true, fn: (event) => normalizer(event, lambdaContext) },
   ];
-  if (s.extra) cases.push(s.extra);
+  if (s.floor) cases.push(s.floor);
   return cases;
 }
 
@@ -266,6 +327,7 @@ export default async function run(options) {
     const vsMiddy = ratio(tk, md);
     const vsMiddyCore = ratio(tk, get(CASES.middyCore));
     const vsPt = ratio(tk, pt);
+    const floor = s.floor === undefined ? undefined : get(s.floor.name);
     const unit = s.records === 10 ? 'batch' : `batch of ${s.records}`;
     suites.push({
       title: `sources: ${s.name} (${s.records} ${s.name === 'CloudWatch Logs' ? 'log events in one gzip payload' : 'records'})`,
@@ -293,6 +355,9 @@ export default async function run(options) {
       'triggerkit ÷ middy': fmtRatio(vsMiddy.median),
       'triggerkit ÷ middy via core': fmtRatio(vsMiddyCore.median),
       'triggerkit ÷ Powertools': fmtRatio(vsPt.median),
+      'floor µs': floor === undefined ? '—' : fmtUs(floor.median),
+      'middy ÷ floor': floor === undefined ? '—' : fmtRatio(ratio(md, floor).median),
+      'triggerkit ÷ floor': floor === undefined ? '—' : fmtRatio(ratio(tk, floor).median),
       verdict: vsMiddy.median < 1 ? 'faster than middy' : 'SLOWER than middy',
     });
   }
@@ -305,7 +370,8 @@ export default async function run(options) {
       'ratios are per-cycle medians (both samples ran within milliseconds of each other); < 1 means triggerkit is faster',
       "the verdict compares with the normalizer's hook alone; via core adds @middy/core around it, as a handler runs it",
       missed.length === 0 ? 'goal MET on every source' : `goal NOT MET on: ${missed.join(', ')}`,
-      'middy on CloudWatch Logs only base64-decodes awslogs.data (no gunzip): see the reference row in its table',
+      'floor: the bare decode calls any reader of the payloads must make (JSON.parse of the bodies, base64 + parse, key decoding, gunzip), nothing built; middy ÷ floor near 1× means a complete normalizer cannot be faster than middy there',
+      'middy on CloudWatch Logs only base64-decodes awslogs.data (no gunzip): middy ÷ floor < 1×',
     ],
   });
   return suites;
