@@ -1,7 +1,18 @@
 /** The command line as users run it: output, and exit code 2 with a message for bad input. */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, ROOT } from './support/processes.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'triggerkit-cli-'));
+/** Writes `value` as JSON to a scratch file; returns its path. */
+const writeTemp = (name: string, value: unknown) => {
+  const file = join(scratch, name);
+  writeFileSync(file, JSON.stringify(value));
+  return file;
+};
 
 const run = (...args: string[]) => {
   const result = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
@@ -25,6 +36,27 @@ describe('triggerkit normalize', () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(
       /E_SOURCE_UNKNOWN: No known event source matches this input: an object with keys name, version/,
+    );
+  });
+
+  it('names the closest known source and what is missing for input no source recognizes', () => {
+    const file = writeTemp('almost-sqs.json', { Records: [{ eventSource: 'aws:sq', messageId: 'm1' }] });
+    const { code, stderr } = run('normalize', file);
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      'The closest known source is SQS batch: `Records[0].eventSource` is "aws:sq", expected "aws:sqs"; ' +
+        '`Records[0].body` is missing; `Records[0].eventSourceARN` is missing.',
+    );
+  });
+
+  it('prints the records it can read and exits 2 naming each record it cannot', () => {
+    const batch = JSON.parse(readFileSync('test/fixtures/events/sqs/orders-batch.json', 'utf8'));
+    delete batch.Records[1].body;
+    const { code, stdout, stderr } = run('normalize', writeTemp('one-bad-record.json', batch));
+    expect(code).toBe(2);
+    expect(JSON.parse(stdout)).toHaveLength(3);
+    expect(stderr).toMatch(
+      /^triggerkit: E_SOURCE_INVALID: Records\[1\] is not an SQS message .*\(record [\w-]+\)$/m,
     );
   });
 

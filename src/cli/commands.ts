@@ -131,6 +131,11 @@ export const normalize = defineCommand({
         2,
       )}\n`,
     );
+    // Records the source could not read are left out of the array: say which and why, and exit 2 as
+    // for any input that cannot be read (a Lambda runtime reports them failed, see docs/sources).
+    for (const { ref, error } of batch.rejected ?? [])
+      process.stderr.write(`triggerkit: ${error.code}: ${error.message} (record ${ref})\n`);
+    if ((batch.rejected ?? []).length > 0) process.exitCode = 2;
   },
 });
 

@@ -2,6 +2,7 @@
 import { isTriggerError, TriggerError } from '../errors.js';
 import { alibabaEventBridge } from './alibaba/eventbridge.js';
 import { eventBridge } from './aws/eventbridge.js';
+import { closestSource } from './closest.js';
 import { cloudEvents } from './cloudevents.js';
 import { CDC_AND_LOG_SOURCES } from './registry-cdc-logs.js';
 import { HTTP_SOURCES } from './registry-http.js';
@@ -53,9 +54,10 @@ export function toCloudEvents(raw: unknown, options: NormalizeOptions = {}): Bat
       });
     }
   }
+  const closest = closestSource(raw);
   throw new TriggerError(
     'E_SOURCE_UNKNOWN',
-    `No known event source matches this input: ${describeShape(raw)}. ${HINT}`,
+    `No known event source matches this input: ${describeShape(raw)}. ${closest ?? HINT} ${KNOWN}`,
     {
       details: { known: SOURCES.map((s) => s.label) },
     },
@@ -63,10 +65,9 @@ export function toCloudEvents(raw: unknown, options: NormalizeOptions = {}): Bat
 }
 
 const HINT =
-  'Known sources: ' +
-  SOURCES.map((s) => s.label).join(', ') +
-  '. A CloudEvent needs `specversion`, an SQS batch `Records[].eventSource: "aws:sqs"`, ' +
+  'It resembles none of them: a CloudEvent needs `specversion`, an SQS batch `Records[].eventSource: "aws:sqs"`, ' +
   'an HTTP API request `version: "2.0"` with `routeKey` and `requestContext.http`.';
+const KNOWN = `Known sources: ${SOURCES.map((s) => s.label).join(', ')}.`;
 
 function describeShape(raw: unknown): string {
   if (raw === null) return 'null';
