@@ -95,6 +95,9 @@ export const INDEX_IMPORTS: Readonly<
   './aws/eventbridge.js': { members: [['aws:eventbridge', './aws/eventbridge.js', 'eventBridge']] },
 };
 
+/** What else `sources/index.ts` imports: modules every bundle keeps whole (no source lives in them). */
+export const INDEX_KEPT_IMPORTS: readonly string[] = ['./types.js', './closest.js'];
+
 /** The code of the module that replaces one of `sources/index.ts`'s imports. */
 export function prunedModule(specifier: string, kinds: ReadonlySet<string>): string {
   const entry = INDEX_IMPORTS[specifier];
