@@ -15,8 +15,10 @@ const read = (path: string) => readFileSync(new URL(path, src), 'utf8');
 
 describe('prune: the table of sources/index.ts imports', () => {
   it('names every module sources/index.ts builds its detection order from', () => {
-    const imports = [...read('sources/index.ts').matchAll(/from '(\.\/[^']+)'/g)].map((m) => m[1]);
-    expect(imports.filter((path) => !INDEX_KEPT_IMPORTS.includes(path)).sort()).toEqual(Object.keys(INDEX_IMPORTS).sort());
+    const imports = [...read('sources/index.ts').matchAll(/from '(\.\/[^']+)'/g)].map((m) => String(m[1]));
+    expect(imports.filter((path) => !INDEX_KEPT_IMPORTS.includes(path)).sort()).toEqual(
+      Object.keys(INDEX_IMPORTS).sort(),
+    );
   });
 
   it('lists the sources in detection order, each as its module exports it', async () => {
