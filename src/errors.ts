@@ -98,6 +98,20 @@ export function isTriggerError(value: unknown): value is TriggerError {
 }
 
 /** True when the error says the event must not be retried. */
+/**
+ * Input nested so deeply that reading it overflows the call stack (a `RangeError` from a recursive reader
+ * or `JSON.stringify`) is malformed input, not a crash: `E_SOURCE_INVALID` naming where. Any other error
+ * is returned as is.
+ */
+export function tooDeep(error: unknown, where: string): unknown {
+  if (!(error instanceof RangeError) || !/call stack/i.test(error.message)) return error;
+  return new TriggerError(
+    'E_SOURCE_INVALID',
+    `${where} is nested too deeply to read (${error.message}); flatten the payload or send nested documents as strings.`,
+    { cause: error, path: where },
+  );
+}
+
 export function isNonRetryable(error: unknown): boolean {
   if (!isTriggerError(error)) return false;
   return (

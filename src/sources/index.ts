@@ -1,5 +1,5 @@
 /** `toCloudEvents`: detect the source of a raw payload and normalize it into CloudEvents. */
-import { isTriggerError, TriggerError } from '../errors.js';
+import { isTriggerError, TriggerError, tooDeep } from '../errors.js';
 import { alibabaEventBridge } from './alibaba/eventbridge.js';
 import { eventBridge } from './aws/eventbridge.js';
 import { closestSource } from './closest.js';
@@ -43,7 +43,8 @@ export function toCloudEvents(raw: unknown, options: NormalizeOptions = {}): Bat
   if (source !== undefined) {
     try {
       return source.normalize(raw, options);
-    } catch (error) {
+    } catch (thrown) {
+      const error = tooDeep(thrown, `the ${source.label}`);
       // A recognized input whose fields do not make a valid CloudEvent is malformed input: say so with
       // the code callers check, keeping the list of problems.
       if (!isTriggerError(error) || error.code !== 'E_CLOUDEVENT_INVALID') throw error;

@@ -9,7 +9,7 @@ import {
   createCloudEvent,
   isJsonContentType,
 } from '../../cloud-event.js';
-import { isTriggerError, TriggerError } from '../../errors.js';
+import { isTriggerError, TriggerError, tooDeep } from '../../errors.js';
 import { type Batch, type BatchItem, isObject, type RejectedRecord } from '../types.js';
 
 /** CloudEvent attributes before validation; `undefined` values are dropped by `createCloudEvent`. */
@@ -246,7 +246,8 @@ export function collectRecords(
       const { ref, events } = read(i);
       for (const event of events) items.push(Object.freeze({ event, ref }));
     } catch (error) {
-      rejected.push(rejection(error, refOf(i), items.length + rejected.length, pathOf(i)));
+      const path = pathOf(i);
+      rejected.push(rejection(tooDeep(error, path), refOf(i), items.length + rejected.length, path));
     }
   }
   return Object.freeze({

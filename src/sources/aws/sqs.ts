@@ -96,7 +96,9 @@ function readRecord(record: unknown, index: number) {
 
 /** Delivery facts of the SQS record, kept on unwrapped events too (unless the inner event sets them). */
 function addDelivery(target: EventInit, attributes: JsonObject): void {
-  const count = Number(attributes.ApproximateReceiveCount ?? 1);
+  const received = attributes.ApproximateReceiveCount ?? 1;
+  // Only a string or a number is read: `Number` of an object runs its `toString`/`valueOf`, which may throw.
+  const count = typeof received === 'string' || typeof received === 'number' ? Number(received) : Number.NaN;
   if (Number.isSafeInteger(count) && count >= 0 && count < 2 ** 31) target.deliverycount = count;
   if (typeof attributes.MessageGroupId === 'string') target.partitionkey = attributes.MessageGroupId;
   // The sequence extension must order lexicographically: zero-pad the 128-bit decimal to 39 digits.

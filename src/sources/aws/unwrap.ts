@@ -54,7 +54,7 @@ export function isSnsEnvelope(value: JsonObject): boolean {
  * is an envelope, and otherwise mapped itself (`id` = MessageId, `source` = TopicArn, `data` = Message).
  */
 export function unwrapSns(sns: JsonObject, where: string, depth = 0): Unwrapped {
-  const type = String(sns.Type);
+  const type = typeof sns.Type === 'string' ? sns.Type : '';
   if (SNS_CONTROL_TYPES.has(type)) return { control: `sns:${type}` };
   if (type !== 'Notification' || typeof sns.Message !== 'string' || sns.MessageId === '') {
     throw invalid(

@@ -80,6 +80,7 @@ function readAttribute(value: unknown, parent: string, key: string | number, dep
       case 'L': {
         const at = `${pathOf(parent, key)}.L`;
         if (!Array.isArray(v)) throw invalidRecord(at, `must be a list of attribute values (${seen(v)})`);
+        if (depth >= MAX_DEPTH) throw invalidRecord(at, `nests deeper than ${MAX_DEPTH} levels`);
         return v.map((item, i) => readAttribute(item, at, i, depth + 1));
       }
       case 'M':
