@@ -132,6 +132,22 @@ describe('SQS: a body that is a structured CloudEvent', () => {
     ]);
     expect(batch.rejected?.[0]?.error.message).toMatch(/Records\[0\]\.body .*`source` is required/);
   });
+
+  it.each([
+    ['a `specversion` field of its own', { specversion: 'v2', order: 1 }],
+    [
+      '`version`, `detail-type` and `detail` without an id or source',
+      { version: '0', 'detail-type': 'mine', detail: {} },
+    ],
+  ])('a body with %s is data, not a broken envelope', (_, body) => {
+    const plain = structuredClone(raw);
+    const record = plain.Records[0];
+    if (record === undefined) throw new Error('fixture has no record');
+    record.body = JSON.stringify(body);
+    const batch = normalize(plain);
+    expect(batch.rejected).toBeUndefined();
+    expect(batch.items[0]?.event).toMatchObject({ type: 'com.amazonaws.sqs.message', data: body });
+  });
 });
 
 describe('SQS: purity and validity', () => {

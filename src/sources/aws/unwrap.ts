@@ -26,16 +26,28 @@ const SNS_CONTROL_TYPES = new Set(['SubscriptionConfirmation', 'UnsubscribeConfi
 /** Envelopes nest two or three deep in practice (S3 → SNS → SQS); deeper input is treated as data. */
 const MAX_DEPTH = 4;
 
-/** Unwraps `value` when it is a known envelope; `undefined` when it is plain data. */
+/**
+ * Unwraps `value` when it is a known envelope; `undefined` when it is plain data. A body is taken for a
+ * CloudEvent when it says `specversion: "1.0"` (then it must be a valid one) or has every required
+ * attribute, and for an EventBridge event only with `version`, `id`, `source`, `detail-type` and `detail`:
+ * an order that merely has a `specversion` or `detail` field stays data, instead of failing every delivery
+ * as a broken envelope.
+ */
 export function unwrapEnvelope(value: unknown, where: string, depth = 0): Unwrapped | undefined {
   if (!isObject(value) || depth > MAX_DEPTH) return undefined;
-  if (typeof value.specversion === 'string') return { inits: [{ ...value }] };
+  const identified = typeof value.id === 'string' && typeof value.source === 'string';
+  const specversion = value.specversion;
+  if (
+    specversion === '1.0' ||
+    (typeof specversion === 'string' && identified && typeof value.type === 'string')
+  )
+    return { inits: [{ ...value }] };
   if (isSnsEnvelope(value)) return unwrapSns(value, where, depth);
   if (isS3TestEvent(value)) return { control: 's3:TestEvent' };
   if (isS3Notification(value)) {
     return { inits: value.Records.map((record, i) => s3RecordInit(record, `${where}.Records[${i}]`)) };
   }
-  if (isEventBridgeEvent(value)) return { inits: [eventBridgeInit(value)] };
+  if (identified && isEventBridgeEvent(value)) return { inits: [eventBridgeInit(value)] };
   return undefined;
 }
 
