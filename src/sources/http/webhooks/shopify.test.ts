@@ -66,6 +66,17 @@ describe('Shopify: valid signatures (REST v1, original-case headers)', () => {
     expect(cloudEventProblems(item?.event)).toEqual([]);
   });
 
+  it.each([
+    [
+      'from admin_graphql_api_id',
+      '{"id":820982911946154508,"admin_graphql_api_id":"gid://shopify/Order/820982911946154508"}',
+    ],
+    ['from the body text', '{"customer":{"id":7},"id":820982911946154508}'],
+  ])('an id past 2^53 keeps its digits in subject (%s)', (_, body) => {
+    const [item] = run(signed({ ...raw, body })).items;
+    expect(item?.event.subject).toBe('820982911946154508');
+  });
+
   it('falls back to X-Shopify-Webhook-Id when there is no event id', () => {
     const [item] = run(signed(withHeader(raw, 'X-Shopify-Event-Id', undefined))).items;
     expect(item?.event.id).toBe('b54557e4-bdd9-4b37-8a5f-bf7d70bcd043');

@@ -35,10 +35,31 @@ export const shopify: WebhookProvider = {
       id: h['x-shopify-event-id'] || webhookId || req.requestId,
       source: shop === undefined ? 'https://shopify.com' : `https://${shop}`,
       type: `com.shopify.${topic.replaceAll('/', '.')}`,
-      subject: text(asObject(payload).id),
+      subject: resourceId(payload, req.body),
       time: toTime(h['x-shopify-triggered-at']) ?? req.time,
       extensions,
     };
     return event;
   },
 };
+
+/**
+ * The resource id as sent. Shopify ids pass 2^53 (`820982911946154508` in its own samples), which
+ * `JSON.parse` rounds to `820982911946154500`: such an id is read from `admin_graphql_api_id`
+ * (`gid://shopify/Order/<id>`), else from the body's first `"id":` integer that parses to the same number.
+ * (`data.id` stays the parsed number, rounded, as any JSON reader gives it.)
+ */
+function resourceId(payload: unknown, body: Uint8Array): string | undefined {
+  const object = asObject(payload);
+  const id = object.id;
+  if (typeof id !== 'number' || Number.isSafeInteger(id)) return text(id);
+  const gid = object.admin_graphql_api_id;
+  const fromGid = typeof gid === 'string' ? /\/(\d+)$/.exec(gid)?.[1] : undefined;
+  if (fromGid !== undefined && Number(fromGid) === id) return fromGid;
+  for (const match of Buffer.from(body)
+    .toString('utf8')
+    .matchAll(/"id"\s*:\s*(-?\d+)(?![\d.eE])/g)) {
+    if (Number(match[1]) === id) return match[1];
+  }
+  return text(id);
+}
