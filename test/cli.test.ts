@@ -60,6 +60,18 @@ describe('triggerkit normalize', () => {
     );
   });
 
+  it('shows the answer to a request the transport answers itself (the webhook handshake)', () => {
+    const { code, stdout, stderr } = run(
+      'normalize',
+      'test/fixtures/events/apigw-http/webhook-handshake.json',
+    );
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual([]);
+    expect(stderr).toMatch(
+      /^triggerkit: no event; the aws:apigateway:v2 request is answered without a handler: 200 \(.*webhook-allowed-origin/im,
+    );
+  });
+
   it('exits 2 for a file that does not exist', () => {
     const { code, stderr } = run('normalize', 'no-such-file.json');
     expect(code).toBe(2);

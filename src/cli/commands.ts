@@ -136,6 +136,16 @@ export const normalize = defineCommand({
     for (const { ref, error } of batch.rejected ?? [])
       process.stderr.write(`triggerkit: ${error.code}: ${error.message} (record ${ref})\n`);
     if ((batch.rejected ?? []).length > 0) process.exitCode = 2;
+    // A request the transport answers itself (the webhook handshake) has no event: show the answer.
+    if (batch.control !== undefined) {
+      const { statusCode, headers, body } = batch.control;
+      const shown = Object.entries(headers).map(([name, value]) => `${name}: ${value}`);
+      process.stderr.write(
+        `triggerkit: no event; the ${batch.source} request is answered without a handler: ${statusCode}` +
+          `${shown.length > 0 ? ` (${shown.join(', ')})` : ''}${body === '' ? '' : ` ${body}`}
+`,
+      );
+    }
   },
 });
 
