@@ -46,6 +46,7 @@ describe('unknown input → E_SOURCE_UNKNOWN saying what was seen', () => {
   it.each([
     ['{}', {}, 'an empty object'],
     ['null', null, 'this input: null.'],
+    ['undefined', undefined, 'this input: undefined.'],
     ['an array', [1, 2], 'an array of 2 item(s)'],
     ['an empty array', [], 'an array of 0 item(s)'],
     ['a string', 'hello', 'a string'],

@@ -71,7 +71,7 @@ const HINT =
 const KNOWN = `Known sources: ${SOURCES.map((s) => s.label).join(', ')}.`;
 
 function describeShape(raw: unknown): string {
-  if (raw === null) return 'null';
+  if (raw === null || raw === undefined) return String(raw);
   if (Array.isArray(raw)) return `an array of ${raw.length} item(s)`;
   if (!isObject(raw)) return `a ${typeof raw}`;
   const keys = Object.keys(raw);
