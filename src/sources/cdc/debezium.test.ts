@@ -176,3 +176,26 @@ describe('Debezium: what is not an envelope', () => {
     expect('time' in debeziumToEvent(raw, { where: 'v' })).toBe(false);
   });
 });
+
+describe('Debezium: time', () => {
+  it('source.ts_ms 0 (MySQL snapshots) is no time: the envelope ts_ms is used, never 1970', () => {
+    const raw = fixture('mysql-insert.json');
+    Object.assign(raw.source as Json, { ts_ms: 0, snapshot: 'true' });
+    raw.op = 'r';
+    expect(debeziumToEvent(raw, { where: 'v' })).toMatchObject({
+      time: '2025-11-23T12:15:00.210Z',
+      iodebeziumtsms: '0',
+    });
+  });
+
+  it.each([
+    ['0 and absent', 0, undefined],
+    ['0 and 0', 0, 0],
+    ['negative and "0"', -1, '0'],
+  ])('source.ts_ms and ts_ms %s: no time at all', (_, sourceMs, envelopeMs) => {
+    const raw = fixture('mysql-insert.json');
+    (raw.source as Json).ts_ms = sourceMs;
+    raw.ts_ms = envelopeMs;
+    expect('time' in debeziumToEvent(raw, { where: 'v' })).toBe(false);
+  });
+});

@@ -118,7 +118,7 @@ export function debeziumToEvent(value: unknown, ctx: DebeziumContext): CloudEven
       source: ctx.source ?? `/debezium/${connector}/${name}`,
       type: `io.debezium.${connector}.datachangeevent`,
       subject: table || undefined,
-      time: epochToIso(block.ts_ms ?? payload.ts_ms, 'ms'),
+      time: changeTime(block.ts_ms, payload.ts_ms),
       datacontenttype: 'application/json',
       partitionkey: key,
       data: payload,
@@ -154,6 +154,19 @@ function changeId(payload: JsonObject, name: string, table: string, key: string 
       ? `row:${digest(payload.before ?? payload.after ?? payload.message ?? null)}`
       : `key:${key}`;
   return [`name:${name}`, ...position, `table:${table}`, `op:${String(payload.op)}`, row].join(';');
+}
+
+/**
+ * The first positive epoch (ms) as RFC 3339: `source.ts_ms` is when the database made the change, but
+ * snapshots (MySQL's among them) send 0 there, which is no time at all, not 1970 — the envelope's `ts_ms`
+ * (when the connector processed the change) is then the best there is; neither → no `time`.
+ */
+function changeTime(sourceMs: unknown, envelopeMs: unknown): string | undefined {
+  return positiveTime(sourceMs) ?? positiveTime(envelopeMs);
+}
+
+function positiveTime(ms: unknown): string | undefined {
+  return Number(ms) > 0 ? epochToIso(ms, 'ms') : undefined;
 }
 
 function digest(value: unknown): string {
