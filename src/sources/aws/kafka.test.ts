@@ -86,6 +86,23 @@ describe('Kafka (MSK): plain records', () => {
   });
 });
 
+describe('Kafka: record timestamps', () => {
+  it('timestamp -1 (NO_TIMESTAMP_TYPE, a record from an old producer) gives no time, not 1969', () => {
+    const raw = fixture('msk-batch.json');
+    const record = { ...raw.records['orders-1']?.[0], timestamp: -1, timestampType: 'NO_TIMESTAMP_TYPE' };
+    const [item] = normalize({ ...raw, records: { 'orders-1': [record] } }).items;
+    expect(item?.event).not.toHaveProperty('time');
+    expect(item?.event).toMatchObject({ id: 'orders-1-977', data: 'ping from legacy producer' });
+  });
+
+  it('LOG_APPEND_TIME is read like CREATE_TIME', () => {
+    const raw = fixture('msk-batch.json');
+    const record = { ...raw.records['orders-1']?.[0], timestampType: 'LOG_APPEND_TIME' };
+    const [item] = normalize({ ...raw, records: { 'orders-1': [record] } }).items;
+    expect(item?.event.time).toBe('2025-11-23T13:00:00.000Z');
+  });
+});
+
 describe('Kafka (self-managed): the CloudEvents Kafka binding', () => {
   const raw = fixture('self-managed-cloudevents.json');
   const batch = normalize(raw);

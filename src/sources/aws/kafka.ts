@@ -93,7 +93,7 @@ function readRecord(batch: JsonObject, { record, path }: Entry) {
     source: sourceOf(batch, topic),
     type: KAFKA_RECORD_TYPE,
     subject: textKey,
-    time: epochMsToIso(record.timestamp),
+    time: recordTime(record.timestamp),
   };
   let init: EventInit;
   if (contentType?.toLowerCase().startsWith('application/cloudevents')) {
@@ -127,6 +127,11 @@ function readRecord(batch: JsonObject, { record, path }: Entry) {
   const others = headers.filter(([name]) => !/^(ce_|content-type$)/i.test(name));
   if (others.length > 0) setIfAbsent(init, 'kafkaheaders', JSON.stringify(others));
   return { ref: `${topic}-${partition}@${offset}`, events: [finishEvent(init, path)] };
+}
+
+/** Kafka's `NO_TIMESTAMP` is -1 (`timestampType: "NO_TIMESTAMP_TYPE"`): no time, not 1969. */
+function recordTime(timestamp: unknown): string | undefined {
+  return typeof timestamp === 'number' && timestamp < 0 ? undefined : epochMsToIso(timestamp);
 }
 
 /** MSK: the cluster ARN + topic; self-managed: `kafka://<first bootstrap server>/<topic>`. */
