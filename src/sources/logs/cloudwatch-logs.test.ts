@@ -173,6 +173,7 @@ describe('CloudWatch Logs: malformed payloads', () => {
       { awslogs: { data: Buffer.from('hello').toString('base64') } },
       'awslogs.data is not gzip data',
     ],
+    ['text that is not base64', { awslogs: { data: '###' } }, 'awslogs.data is not base64'],
     [
       'gzip that is not JSON',
       { awslogs: { data: gzipSync('nope').toString('base64') } },

@@ -10,6 +10,7 @@ import {
   type Collected,
   collect,
   epochToIso,
+  invalidRecord,
   readJsonText,
   setEpochTime,
   text,
@@ -19,6 +20,7 @@ import { isObject, type NormalizeOptions, type Source } from '../types.js';
 import {
   type CloudWatchLogsPayload,
   decodeCloudWatchLogs,
+  isGzip,
   isLogEvent,
   type LogEvent,
   MAX_DECOMPRESSED_BYTES,
@@ -162,6 +164,8 @@ function batchEvent(
   );
 }
 
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
 export const cloudWatchLogs: Source = {
   kind: 'aws:cloudwatch-logs',
   reply: 'throw',
@@ -171,7 +175,14 @@ export const cloudWatchLogs: Source = {
   },
   normalize(raw, options) {
     const data = (raw as { awslogs: { data: string } }).awslogs.data;
-    const collected = eventsOf(Buffer.from(data, 'base64'), {
+    const bytes = Buffer.from(data, 'base64');
+    // Buffer.from skips what is not base64: name that, rather than the gzip it then fails to find.
+    if (!isGzip(bytes) && !BASE64.test(data))
+      throw invalidRecord(
+        'awslogs.data',
+        'is not base64: CloudWatch Logs sends its subscription payload as base64 of gzip of JSON',
+      );
+    const collected = eventsOf(bytes, {
       where: 'awslogs.data',
       logEvents: options.logEvents,
     });
