@@ -147,6 +147,28 @@ describe('Kafka (self-managed): the CloudEvents Kafka binding', () => {
     expect(item?.event.source).toBe('kafka://kafka-1.shop.internal:9092/payments');
   });
 
+  it.each(['ce_data', 'ce_data_base64', 'CE_DATA'])(
+    'a binary-mode record with a %s header is rejected, as HTTP refuses ce-data (the value carries the data)',
+    (header) => {
+      const records = raw.records['payments-0'] ?? [];
+      const tombstone = records[2] as { headers: unknown[] };
+      const smuggled = { ...tombstone, headers: [...tombstone.headers, { [header]: javaBytes('hdr') }] };
+      const result = normalize({ ...raw, records: { 'payments-0': [records[0], smuggled] } });
+      expect(result.items.map((item) => item.ref)).toEqual(['payments-0@88']);
+      expect(result.rejected).toHaveLength(1);
+      const error = result.rejected?.[0]?.error;
+      expect([result.rejected?.[0]?.ref, error?.code, error?.path]).toEqual([
+        'payments-0@90',
+        'E_SOURCE_INVALID',
+        'records["payments-0"][1]',
+      ]);
+      expect(error?.message).toBe(
+        `records["payments-0"][1] header ${header} must not be sent in binary mode; the record value ` +
+          'carries the data — send the data as the value and drop the header.',
+      );
+    },
+  );
+
   it('a binary-mode event missing ce_type is rejected, the rest still runs', () => {
     const records = raw.records['payments-0'] ?? [];
     const broken = {

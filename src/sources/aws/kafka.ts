@@ -27,6 +27,8 @@ import {
 
 export const KAFKA_RECORD_TYPE = 'org.apache.kafka.record';
 const EVENT_SOURCES = new Set(['aws:kafka', 'SelfManagedKafka']);
+/** `ce_*` headers binary mode must not carry: the data is the record value, never an attribute. */
+const NOT_A_HEADER: ReadonlySet<string> = new Set(['data', 'data_base64']);
 
 interface Entry {
   readonly group: string;
@@ -105,7 +107,18 @@ function readRecord(batch: JsonObject, { record, path }: Entry) {
     // Binary mode: attributes in `ce_*` headers, `content-type` is the datacontenttype, the value is data.
     init = {};
     for (const [name, text] of headers) {
-      if (name.toLowerCase().startsWith('ce_')) setIfAbsent(init, name.slice(3).toLowerCase(), text);
+      if (!name.toLowerCase().startsWith('ce_')) continue;
+      const attribute = name.slice(3).toLowerCase();
+      if (NOT_A_HEADER.has(attribute)) {
+        // As the HTTP binding refuses `ce-data`: a header is no place for the data, and taking it would
+        // give a tombstone data it does not have.
+        throw invalid(
+          `${path} header ${name} must not be sent in binary mode; the record value carries the data — ` +
+            'send the data as the value and drop the header.',
+          path,
+        );
+      }
+      setIfAbsent(init, attribute, text);
     }
     if (value !== undefined) Object.assign(init, typedPayload(value, contentType));
   } else {
