@@ -121,3 +121,11 @@ describe('Amazon MQ: RabbitMQ', () => {
     expect(normalize(changed).items[0]?.event.time).toBe(time);
   });
 });
+
+describe('Amazon MQ: a batch without its broker ARN', () => {
+  it.each(['activemq.json', 'rabbitmq.json'])('%s without eventSourceArn names the field', (name) => {
+    const raw = fixture(name);
+    delete raw.eventSourceArn;
+    expect(() => toCloudEvents(raw)).toThrow(/Amazon MQ batch has no `eventSourceArn`/);
+  });
+});

@@ -46,6 +46,12 @@ export const mq: Source = {
   normalize(raw) {
     const batch = raw as JsonObject;
     const arn = typeof batch.eventSourceArn === 'string' ? batch.eventSourceArn : '';
+    if (arn === '')
+      throw invalid(
+        `The Amazon MQ batch has no \`eventSourceArn\` (got ${shapeOf(batch.eventSourceArn)}): Lambda sends the ` +
+          "broker's ARN there, and it is every event's `source`; record the event as Lambda delivers it.",
+        'eventSourceArn',
+      );
     const entries: Entry[] = [];
     if (isActiveMq(batch)) {
       for (const [i, message] of (batch.messages as unknown[]).entries()) {
