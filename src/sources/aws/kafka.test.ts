@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cloudEventProblems } from '../../cloud-event.js';
+import { DEBEZIUM_TOMBSTONE_TYPE, debeziumToEvent } from '../cdc/debezium.js';
 import { toCloudEvents } from '../index.js';
 import type { Batch } from '../types.js';
 import { KAFKA_RECORD_TYPE, kafka } from './kafka.js';
@@ -186,6 +187,126 @@ describe('Kafka (self-managed): the CloudEvents Kafka binding', () => {
       [0, 'payments-0@87', 'records["payments-0"][0]'],
     ]);
     expect(result.rejected?.[0]?.error.message).toContain('`type` is required');
+  });
+});
+
+describe('Kafka: Debezium change events (JsonConverter, schemas enabled)', () => {
+  const raw = fixture('msk-debezium.json');
+  const records = raw.records['dbserver1.inventory.customers-0'] ?? [];
+  const batch = normalize(raw);
+  const decoded = (base64: unknown) => JSON.parse(Buffer.from(String(base64), 'base64').toString('utf8'));
+  const sally = { id: 1001, first_name: 'Sally', last_name: 'Thomas', email: 'sally.thomas@acme.com' };
+
+  it('a change event is what the debezium source makes of it, with the Kafka id and extensions', () => {
+    const event = batch.items[0]?.event;
+    expect(event).toStrictEqual({
+      specversion: '1.0',
+      id: 'dbserver1.inventory.customers-0-15',
+      source: '/debezium/postgresql/dbserver1',
+      type: 'io.debezium.postgresql.datachangeevent',
+      subject: 'postgres.inventory.customers',
+      time: '2025-11-23T13:00:00.000Z',
+      datacontenttype: 'application/json',
+      partitionkey: 'id=1001',
+      iodebeziumop: 'c',
+      iodebeziumversion: '2.7.3.Final',
+      iodebeziumconnector: 'postgresql',
+      iodebeziumname: 'dbserver1',
+      iodebeziumtsms: '1763902800000',
+      iodebeziumsnapshot: 'false',
+      iodebeziumdb: 'postgres',
+      iodebeziumschema: 'inventory',
+      iodebeziumtable: 'customers',
+      iodebeziumsequence: '["24023300","24023328"]',
+      iodebeziumtxid: '560',
+      iodebeziumlsn: '24023328',
+      data: decoded(records[0]?.value).payload,
+      sequence: '0000000000000000015',
+      kafkatopic: 'dbserver1.inventory.customers',
+      kafkapartition: 0,
+    });
+    expect(event?.data).toMatchObject({ op: 'c', before: null, after: sally });
+    const direct = debeziumToEvent(decoded(records[0]?.value), {
+      where: 'value',
+      key: decoded(records[0]?.key),
+      id: 'dbserver1.inventory.customers-0-15',
+    });
+    expect(event).toStrictEqual({
+      ...direct,
+      sequence: '0000000000000000015',
+      kafkatopic: 'dbserver1.inventory.customers',
+      kafkapartition: 0,
+    });
+  });
+
+  it('refs stay <topic>-<partition>@<offset>; ids are the Kafka coordinates, the same on redelivery', () => {
+    expect(batch.items.map((item) => item.ref)).toEqual([
+      'dbserver1.inventory.customers-0@15',
+      'dbserver1.inventory.customers-0@16',
+      'dbserver1.inventory.customers-0@17',
+    ]);
+    const ids = batch.items.map((item) => item.event.id);
+    expect(ids).toEqual([
+      'dbserver1.inventory.customers-0-15',
+      'dbserver1.inventory.customers-0-16',
+      'dbserver1.inventory.customers-0-17',
+    ]);
+    // A retry starts at the failed offset: the same record alone gives the same event.
+    const retry = normalize({ ...raw, records: { 'dbserver1.inventory.customers-0': records.slice(1) } });
+    expect(retry.items.map((item) => item.event)).toStrictEqual(
+      batch.items.slice(1).map((item) => item.event),
+    );
+  });
+
+  it('a delete keeps before in data; the tombstone after it, with a Debezium key, is io.debezium.tombstone', () => {
+    expect(batch.items[1]?.event).toMatchObject({
+      type: 'io.debezium.postgresql.datachangeevent',
+      iodebeziumop: 'd',
+      data: { op: 'd', before: sally, after: null },
+    });
+    expect(batch.items[2]?.event).toStrictEqual({
+      specversion: '1.0',
+      id: 'dbserver1.inventory.customers-0-17',
+      source: '/debezium/topic/dbserver1.inventory.customers',
+      type: DEBEZIUM_TOMBSTONE_TYPE,
+      subject: 'dbserver1.inventory.customers',
+      time: '2025-11-23T13:01:00.130Z',
+      partitionkey: 'id=1001',
+      kafkatombstone: true,
+      sequence: '0000000000000000017',
+      kafkatopic: 'dbserver1.inventory.customers',
+      kafkapartition: 0,
+    });
+  });
+
+  it('schemas disabled: the same change events; a tombstone, whose plain JSON key cannot tell, stays a Kafka tombstone', () => {
+    const schemaless = records.map((record) => ({
+      ...record,
+      key: Buffer.from(JSON.stringify(decoded(record.key).payload)).toString('base64'),
+      value:
+        record.value === null
+          ? null
+          : Buffer.from(JSON.stringify(decoded(record.value).payload)).toString('base64'),
+    }));
+    const { items } = normalize({ ...raw, records: { 'dbserver1.inventory.customers-0': schemaless } });
+    expect(items.slice(0, 2).map((item) => item.event)).toStrictEqual(
+      batch.items.slice(0, 2).map((item) => item.event),
+    );
+    expect(items[2]?.event).toMatchObject({
+      id: 'dbserver1.inventory.customers-0-17',
+      type: KAFKA_RECORD_TYPE,
+      partitionkey: '{"id":1001}',
+      kafkatombstone: true,
+    });
+  });
+
+  it('a row flattened by ExtractNewRecordState is no envelope: it stays a Kafka record', () => {
+    const flat = {
+      ...records[0],
+      value: Buffer.from(JSON.stringify({ ...sally, __op: 'c' })).toString('base64'),
+    };
+    const [item] = normalize({ ...raw, records: { 'dbserver1.inventory.customers-0': [flat] } }).items;
+    expect(item?.event).toMatchObject({ type: KAFKA_RECORD_TYPE, data: { ...sally, __op: 'c' } });
   });
 });
 

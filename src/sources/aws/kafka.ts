@@ -3,11 +3,15 @@
  * (`"SelfManagedKafka"`). `records` maps `"<topic>-<partition>"` to arrays; key and value are base64 (a
  * null value is a tombstone), header values are arrays of (signed, Java) bytes. The CloudEvents Kafka
  * binding is honoured in structured mode (`content-type: application/cloudevents…`) and binary mode
- * (`ce_*` headers). Failures are reported per record: `ref` = `<topic>-<partition>@<offset>`, which the
- * Lambda adapter turns into `{ "topic-partition": "<topic>-<partition>", "offset": N }`.
+ * (`ce_*` headers). Outside it, a Debezium change event in the value becomes the event the `debezium`
+ * source makes (`io.debezium.<connector>.datachangeevent`), a tombstone with a Debezium key an
+ * `io.debezium.tombstone`; the id stays the record's. Failures are reported per record: `ref` =
+ * `<topic>-<partition>@<offset>`, which the Lambda adapter turns into
+ * `{ "topic-partition": "<topic>-<partition>", "offset": N }`.
  * @see https://github.com/cloudevents/spec/blob/main/cloudevents/bindings/kafka-protocol-binding.md
  * @see https://docs.aws.amazon.com/lambda/latest/dg/kafka-retry-configurations.html
  */
+import { debeziumToEvent, isDebeziumEnvelope, isDebeziumKey } from '../cdc/debezium.js';
 import { isObject, type JsonObject, type Source } from '../types.js';
 import {
   bytesPayload,
@@ -90,13 +94,6 @@ function readRecord(batch: JsonObject, { record, path }: Entry) {
   const keyText = key === undefined ? undefined : utf8(key);
   const textKey = keyText !== undefined && keyText !== '' && isPrintable(keyText) ? keyText : undefined;
   const contentType = headerValue(headers, 'content-type');
-  const plain: EventInit = {
-    id: `${topic}-${partition}-${offset}`,
-    source: sourceOf(batch, topic),
-    type: KAFKA_RECORD_TYPE,
-    subject: textKey,
-    time: recordTime(record.timestamp),
-  };
   let init: EventInit;
   if (contentType?.toLowerCase().startsWith('application/cloudevents')) {
     // Structured mode: the value is the whole event in the JSON format.
@@ -122,7 +119,14 @@ function readRecord(batch: JsonObject, { record, path }: Entry) {
     }
     if (value !== undefined) Object.assign(init, typedPayload(value, contentType));
   } else {
-    init = value === undefined ? { ...plain, kafkatombstone: true } : { ...plain, ...bytesPayload(value) };
+    const plain = {
+      id: `${topic}-${partition}-${offset}`,
+      topic,
+      where: `${path}.value`,
+      time: recordTime(record.timestamp),
+      textKey,
+    };
+    init = readValue(batch, plain, value);
   }
   // The binding's "Key Mapper": the record key is the partitionkey extension.
   setIfAbsent(init, 'partitionkey', textKey);
@@ -140,6 +144,44 @@ function readRecord(batch: JsonObject, { record, path }: Entry) {
   const others = headers.filter(([name]) => !/^(ce_|content-type$)/i.test(name));
   if (others.length > 0) setIfAbsent(init, 'kafkaheaders', JSON.stringify(others));
   return { ref: `${topic}-${partition}@${offset}`, events: [finishEvent(init, path)] };
+}
+
+interface PlainRecord {
+  readonly id: string;
+  readonly topic: string;
+  readonly where: string;
+  readonly time: string | undefined;
+  readonly textKey: string | undefined;
+}
+
+/**
+ * A record outside the CloudEvents binding. A Debezium change event in the value becomes the event the
+ * `debezium` source makes of it; a tombstone whose key is a Debezium key an `io.debezium.tombstone` event.
+ * Both keep the Kafka record's id, which a redelivery of the offset repeats and no two records share
+ * (Debezium's log positions can: MongoDB's `ord` counts within a second, and an id that repeats makes
+ * the idempotency store drop a real change). Anything else is an `org.apache.kafka.record`.
+ */
+function readValue(
+  batch: JsonObject,
+  { id, topic, where, time, textKey }: PlainRecord,
+  value: Uint8Array | undefined,
+): EventInit {
+  if (value === undefined) {
+    // Only the key can tell, never the delete before it in the batch: a retry that starts at the
+    // tombstone would make it another event.
+    const key = textKey === undefined ? undefined : readJsonOrText(textKey);
+    if (isDebeziumKey(key)) {
+      return { ...debeziumToEvent(null, { where, key, topic, id }), time, kafkatombstone: true };
+    }
+    const source = sourceOf(batch, topic);
+    return { id, source, type: KAFKA_RECORD_TYPE, subject: textKey, time, kafkatombstone: true };
+  }
+  const payload = bytesPayload(value);
+  if (payload.datacontenttype === 'application/json' && isDebeziumEnvelope(payload.data)) {
+    const key = textKey === undefined ? undefined : readJsonOrText(textKey);
+    return { ...debeziumToEvent(payload.data, { where, key, topic, id }) };
+  }
+  return { id, source: sourceOf(batch, topic), type: KAFKA_RECORD_TYPE, subject: textKey, time, ...payload };
 }
 
 /** Kafka's `NO_TIMESTAMP` is -1 (`timestampType: "NO_TIMESTAMP_TYPE"`): no time, not 1969. */

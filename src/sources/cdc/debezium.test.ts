@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cloudEventProblems } from '../../cloud-event.js';
 import { isTriggerError, type TriggerError } from '../../errors.js';
-import { DEBEZIUM_TOMBSTONE_TYPE, debezium, debeziumToEvent, isDebeziumEnvelope } from './debezium.js';
+import {
+  DEBEZIUM_TOMBSTONE_TYPE,
+  debezium,
+  debeziumToEvent,
+  isDebeziumEnvelope,
+  isDebeziumKey,
+} from './debezium.js';
 
 type Json = Record<string, unknown>;
 const fixture = (name: string): Json =>
@@ -146,6 +152,22 @@ describe('Debezium: tombstones', () => {
       partitionkey: 'id=1004',
     });
     expect(isDebeziumEnvelope(null)).toBe(false);
+  });
+
+  it('isDebeziumKey: a schema-wrapped key whose struct schema is named <prefix>.<schema>.<table>.Key', () => {
+    const schema = {
+      type: 'struct',
+      fields: [{ type: 'int32', optional: false, field: 'id' }],
+      optional: false,
+      name: 'dbserver1.inventory.customers.Key',
+    };
+    expect(isDebeziumKey({ schema, payload: { id: 1004 } })).toBe(true);
+    expect(isDebeziumKey({ id: 1004 })).toBe(false);
+    expect(
+      isDebeziumKey({ schema: { ...schema, name: 'dbserver1.inventory.customers.Value' }, payload: {} }),
+    ).toBe(false);
+    expect(isDebeziumKey({ schema: { type: 'int32', name: 'x.Key' }, payload: 1004 })).toBe(false);
+    expect(isDebeziumKey('1004')).toBe(false);
   });
 
   it('a tombstone with nothing to name it is E_SOURCE_INVALID', () => {

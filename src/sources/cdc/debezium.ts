@@ -4,8 +4,9 @@
  * `io.debezium.<connector>.datachangeevent`, `iodebezium*` extensions — so raw envelopes and Debezium-made
  * CloudEvents filter alike. The id is ours: Debezium's (`name:…;lsn:…`) repeats across the rows of one
  * snapshot or one multi-row binlog event, so the table, the operation and the row key are added to it.
- * Debezium mostly arrives inside Kafka records: the Kafka source calls `isDebeziumEnvelope` and
- * `debeziumToEvent`; a direct invoke with one envelope is read by the `debezium` source below.
+ * Debezium mostly arrives inside Kafka records: the Kafka source calls `isDebeziumEnvelope`,
+ * `isDebeziumKey` (for tombstones) and `debeziumToEvent`, with the record's coordinates as the id; a direct
+ * invoke with one envelope is read by the `debezium` source below.
  * @see https://debezium.io/documentation/reference/stable/integrations/cloudevents.html
  */
 import { createHash } from 'node:crypto';
@@ -82,6 +83,20 @@ export function isDebeziumEnvelope(value: unknown): boolean {
   if (!isObject(payload) || typeof payload.op !== 'string' || !OPS.has(payload.op)) return false;
   if (!isObject(payload.source) || typeof payload.source.connector !== 'string') return false;
   return NO_ROW.has(payload.op) || 'before' in payload || 'after' in payload;
+}
+
+/**
+ * True for a Debezium record key as the JSON converter writes it with `schemas.enable=true`: `{ schema,
+ * payload }` with a struct schema named `<topic.prefix>.<schema>.<table>.Key`. What marks a Kafka
+ * tombstone as Debezium's; a schemaless key (`{"id":1001}`) is plain JSON and cannot tell.
+ *
+ * @example
+ * isDebeziumKey({ schema: { type: 'struct', name: 'dbserver1.inventory.customers.Key' }, payload: { id: 1 } }) // true
+ */
+export function isDebeziumKey(key: unknown): boolean {
+  if (!isObject(key) || !isObject(key.schema) || !isObject(key.payload)) return false;
+  const { type, name } = key.schema;
+  return type === 'struct' && typeof name === 'string' && name.endsWith('.Key');
 }
 
 /**
