@@ -8,7 +8,7 @@ import {
 } from './delivery/idempotency.js';
 import { type ResolvedRetryPolicy, type RetryPolicy, resolveRetryPolicy } from './delivery/policy.js';
 import type { RetryPresetName } from './delivery/presets.js';
-import { TriggerError } from './errors.js';
+import { isTriggerError, TriggerError } from './errors.js';
 import { compilePattern, type Matcher, type PatternDialect } from './rules/compile-pattern.js';
 import { compileSchema, type DataValidator } from './schema/compile.js';
 import { DECLARATION_KEYS, DECLARED_TYPES, type SourceDeclaration } from './sources/declarations.js';
@@ -162,22 +162,41 @@ export function compileDefinition(definition: HandlerDefinition): CompiledDefini
       `${label}: \`filter\` must be an event pattern object such as { type: ['com.shop.order.created'] }`,
     );
   }
+  const { idempotency, transform } = definition;
   return Object.freeze({
     name: definition.name,
     sources: Object.freeze(checkSources(definition.sources, label)),
     matcher:
       filter === undefined
         ? undefined
-        : compilePattern(filter, { dialect: definition.filterDialect ?? 'aws' }),
-    transform: definition.transform === undefined ? undefined : compileTransform(definition.transform),
+        : naming(label, () => compilePattern(filter, { dialect: definition.filterDialect ?? 'aws' })),
+    transform: transform === undefined ? undefined : naming(label, () => compileTransform(transform)),
     validate: definition.schema === undefined ? undefined : compileSchema(definition.schema),
-    retry: resolveRetryPolicy(definition.retry),
+    retry: naming(label, () => resolveRetryPolicy(definition.retry)),
     deadLetter: definition.deadLetter && Object.freeze({ queue: definition.deadLetter.queue }),
     onError: definition.onError ?? 'block',
-    idempotency:
-      definition.idempotency === undefined ? undefined : resolveIdempotency(definition.idempotency),
+    idempotency: idempotency === undefined ? undefined : naming(label, () => resolveIdempotency(idempotency)),
     handle: definition.handle as CompiledDefinition['handle'],
   });
+}
+
+/**
+ * Runs a stage's own validator (retry, idempotency, HTTP source options, a stage `triggerkit build` left
+ * out) and prefixes the handler's label to an `E_CONFIG` it throws. Those validators know only the option
+ * path; naming the handler here, in one place, gives every definition error the same `handler "…": `
+ * start without threading the handler through modules that are also used on their own.
+ */
+function naming<T>(label: string, compile: () => T): T {
+  try {
+    return compile();
+  } catch (error) {
+    if (!isTriggerError(error) || error.code !== 'E_CONFIG') throw error;
+    throw new TriggerError('E_CONFIG', `${label}: ${error.message}`, {
+      path: error.path,
+      details: error.details,
+      cause: error,
+    });
+  }
 }
 
 function checkSources(sources: unknown, label: string): SourceDeclaration[] {
@@ -200,7 +219,7 @@ function checkSources(sources: unknown, label: string): SourceDeclaration[] {
     }
     if (source.type === 'http')
       return Object.freeze({
-        ...validateHttpSourceOptions(source, where),
+        ...naming(label, () => validateHttpSourceOptions(source, where)),
         type: 'http',
       }) as SourceDeclaration;
     for (const [key, value] of Object.entries(source)) {

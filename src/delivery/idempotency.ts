@@ -68,7 +68,10 @@ export const MAX_RESULT_CHARS = 65_536;
 /** Longer keys are hashed, so any key fits a DynamoDB partition key (2,048 bytes) and an index. */
 const MAX_KEY_CHARS = 512;
 
-/** Validates a definition's `idempotency` and compiles its key. Throws `E_CONFIG` naming the path. */
+/**
+ * Validates a definition's `idempotency` and compiles its key. Throws `E_CONFIG` naming the option path;
+ * `defineHandler` prefixes the handler it belongs to.
+ */
 export function resolveIdempotency(option: unknown, where = 'idempotency'): ResolvedIdempotency {
   if (typeof option !== 'object' || option === null || Array.isArray(option)) {
     throw config(
@@ -79,7 +82,10 @@ export function resolveIdempotency(option: unknown, where = 'idempotency'): Reso
   const { key, ttl, ...rest } = option as Record<string, unknown>;
   const extra = Object.keys(rest)[0];
   if (extra !== undefined)
-    throw config(`${where}.${extra}`, `Unknown key \`${where}.${extra}\`; \`${where}\` takes key and ttl`);
+    throw config(
+      `${where}.${extra}`,
+      `Unknown key \`${where}.${extra}\`; \`${where}\` takes only \`key\` (what makes two events the same) and \`ttl\` (how long a completed event is remembered)`,
+    );
   if (ttl === undefined)
     throw config(
       `${where}.ttl`,
@@ -87,7 +93,10 @@ export function resolveIdempotency(option: unknown, where = 'idempotency'): Reso
     );
   const ms = parseDuration(ttl, `${where}.ttl`);
   if (ms <= 0)
-    throw config(`${where}.ttl`, `Expected \`${where}.ttl\` to be longer than 0, got ${JSON.stringify(ttl)}`);
+    throw config(
+      `${where}.ttl`,
+      `Expected \`${where}.ttl\` to be longer than 0, got ${JSON.stringify(ttl)}; say how long a completed event is remembered, e.g. ttl: '1h'`,
+    );
   return Object.freeze({ keyOf: compileKey(key, `${where}.key`), ttl: ms });
 }
 
@@ -117,7 +126,10 @@ function compileKey(key: unknown, where: string): (event: CloudEvent) => string 
     throw config(where, isTriggerError(error) ? error.message.replace(/\.$/, '') : String(error));
   }
   if (!path.definite)
-    throw config(where, `\`${where}\` must name one value; ${JSON.stringify(key)} has a wildcard`);
+    throw config(
+      where,
+      `\`${where}\` must name one value; ${JSON.stringify(key)} has a wildcard: use a path to one field such as '$.data.orderId', or a function (event) => string`,
+    );
   return (event) => {
     const value = path.read(event);
     if ((typeof value === 'string' && value !== '') || (typeof value === 'number' && Number.isFinite(value)))
