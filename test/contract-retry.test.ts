@@ -11,12 +11,12 @@ import { type CloudEvent, createCloudEvent, toStructuredJson } from '../src/clou
 import { defineHandler } from '../src/define-handler.js';
 import type { HandlerDefinition } from '../src/definition.js';
 import type { RetryPolicy } from '../src/delivery/policy.js';
+import type { Clock } from '../src/dev/clock.js';
+import { manualClock } from '../src/dev/clock.js';
+import { createEmulator } from '../src/dev/emulator.js';
+import { listDeadLetters } from '../src/dev/store/queries.js';
 import { NonRetryableError, RetryAfterError } from '../src/errors.js';
 import { createLocalContext } from '../src/runtime/aws-lambda/context.js';
-import type { Clock } from '../src/runtime/emulator/clock.js';
-import { manualClock } from '../src/runtime/emulator/clock.js';
-import { createEmulator } from '../src/runtime/emulator/emulator.js';
-import { listDeadLetters } from '../src/runtime/emulator/store-queries.js';
 import { openSqsHarness, receiveOne, type SqsHarness, T0, toRecord } from './support/sqs-harness.js';
 
 const order = createCloudEvent({

@@ -4,8 +4,8 @@
  * and the confirmation GET are injected: their real targets are on amazonaws.com only.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createEmulator, type Emulator } from '../src/dev/emulator.js';
 import { defineHandler } from '../src/index.js';
-import { createEmulator, type Emulator } from '../src/runtime/emulator/emulator.js';
 import type { SnsHttpVerification } from '../src/sources/http/options.js';
 import { invoke } from '../src/testing/index.js';
 import {

@@ -5,14 +5,14 @@ import { pathToFileURL } from 'node:url';
 import { watch } from 'chokidar';
 import { devBuildContext } from '../build/bundle.js';
 import { isTriggerHandler, type TriggerHandler } from '../define-handler.js';
-import { TriggerError } from '../errors.js';
-import { scaledClock } from '../runtime/emulator/clock.js';
+import { scaledClock } from '../dev/clock.js';
 import {
   createEmulator,
   type Emulator,
   type EmulatorFunction,
   type EmulatorOptions,
-} from '../runtime/emulator/emulator.js';
+} from '../dev/emulator.js';
+import { TriggerError } from '../errors.js';
 import type { FunctionEntry } from './project.js';
 
 export interface DevOptions {

@@ -20,7 +20,7 @@ async function openState(dir: string) {
       },
     );
   }
-  const { openStore } = await import('../runtime/emulator/store.js');
+  const { openStore } = await import('../dev/store/store.js');
   return openStore(full);
 }
 
@@ -31,7 +31,7 @@ const list = defineCommand({
   args: { ...stateDirArg, handler: { type: 'string', description: 'Only this function' } },
   async run({ args }) {
     const store = await openState(args['state-dir']);
-    const { listDeadLetters } = await import('../runtime/emulator/store-queries.js');
+    const { listDeadLetters } = await import('../dev/store/queries.js');
     const letters = listDeadLetters(store, { handler: args.handler });
     store.close();
     if (args.json) return print(JSON.stringify(letters));
@@ -52,7 +52,7 @@ const show = defineCommand({
   },
   async run({ args }) {
     const store = await openState(args['state-dir']);
-    const { getDeadLetter } = await import('../runtime/emulator/store-queries.js');
+    const { getDeadLetter } = await import('../dev/store/queries.js');
     const letter = getDeadLetter(store, Number(args.id));
     store.close();
     if (letter === undefined)
@@ -69,7 +69,7 @@ const redrive = defineCommand({
   },
   async run({ args }) {
     const store = await openState(args['state-dir']);
-    const { listDeadLetters, redriveDeadLetters } = await import('../runtime/emulator/store-queries.js');
+    const { listDeadLetters, redriveDeadLetters } = await import('../dev/store/queries.js');
     const ids = args.ids ? String(args.ids).split(',').map(Number) : listDeadLetters(store).map((l) => l.id);
     const done = redriveDeadLetters(store, ids, Date.now());
     store.close();

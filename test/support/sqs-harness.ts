@@ -6,18 +6,14 @@
 import { CreateQueueCommand, type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { createCloudEvent } from '../../src/cloud-event.js';
+import { type ManualClock, manualClock } from '../../src/dev/clock.js';
+import { createSqsEndpoint, type SqsEndpoint, serveSqsEndpoint } from '../../src/dev/sqs/endpoint.js';
+import { openStore, type Store } from '../../src/dev/store/store.js';
 import {
   createRetryQueue,
   type RetryQueue,
   retryQueueConfigFromEnv,
 } from '../../src/runtime/aws-lambda/retry-queue.js';
-import { type ManualClock, manualClock } from '../../src/runtime/emulator/clock.js';
-import {
-  createSqsEndpoint,
-  type SqsEndpoint,
-  serveSqsEndpoint,
-} from '../../src/runtime/emulator/sqs-endpoint.js';
-import { openStore, type Store } from '../../src/runtime/emulator/store.js';
 
 export const T0 = Date.UTC(2026, 0, 1);
 export const event = createCloudEvent({

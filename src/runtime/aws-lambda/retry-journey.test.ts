@@ -17,9 +17,9 @@ import { toStructuredJson } from '../../cloud-event.js';
 import { defineHandler } from '../../define-handler.js';
 import { decide } from '../../delivery/decide.js';
 import { type RetryPolicy, resolveRetryPolicy } from '../../delivery/policy.js';
-import { manualClock } from '../emulator/clock.js';
-import { createEmulator } from '../emulator/emulator.js';
-import { listDeadLetters } from '../emulator/store-queries.js';
+import { manualClock } from '../../dev/clock.js';
+import { createEmulator } from '../../dev/emulator.js';
+import { listDeadLetters } from '../../dev/store/queries.js';
 import { retryInProcess } from './in-process-retry.js';
 import { planArrival, planFailure, type RetryState, readRetryMessage } from './retry-plan.js';
 

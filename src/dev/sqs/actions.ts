@@ -18,8 +18,8 @@ import {
   redriveOf,
   SETTINGS,
   setting,
-} from './sqs-queues.js';
-import type { SqsMessageRow, SqsQueueRow } from './sqs-store.js';
+} from './queues.js';
+import type { SqsMessageRow, SqsQueueRow } from './store.js';
 import {
   checkBody,
   faults,
@@ -30,7 +30,7 @@ import {
   readMessageAttributes,
   SqsFault,
   selectNames,
-} from './sqs-wire.js';
+} from './wire.js';
 
 const MESSAGE_SYSTEM = [
   'SenderId',

@@ -13,10 +13,10 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type ManualClock, manualClock } from './clock.js';
-import { createSqsEndpoint, serveSqsEndpoint } from './sqs-endpoint.js';
-import { md5OfMessageAttributes } from './sqs-wire.js';
-import { openStore, type Store } from './store.js';
+import { type ManualClock, manualClock } from '../clock.js';
+import { openStore, type Store } from '../store/store.js';
+import { createSqsEndpoint, serveSqsEndpoint } from './endpoint.js';
+import { md5OfMessageAttributes } from './wire.js';
 
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };

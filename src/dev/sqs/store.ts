@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { MessageAttributes } from './sqs-wire.js';
+import type { MessageAttributes } from './wire.js';
 
 export interface SqsQueueRow {
   readonly name: string;

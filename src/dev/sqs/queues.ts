@@ -2,8 +2,8 @@
  * Queues of the local SQS endpoint: their attributes (defaults, ranges, redrive policy), names, URLs and
  * ARNs, and the request parameters every action reads.
  */
-import type { SqsQueueRow, SqsStore } from './sqs-store.js';
-import { faults, SqsFault } from './sqs-wire.js';
+import type { SqsQueueRow, SqsStore } from './store.js';
+import { faults, SqsFault } from './wire.js';
 
 export const ACCOUNT_ID = '000000000000';
 export const REGION = 'us-east-1';

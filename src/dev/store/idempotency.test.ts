@@ -6,13 +6,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createCloudEvent } from '../../cloud-event.js';
 import { defineHandler } from '../../define-handler.js';
 import type { HandlerDefinition } from '../../definition.js';
+import type { TraceRecord } from '../../runtime/hooks.js';
 import { loadEvent } from '../../testing/index.js';
-import type { TraceRecord } from '../hooks.js';
-import { manualClock } from './clock.js';
-import { createEmulator, type Emulator } from './emulator.js';
-import { createSqliteIdempotency } from './idempotency-store.js';
+import { manualClock } from '../clock.js';
+import { createEmulator, type Emulator } from '../emulator.js';
+import { createSqliteIdempotency } from './idempotency.js';
+import { eventStory } from './queries.js';
 import { openStore } from './store.js';
-import { eventStory } from './store-queries.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 const open: Emulator[] = [];

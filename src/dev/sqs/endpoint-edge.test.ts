@@ -9,9 +9,9 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type ManualClock, manualClock } from './clock.js';
-import { createSqsEndpoint, type SqsEndpoint, serveSqsEndpoint } from './sqs-endpoint.js';
-import { openStore, type Store } from './store.js';
+import { type ManualClock, manualClock } from '../clock.js';
+import { openStore, type Store } from '../store/store.js';
+import { createSqsEndpoint, type SqsEndpoint, serveSqsEndpoint } from './endpoint.js';
 
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };

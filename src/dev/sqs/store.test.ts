@@ -9,9 +9,9 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ManualClock, manualClock } from './clock.js';
-import { createSqsEndpoint, serveSqsEndpoint } from './sqs-endpoint.js';
-import { openStore } from './store.js';
+import { type ManualClock, manualClock } from '../clock.js';
+import { openStore } from '../store/store.js';
+import { createSqsEndpoint, serveSqsEndpoint } from './endpoint.js';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const cleanups: (() => Promise<void> | void)[] = [];

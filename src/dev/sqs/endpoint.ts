@@ -10,12 +10,12 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Database from 'better-sqlite3';
-import type { Clock } from './clock.js';
-import { readBody } from './http-ingress.js';
-import { actions, receiveNow } from './sqs-actions.js';
-import { type ActionContext, type Input, intParam, queueOf, setting } from './sqs-queues.js';
-import { openSqsStore, type SqsStore } from './sqs-store.js';
-import { SqsFault } from './sqs-wire.js';
+import type { Clock } from '../clock.js';
+import { readBody } from '../http-ingress.js';
+import { actions, receiveNow } from './actions.js';
+import { type ActionContext, type Input, intParam, queueOf, setting } from './queues.js';
+import { openSqsStore, type SqsStore } from './store.js';
+import { SqsFault } from './wire.js';
 
 export interface SqsEndpointOptions {
   /** The emulator's database (`store.db`); the SQS tables are created in it. */

@@ -4,15 +4,15 @@
  * in Lambda, so attempt times and dead-letter envelopes match.
  */
 import { randomUUID } from 'node:crypto';
-import { compiledOf, type TriggerHandler } from '../../define-handler.js';
-import { deadLetterEnvelope } from '../../delivery/dead-letter.js';
-import { decide } from '../../delivery/decide.js';
-import type { Outcome } from '../../pipeline.js';
-import { createLocalContext } from '../aws-lambda/context.js';
-import type { TraceRecord } from '../hooks.js';
+import { compiledOf, type TriggerHandler } from '../define-handler.js';
+import { deadLetterEnvelope } from '../delivery/dead-letter.js';
+import { decide } from '../delivery/decide.js';
+import type { Outcome } from '../pipeline.js';
+import { createLocalContext } from '../runtime/aws-lambda/context.js';
+import type { TraceRecord } from '../runtime/hooks.js';
 import type { Clock } from './clock.js';
-import type { SqliteIdempotency } from './idempotency-store.js';
-import type { DeliveryRow, Store } from './store.js';
+import type { SqliteIdempotency } from './store/idempotency.js';
+import type { DeliveryRow, Store } from './store/store.js';
 
 export interface LoopFunction {
   readonly name: string;

@@ -5,8 +5,8 @@
 import type { ServerResponse } from 'node:http';
 import type { createBus } from './bus.js';
 import type { Clock } from './clock.js';
-import type { Store } from './store.js';
-import { archivedEvents, eventStory, listDeadLetters, redriveDeadLetters } from './store-queries.js';
+import { archivedEvents, eventStory, listDeadLetters, redriveDeadLetters } from './store/queries.js';
+import type { Store } from './store/store.js';
 
 export interface StateRoutesContext {
   readonly store: Store;

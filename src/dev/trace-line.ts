@@ -1,6 +1,6 @@
 /** One readable line per event and handler: id, type, handler, outcome, milliseconds. */
-import { describeError } from '../../errors.js';
-import type { TraceRecord } from '../hooks.js';
+import { describeError } from '../errors.js';
+import type { TraceRecord } from '../runtime/hooks.js';
 
 export function formatTraceLine(trace: TraceRecord): string {
   const { outcome } = trace;

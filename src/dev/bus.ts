@@ -2,11 +2,11 @@
  * The emulator's event bus: which handlers listen, which of them an event matches (one rule-index
  * lookup, not a scan of every handler's filter), and durable acceptance into the store.
  */
-import type { CloudEvent } from '../../cloud-event.js';
-import type { TriggerHandler } from '../../define-handler.js';
-import { compileRuleIndex, type RuleIndex } from '../../rules/rule-index.js';
-import type { TraceRecord } from '../hooks.js';
-import type { Store } from './store.js';
+import type { CloudEvent } from '../cloud-event.js';
+import type { TriggerHandler } from '../define-handler.js';
+import { compileRuleIndex, type RuleIndex } from '../rules/rule-index.js';
+import type { TraceRecord } from '../runtime/hooks.js';
+import type { Store } from './store/store.js';
 
 export interface BusFunction {
   readonly name: string;

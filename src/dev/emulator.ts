@@ -6,24 +6,24 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { CloudEvent } from '../../cloud-event.js';
-import type { TriggerHandler } from '../../define-handler.js';
-import { isTriggerError, TriggerError } from '../../errors.js';
-import { fromApiGatewayV2 } from '../../sources/aws/apigateway-v2.js';
-import { cloudEventsMode } from '../../sources/http/cloudevents-binding.js';
-import { methodsOf } from '../../sources/http/guards.js';
-import { toCloudEvents } from '../../sources/index.js';
-import { createLocalContext } from '../aws-lambda/context.js';
-import { malformedRequest } from '../aws-lambda/http-response.js';
-import type { TraceRecord } from '../hooks.js';
+import type { CloudEvent } from '../cloud-event.js';
+import type { TriggerHandler } from '../define-handler.js';
+import { isTriggerError, TriggerError } from '../errors.js';
+import { createLocalContext } from '../runtime/aws-lambda/context.js';
+import { malformedRequest } from '../runtime/aws-lambda/http-response.js';
+import type { TraceRecord } from '../runtime/hooks.js';
+import { fromApiGatewayV2 } from '../sources/aws/apigateway-v2.js';
+import { cloudEventsMode } from '../sources/http/cloudevents-binding.js';
+import { methodsOf } from '../sources/http/guards.js';
+import { toCloudEvents } from '../sources/index.js';
 import { createBus, listensOnBus } from './bus.js';
 import { type Clock, scaledClock } from './clock.js';
 import { createDeliveryLoop } from './delivery-loop.js';
 import { readBody, toApiGatewayV2Event } from './http-ingress.js';
-import { createSqliteIdempotency } from './idempotency-store.js';
-import { createSqsEndpoint } from './sqs-endpoint.js';
+import { createSqsEndpoint } from './sqs/endpoint.js';
 import { send, serveStateRoute } from './state-routes.js';
-import { openStore, type Store } from './store.js';
+import { createSqliteIdempotency } from './store/idempotency.js';
+import { openStore, type Store } from './store/store.js';
 import { formatTraceLine } from './trace-line.js';
 
 export interface EmulatorFunction {
