@@ -4,10 +4,10 @@ export { cloudEventProblems, createCloudEvent, toStructuredJson } from './cloud-
 export { defineHandler, isTriggerHandler, type TriggerHandler } from './define-handler.js';
 export type { EventPattern, HandlerContext, HandlerDefinition, SourceDeclaration } from './definition.js';
 export type { IdempotencyOptions } from './delivery/idempotency.js';
+export type { Outcome } from './delivery/outcome.js';
 export type { BackoffPolicy, Duration, RetryPolicy } from './delivery/policy.js';
 export type { TriggerErrorCode } from './errors.js';
 export { isTriggerError, NonRetryableError, RetryAfterError, TriggerError } from './errors.js';
-export type { Outcome } from './pipeline.js';
 export type { CompilePatternOptions, Matcher, PatternDialect } from './rules/compile-pattern.js';
 export { compilePattern } from './rules/compile-pattern.js';
 export type { IndexedRule, RuleIndex } from './rules/rule-index.js';

@@ -11,29 +11,9 @@ import {
   recordKey,
   storedResult,
 } from './delivery/idempotency.js';
+import type { Outcome, Stage } from './delivery/outcome.js';
 import { isNonRetryable, TriggerError } from './errors.js';
 import { formatProblems } from './schema/compile.js';
-
-/** Where an event failed; `source` is a record that could not be read into a CloudEvent at all. */
-export type Stage = 'source' | 'transform' | 'schema' | 'idempotency' | 'handler';
-
-export type Outcome =
-  | {
-      readonly status: 'delivered';
-      readonly event: CloudEvent;
-      readonly input: CloudEvent;
-      readonly result: unknown;
-      /** A duplicate of an event that completed within the handler's idempotency `ttl`: not handled again; `result` is the first one's. */
-      readonly duplicate?: true;
-    }
-  | { readonly status: 'filtered'; readonly event: CloudEvent }
-  | {
-      readonly status: 'failed';
-      readonly event: CloudEvent;
-      readonly stage: Stage;
-      readonly error: unknown;
-      readonly retryable: boolean;
-    };
 
 /** What the runtime lends the pipeline: the idempotency store of a handler that declares `idempotency`, and its clock. */
 export interface PipelineRuntime {

@@ -1,9 +1,9 @@
 /**
- * The retry half of the contract suite (issue 6): the same failing handlers through the Lambda runtime —
- * the adapter with its retry queue and dead-letter queue on the emulator's SQS endpoint, through the real
- * `@aws-sdk/client-sqs`, on a virtual clock — and through the emulator's delivery loop on its manual
- * clock. Both must make the same attempts at the same times, deliver the same events, and write the
- * same dead-letter bytes.
+ * The retry half of the contract suite: the same failing handlers through the Lambda runtime — the
+ * adapter with its retry queue and dead-letter queue on the emulator's SQS endpoint, through the real
+ * `@aws-sdk/client-sqs`, on a virtual clock — through the emulator's delivery loop on its manual clock,
+ * and through `invoke(…, { retries: true })`. All three must make the same attempts at the same times,
+ * deliver the same events, and write the same dead-letter bytes.
  */
 import { DeleteMessageCommand } from '@aws-sdk/client-sqs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -17,6 +17,7 @@ import { createEmulator } from '../src/dev/emulator.js';
 import { listDeadLetters } from '../src/dev/store/queries.js';
 import { NonRetryableError, RetryAfterError } from '../src/errors.js';
 import { createLocalContext } from '../src/runtime/aws-lambda/context.js';
+import { invoke } from '../src/testing/index.js';
 import { openSqsHarness, receiveOne, type SqsHarness, T0, toRecord } from './support/sqs-harness.js';
 
 const order = createCloudEvent({
@@ -94,7 +95,7 @@ interface Run {
   readonly deadLetters: string[];
 }
 
-function handlerFor(c: Case, clock: Clock, deliveries: Run['deliveries']) {
+function handlerFor(c: Case, clock: Pick<Clock, 'now'>, deliveries: Run['deliveries']) {
   return defineHandler({
     name: 'orders',
     retry: c.retry,
@@ -150,6 +151,25 @@ async function throughLambda(c: Case): Promise<Run> {
   return { deliveries, deadLetters };
 }
 
+/**
+ * The same handler through `invoke(…, { retries: true })`: every retry played at once on a virtual clock
+ * from T0. The handler's calls take their times from the attempts `invoke` reports.
+ */
+async function throughInvoke(c: Case): Promise<Run> {
+  const deliveries: Run['deliveries'] = [];
+  const handler = handlerFor(c, { now: () => Number.NaN }, deliveries);
+  const result = await invoke(handler, c.event, { retries: true, startAt: T0 });
+  const ran = result.traces.filter(
+    (t) =>
+      t.outcome.status === 'delivered' || (t.outcome.status === 'failed' && t.outcome.stage === 'handler'),
+  );
+  expect(ran).toHaveLength(deliveries.length);
+  return {
+    deliveries: deliveries.map((d, i) => ({ ...d, at: (ran[i]?.at ?? Number.NaN) - T0 })),
+    deadLetters: result.deadLetters.map((envelope) => toStructuredJson(envelope)),
+  };
+}
+
 /** The same handler in the emulator: published on the bus, delivered by the loop on a manual clock. */
 async function throughEmulator(c: Case): Promise<Run> {
   const clock = manualClock(T0);
@@ -171,14 +191,16 @@ async function throughEmulator(c: Case): Promise<Run> {
 }
 
 describe.each(cases)('$name', (c) => {
-  it('makes the same attempts, deliveries and dead letter in Lambda and in the emulator', async () => {
+  it('makes the same attempts, deliveries and dead letter in Lambda, the emulator and invoke', async () => {
     const lambda = await throughLambda(c);
     const emulated = await throughEmulator(c);
+    const invoked = await throughInvoke(c);
     expect(lambda.deliveries.map((d) => d.at)).toEqual(c.expected.attempts);
     expect(lambda.deliveries.map((d) => d.attempt)).toEqual(c.expected.attempts.map((_, i) => i + 1));
     expect(lambda.deadLetters.map((body) => JSON.parse(body).dlreason)).toEqual(
       c.expected.reason ? [c.expected.reason] : [],
     );
     expect(lambda).toEqual(emulated);
+    expect(invoked).toEqual(lambda);
   });
 });

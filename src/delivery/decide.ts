@@ -3,8 +3,8 @@
  * used by every runtime, so the emulator and Lambda make the same decisions at the same (virtual) times.
  */
 import { isTriggerError, type RetryAfterError } from '../errors.js';
-import type { Stage } from '../pipeline.js';
 import { backoffDelay } from './backoff.js';
+import type { Stage } from './outcome.js';
 import type { ResolvedRetryPolicy } from './policy.js';
 
 export type DeadLetterReason = 'retries-exhausted' | 'event-too-old' | 'non-retryable' | 'invalid';

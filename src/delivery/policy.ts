@@ -33,6 +33,9 @@ export interface ResolvedRetryPolicy {
   readonly maxEventAge: number;
 }
 
+/** Every preset is a valid policy (checked here, so `presets.ts` needs no import of this module). */
+const PRESETS: Readonly<Record<RetryPresetName, RetryPolicy>> = retryPresets;
+
 export const DEFAULT_RETRY: ResolvedRetryPolicy = Object.freeze({
   maxAttempts: 3,
   backoff: Object.freeze({
@@ -66,14 +69,14 @@ export function resolveRetryPolicy(
 ): ResolvedRetryPolicy {
   if (policy === undefined) return DEFAULT_RETRY;
   if (typeof policy === 'string') {
-    if (!Object.hasOwn(retryPresets, policy)) {
+    if (!Object.hasOwn(PRESETS, policy)) {
       throw new TriggerError(
         'E_CONFIG',
-        `Unknown retry preset ${JSON.stringify(policy)} at \`${where}\`; use one of ${Object.keys(retryPresets).join(', ')}, or a policy object.`,
+        `Unknown retry preset ${JSON.stringify(policy)} at \`${where}\`; use one of ${Object.keys(PRESETS).join(', ')}, or a policy object.`,
         { path: where },
       );
     }
-    return resolveRetryPolicy(retryPresets[policy] as RetryPolicy, where);
+    return resolveRetryPolicy(PRESETS[policy as RetryPresetName], where);
   }
   if (typeof policy !== 'object' || policy === null) {
     throw new TriggerError('E_CONFIG', `Expected \`${where}\` to be an object such as { maxAttempts: 3 }.`, {

@@ -1,9 +1,8 @@
 /**
  * Retry policies named after the platforms they copy, so a handler can retry locally the way it will
  * retry in the cloud. Where a platform does not publish its exact curve, the preset says how it approximates.
+ * Plain data (`policy.ts` checks each is a `RetryPolicy`), so this module imports nothing.
  */
-import type { RetryPolicy } from './policy.js';
-
 export const retryPresets = Object.freeze({
   /** Lambda asynchronous invocation: 2 retries, about 1 min then 2 min apart; events expire after 6 h. */
   'lambda-async': {
@@ -32,6 +31,6 @@ export const retryPresets = Object.freeze({
     backoff: { type: 'exponential', initialDelay: '1s', maxDelay: '512s' },
     maxEventAge: '1d',
   },
-} satisfies Record<string, RetryPolicy>);
+} as const);
 
 export type RetryPresetName = keyof typeof retryPresets;

@@ -63,6 +63,8 @@ export function createBus(store: Store, onTrace: (trace: TraceRecord) => void) {
           event,
           outcome: { status: 'filtered', event },
           ms: 0,
+          attempt: 1,
+          at: now,
         });
       }
     },

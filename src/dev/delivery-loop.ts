@@ -5,9 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { compiledOf, type TriggerHandler } from '../define-handler.js';
-import { deadLetterEnvelope } from '../delivery/dead-letter.js';
-import { decide } from '../delivery/decide.js';
-import type { Outcome } from '../pipeline.js';
+import { runAttempts } from '../delivery/attempts.js';
+import type { IdempotencyStore } from '../delivery/idempotency.js';
+import type { Outcome } from '../delivery/outcome.js';
 import { createLocalContext } from '../runtime/aws-lambda/context.js';
 import type { TraceRecord } from '../runtime/hooks.js';
 import type { Clock } from './clock.js';
@@ -44,85 +44,99 @@ export function createDeliveryLoop(options: DeliveryLoopOptions) {
       store.trace(delivery.event.id, delivery.handler, 'handler-missing', now);
       return;
     }
-    let outcome: Outcome | undefined;
-    let ms = 0;
     const idempotency = options.idempotency?.deferred();
+    const result = await runAttempts({
+      event: delivery.event,
+      handler: fn.handler.definition.name ?? fn.name,
+      policy: compiledOf(fn.handler).retry,
+      start: {
+        attempt: delivery.attempts,
+        receivedAt: delivery.receivedAt,
+        firstAttemptAt: delivery.firstAttemptAt ?? now,
+      },
+      random: options.random,
+      runtime: {
+        now: () => clock.now(),
+        // A pending row, picked up when due: it survives a restart of the emulator.
+        async retry(retry) {
+          store.retry(delivery.id, retry.at);
+          store.trace(delivery.event.id, delivery.handler, 'retry-scheduled', retry.now, {
+            at: new Date(retry.at).toISOString(),
+            delay: retry.delay,
+          });
+          return 'handed-off';
+        },
+        async deadLetter(envelope) {
+          const at = Date.parse(envelope.dllastattempt);
+          store.deadLetter(delivery, envelope, at);
+          store.trace(delivery.event.id, delivery.handler, 'dead-lettered', at, {
+            reason: envelope.dlreason,
+          });
+          return 'handed-off';
+        },
+      },
+      run: (n) => runOnce(fn, delivery, n, idempotency?.store),
+      observe(record) {
+        const { outcome } = record;
+        store.trace(delivery.event.id, delivery.handler, `attempt-${record.attempt}`, clock.now(), {
+          outcome: outcome.status,
+          ...(outcome.status === 'delivered' && outcome.duplicate && { duplicate: true }),
+          ms: Math.round(record.ms * 10) / 10,
+          ...(outcome.status === 'failed'
+            ? { stage: outcome.stage, error: String((outcome.error as Error)?.message ?? outcome.error) }
+            : {}),
+        });
+      },
+    });
+    if (result.end === 'delivered' || result.end === 'filtered') {
+      const status = result.end;
+      // One transaction: a crash leaves the event either pending and claimable, or delivered and completed.
+      store.db.transaction(() => {
+        idempotency?.commit();
+        store.complete(delivery.id, status);
+      })();
+    }
+  }
+
+  /** One attempt through the handler's whole middy chain, as Lambda runs it; the outcome comes from its trace. */
+  async function runOnce(
+    fn: LoopFunction,
+    delivery: DeliveryRow,
+    attempt: number,
+    idempotency: IdempotencyStore | undefined,
+  ): Promise<Outcome> {
+    let outcome: Outcome | undefined;
     const context = createLocalContext({
       functionName: fn.name,
       requestId: randomUUID(),
       now: () => clock.now(),
       hooks: {
-        attempt: delivery.attempts,
+        attempt,
         now: () => clock.now(),
-        ...(idempotency && { idempotency: idempotency.store }),
+        ...(idempotency && { idempotency }),
         observe(trace) {
           outcome = trace.outcome;
-          ms = trace.ms;
           options.onTrace(trace);
         },
       },
     });
-    let thrown: unknown;
     try {
       await fn.handler(delivery.event, context);
     } catch (error) {
-      thrown = error;
+      if (outcome === undefined)
+        return { status: 'failed', event: delivery.event, stage: 'handler', error, retryable: true };
     }
-    const done = clock.now();
-    const result: Outcome = outcome ?? {
-      status: 'failed',
-      event: delivery.event,
-      stage: 'handler',
-      error: thrown,
-      retryable: true,
-    };
-    const handler = fn.handler.definition.name ?? fn.name;
-    store.trace(delivery.event.id, delivery.handler, `attempt-${delivery.attempts}`, done, {
-      outcome: result.status,
-      ...(result.status === 'delivered' && result.duplicate && { duplicate: true }),
-      ms: Math.round(ms * 10) / 10,
-      ...(result.status === 'failed'
-        ? { stage: result.stage, error: String((result.error as Error)?.message ?? result.error) }
-        : {}),
-    });
-    if (result.status !== 'failed') {
-      // One transaction: a crash leaves the event either pending and claimable, or delivered and completed.
-      return store.db.transaction(() => {
-        idempotency?.commit();
-        store.complete(delivery.id, result.status);
-      })();
-    }
-    const decision = decide(
-      compiledOf(fn.handler).retry,
-      {
-        attempt: delivery.attempts,
-        stage: result.stage,
-        error: result.error,
-        retryable: result.retryable,
-        receivedAt: delivery.receivedAt,
-        now: done,
-      },
-      options.random,
+    return (
+      outcome ?? {
+        status: 'failed',
+        event: delivery.event,
+        stage: 'handler',
+        error: new Error(
+          `handler "${fn.name}" returned without running the event (a middleware ended it early)`,
+        ),
+        retryable: true,
+      }
     );
-    if (decision.action === 'retry') {
-      store.retry(delivery.id, decision.at);
-      store.trace(delivery.event.id, delivery.handler, 'retry-scheduled', done, {
-        at: new Date(decision.at).toISOString(),
-        delay: decision.delay,
-      });
-      return;
-    }
-    const envelope = deadLetterEnvelope({
-      event: delivery.event,
-      reason: decision.reason,
-      attempts: delivery.attempts,
-      error: result.error,
-      handler,
-      firstAttemptAt: delivery.firstAttemptAt ?? done,
-      lastAttemptAt: done,
-    });
-    store.deadLetter(delivery, envelope, done);
-    store.trace(delivery.event.id, delivery.handler, 'dead-lettered', done, { reason: decision.reason });
   }
 
   /** One attempt; a failure of the emulator itself reschedules the delivery instead of stopping the loop. */

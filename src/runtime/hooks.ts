@@ -4,8 +4,9 @@
  * work across two loaded copies of the library (the emulator's and the handler bundle's).
  */
 import type { CloudEvent } from '../cloud-event.js';
+import type { AttemptRuntime } from '../delivery/attempts.js';
 import type { IdempotencyStore } from '../delivery/idempotency.js';
-import type { Outcome } from '../pipeline.js';
+import type { Outcome } from '../delivery/outcome.js';
 import type { SourceKind } from '../sources/types.js';
 
 export const RUNTIME_HOOKS = Symbol.for('triggerkit.runtime-hooks');
@@ -19,6 +20,10 @@ export interface TraceRecord {
   readonly outcome: Outcome;
   /** Wall time of the pipeline for this event, in milliseconds. */
   readonly ms: number;
+  /** Which attempt this was, 1-based. */
+  readonly attempt: number;
+  /** When the attempt started, on the runtime's clock (ms since the epoch). */
+  readonly at: number;
 }
 
 export interface RuntimeHooks {
@@ -29,6 +34,12 @@ export interface RuntimeHooks {
    * When unset, the adapter retries and dead-letters itself if its queues are configured. Default 1.
    */
   attempt?: number;
+  /**
+   * Plays every retry of each event in this process, on the runtime the factory returns (a fresh one per
+   * event: `invoke(…, { retries: true })` gives each a virtual clock). Unset: one attempt per invocation,
+   * or the adapter's own retry queue in AWS.
+   */
+  attempts?: () => AttemptRuntime;
   /** The runtime's clock (virtual in tests, scaled in the emulator), for replay windows and event age. */
   now?: () => number;
   /** Waits between in-process retries on the runtime's clock (a virtual clock advances). Default a timer. */
@@ -46,9 +57,9 @@ export function traceRecord(
   transport: SourceKind,
   ref: string,
   outcome: Outcome,
-  ms: number,
+  timing: { readonly ms: number; readonly attempt: number; readonly at: number },
 ): TraceRecord {
-  return { handler, transport, ref, event: outcome.event, outcome, ms };
+  return { handler, transport, ref, event: outcome.event, outcome, ...timing };
 }
 
 export function hooksOf(context: unknown): RuntimeHooks | undefined {

@@ -5,10 +5,12 @@ import { readFile } from 'node:fs/promises';
 import type { Context as LambdaContext } from 'aws-lambda';
 import type { CloudEvent } from '../cloud-event.js';
 import type { TriggerHandler } from '../define-handler.js';
+import { virtualRuntime } from '../delivery/attempts.js';
+import type { DeadLetterEnvelope } from '../delivery/dead-letter.js';
 import { createMemoryIdempotencyStore, type IdempotencyStore } from '../delivery/idempotency.js';
-import type { Stage } from '../pipeline.js';
+import type { Outcome, Stage } from '../delivery/outcome.js';
 import { createLocalContext } from '../runtime/aws-lambda/context.js';
-import type { TraceRecord } from '../runtime/hooks.js';
+import type { RuntimeHooks, TraceRecord } from '../runtime/hooks.js';
 
 export interface InvokeOptions {
   /** Overrides for the Lambda context (function name, request id, …). */
@@ -22,6 +24,26 @@ export interface InvokeOptions {
   idempotency?: IdempotencyStore;
   /** The clock idempotency windows are read on (ms since the epoch). Default `Date.now`. */
   now?: () => number;
+  /**
+   * Play every retry and dead letter now, on a virtual clock: each failed event is retried as its
+   * `retry` policy says (the waits pass in virtual time, so a one-hour backoff takes milliseconds) until
+   * it is delivered or dead-lettered, and the result lists `attempts` and `deadLetters`. Default false:
+   * one attempt, as one Lambda invocation without the retry queue.
+   */
+  retries?: boolean;
+  /** With `retries`: where each event's virtual clock starts (ms since the epoch). Default `now()` or `Date.now()`. */
+  startAt?: number;
+}
+
+/** One attempt of one event, at its virtual time. */
+export interface Attempt {
+  /** The CloudEvent's id. */
+  readonly id: string;
+  /** 1-based. */
+  readonly attempt: number;
+  /** When it ran, ms since the epoch on the virtual clock (wall time without `retries`). */
+  readonly at: number;
+  readonly outcome: Outcome['status'];
 }
 
 export interface FailedEvent {
@@ -44,8 +66,15 @@ export interface InvokeResult {
   readonly duplicates: readonly CloudEvent[];
   readonly filtered: readonly CloudEvent[];
   readonly failed: readonly FailedEvent[];
-  /** Every event's passage, in order. */
+  /** Every event's passage, in order: with `retries`, one per attempt. */
   readonly traces: readonly TraceRecord[];
+  /** Every attempt, in the order they ran. */
+  readonly attempts: readonly Attempt[];
+  /**
+   * With `retries`: the dead-letter CloudEvents, exactly the envelope the emulator and the Lambda
+   * runtime write (the event plus `dlreason`, `dlattempts`, `dlerror`…). Empty without `retries`.
+   */
+  readonly deadLetters: readonly DeadLetterEnvelope[];
 }
 
 /**
@@ -61,15 +90,28 @@ export async function invoke(
   options: InvokeOptions = {},
 ): Promise<InvokeResult> {
   const traces: TraceRecord[] = [];
+  const deadLetters: DeadLetterEnvelope[] = [];
+  const clock = options.now ?? Date.now;
+  const startAt = options.startAt ?? clock();
+  // Each event gets its own virtual clock from `startAt`, as events are retried independently.
+  let current: ReturnType<typeof virtualRuntime> | undefined;
+  const retries: Partial<RuntimeHooks> = options.retries
+    ? {
+        attempts: () => {
+          current = virtualRuntime(startAt, deadLetters);
+          return current;
+        },
+        now: () => current?.now() ?? startAt,
+      }
+    : { attempt: options.attempt ?? 1, ...(options.now && { now: options.now }) };
   const context = Object.assign(
     createLocalContext({
       functionName: handler.definition.name ?? 'handler',
       requestId: 'test-invocation',
       hooks: {
         observe: (trace) => traces.push(trace),
-        attempt: options.attempt ?? 1,
         idempotency: options.idempotency ?? createMemoryIdempotencyStore(),
-        ...(options.now && { now: options.now }),
+        ...retries,
       },
     }),
     options.context,
@@ -77,7 +119,8 @@ export async function invoke(
   let response: unknown;
   let error: unknown;
   try {
-    response = await handler(raw, context);
+    // A copy: a handler that changes its event must not change the caller's recorded one.
+    response = await handler(copyOf(raw), context);
   } catch (thrown) {
     error = thrown;
   }
@@ -86,7 +129,7 @@ export async function invoke(
   const duplicates: CloudEvent[] = [];
   const filtered: CloudEvent[] = [];
   const failed: FailedEvent[] = [];
-  for (const { outcome } of traces) {
+  for (const { outcome } of finalTraces(traces)) {
     if (outcome.status === 'delivered' && outcome.duplicate) duplicates.push(outcome.event);
     else if (outcome.status === 'delivered') {
       delivered.push(outcome.input);
@@ -100,7 +143,33 @@ export async function invoke(
         retryable: outcome.retryable,
       });
   }
-  return { response, error, delivered, results, duplicates, filtered, failed, traces };
+  const attempts = traces.map((t) => ({
+    id: t.event.id,
+    attempt: t.attempt,
+    at: t.at,
+    outcome: t.outcome.status,
+  }));
+  return { response, error, delivered, results, duplicates, filtered, failed, traces, attempts, deadLetters };
+}
+
+/** Each record's last attempt (a record is its ref and event id), in the order the records came. */
+function finalTraces(traces: readonly TraceRecord[]): TraceRecord[] {
+  const last = new Map<string, TraceRecord>();
+  for (const trace of traces) {
+    const key = `${trace.ref}\u0000${trace.event.id}`;
+    last.delete(key);
+    last.set(key, trace);
+  }
+  return [...last.values()];
+}
+
+function copyOf(raw: unknown): unknown {
+  if (Buffer.isBuffer(raw)) return Buffer.from(raw);
+  try {
+    return structuredClone(raw);
+  } catch {
+    return raw; // functions or class instances: handed over as they are
+  }
 }
 
 /**
@@ -113,6 +182,7 @@ export async function loadEvent(path: string | URL): Promise<unknown> {
   return JSON.parse(await readFile(path, 'utf8'));
 }
 
+export type { DeadLetterEnvelope } from '../delivery/dead-letter.js';
 export type { IdempotencyStore } from '../delivery/idempotency.js';
 export { createMemoryIdempotencyStore } from '../delivery/idempotency.js';
 export type { TraceRecord } from '../runtime/hooks.js';

@@ -5,26 +5,27 @@
  * queue configured, failed events are retried and dead-lettered here (`managed-delivery.ts`), and only
  * what no queue took is reported to the platform.
  */
-import type { Context as LambdaContext } from 'aws-lambda';
-import { createCloudEvent } from '../../cloud-event.js';
-import type { CompiledDefinition, HandlerContext } from '../../definition.js';
+import type { Context as LambdaContext, SQSRecord } from 'aws-lambda';
+import { type CloudEvent, createCloudEvent } from '../../cloud-event.js';
+import type { CompiledDefinition, HandlerContext, OnError } from '../../definition.js';
+import {
+  type AttemptRecord,
+  type AttemptRuntime,
+  type AttemptStart,
+  runAttempts,
+} from '../../delivery/attempts.js';
+import type { Outcome } from '../../delivery/outcome.js';
 import { describeError, isTriggerError, TriggerError } from '../../errors.js';
-import { type Outcome, runPipeline } from '../../pipeline.js';
+import { runPipeline } from '../../pipeline.js';
 import { checkDeclaredSource } from '../../sources/declarations.js';
 import { settleHttpBatch } from '../../sources/http/sns-subscription.js';
 import { detectSource, toCloudEvents } from '../../sources/index.js';
 import { type Batch, type BatchItem, isObject, type NormalizeOptions } from '../../sources/types.js';
-import { hooksOf, traceRecord } from '../hooks.js';
+import { hooksOf, type RuntimeHooks, traceRecord } from '../hooks.js';
 import { idempotencyRuntime } from './dynamodb-idempotency.js';
 import { httpResponse, malformedRequest } from './http-response.js';
-import {
-  deliverWithRetries,
-  type ManagedDelivery,
-  managedDelivery,
-  pipelineAttempt,
-  resumeRetries,
-  retryQueueRecords,
-} from './managed-delivery.js';
+import { lambdaRuntime, type ManagedDelivery, managedDelivery } from './managed-delivery.js';
+import { planArrival, readRetryMessage, retryQueueRecords } from './retry-plan.js';
 
 /** Runs a raw Lambda event through a compiled definition and returns the Lambda response. */
 export async function handleLambdaEvent(
@@ -37,7 +38,7 @@ export async function handleLambdaEvent(
   const retries = delivery && retryQueueRecords(raw);
   if (delivery && retries) {
     // Messages of the handler's own retry queue resume their event; any others are ordinary SQS messages.
-    const failures = await resumeRetries(definition, retries.retries, delivery, hooks);
+    const failures = await resumeRetries(definition, retries.retries, delivery);
     if (retries.others.length === 0) return { batchItemFailures: failures };
     const rest = (await handleBatch(
       definition,
@@ -142,8 +143,6 @@ async function runBatch(
   delivery: ManagedDelivery | undefined,
 ): Promise<BatchResults> {
   const hooks = hooksOf(lambda);
-  const handler = definition.name ?? lambda.functionName;
-  const runtime = idempotencyRuntime(definition, hooks);
   const http = batch.http && {
     method: batch.http.method,
     path: batch.http.path,
@@ -155,7 +154,7 @@ async function runBatch(
   const outcomes: Outcome[] = [];
   const failedRefs: string[] = [];
   const redelivered = new Set<Outcome>();
-  const start = delivery && { attempt: 1, receivedAt: delivery.now(), firstAttemptAt: delivery.now() };
+  const ordered = batch.ordered ? definition.onError : undefined;
   let item = 0;
   let stopped = false;
   for (let index = 0; index < total; index++) {
@@ -166,8 +165,6 @@ async function runBatch(
       if (rejected === undefined) item++;
       continue;
     }
-    let outcome: Outcome;
-    let redeliver: boolean;
     const event =
       rejected === undefined ? (batch.items[item++] as BatchItem).event : placeholderEvent(batch, ref);
     // A record that could not be read never reaches the handler: `decide` dead-letters it as invalid.
@@ -178,29 +175,11 @@ async function runBatch(
       error: rejected.error,
       retryable: false,
     };
-    if (delivery !== undefined && start !== undefined) {
-      const once = unreadable
-        ? async () => unreadable
-        : pipelineAttempt(definition, event, { ref, transport: batch.source, http, lambda }, runtime);
-      const ordered = batch.ordered ? definition.onError : undefined;
-      const done = await deliverWithRetries(definition, event, once, start, delivery, ordered, (o, ms) =>
-        hooks?.observe?.(traceRecord(handler, batch.source, ref, o, ms)),
-      );
-      outcome = done.outcome;
-      redeliver = done.redeliver;
-    } else {
-      const started = hooks?.observe ? performance.now() : 0;
-      const ctx: HandlerContext = {
-        attempt: hooks?.attempt ?? 1,
-        ref,
-        transport: batch.source,
-        http,
-        lambda,
-      };
-      outcome = unreadable ?? (await runPipeline(definition, event, ctx, runtime));
-      hooks?.observe?.(traceRecord(handler, batch.source, ref, outcome, performance.now() - started));
-      redeliver = outcome.status === 'failed';
-    }
+    const { outcome, redeliver } = await deliverItem(
+      definition,
+      { event, ref, transport: batch.source, http, lambda, unreadable },
+      attemptRuntime(delivery, hooks, ordered),
+    );
     outcomes.push(outcome);
     if (redeliver) {
       redelivered.add(outcome);
@@ -211,6 +190,104 @@ async function runBatch(
     }
   }
   return { outcomes, failedRefs, redelivered };
+}
+
+/** Where this invocation's retries wait: in this process (`invoke`'s virtual clock), AWS's queues, or nowhere. */
+function attemptRuntime(
+  delivery: ManagedDelivery | undefined,
+  hooks: RuntimeHooks | undefined,
+  ordered: OnError | undefined,
+): AttemptRuntime | undefined {
+  if (hooks?.attempts !== undefined) return hooks.attempts();
+  return delivery && lambdaRuntime(delivery, ordered);
+}
+
+interface ItemToRun extends Omit<HandlerContext, 'attempt'> {
+  readonly event: CloudEvent;
+  /** A record that could not be read: its outcome, without running anything. */
+  readonly unreadable?: Outcome;
+}
+
+/**
+ * One event through the handler: a single attempt when the platform keeps the retries (`runtime`
+ * undefined), else the attempt loop until it is delivered, handed off or dead-lettered. Each attempt of
+ * the loop gets its own copy of the event, so a handler that changes `event.data` changes it for itself.
+ */
+async function deliverItem(
+  definition: CompiledDefinition,
+  item: ItemToRun,
+  runtime: AttemptRuntime | undefined,
+  start?: AttemptStart,
+): Promise<{ outcome: Outcome; redeliver: boolean }> {
+  const { event, unreadable, ...ctx } = item;
+  const hooks = hooksOf(ctx.lambda);
+  const handler = definition.name ?? ctx.lambda.functionName;
+  const pipeline = idempotencyRuntime(definition, hooks);
+  const observe = (record: AttemptRecord) =>
+    hooks?.observe?.(traceRecord(handler, ctx.transport, ctx.ref, record.outcome, record));
+  if (runtime === undefined) {
+    const attempt = hooks?.attempt ?? 1;
+    const at = hooks?.now?.() ?? Date.now();
+    const began = performance.now();
+    const outcome = unreadable ?? (await runPipeline(definition, event, { ...ctx, attempt }, pipeline));
+    observe({ attempt, at, outcome, ms: performance.now() - began });
+    return { outcome, redeliver: outcome.status === 'failed' };
+  }
+  const now = runtime.now();
+  const result = await runAttempts({
+    event,
+    handler,
+    policy: definition.retry,
+    start: start ?? { attempt: 1, receivedAt: now, firstAttemptAt: now },
+    runtime,
+    observe,
+    run: async (attempt) =>
+      unreadable ?? runPipeline(definition, freshCopy(event), { ...ctx, attempt }, pipeline),
+  });
+  return { outcome: result.outcome, redeliver: result.end === 'redeliver' };
+}
+
+/** A copy of the event for one attempt: the next attempt sees the event as it arrived. */
+function freshCopy(event: CloudEvent): CloudEvent {
+  return event.data === null || typeof event.data !== 'object'
+    ? event
+    : Object.freeze({ ...event, data: structuredClone(event.data) });
+}
+
+/**
+ * Each retry-queue message runs its attempt when it is due, or goes round the queue again when it came
+ * early (a wait longer than SQS's 15 minutes). Resolves the message ids SQS must redeliver.
+ */
+async function resumeRetries(
+  definition: CompiledDefinition,
+  records: readonly SQSRecord[],
+  delivery: ManagedDelivery,
+): Promise<{ itemIdentifier: string }[]> {
+  const failures: { itemIdentifier: string }[] = [];
+  for (const record of records) {
+    try {
+      const retry = readRetryMessage(record);
+      if (retry === undefined) continue;
+      const arrival = planArrival(retry, delivery.now());
+      if (arrival.kind !== 'run') {
+        await delivery.queue.sendRetry(arrival);
+        continue;
+      }
+      const item = {
+        event: retry.event,
+        ref: record.messageId,
+        transport: 'aws:sqs',
+        lambda: delivery.lambda,
+      };
+      const { redeliver } = await deliverItem(definition, item, lambdaRuntime(delivery), retry);
+      if (redeliver) failures.push({ itemIdentifier: record.messageId });
+    } catch (error) {
+      // Unreadable, or the queue refused the re-delay: SQS redelivers it (its redrive policy ends a loop).
+      console.error(`triggerkit: ${delivery.handler}: retry-queue message ${record.messageId}`, error);
+      failures.push({ itemIdentifier: record.messageId });
+    }
+  }
+  return failures;
 }
 
 /** A record that could not be read still needs an identity in traces: the record's ref and transport. */

@@ -1,6 +1,7 @@
 /** HTTP answers for webhook and CloudEvents-over-HTTP requests, the same from Lambda and the emulator. */
+
+import type { Outcome } from '../../delivery/outcome.js';
 import { describeError, type TriggerError } from '../../errors.js';
-import type { Outcome } from '../../pipeline.js';
 
 export interface HttpResponse {
   statusCode: number;

@@ -4,6 +4,7 @@
  * emulator's own delivery of the same event: the same attempt times and the same dead-letter bytes.
  */
 import { DeleteMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   event,
@@ -15,13 +16,13 @@ import {
 } from '../../../test/support/sqs-harness.js';
 import { toStructuredJson } from '../../cloud-event.js';
 import { defineHandler } from '../../define-handler.js';
-import { decide } from '../../delivery/decide.js';
+import { runAttempts } from '../../delivery/attempts.js';
 import { type RetryPolicy, resolveRetryPolicy } from '../../delivery/policy.js';
 import { manualClock } from '../../dev/clock.js';
 import { createEmulator } from '../../dev/emulator.js';
 import { listDeadLetters } from '../../dev/store/queries.js';
-import { retryInProcess } from './in-process-retry.js';
-import { planArrival, planFailure, type RetryState, readRetryMessage } from './retry-plan.js';
+import { lambdaRuntime } from './managed-delivery.js';
+import { planArrival, type RetryState, readRetryMessage } from './retry-plan.js';
 
 let h: SqsHarness;
 beforeEach(async () => {
@@ -37,7 +38,10 @@ describe('a retry journey in AWS and in the emulator', () => {
     maxEventAge: '1d',
   };
 
-  /** The function on Lambda: 6 s invocations, attempts that always fail, the retry h.queue in between. */
+  /**
+   * The function on Lambda: 6 s invocations, attempts that always fail, the retry queue in between. Each
+   * invocation runs the attempt loop on the adapter's own runtime (in-process waits, then the queue).
+   */
   async function lambdaJourney() {
     const resolved = resolveRetryPolicy(policy);
     const attempts: number[] = [];
@@ -52,38 +56,43 @@ describe('a retry journey in AWS and in the emulator', () => {
     };
     for (;;) {
       const deadline = h.clock.now() + 6_000;
-      const current = retry;
-      const result = await retryInProcess({
-        attempt: current.attempt,
+      const sent: string[] = [];
+      const runtime = lambdaRuntime({
+        queue: {
+          sendRetry: async (message) => {
+            sent.push('retry');
+            return h.queue.sendRetry(message);
+          },
+          sendDeadLetter: async (envelope) => {
+            sent.push('dead-letter');
+            return h.queue.sendDeadLetter(envelope);
+          },
+        },
+        hasRetryQueue: true,
+        hasDeadLetterQueue: true,
+        handler: 'orders',
+        lambda: { getRemainingTimeInMillis: () => deadline - h.clock.now() } as Context,
         now: () => h.clock.now(),
         sleep: async (ms) => {
           steps.push('in-process');
           h.clock.advance(ms);
         },
+      });
+      const result = await runAttempts({
+        event: retry.event,
+        handler: 'orders',
+        policy: resolved,
+        start: retry,
+        runtime,
         run: async () => {
           attempts.push(h.clock.now() - T0);
-          return { stage: 'handler', error: new Error('db down'), retryable: true };
+          return { status: 'failed', event, stage: 'handler', error: new Error('db down'), retryable: true };
         },
-        plan: (attempt, failure, attemptMs) =>
-          planFailure(
-            decide(resolved, { attempt, ...failure, receivedAt: current.receivedAt, now: h.clock.now() }),
-            {
-              ...current,
-              attempt,
-              error: failure.error,
-              now: h.clock.now(),
-              remainingMs: deadline - h.clock.now(),
-              attemptMs,
-            },
-          ),
       });
-      if (result.status === 'succeeded') throw new Error('the handler never succeeds');
-      if (result.plan.kind === 'dead-letter') {
-        await h.queue.sendDeadLetter(result.plan.envelope);
-        return { attempts, steps };
-      }
+      if (result.end === 'dead-lettered') return { attempts, steps };
+      expect(result.end).toBe('handed-off');
+      expect(sent).toEqual(['retry']);
       steps.push('h.queue');
-      await h.queue.sendRetry(result.plan);
       // The event source mapping: the next time a message is visible, it invokes the function with it.
       for (;;) {
         h.clock.set(h.endpoint.store.nextVisibleAt('orders-retry', h.clock.now()) ?? h.clock.now());

@@ -111,9 +111,7 @@ export function planFailure(
     return { kind: 'dead-letter', envelope, body: toStructuredJson(envelope) };
   }
   const delayMs = Math.max(0, decision.at - failed.now);
-  const { maxInProcessDelayMs = 5_000, reserveMs = 1_000 } = options;
-  // Waiting in-process must leave time for one more attempt and, should it fail too, the queue hand-off.
-  if (delayMs <= maxInProcessDelayMs && delayMs + (failed.attemptMs ?? 0) + reserveMs <= failed.remainingMs)
+  if (placeRetry(delayMs, failed.attemptMs ?? 0, failed.remainingMs, options) === 'in-process')
     return { kind: 'retry-in-process', delayMs, attempt: failed.attempt + 1, dueAt: decision.at };
   return queueRetry(
     {
@@ -126,6 +124,22 @@ export function planFailure(
     },
     failed.now,
   );
+}
+
+/**
+ * Where a retry due in `delayMs` waits: in this invocation, or in the retry queue. Waiting in-process
+ * must leave time for one more attempt (assumed as long as the last, `attemptMs`) and, should it fail
+ * too, the queue hand-off.
+ */
+export function placeRetry(
+  delayMs: number,
+  attemptMs: number,
+  remainingMs: number,
+  options: PlanOptions = {},
+): 'in-process' | 'queue' {
+  const { maxInProcessDelayMs = 5_000, reserveMs = 1_000 } = options;
+  const wait = Math.max(0, delayMs);
+  return wait <= maxInProcessDelayMs && wait + attemptMs + reserveMs <= remainingMs ? 'in-process' : 'queue';
 }
 
 /** The retry-queue message for a retry due at `retry.dueAt`, sent at `now`. */
@@ -199,4 +213,25 @@ export function readRetryMessage(
     firstAttemptAt: number(RETRY_ATTRIBUTES.firstAttemptAt, 0),
     dueAt: number(RETRY_ATTRIBUTES.dueAt, 0),
   };
+}
+
+/** The records of an SQS event that are retry-queue messages (they carry `triggerkit-attempt`), and the rest. */
+export function retryQueueRecords(raw: unknown): { retries: SQSRecord[]; others: unknown[] } | undefined {
+  if (typeof raw !== 'object' || raw === null || !Array.isArray((raw as { Records?: unknown }).Records))
+    return undefined;
+  const records = (raw as { Records: unknown[] }).Records;
+  const isRetry = (r: unknown): r is SQSRecord => {
+    const record = r as Partial<SQSRecord> | null;
+    return (
+      typeof record === 'object' &&
+      record !== null &&
+      record.eventSource === 'aws:sqs' &&
+      typeof record.messageAttributes === 'object' &&
+      record.messageAttributes !== null &&
+      record.messageAttributes[RETRY_ATTRIBUTES.attempt] !== undefined
+    );
+  };
+  const retries = records.filter(isRetry);
+  if (retries.length === 0) return undefined;
+  return { retries, others: records.filter((r) => !isRetry(r)) };
 }
