@@ -81,3 +81,14 @@ describe('runPipeline', () => {
     expect(Object.isFrozen(event)).toBe(true);
   });
 });
+
+describe('a runtime that matched the event already', () => {
+  it('does not run the filter again', async () => {
+    const compiled = compileDefinition({ filter: { type: ['never.this'] }, handle: () => 'ran' });
+    expect(await runPipeline(compiled, event, ctx)).toMatchObject({ status: 'filtered' });
+    expect(await runPipeline(compiled, event, ctx, { matched: true })).toMatchObject({
+      status: 'delivered',
+      result: 'ran',
+    });
+  });
+});

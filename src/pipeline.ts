@@ -18,6 +18,8 @@ import { formatProblems } from './schema/compile.js';
 /** What the runtime lends the pipeline: the idempotency store of a handler that declares `idempotency`, and its clock. */
 export interface PipelineRuntime {
   readonly idempotency?: { readonly store: IdempotencyStore; readonly now: () => number };
+  /** The runtime already matched the event against the filter (the emulator's rule index): skip it. */
+  readonly matched?: boolean;
 }
 
 /** Runs one event through a compiled definition and reports the outcome; never throws. */
@@ -27,7 +29,7 @@ export async function runPipeline(
   ctx: HandlerContext,
   runtime: PipelineRuntime = {},
 ): Promise<Outcome> {
-  if (definition.matcher !== undefined && !definition.matcher.matches(event))
+  if (definition.matcher !== undefined && runtime.matched !== true && !definition.matcher.matches(event))
     return { status: 'filtered', event };
   let input = event;
   if (definition.transform !== undefined) {

@@ -5,11 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { compiledOf, type TriggerHandler } from '../define-handler.js';
+import type { CloudEvent } from '../cloud-event.js';
 import { runAttempts } from '../delivery/attempts.js';
 import type { IdempotencyStore } from '../delivery/idempotency.js';
 import type { Outcome } from '../delivery/outcome.js';
 import { createLocalContext } from '../runtime/aws-lambda/context.js';
-import type { TraceRecord } from '../runtime/hooks.js';
+import { type TraceRecord, traceRecord } from '../runtime/hooks.js';
+import { outcomeOf, prepareEvent } from '../runtime/prepared.js';
 import type { Clock } from './clock.js';
 import type { SqliteIdempotency } from './store/idempotency.js';
 import type { DeliveryRow, Store } from './store/store.js';
@@ -98,45 +100,45 @@ export function createDeliveryLoop(options: DeliveryLoopOptions) {
     }
   }
 
-  /** One attempt through the handler's whole middy chain, as Lambda runs it; the outcome comes from its trace. */
+  /**
+   * One attempt through the handler's whole middy chain, as Lambda runs it. The event was normalized and
+   * matched when the bus accepted it: the adapter only runs the pipeline and returns the outcome.
+   */
   async function runOnce(
     fn: LoopFunction,
     delivery: DeliveryRow,
     attempt: number,
     idempotency: IdempotencyStore | undefined,
   ): Promise<Outcome> {
-    let outcome: Outcome | undefined;
+    const { event } = delivery;
     const context = createLocalContext({
       functionName: fn.name,
       requestId: randomUUID(),
       now: () => clock.now(),
-      hooks: {
-        attempt,
-        now: () => clock.now(),
-        ...(idempotency && { idempotency }),
-        observe(trace) {
-          outcome = trace.outcome;
-          options.onTrace(trace);
-        },
-      },
     });
+    const raw = prepareEvent({
+      event,
+      ref: event.id,
+      transport: 'cloudevents',
+      attempt,
+      now: () => clock.now(),
+      ...(idempotency && { idempotency }),
+    });
+    const at = clock.now();
+    const began = performance.now();
+    let outcome: Outcome;
     try {
-      await fn.handler(delivery.event, context);
+      outcome =
+        outcomeOf(await fn.handler(raw, context)) ??
+        failure(event, new Error(`a middleware of "${fn.name}" answered instead of running the handler`));
     } catch (error) {
-      if (outcome === undefined)
-        return { status: 'failed', event: delivery.event, stage: 'handler', error, retryable: true };
+      // A middleware threw (the pipeline itself never does).
+      outcome = failure(event, error);
     }
-    return (
-      outcome ?? {
-        status: 'failed',
-        event: delivery.event,
-        stage: 'handler',
-        error: new Error(
-          `handler "${fn.name}" returned without running the event (a middleware ended it early)`,
-        ),
-        retryable: true,
-      }
-    );
+    const handler = fn.handler.definition.name ?? fn.name;
+    const timing = { ms: performance.now() - began, attempt, at };
+    options.onTrace(traceRecord(handler, 'cloudevents', event.id, outcome, timing));
+    return outcome;
   }
 
   /** One attempt; a failure of the emulator itself reschedules the delivery instead of stopping the loop. */
@@ -202,3 +204,11 @@ export function createDeliveryLoop(options: DeliveryLoopOptions) {
 }
 
 export type DeliveryLoop = ReturnType<typeof createDeliveryLoop>;
+
+const failure = (event: CloudEvent, error: unknown): Outcome => ({
+  status: 'failed',
+  event,
+  stage: 'handler',
+  error,
+  retryable: true,
+});

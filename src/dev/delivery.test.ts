@@ -197,3 +197,45 @@ describe('emulator delivery', () => {
     });
   });
 });
+
+describe('a bus delivery through the handler’s middy chain', () => {
+  it('hands the handler the event the bus stored and matched, and gets the outcome back as the return value', async () => {
+    const clock = manualClock(T0);
+    const seen: { raw: unknown; hooks: number; response: unknown }[] = [];
+    const handler = defineHandler({
+      name: 'h',
+      filter: { type: ['test.event'] },
+      handle: (e) => `got ${e.id}`,
+    });
+    handler.use({
+      before: (request) => {
+        seen.push({
+          raw: request.event,
+          hooks: Object.getOwnPropertySymbols(request.context).length,
+          response: undefined,
+        });
+      },
+      after: (request) => {
+        const last = seen.at(-1);
+        if (last) last.response = request.response;
+      },
+    });
+    const emulator = createEmulator({ functions: [{ name: 'fn', handler }], clock, log: () => {} });
+    open.push(emulator);
+    emulator.publish(event('e-9'));
+    emulator.publish(createCloudEvent({ id: 'e-10', source: '/test', type: 'other.event' }));
+    await emulator.runUntilIdle((at) => clock.set(at));
+    // Only the matching event reached the chain (the bus filtered the other), carried as a prepared event,
+    // with no hooks riding on the Lambda context; the outcome came back through `after`.
+    expect(seen).toHaveLength(1);
+    expect(Object.keys(seen[0]?.raw as object)).toEqual([]);
+    expect(seen[0]?.hooks).toBe(0);
+    const response = (seen[0]?.response ?? {}) as Record<symbol, { status: string; result: unknown }>;
+    const outcome = Object.getOwnPropertySymbols(response).map((s) => response[s]);
+    expect(outcome).toEqual([expect.objectContaining({ status: 'delivered', result: 'got e-9' })]);
+    expect(deliveries(emulator)).toEqual([
+      { handler: 'fn', status: 'delivered', attempts: 1 },
+      { handler: 'fn', status: 'filtered', attempts: 0 },
+    ]);
+  });
+});

@@ -25,6 +25,7 @@ import { hooksOf, type RuntimeHooks, traceRecord } from '../hooks.js';
 import { idempotencyRuntime } from './dynamodb-idempotency.js';
 import { httpResponse, malformedRequest } from './http-response.js';
 import { lambdaRuntime, type ManagedDelivery, managedDelivery } from './managed-delivery.js';
+import { outcomeResponse, type PreparedEvent, preparedOf } from '../prepared.js';
 import { planArrival, readRetryMessage, retryQueueRecords } from './retry-plan.js';
 
 /** Runs a raw Lambda event through a compiled definition and returns the Lambda response. */
@@ -33,6 +34,8 @@ export async function handleLambdaEvent(
   raw: unknown,
   lambda: LambdaContext,
 ): Promise<unknown> {
+  const prepared = preparedOf(raw);
+  if (prepared !== undefined) return outcomeResponse(await runPrepared(definition, prepared, lambda));
   const hooks = hooksOf(lambda);
   const delivery = managedDelivery(definition, lambda, hooks);
   const retries = delivery && retryQueueRecords(raw);
@@ -84,6 +87,20 @@ async function handleBatch(
         batchItemFailures: results.failedRefs.map((ref) => ({ itemIdentifier: itemIdentifier(batch, ref) })),
       };
   }
+}
+
+/** One attempt of an event the runtime normalized and matched already (the emulator's bus). */
+function runPrepared(definition: CompiledDefinition, prepared: PreparedEvent, lambda: LambdaContext) {
+  const { event, ref, transport, attempt, idempotency, now } = prepared;
+  return runPipeline(
+    definition,
+    event,
+    { attempt, ref, transport, lambda },
+    {
+      matched: true,
+      ...(definition.idempotency && idempotency && { idempotency: { store: idempotency, now } }),
+    },
+  );
 }
 
 /** The handler's own options for this input: its HTTP source for the request's path, log granularity. */
