@@ -58,7 +58,7 @@ export function fixturePath(path: string): string {
  * A recorded event, parsed afresh on every call.
  * @example const raw = fixture<SQSEvent>('sqs/orders-batch.json');
  */
-export function fixture<T = Record<string, unknown>>(path: string): T {
+export function fixture<T = Record<string, unknown>>(path: string): NoInfer<T> {
   return JSON.parse(readFileSync(fixturePath(path), 'utf8')) as T;
 }
 
@@ -74,7 +74,7 @@ export function fixtureNames(folder = ''): string[] {
  * A public sample event from `../shared/fixtures/events`, parsed afresh on every call.
  * @example const raw = sample('sqs/sqs-event.json');
  */
-export function sample<T = Record<string, unknown>>(path: string): T {
+export function sample<T = Record<string, unknown>>(path: string): NoInfer<T> {
   return JSON.parse(readFileSync(pathIn(SAMPLES, path), 'utf8')) as T;
 }
 
