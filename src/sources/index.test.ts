@@ -1,12 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../../test/support/fixtures.js';
 import { cloudEventProblems } from '../cloud-event.js';
 import { isTriggerError, type TriggerError } from '../errors.js';
 import { SOURCES, toCloudEvents } from './index.js';
-
-const fixture = (name: string): unknown =>
-  JSON.parse(readFileSync(new URL(`../../test/fixtures/events/${name}`, import.meta.url), 'utf8'));
 
 function rejection(raw: unknown): TriggerError {
   try {
