@@ -26,6 +26,11 @@ describe('fixture', () => {
     );
   });
 
+  it('stays an object when spread into an `unknown` parameter (its type is not inferred from there)', () => {
+    const take = (raw: unknown) => raw;
+    expect(take({ ...fixture('sqs/orders-batch.json'), extra: 1 })).toHaveProperty('extra', 1);
+  });
+
   it('names a missing file and what its folder holds', () => {
     expect(() => fixture('sqs/no-such-batch.json')).toThrow(
       /^No fixture test\/fixtures\/events\/sqs\/no-such-batch\.json \(there are sqs\/[^)]*sqs\/orders-batch\.json/,

@@ -22,7 +22,7 @@ const SAMPLES: Corpus = {
 };
 
 /** The public sample corpus's folder (absolute); it may not exist, see {@link hasSamples}. */
-export const SAMPLES_DIR = fileURLToPath(SAMPLES.root);
+export const SAMPLES_DIR = fileURLToPath(new URL('../shared/fixtures/events', REPOSITORY));
 /** Whether the public sample corpus is present beside the repository. */
 export const hasSamples = existsSync(SAMPLES_DIR);
 
