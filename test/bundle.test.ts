@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { expect, it } from 'vitest';
+import { fixture } from './support/fixtures.js';
 import { CLI, ROOT } from './support/processes.js';
 
 // Validators are precompiled into the bundle (no ajv compiler), and it holds only the SQS source it
@@ -24,7 +25,7 @@ it('builds minified ESM bundles with source maps that run as Lambda handlers wit
   expect(statSync(`${bundle}.map`).size).toBeGreaterThan(0);
   expect(readFileSync(bundle, 'utf8')).not.toMatch(/from\s*["']triggerkit["']/);
   const { handler } = await import(`${pathToFileURL(bundle).href}?t=${Date.now()}`);
-  const raw = JSON.parse(readFileSync(`${ROOT}/test/fixtures/events/sqs/orders-batch.json`, 'utf8'));
+  const raw = fixture('sqs/orders-batch.json');
   const response = await handler(raw, { functionName: 'ordersQueue', getRemainingTimeInMillis: () => 3000 });
   expect(response.batchItemFailures.map((f: { itemIdentifier: string }) => f.itemIdentifier)).toEqual([
     '8e4a3d2b-6c7f-4a9e-8b1c-2d3e4f5a6b7c',

@@ -1,9 +1,10 @@
 /** The command line as users run it: output, and exit code 2 with a message for bad input. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { fixture } from './support/fixtures.js';
 import { CLI, ROOT } from './support/processes.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'triggerkit-cli-'));
@@ -50,8 +51,8 @@ describe('triggerkit normalize', () => {
   });
 
   it('prints the records it can read and exits 2 naming each record it cannot', () => {
-    const batch = JSON.parse(readFileSync('test/fixtures/events/sqs/orders-batch.json', 'utf8'));
-    delete batch.Records[1].body;
+    const batch = fixture<{ Records: Record<string, unknown>[] }>('sqs/orders-batch.json');
+    delete batch.Records[1]?.body;
     const { code, stdout, stderr } = run('normalize', writeTemp('one-bad-record.json', batch));
     expect(code).toBe(2);
     expect(JSON.parse(stdout)).toHaveLength(3);

@@ -3,7 +3,6 @@
  * `triggerkit build` ships, the emulator (`triggerkit dev`), and `invoke` from triggerkit/testing —
  * must give the handler identical CloudEvents and end in identical outcomes and platform responses.
  */
-import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { invoke } from 'triggerkit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,11 +12,10 @@ import { functionsFromServerless } from '../src/cli/project.js';
 import type { TriggerHandler } from '../src/define-handler.js';
 import { createLocalContext } from '../src/runtime/aws-lambda/context.js';
 import type { TraceRecord } from '../src/runtime/hooks.js';
+import { fixture } from './support/fixtures.js';
 import { ROOT } from './support/processes.js';
 
 const functions = functionsFromServerless(`${ROOT}/serverless.yml`, ROOT);
-const fixture = async (path: string) =>
-  JSON.parse(await readFile(`${ROOT}/test/fixtures/events/${path}`, 'utf8'));
 
 /** What must be equal everywhere: the event the handler got, how it ended, and the platform answer. */
 function observed(response: unknown, traces: readonly TraceRecord[]) {
@@ -81,7 +79,7 @@ describe.each([
   ['ordersWebhook', 'apigw-http/order-webhook-invalid.json'],
 ])('%s with %s', (name, path) => {
   it('gives identical CloudEvents, outcomes and responses in Lambda, the emulator and invoke', async () => {
-    const raw = await fixture(path);
+    const raw = fixture(path);
     const lambda = await throughLambda(name, raw);
     expect(lambda.outcomes.length).toBeGreaterThan(0);
     expect(await throughEmulator(name, raw)).toEqual(lambda);
@@ -91,7 +89,7 @@ describe.each([
 
 describe('a live HTTP request to the emulator', () => {
   it('reaches the handler as the same CloudEvent the recorded Lambda request gives, but for id and time', async () => {
-    const recorded = await fixture('apigw-http/order-webhook.json');
+    const recorded = fixture<{ body: string }>('apigw-http/order-webhook.json');
     const lambda = await throughLambda('ordersWebhook', recorded);
     devTraces.length = 0;
     const response = await fetch(`${dev.url}/webhooks/orders`, {

@@ -4,13 +4,14 @@
  * pattern or transform compiler, no HTTP webhook code, and no eager `node:crypto` / `node:zlib` imports —
  * and answers every recorded event exactly as the same handler bundled whole.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildForLambda } from '../src/build/bundle.js';
+import { fixture, fixtureNames } from './support/fixtures.js';
 import { ROOT } from './support/processes.js';
 
 const HANDLER = `
@@ -94,11 +95,7 @@ async function outcome(bundle: Loaded, raw: unknown) {
   }
 }
 
-const fixturesRoot = join(ROOT, 'test/fixtures/events');
-const FIXTURES = readdirSync(fixturesRoot, { recursive: true, encoding: 'utf8' })
-  .filter((name) => name.endsWith('.json') && !name.startsWith('sqs/'))
-  .sort();
-const fixture = (name: string) => JSON.parse(readFileSync(join(fixturesRoot, name), 'utf8'));
+const FIXTURES = fixtureNames().filter((name) => !name.startsWith('sqs/'));
 
 describe('a Lambda bundle pruned to its SQS handler', () => {
   it('holds no webhook verifier, compiler, gunzip or eager crypto/zlib import (the whole bundle does)', () => {
@@ -112,11 +109,11 @@ describe('a Lambda bundle pruned to its SQS handler', () => {
   });
 
   it('runs an SQS batch as the whole bundle does', async () => {
-    const raw = fixture('../events/sqs/orders-batch.json');
+    const raw = fixture('sqs/orders-batch.json');
     const answer = await outcome(pruned, raw);
     expect(answer).toEqual({ response: { batchItemFailures: [] } });
     expect(await outcome(whole, raw)).toEqual(answer);
-    const fifo = fixture('../events/sqs/fifo-batch.json');
+    const fifo = fixture('sqs/fifo-batch.json');
     expect(await outcome(pruned, fifo)).toEqual(await outcome(whole, fifo));
   });
 

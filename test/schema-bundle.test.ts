@@ -14,6 +14,7 @@ import { createCloudEvent } from '../src/cloud-event.js';
 import type { CompiledDefinition } from '../src/definition.js';
 import { COLLECTOR_SYMBOL, TABLE_SYMBOL } from '../src/schema/precompiled.js';
 import { invoke } from '../src/testing/index.js';
+import { fixture } from './support/fixtures.js';
 import { ROOT } from './support/processes.js';
 
 const HANDLER = `
@@ -142,7 +143,7 @@ describe('a Lambda bundle with schemas', () => {
 
   it('validates with the precompiled code: pointers, formats and patterns, dead-lettered as non-retryable', async () => {
     const { module } = await load(bundle);
-    const raw = JSON.parse(readFileSync(`${ROOT}test/fixtures/events/sqs/orders-batch.json`, 'utf8'));
+    const raw = fixture('sqs/orders-batch.json');
     const result = await invoke(module.handler as Parameters<typeof invoke>[0], raw);
     expect(result.results).toEqual([129.9, 42]);
     expect(result.failed.map((f) => [f.stage, f.retryable, (f.error as Error).message])).toEqual([

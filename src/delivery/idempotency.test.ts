@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../../test/support/fixtures.js';
 import { createCloudEvent } from '../cloud-event.js';
 import { defineHandler } from '../define-handler.js';
 import { isTriggerError } from '../errors.js';
-import { createMemoryIdempotencyStore, invoke, loadEvent } from '../testing/index.js';
+import { createMemoryIdempotencyStore, invoke } from '../testing/index.js';
 import { recordKey, resolveIdempotency, storedResult } from './idempotency.js';
 
 const order = createCloudEvent({
@@ -113,8 +114,7 @@ describe('the in-memory store', () => {
 });
 
 describe('invoke with idempotency', () => {
-  const fixture = () =>
-    loadEvent(new URL('../../test/fixtures/events/sqs/cloudevent-body.json', import.meta.url));
+  const recorded = () => fixture('sqs/cloudevent-body.json');
 
   function counting(options: { fail?: boolean } = {}) {
     const seen: string[] = [];
@@ -131,7 +131,7 @@ describe('invoke with idempotency', () => {
   }
 
   it('hands a duplicate in the same batch to the handler once', async () => {
-    const raw = (await fixture()) as { Records: Record<string, unknown>[] };
+    const raw = recorded() as { Records: Record<string, unknown>[] };
     const [record] = raw.Records;
     // SQS standard queues deliver at least once: the same message can come twice, in one batch.
     const twice = { Records: [record, { ...record, messageId: 'redelivered-1' }] };
@@ -149,13 +149,13 @@ describe('invoke with idempotency', () => {
     const store = createMemoryIdempotencyStore();
     let now = Date.UTC(2026, 0, 1);
     const { handler, seen } = counting();
-    await invoke(handler, await fixture(), { idempotency: store, now: () => now });
+    await invoke(handler, recorded(), { idempotency: store, now: () => now });
     now += 3_600_000 - 1;
-    const again = await invoke(handler, await fixture(), { idempotency: store, now: () => now });
+    const again = await invoke(handler, recorded(), { idempotency: store, now: () => now });
     expect(again.duplicates).toHaveLength(1);
     expect(seen).toHaveLength(1);
     now += 1;
-    const later = await invoke(handler, await fixture(), { idempotency: store, now: () => now });
+    const later = await invoke(handler, recorded(), { idempotency: store, now: () => now });
     expect(later.delivered).toHaveLength(1);
     expect(seen).toHaveLength(2);
   });
@@ -163,10 +163,10 @@ describe('invoke with idempotency', () => {
   it('releases the claim when the handler fails, so the retry runs it again', async () => {
     const store = createMemoryIdempotencyStore();
     const failing = counting({ fail: true });
-    const first = await invoke(failing.handler, await fixture(), { idempotency: store });
+    const first = await invoke(failing.handler, recorded(), { idempotency: store });
     expect(first.failed).toMatchObject([{ stage: 'handler', retryable: true }]);
     const retry = counting();
-    const second = await invoke(retry.handler, await fixture(), { idempotency: store, attempt: 2 });
+    const second = await invoke(retry.handler, recorded(), { idempotency: store, attempt: 2 });
     expect(second.delivered).toHaveLength(1);
     expect(second.duplicates).toHaveLength(0);
   });
@@ -178,7 +178,7 @@ describe('invoke with idempotency', () => {
       idempotency: { key: '$.data.customerId', ttl: '1h' },
       handle: (event) => void seen.push(event.id),
     });
-    const result = await invoke(handler, await fixture());
+    const result = await invoke(handler, recorded());
     expect(seen).toEqual([]);
     expect(result.failed).toMatchObject([{ stage: 'idempotency', retryable: false }]);
     expect(String((result.failed[0]?.error as Error | undefined)?.message)).toContain(

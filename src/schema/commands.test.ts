@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { runCommand } from 'citty';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fixture, fixturePath } from '../../test/support/fixtures.js';
 import { schemaCommand } from '../cli/schema.js';
 import {
   checkEventsAgainstRegistry,
@@ -14,9 +15,6 @@ import {
 import { compileSchema } from './compile.js';
 import { inferSchema } from './infer.js';
 
-const FIXTURES = new URL('../../test/fixtures/events/', import.meta.url);
-const fixturePath = (name: string) => new URL(name, FIXTURES).pathname;
-const fixture = (name: string): unknown => JSON.parse(readFileSync(fixturePath(name), 'utf8'));
 const sqsBatch = fixture('sqs/orders-batch.json');
 const orderCreated = fixture('cloudevents/order-created.json');
 const orderPlaced = fixture('eventbridge/order-placed.json');

@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { fixture } from '../../test/support/fixtures.js';
 import { defineHandler } from '../define-handler.js';
-import { invoke, loadEvent } from '../testing/index.js';
-
-const fixture = (name: string) => loadEvent(new URL(`../../test/fixtures/events/${name}`, import.meta.url));
+import { invoke } from '../testing/index.js';
 
 describe('schemas through the whole pipeline', () => {
   it('registry: validates each event by its type, and dead-letters an unknown type non-retryably', async () => {
@@ -20,11 +19,11 @@ describe('schemas through the whole pipeline', () => {
       }),
     );
     const handler = defineHandler({ schema: `registry:${root}`, handle: (event) => event.data });
-    const result = await invoke(handler, await fixture('cloudevents/order-created.json'));
+    const result = await invoke(handler, fixture('cloudevents/order-created.json'));
     expect(result.failed.map((f) => [f.stage, f.retryable, (f.error as Error).message])).toEqual([
       ['schema', false, expect.stringMatching(/^data\/total must be >= 200 \(event id b7e1c1d2/)],
     ]);
-    const sqs = await invoke(handler, await fixture('sqs/orders-batch.json'));
+    const sqs = await invoke(handler, fixture('sqs/orders-batch.json'));
     expect(sqs.failed).toHaveLength(4);
     expect(String((sqs.failed[0]?.error as Error | undefined)?.message)).toContain(
       'has no schema in the registry for type "com.amazonaws.sqs.message"',
@@ -34,12 +33,12 @@ describe('schemas through the whole pipeline', () => {
   it('Standard Schema: zod output becomes data; async validators are awaited', async () => {
     const schema = z.object({ orderId: z.string(), total: z.coerce.string() });
     const handler = defineHandler({ schema, handle: (event) => event.data.total });
-    const result = await invoke(handler, await fixture('cloudevents/order-created.json'));
+    const result = await invoke(handler, fixture('cloudevents/order-created.json'));
     expect(result.results).toEqual(['120']);
     const slow = z.object({ orderId: z.string().refine(async (id) => id.startsWith('x'), 'unknown order') });
     const rejected = await invoke(
       defineHandler({ schema: slow, handle: () => 1 }),
-      await fixture('cloudevents/order-created.json'),
+      fixture('cloudevents/order-created.json'),
     );
     expect(String((rejected.failed[0]?.error as Error | undefined)?.message)).toMatch(
       /^data\/orderId unknown order/,

@@ -1,21 +1,14 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { fixture, fixtureNames, sample, sampleNames } from '../../test/support/fixtures.js';
 import { isTriggerError } from '../errors.js';
 import { closestSource, missingMarks } from './closest.js';
 import { detectSource, toCloudEvents } from './index.js';
 
 /** Our recorded events, and the public reference corpus beside the project when it is there. */
-const FOLDERS = [
-  fileURLToPath(new URL('../../test/fixtures/events', import.meta.url)),
-  fileURLToPath(new URL('../../../shared/fixtures/events', import.meta.url)),
-].filter((folder) => existsSync(folder));
-const fixtures = FOLDERS.flatMap((folder) =>
-  readdirSync(folder, { recursive: true, encoding: 'utf8' })
-    .filter((name) => name.endsWith('.json'))
-    .sort()
-    .map((name) => [name, JSON.parse(readFileSync(`${folder}/${name}`, 'utf8')) as unknown] as const),
-);
+const fixtures = [
+  ...fixtureNames().map((name) => [name, fixture<unknown>(name)] as const),
+  ...sampleNames().map((name) => [name, sample<unknown>(name)] as const),
+];
 
 function unknownMessage(raw: unknown): string | undefined {
   try {

@@ -3,14 +3,11 @@
  * whose type makes `Number`/`String` throw. Each must end as an `E_SOURCE_INVALID` (thrown, or a rejected
  * record while the rest of the batch is read), never as a RangeError or TypeError.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../../test/support/fixtures.js';
 import { isTriggerError } from '../errors.js';
 import { toCloudEvents } from './index.js';
 import type { Batch } from './types.js';
-
-const fixture = (path: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(new URL(`../../test/fixtures/events/${path}`, import.meta.url), 'utf8'));
 
 /** `{ a: { a: … } }`, `levels` deep, built without recursion. */
 function deep(levels: number): unknown {

@@ -1,12 +1,8 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { fixture, hasSamples, SAMPLES_DIR, sample, sampleNames } from '../../test/support/fixtures.js';
 import { cloudEventProblems } from '../cloud-event.js';
 import { isTriggerError, type TriggerError } from '../errors.js';
 import { SOURCES, toCloudEvents } from './index.js';
-
-const fixture = (name: string): unknown =>
-  JSON.parse(readFileSync(new URL(`../../test/fixtures/events/${name}`, import.meta.url), 'utf8'));
 
 function rejection(raw: unknown): TriggerError {
   try {
@@ -107,7 +103,6 @@ describe('malformed input of a known source → E_SOURCE_INVALID', () => {
 // with at least one event per record and none rejected, all valid CloudEvents 1.0. The only exceptions
 // are shapes that are not triggers of a handler: authorizer requests (they need a policy answer) and S3
 // Object Lambda requests (they need WriteGetObjectResponse).
-const CORPUS = fileURLToPath(new URL('../../../shared/fixtures/events', import.meta.url));
 const EXPECTED_KIND: Readonly<Record<string, string>> = {
   alb: 'aws:alb',
   'apigw-http': 'aws:apigateway:v2',
@@ -138,14 +133,12 @@ function recordCount(raw: unknown): number {
   return 1;
 }
 
-describe.runIf(existsSync(CORPUS))(`public reference corpus (${CORPUS}; skipped when absent)`, () => {
+describe.runIf(hasSamples)(`public reference corpus (${SAMPLES_DIR}; skipped when absent)`, () => {
   it('detects every file as its source, one event (at least) per record, all valid', () => {
-    const files = readdirSync(CORPUS, { recursive: true, encoding: 'utf8' })
-      .filter((name) => name.endsWith('.json'))
-      .sort();
+    const files = sampleNames();
     expect(files.length).toBeGreaterThan(30);
     const outcomes = files.map((name) => {
-      const raw: unknown = JSON.parse(readFileSync(`${CORPUS}/${name}`, 'utf8'));
+      const raw = sample<unknown>(name);
       try {
         const batch = toCloudEvents(raw, { now: Date.UTC(2026, 0, 1) });
         if (NOT_TRIGGERS.test(name))

@@ -3,18 +3,15 @@
  * recorded fixtures: detect and normalize throw nothing but a TriggerError, never touch their input,
  * give the same events twice, and every event they give is a valid CloudEvent.
  */
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../../test/support/fixtures.js';
 import { cloudEventProblems } from '../cloud-event.js';
 import { isTriggerError } from '../errors.js';
 import { alibabaEventBridge } from './alibaba/eventbridge.js';
 import { detectSource } from './index.js';
 import { CDC_AND_LOG_SOURCES } from './registry-cdc-logs.js';
 import type { NormalizeOptions, Source } from './types.js';
-
-const fixture = (name: string): unknown =>
-  JSON.parse(readFileSync(new URL(`../../test/fixtures/events/${name}`, import.meta.url), 'utf8'));
 
 const byKind = new Map([...CDC_AND_LOG_SOURCES, alibabaEventBridge].map((source) => [source.kind, source]));
 const source = (kind: string) => byKind.get(kind) as Source;

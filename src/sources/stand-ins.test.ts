@@ -2,18 +2,14 @@
  * The detect-only stand-ins a pruned Lambda bundle uses for undeclared sources must recognize exactly
  * what their sources recognize: on every recorded fixture, on mutations of them and on arbitrary JSON.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { fixture, fixtureNames } from '../../test/support/fixtures.js';
 import { SOURCES } from './index.js';
 import { STAND_INS } from './stand-ins.js';
 import type { Source } from './types.js';
 
-const root = new URL('../../test/fixtures/events/', import.meta.url);
-const FIXTURES = readdirSync(root, { recursive: true, encoding: 'utf8' })
-  .filter((name) => name.endsWith('.json'))
-  .sort()
-  .map((name) => [name, JSON.parse(readFileSync(new URL(name, root), 'utf8')) as unknown] as const);
+const FIXTURES = fixtureNames().map((name) => [name, fixture<unknown>(name)] as const);
 
 const standIn = (source: Source) => STAND_INS[source.kind] as Source;
 

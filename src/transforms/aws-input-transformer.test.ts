@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../../test/support/fixtures.js';
 import { createCloudEvent } from '../cloud-event.js';
 import { isTriggerError, type TriggerError } from '../errors.js';
 import { toCloudEvents } from '../sources/index.js';
@@ -289,12 +289,7 @@ describe('EventBridge target input: quoting rules and the rest', () => {
 });
 
 describe('which event an EventBridge-form transform sees', () => {
-  const raw = JSON.parse(
-    readFileSync(
-      new URL('../../test/fixtures/events/eventbridge/order-placed.json', import.meta.url),
-      'utf8',
-    ),
-  ) as Record<string, unknown>;
+  const raw = fixture('eventbridge/order-placed.json');
   const [item] = toCloudEvents(raw).items;
   const cloudEvent = item?.event;
 

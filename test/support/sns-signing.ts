@@ -4,11 +4,8 @@
  * function URL event Lambda receives (test/fixtures/events/lambda-url/sns-delivery.json).
  */
 import { sign } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { snsStringToSign } from '../../src/sources/aws/sns-signature.js';
-
-const fixtures = new URL('../fixtures/events/', import.meta.url);
-const read = <T>(path: string): T => JSON.parse(readFileSync(new URL(path, fixtures), 'utf8'));
+import { fixture } from './fixtures.js';
 
 export type SnsMessageType = 'Notification' | 'SubscriptionConfirmation' | 'UnsubscribeConfirmation';
 
@@ -19,7 +16,7 @@ const RECORDED: Record<SnsMessageType, string> = {
 };
 
 /** Test-only: a self-signed certificate and its private key (see the README beside it). */
-export const TEST_CERTIFICATE = read<{ certificatePem: string; privateKeyPem: string }>(
+export const TEST_CERTIFICATE = fixture<{ certificatePem: string; privateKeyPem: string }>(
   'sns/test-signing-certificate.json',
 );
 export const TOPIC_ARN = 'arn:aws:sns:eu-west-1:210987654321:shop-alerts';
@@ -37,7 +34,7 @@ export function snsMessage(
   changes: Record<string, unknown> = {},
 ): Record<string, unknown> {
   const message: Record<string, unknown> = {
-    ...JSON.parse(read<SnsHttpRequest>(RECORDED[type]).body),
+    ...JSON.parse(fixture<SnsHttpRequest>(RECORDED[type]).body),
     ...changes,
   };
   for (const [key, value] of Object.entries(changes)) if (value === undefined) delete message[key];
@@ -60,7 +57,7 @@ export function signSnsMessage(
 
 /** The request SNS posts for this message: the recorded headers of its type, the message as the body. */
 export function snsRequest(message: Record<string, unknown>): SnsHttpRequest {
-  const recorded = read<SnsHttpRequest>(RECORDED[message.Type as SnsMessageType] ?? RECORDED.Notification);
+  const recorded = fixture<SnsHttpRequest>(RECORDED[message.Type as SnsMessageType] ?? RECORDED.Notification);
   const body = JSON.stringify(message, null, 2);
   return {
     headers: {
@@ -78,7 +75,7 @@ export function functionUrlEvent(
   request: SnsHttpRequest,
   path = '/sns/shop-alerts',
 ): Record<string, unknown> {
-  const recorded = read<Record<string, unknown> & { headers: Record<string, string> }>(
+  const recorded = fixture<Record<string, unknown> & { headers: Record<string, string> }>(
     'lambda-url/sns-delivery.json',
   );
   const context = recorded.requestContext as { http: Record<string, unknown> };

@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { fixture } from '../../../test/support/fixtures.js';
 import { createCloudEvent } from '../../cloud-event.js';
 import { defineHandler } from '../../define-handler.js';
 import type { HandlerDefinition } from '../../definition.js';
 import type { TraceRecord } from '../../runtime/hooks.js';
-import { loadEvent } from '../../testing/index.js';
 import { manualClock } from '../clock.js';
 import { createEmulator, type Emulator } from '../emulator.js';
 import { createSqliteIdempotency } from './idempotency.js';
@@ -171,9 +171,7 @@ describe('emulator idempotency', () => {
 
   it('applies to the Invoke API too', async () => {
     const { emulator, runs } = setup();
-    const raw = await loadEvent(
-      new URL('../../../test/fixtures/events/sqs/cloudevent-body.json', import.meta.url),
-    );
+    const raw = fixture('sqs/cloudevent-body.json');
     await emulator.invoke('orders-fn', raw);
     const again = await emulator.invoke('orders-fn', raw);
     expect(runs).toHaveLength(1);

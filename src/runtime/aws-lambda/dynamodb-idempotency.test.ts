@@ -5,9 +5,9 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DynaliteHarness, openDynalite } from '../../../test/support/dynalite.js';
+import { fixture } from '../../../test/support/fixtures.js';
 import { compiledOf, defineHandler } from '../../define-handler.js';
 import { createMemoryIdempotencyStore } from '../../delivery/idempotency.js';
-import { loadEvent } from '../../testing/index.js';
 import { createLocalContext } from './context.js';
 import { createDynamoIdempotencyStore, idempotencyRuntime } from './dynamodb-idempotency.js';
 
@@ -87,9 +87,7 @@ describe('the Lambda adapter with TRIGGERKIT_IDEMPOTENCY_TABLE', () => {
       idempotency: { key: '$.data.orderId', ttl: '1h' },
       handle: (event) => void seen.push(event.id),
     });
-    const raw = await loadEvent(
-      new URL('../../../test/fixtures/events/sqs/cloudevent-body.json', import.meta.url),
-    );
+    const raw = fixture('sqs/cloudevent-body.json');
     const context = () => createLocalContext({ functionName: 'orders', requestId: 'r' });
     expect(await handler(raw, context())).toEqual({ batchItemFailures: [] });
     expect(await handler(raw, context())).toEqual({ batchItemFailures: [] });

@@ -3,9 +3,10 @@
  * each transport reports back to Lambda, what lands in the retry queue and the dead-letter queue, and
  * `onError` on ordered streams.
  */
-import { readFile } from 'node:fs/promises';
 import type { Message } from '@aws-sdk/client-sqs';
+import type { KinesisStreamEvent, SQSEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fixture } from '../../../test/support/fixtures.js';
 import {
   event,
   openSqsHarness,
@@ -20,9 +21,6 @@ import { NonRetryableError } from '../../errors.js';
 import type { RuntimeHooks } from '../hooks.js';
 import { createLocalContext } from './context.js';
 import { queueRetry, RETRY_ATTRIBUTES } from './retry-plan.js';
-
-const fixture = async (path: string) =>
-  JSON.parse(await readFile(new URL(`../../../test/fixtures/events/${path}`, import.meta.url), 'utf8'));
 
 let h: SqsHarness;
 beforeEach(async () => {
@@ -71,17 +69,17 @@ const poisonCart = (data: unknown) =>
 
 describe('ordered streams', () => {
   it("onError 'block' (the default) stops at the failed record and reports it; nothing is dead-lettered", async () => {
-    const raw = await fixture('kinesis/mixed-data.json');
+    const raw = fixture<KinesisStreamEvent>('kinesis/mixed-data.json');
     const { handler, seen } = recording(poisonCart);
     expect(await handler(raw, context())).toEqual({
-      batchItemFailures: [{ itemIdentifier: raw.Records[0].kinesis.sequenceNumber }],
+      batchItemFailures: [{ itemIdentifier: raw.Records[0]?.kinesis.sequenceNumber }],
     });
     expect(seen).toHaveLength(1);
     expect(await drain(h.urls.dlq)).toEqual([]);
   });
 
   it("onError 'dead-letter' sends the failed record's envelope to the DLQ and goes on", async () => {
-    const raw = await fixture('kinesis/mixed-data.json');
+    const raw = fixture('kinesis/mixed-data.json');
     const { handler, seen } = recording(poisonCart, { onError: 'dead-letter' });
     expect(await handler(raw, context())).toEqual({ batchItemFailures: [] });
     expect(seen).toHaveLength(3);
@@ -96,7 +94,7 @@ describe('ordered streams', () => {
   });
 
   it('never sends an ordered record to the retry queue: a wait that does not fit dead-letters it', async () => {
-    const raw = await fixture('kinesis/mixed-data.json');
+    const raw = fixture('kinesis/mixed-data.json');
     const dbDown = (data: unknown) => ((data as { page?: string })?.page ? new Error('db down') : undefined);
     const { handler } = recording(dbDown, { onError: 'dead-letter' });
     expect(await handler(raw, context())).toEqual({ batchItemFailures: [] });
@@ -117,7 +115,7 @@ describe('SQS and asynchronous sources', () => {
     (data as { orderId?: string })?.orderId === 'ord-1002' ? new Error('db down') : undefined;
 
   it('an SQS record the retry queue took is not reported; its message carries the next attempt', async () => {
-    const raw = await fixture('sqs/orders-batch.json');
+    const raw = fixture('sqs/orders-batch.json');
     const { handler } = recording(failing);
     expect(await handler(raw, context())).toEqual({ batchItemFailures: [] });
     h.clock.advance(60_000);
@@ -158,7 +156,7 @@ describe('SQS and asynchronous sources', () => {
   });
 
   it('an asynchronous event does not throw once the retry queue took it, and throws when it could not', async () => {
-    const raw = await fixture('eventbridge/order-placed.json');
+    const raw = fixture('eventbridge/order-placed.json');
     const { handler } = recording(() => new Error('db down'));
     await expect(handler(raw, context())).resolves.toBeDefined();
     expect(await drain(h.urls.retry)).toEqual([]); // not visible yet: a minute's delay
@@ -172,10 +170,10 @@ describe('SQS and asynchronous sources', () => {
   });
 
   it("leaves retries to the runtime when it makes the attempts itself (the emulator's loop, invoke)", async () => {
-    const raw = await fixture('sqs/orders-batch.json');
+    const raw = fixture<SQSEvent>('sqs/orders-batch.json');
     const { handler, seen } = recording(failing);
     const response = await handler(raw, context({ attempt: 1 }));
-    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: raw.Records[1].messageId }] });
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: raw.Records[1]?.messageId }] });
     expect(seen).toHaveLength(4);
     expect(await drain(h.urls.retry)).toEqual([]);
   });
@@ -184,8 +182,6 @@ describe('SQS and asynchronous sources', () => {
     delete process.env.TRIGGERKIT_RETRY_QUEUE_URL;
     delete process.env.TRIGGERKIT_DLQ_URL;
     const { handler } = recording(() => new Error('db down'));
-    await expect(handler(await fixture('eventbridge/order-placed.json'), context())).rejects.toThrow(
-      'db down',
-    );
+    await expect(handler(fixture('eventbridge/order-placed.json'), context())).rejects.toThrow('db down');
   });
 });

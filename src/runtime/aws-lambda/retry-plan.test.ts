@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../../../test/support/fixtures.js';
 import { createCloudEvent, toStructuredJson } from '../../cloud-event.js';
 import { deadLetterEnvelope } from '../../delivery/dead-letter.js';
 import type { Decision } from '../../delivery/decide.js';
@@ -185,8 +185,7 @@ describe('planArrival', () => {
 describe('readRetryMessage', () => {
   it('leaves ordinary SQS messages alone', () => {
     for (const name of ['orders-batch', 'cloudevent-body', 'fifo-batch']) {
-      const fixture = new URL(`../../../test/fixtures/events/sqs/${name}.json`, import.meta.url);
-      const { Records } = JSON.parse(readFileSync(fixture, 'utf8')) as SQSEvent;
+      const { Records } = fixture<SQSEvent>(`sqs/${name}.json`);
       expect(Records.length).toBeGreaterThan(0);
       for (const record of Records) expect(readRetryMessage(record)).toBeUndefined();
     }

@@ -1,14 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../../../test/support/fixtures.js';
 import { DTS_EVENT_TYPE, isDtsCloudEvent } from './dts.js';
 import { alibabaEventBridge } from './eventbridge.js';
 
 type Json = Record<string, unknown>;
-const fixture = <T = Json>(name: string): T =>
-  JSON.parse(readFileSync(new URL(`../../../test/fixtures/events/dts/${name}`, import.meta.url), 'utf8'));
 
 describe('DTS change tracking (Function Compute DTS trigger: a batch without aliyun* extensions)', () => {
-  const raw = fixture<Json[]>('fc-trigger-batch.json');
+  const raw = fixture<Json[]>('dts/fc-trigger-batch.json');
   const { items } = alibabaEventBridge.normalize(raw, {});
 
   it('is recognized by its type even without aliyun* extensions', () => {
@@ -56,7 +54,7 @@ describe('DTS change tracking (Function Compute DTS trigger: a batch without ali
 
 describe('DTS through an event bus (with aliyun* extensions)', () => {
   it('INSERT: after only; the aliyun* extensions are kept', () => {
-    const { items } = alibabaEventBridge.normalize(fixture('insert-via-event-bus.json'), {});
+    const { items } = alibabaEventBridge.normalize(fixture('dts/insert-via-event-bus.json'), {});
     expect(items[0]?.event).toMatchObject({
       aliyuneventbusname: 'shop-cdc',
       aliyunpublishaddr: '10.50.132.112',
@@ -67,7 +65,7 @@ describe('DTS through an event bus (with aliyun* extensions)', () => {
 
 describe('DTS: DDL and malformed images', () => {
   it('a DDL record has no op and carries its statement [verify: shape taken from the DTS Avro record]', () => {
-    const { items } = alibabaEventBridge.normalize(fixture('ddl.json'), {});
+    const { items } = alibabaEventBridge.normalize(fixture('dts/ddl.json'), {});
     expect(items[0]?.event).toMatchObject({
       dtsoperation: 'DDL',
       data: {
@@ -81,7 +79,7 @@ describe('DTS: DDL and malformed images', () => {
   });
 
   it('an image without its field list rejects that record only', () => {
-    const raw = fixture<Array<{ data: Json }>>('fc-trigger-batch.json');
+    const raw = fixture<Array<{ data: Json }>>('dts/fc-trigger-batch.json');
     const first = raw[0] as { data: Json };
     first.data.afterImage = { values: [] };
     const batch = alibabaEventBridge.normalize(raw, {});
@@ -92,7 +90,7 @@ describe('DTS: DDL and malformed images', () => {
   });
 
   it('a ByteBuffer whose window runs past its bytes is clamped, and an unknown charset gives base64', () => {
-    const raw = fixture<Array<{ data: { afterImage: { values: Json[] } } }>>('fc-trigger-batch.json');
+    const raw = fixture<Array<{ data: { afterImage: { values: Json[] } } }>>('dts/fc-trigger-batch.json');
     const values = raw[0]?.data.afterImage.values as Json[];
     values[1] = { data: { hb: [104, 105], offset: 0, position: 0, limit: 9 }, charset: 'utf8mb4' };
     values[4] = { data: { hb: [104, 105], position: 0, limit: 2 }, charset: 'x-unknown-charset' };

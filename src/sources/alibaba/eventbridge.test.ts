@@ -1,12 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../../../test/support/fixtures.js';
 import { cloudEventProblems } from '../../cloud-event.js';
 import { cloudEvents } from '../cloudevents.js';
 import { alibabaCloudEvent, alibabaEventBridge, isAlibabaCloudEvent } from './eventbridge.js';
 
 type Json = Record<string, unknown>;
-const fixture = <T = Json>(name: string): T =>
-  JSON.parse(readFileSync(new URL(`../../../test/fixtures/events/${name}`, import.meta.url), 'utf8'));
 
 const FIXTURES = [
   'alibaba-eventbridge/oss-object-created.json',

@@ -1,12 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../../../test/support/fixtures.js';
 import { cloudEventProblems } from '../../cloud-event.js';
 import { isTriggerError, type TriggerError } from '../../errors.js';
 import { alibabaMnsTopic, MNS_TOPIC_MESSAGE_TYPE } from './mns.js';
-
-type Json = Record<string, unknown>;
-const fixture = <T = Json>(name: string): T =>
-  JSON.parse(readFileSync(new URL(`../../../test/fixtures/events/${name}`, import.meta.url), 'utf8'));
 
 function thrown(fn: () => unknown): TriggerError {
   try {

@@ -1,11 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../../../test/support/fixtures.js';
 import { cloudEventProblems } from '../../cloud-event.js';
 import { alibabaOss } from './oss.js';
 
 type Json = Record<string, unknown>;
-const fixture = <T = Json>(name: string): T =>
-  JSON.parse(readFileSync(new URL(`../../../test/fixtures/events/${name}`, import.meta.url), 'utf8'));
 
 describe('Alibaba OSS trigger', () => {
   const raw = fixture<{ events: Json[] }>('oss/put-and-delete.json');

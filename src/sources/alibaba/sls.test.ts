@@ -1,12 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../../../test/support/fixtures.js';
 import { cloudEventProblems } from '../../cloud-event.js';
 import { isTriggerError, type TriggerError } from '../../errors.js';
 import { alibabaSls, SLS_CURSOR_RANGE_TYPE } from './sls.js';
 
 type Json = Record<string, unknown>;
-const fixture = <T = Json>(name: string): T =>
-  JSON.parse(readFileSync(new URL(`../../../test/fixtures/events/${name}`, import.meta.url), 'utf8'));
 
 function thrown(fn: () => unknown): TriggerError {
   try {

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../../../test/support/fixtures.js';
 import { type CloudEvent, cloudEventProblems } from '../../cloud-event.js';
 import { toCloudEvents } from '../index.js';
 import { alb, fromAlb } from './alb.js';
@@ -9,9 +9,6 @@ type Raw = Record<string, unknown> & {
   multiValueHeaders?: Record<string, string[]>;
   body: string;
 };
-
-const fixture = (name: string): Raw =>
-  JSON.parse(readFileSync(new URL(`../../../test/fixtures/events/alb/${name}`, import.meta.url), 'utf8'));
 
 function only(raw: unknown, options = {}): CloudEvent {
   const batch = toCloudEvents(raw, options);
@@ -26,15 +23,15 @@ function only(raw: unknown, options = {}): CloudEvent {
 describe('detect', () => {
   it('recognizes requests with requestContext.elb.targetGroupArn', () => {
     for (const name of ['order-webhook.json', 'order-webhook-multi-value.json', 'health-check.json']) {
-      expect(alb.detect(fixture(name))).toBe(true);
+      expect(alb.detect(fixture(`alb/${name}`))).toBe(true);
     }
-    expect(alb.detect({ ...fixture('order-webhook.json'), requestContext: { elb: {} } })).toBe(false);
+    expect(alb.detect({ ...fixture('alb/order-webhook.json'), requestContext: { elb: {} } })).toBe(false);
   });
 });
 
 describe('headers mode and multi-value mode read alike', () => {
   it('headers: id and time from the X-Ray root of X-Amzn-Trace-Id, source IP the last X-Forwarded-For', () => {
-    const raw = fixture('order-webhook.json');
+    const raw = fixture('alb/order-webhook.json');
     expect(fromAlb(raw as never)).toMatchObject({
       method: 'POST',
       path: '/webhooks/orders',
@@ -61,17 +58,17 @@ describe('headers mode and multi-value mode read alike', () => {
   });
 
   it('multiValueHeaders: every value kept, names lower-cased, the query from multiValueQueryStringParameters', () => {
-    const raw = fixture('order-webhook-multi-value.json');
+    const raw = fixture('alb/order-webhook-multi-value.json');
     const req = fromAlb(raw as never);
     expect(req.headers['x-shop-tag']).toBe('priority, gift');
     expect(req.headers['accept-language']).toBe('en-GB, fr;q=0.5');
     expect(req.query).toBe('tag=a&tag=b');
-    expect(only(raw).data).toEqual(only(fixture('order-webhook.json')).data);
+    expect(only(raw).data).toEqual(only(fixture('alb/order-webhook.json')).data);
   });
 
   it('without X-Amzn-Trace-Id, the id is a hash of the request: stable, and different for another body', () => {
-    const { 'x-amzn-trace-id': _, ...headers } = fixture('order-webhook.json').headers ?? {};
-    const raw = { ...fixture('order-webhook.json'), headers };
+    const { 'x-amzn-trace-id': _, ...headers } = fixture<Raw>('alb/order-webhook.json').headers ?? {};
+    const raw = { ...fixture('alb/order-webhook.json'), headers };
     const first = only(raw);
     expect(first.id).toMatch(/^alb-[0-9a-f]{32}$/);
     expect(only(structuredClone(raw)).id).toBe(first.id);
@@ -80,7 +77,7 @@ describe('headers mode and multi-value mode read alike', () => {
   });
 
   it('binary bodies with isBase64Encoded stay bytes', () => {
-    const raw = fixture('pdf-base64.json');
+    const raw = fixture('alb/pdf-base64.json');
     const event = only(raw);
     expect(event.datacontenttype).toBe('application/pdf');
     expect(event.data_base64).toBe(raw.body);
@@ -92,7 +89,7 @@ describe('health checks', () => {
     '%s is answered 200 without an event, before any guard',
     (name) => {
       const guarded = { path: '/health', method: 'POST', allow: { cidrs: ['10.0.0.0/8'] } };
-      const batch = toCloudEvents(fixture(name), { http: guarded });
+      const batch = toCloudEvents(fixture(`alb/${name}`), { http: guarded });
       expect(batch.items).toEqual([]);
       expect(batch.control).toEqual({
         statusCode: 200,
@@ -103,7 +100,7 @@ describe('health checks', () => {
   );
 
   it('another user agent on the same path is a request like any other', () => {
-    const raw = fixture('health-check.json');
+    const raw = fixture('alb/health-check.json');
     expect(toCloudEvents({ ...raw, headers: { 'user-agent': 'curl/8.5.0' } }).items).toHaveLength(1);
   });
 });
@@ -112,9 +109,9 @@ describe('guards use the ALB source IP', () => {
   it('refuses a request from outside the allowed blocks', () => {
     const http = { path: '/webhooks/orders', allow: { cidrs: ['198.51.100.0/24'] } };
     // The first X-Forwarded-For entry is whatever the client claimed; ALB appended the real peer last.
-    expect(toCloudEvents(fixture('order-webhook.json'), { http }).control?.statusCode).toBe(403);
+    expect(toCloudEvents(fixture('alb/order-webhook.json'), { http }).control?.statusCode).toBe(403);
     expect(
-      only(fixture('order-webhook.json'), { http: { ...http, allow: { cidrs: ['203.0.113.0/24'] } } }).id,
+      only(fixture('alb/order-webhook.json'), { http: { ...http, allow: { cidrs: ['203.0.113.0/24'] } } }).id,
     ).toBe('1-6922f740-21cdd4da4c6db451490a5fb7');
   });
 });

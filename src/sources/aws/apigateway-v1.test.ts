@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../../../test/support/fixtures.js';
 import { type CloudEvent, cloudEventProblems } from '../../cloud-event.js';
 import { isTriggerError } from '../../errors.js';
 import { toCloudEvents } from '../index.js';
@@ -11,11 +11,6 @@ type Raw = Record<string, unknown> & {
   requestContext: Record<string, unknown>;
   body: string | null;
 };
-
-const fixture = (name: string): Raw =>
-  JSON.parse(
-    readFileSync(new URL(`../../../test/fixtures/events/apigw-rest/${name}`, import.meta.url), 'utf8'),
-  );
 
 function only(raw: unknown): CloudEvent {
   const batch = toCloudEvents(raw);
@@ -29,9 +24,9 @@ function only(raw: unknown): CloudEvent {
 
 describe('detect', () => {
   it('recognizes REST proxy requests and HTTP API payload 1.0, not authorizer or WebSocket events', () => {
-    expect(apiGatewayV1.detect(fixture('order-webhook.json'))).toBe(true);
-    expect(apiGatewayV1.detect(fixture('http-api-payload-v1.json'))).toBe(true);
-    const raw = fixture('order-webhook.json');
+    expect(apiGatewayV1.detect(fixture('apigw-rest/order-webhook.json'))).toBe(true);
+    expect(apiGatewayV1.detect(fixture('apigw-rest/http-api-payload-v1.json'))).toBe(true);
+    const raw = fixture<Raw>('apigw-rest/order-webhook.json');
     expect(apiGatewayV1.detect({ ...raw, type: 'REQUEST', methodArn: 'arn:aws:execute-api:…' })).toBe(false);
     expect(
       apiGatewayV1.detect({ ...raw, requestContext: { ...raw.requestContext, connectionId: 'c-1' } }),
@@ -43,7 +38,7 @@ describe('detect', () => {
 
 describe('REST (v1) request → HttpRequest', () => {
   it('lower-cases mixed-case names and keeps every value of multiValueHeaders', () => {
-    const req = fromApiGatewayV1(fixture('order-webhook.json') as never);
+    const req = fromApiGatewayV1(fixture('apigw-rest/order-webhook.json') as never);
     expect(req.headers['content-type']).toBe('application/json');
     expect(req.headers['x-shop-tag']).toBe('priority, gift'); // `headers` alone only has "gift"
     expect(req.headers.cookie).toBe('session=abc123; theme=dark');
@@ -60,7 +55,7 @@ describe('REST (v1) request → HttpRequest', () => {
   });
 
   it('reads `headers` alone when multiValueHeaders is absent, and tolerates null maps', () => {
-    const raw = fixture('order-webhook.json');
+    const raw = fixture('apigw-rest/order-webhook.json');
     const single = fromApiGatewayV1({ ...raw, multiValueHeaders: null } as never);
     expect(single.headers['x-shop-tag']).toBe('gift');
     const none = fromApiGatewayV1({ ...raw, headers: null, multiValueHeaders: null, body: null } as never);
@@ -71,7 +66,7 @@ describe('REST (v1) request → HttpRequest', () => {
 
 describe('REST (v1) request → CloudEvents', () => {
   it('a webhook: id requestId, source path, time requestTimeEpoch, JSON data', () => {
-    expect(only(fixture('order-webhook.json'))).toStrictEqual({
+    expect(only(fixture('apigw-rest/order-webhook.json'))).toStrictEqual({
       specversion: '1.0',
       id: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
       source: '/webhooks/orders',
@@ -89,7 +84,7 @@ describe('REST (v1) request → CloudEvents', () => {
   });
 
   it('binary-mode CloudEvent with Ce-* / CE-* headers in any case (the JS SDK drops these, sdk-javascript#566)', () => {
-    expect(only(fixture('cloudevent-binary.json'))).toStrictEqual({
+    expect(only(fixture('apigw-rest/cloudevent-binary.json'))).toStrictEqual({
       specversion: '1.0',
       id: 'inv-20251123-0077',
       source: '//billing.example.com/invoices',
@@ -103,7 +98,7 @@ describe('REST (v1) request → CloudEvents', () => {
   });
 
   it('binary bodies with isBase64Encoded are kept byte for byte', () => {
-    const raw = fixture('image-base64.json');
+    const raw = fixture('apigw-rest/image-base64.json');
     const event = only(raw);
     expect(event).toMatchObject({ datacontenttype: 'image/png', httpmethod: 'PUT' });
     expect(event.data_base64).toBe(raw.body);
@@ -111,7 +106,7 @@ describe('REST (v1) request → CloudEvents', () => {
   });
 
   it('HTTP API payload format 1.0 is read the same way', () => {
-    const event = only(fixture('http-api-payload-v1.json'));
+    const event = only(fixture('apigw-rest/http-api-payload-v1.json'));
     expect(event).toMatchObject({
       id: 'Ylq0fjhBjoEEPUA=',
       source: '/webhooks/stock',
@@ -120,7 +115,7 @@ describe('REST (v1) request → CloudEvents', () => {
   });
 
   it('the same request twice gives the same event; the input is not mutated', () => {
-    const raw = fixture('order-webhook.json');
+    const raw = fixture('apigw-rest/order-webhook.json');
     const copy = structuredClone(raw);
     expect(only(raw)).toStrictEqual(only(raw));
     expect(raw).toStrictEqual(copy);
@@ -134,7 +129,7 @@ describe('malformed → E_SOURCE_INVALID, status 400', () => {
     ['no path', { path: undefined }, 'no string `path`'],
   ])('%s', (_, change, message) => {
     try {
-      toCloudEvents({ ...fixture('order-webhook.json'), ...change });
+      toCloudEvents({ ...fixture('apigw-rest/order-webhook.json'), ...change });
       expect.unreachable('expected a TriggerError');
     } catch (error) {
       expect(isTriggerError(error) && error.code).toBe('E_SOURCE_INVALID');

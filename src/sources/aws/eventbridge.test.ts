@@ -1,14 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../../../test/support/fixtures.js';
 import { cloudEventProblems } from '../../cloud-event.js';
 import { isTriggerError, type TriggerError } from '../../errors.js';
 import { toCloudEvents } from '../index.js';
 import { eventBridge } from './eventbridge.js';
-
-const fixture = (name: string): Record<string, unknown> =>
-  JSON.parse(
-    readFileSync(new URL(`../../../test/fixtures/events/eventbridge/${name}`, import.meta.url), 'utf8'),
-  );
 
 function rejection(raw: unknown): TriggerError {
   try {
@@ -22,7 +17,7 @@ function rejection(raw: unknown): TriggerError {
 
 describe('EventBridge', () => {
   it('detects the envelope: version "0", detail-type and detail', () => {
-    const raw = fixture('order-placed.json');
+    const raw = fixture('eventbridge/order-placed.json');
     expect(eventBridge.detect(raw)).toBe(true);
     const { detail: _, ...noDetail } = raw;
     expect(eventBridge.detect(noDetail)).toBe(false);
@@ -30,7 +25,7 @@ describe('EventBridge', () => {
   });
 
   it('maps id, source, detail-type → type, time, first resource → subject, detail → data, region and account', () => {
-    const batch = eventBridge.normalize(fixture('order-placed.json'), {});
+    const batch = eventBridge.normalize(fixture('eventbridge/order-placed.json'), {});
     expect(batch.source).toBe('aws:eventbridge');
     expect(batch.items).toStrictEqual([
       {
@@ -52,7 +47,7 @@ describe('EventBridge', () => {
   });
 
   it('maps a scheduled rule event: empty detail stays an empty object, the rule ARN is the subject', () => {
-    const [item] = eventBridge.normalize(fixture('scheduled-event.json'), {}).items;
+    const [item] = eventBridge.normalize(fixture('eventbridge/scheduled-event.json'), {}).items;
     expect(item?.event).toMatchObject({
       source: 'aws.events',
       type: 'Scheduled Event',
@@ -62,13 +57,16 @@ describe('EventBridge', () => {
   });
 
   it('leaves subject unset when there are no resources', () => {
-    const [item] = eventBridge.normalize({ ...fixture('order-placed.json'), resources: [] }, {}).items;
+    const [item] = eventBridge.normalize(
+      { ...fixture('eventbridge/order-placed.json'), resources: [] },
+      {},
+    ).items;
     expect(item?.event).not.toHaveProperty('subject');
     expect(cloudEventProblems(item?.event)).toEqual([]);
   });
 
   it('returns frozen events, the same for the same input, without touching the input', () => {
-    const raw = fixture('order-placed.json');
+    const raw = fixture('eventbridge/order-placed.json');
     const copy = structuredClone(raw);
     const first = eventBridge.normalize(raw, {});
     expect(Object.isFrozen(first.items[0]?.event)).toBe(true);
@@ -80,7 +78,7 @@ describe('EventBridge', () => {
     ['id', '`id` is required'],
     ['source', '`source` is required'],
   ])('an envelope without %s → E_SOURCE_INVALID naming it', (name, problem) => {
-    const { [name]: _, ...raw } = fixture('order-placed.json');
+    const { [name]: _, ...raw } = fixture('eventbridge/order-placed.json');
     const error = rejection(raw);
     expect(error.code).toBe('E_SOURCE_INVALID');
     expect(error.message).toContain('EventBridge event is not a valid CloudEvent 1.0');
@@ -88,7 +86,10 @@ describe('EventBridge', () => {
   });
 
   it('an envelope with a time that is not RFC 3339 → E_SOURCE_INVALID', () => {
-    const error = rejection({ ...fixture('order-placed.json'), time: '23/Nov/2025:12:40:00 +0000' });
+    const error = rejection({
+      ...fixture('eventbridge/order-placed.json'),
+      time: '23/Nov/2025:12:40:00 +0000',
+    });
     expect(error.code).toBe('E_SOURCE_INVALID');
     expect(error.message).toContain('`time` must be an RFC 3339 timestamp');
   });
@@ -96,7 +97,7 @@ describe('EventBridge', () => {
 
 describe('EventBridge: S3 events get the S3 notification mapping', () => {
   it('Object Created + PutObject → com.amazonaws.s3.ObjectCreated:Put, bucket source, key subject', () => {
-    const [item] = eventBridge.normalize(fixture('s3-object-created.json'), {}).items;
+    const [item] = eventBridge.normalize(fixture('eventbridge/s3-object-created.json'), {}).items;
     expect(item?.event).toStrictEqual({
       specversion: '1.0',
       id: '17793124-05d4-b198-2fde-7ededc63b103',
@@ -105,7 +106,7 @@ describe('EventBridge: S3 events get the S3 notification mapping', () => {
       subject: 'reports/2025 Q4.csv',
       time: '2025-11-23T12:55:00Z',
       datacontenttype: 'application/json',
-      data: fixture('s3-object-created.json').detail,
+      data: fixture('eventbridge/s3-object-created.json').detail,
       dataref: 's3://shop-invoices/reports/2025%20Q4.csv?versionId=IYV3p45BT0ac8hjHg1houSdS1a.Mro8e',
       awsregion: 'eu-west-1',
       awsaccount: '210987654321',
@@ -115,7 +116,7 @@ describe('EventBridge: S3 events get the S3 notification mapping', () => {
   });
 
   it('Object Deleted with a delete marker → ObjectRemoved:DeleteMarkerCreated', () => {
-    const [item] = eventBridge.normalize(fixture('s3-delete-marker.json'), {}).items;
+    const [item] = eventBridge.normalize(fixture('eventbridge/s3-delete-marker.json'), {}).items;
     expect(item?.event.type).toBe('com.amazonaws.s3.ObjectRemoved:DeleteMarkerCreated');
   });
 
@@ -129,7 +130,7 @@ describe('EventBridge: S3 events get the S3 notification mapping', () => {
     ['Object Created', { reason: 'CompleteMultipartUpload' }, 'ObjectCreated:CompleteMultipartUpload'],
     ['Object Locked', { reason: 'PutObjectRetention' }, 'ObjectLocked:PutObjectRetention'],
   ])('%s %j → com.amazonaws.s3.%s', (detailType, extra, name) => {
-    const raw = fixture('s3-object-created.json');
+    const raw = fixture('eventbridge/s3-object-created.json');
     const detail = { ...(raw.detail as object), reason: undefined, ...extra };
     const [item] = eventBridge.normalize({ ...raw, 'detail-type': detailType, detail }, {}).items;
     expect(item?.event.type).toBe(`com.amazonaws.s3.${name}`);
@@ -137,7 +138,7 @@ describe('EventBridge: S3 events get the S3 notification mapping', () => {
 
   it('an aws.s3 event without bucket or key keeps the generic mapping', () => {
     const raw = {
-      ...fixture('s3-object-created.json'),
+      ...fixture('eventbridge/s3-object-created.json'),
       'detail-type': 'Bucket Created',
       detail: { bucket: {} },
     };
@@ -148,7 +149,7 @@ describe('EventBridge: S3 events get the S3 notification mapping', () => {
 
   it('a replayed event carries its replay name', () => {
     const [item] = eventBridge.normalize(
-      { ...fixture('order-placed.json'), 'replay-name': 'nightly' },
+      { ...fixture('eventbridge/order-placed.json'), 'replay-name': 'nightly' },
       {},
     ).items;
     expect(item?.event.replayname).toBe('nightly');

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../../../test/support/fixtures.js';
 import { cloudEventProblems } from '../../cloud-event.js';
 import { DEBEZIUM_TOMBSTONE_TYPE, debeziumToEvent } from '../cdc/debezium.js';
 import { toCloudEvents } from '../index.js';
@@ -12,9 +12,6 @@ interface KafkaFixture {
   [key: string]: unknown;
 }
 
-const fixture = (name: string): KafkaFixture =>
-  JSON.parse(readFileSync(new URL(`../../../test/fixtures/events/kafka/${name}`, import.meta.url), 'utf8'));
-
 const normalize = (raw: unknown): Batch => {
   const batch = kafka.normalize(raw, {});
   for (const item of batch.items) expect(cloudEventProblems(item.event)).toEqual([]);
@@ -25,7 +22,7 @@ const normalize = (raw: unknown): Batch => {
 const javaBytes = (text: string) => [...Buffer.from(text)].map((b) => (b > 127 ? b - 256 : b));
 
 describe('Kafka (MSK): plain records', () => {
-  const raw = fixture('msk-batch.json');
+  const raw = fixture<KafkaFixture>('kafka/msk-batch.json');
   const batch = normalize(raw);
 
   it('flattens records of every topic-partition; ordered; ref = <topic>-<partition>@<offset>', () => {
@@ -89,7 +86,7 @@ describe('Kafka (MSK): plain records', () => {
 
 describe('Kafka: record timestamps', () => {
   it('timestamp -1 (NO_TIMESTAMP_TYPE, a record from an old producer) gives no time, not 1969', () => {
-    const raw = fixture('msk-batch.json');
+    const raw = fixture<KafkaFixture>('kafka/msk-batch.json');
     const record = { ...raw.records['orders-1']?.[0], timestamp: -1, timestampType: 'NO_TIMESTAMP_TYPE' };
     const [item] = normalize({ ...raw, records: { 'orders-1': [record] } }).items;
     expect(item?.event).not.toHaveProperty('time');
@@ -97,7 +94,7 @@ describe('Kafka: record timestamps', () => {
   });
 
   it('LOG_APPEND_TIME is read like CREATE_TIME', () => {
-    const raw = fixture('msk-batch.json');
+    const raw = fixture<KafkaFixture>('kafka/msk-batch.json');
     const record = { ...raw.records['orders-1']?.[0], timestampType: 'LOG_APPEND_TIME' };
     const [item] = normalize({ ...raw, records: { 'orders-1': [record] } }).items;
     expect(item?.event.time).toBe('2025-11-23T13:00:00.000Z');
@@ -105,7 +102,7 @@ describe('Kafka: record timestamps', () => {
 });
 
 describe('Kafka (self-managed): the CloudEvents Kafka binding', () => {
-  const raw = fixture('self-managed-cloudevents.json');
+  const raw = fixture<KafkaFixture>('kafka/self-managed-cloudevents.json');
   const batch = normalize(raw);
 
   it('binary mode: ce_ headers are the attributes, content-type the datacontenttype, the value the data', () => {
@@ -191,7 +188,7 @@ describe('Kafka (self-managed): the CloudEvents Kafka binding', () => {
 });
 
 describe('Kafka: Debezium change events (JsonConverter, schemas enabled)', () => {
-  const raw = fixture('msk-debezium.json');
+  const raw = fixture<KafkaFixture>('kafka/msk-debezium.json');
   const records = raw.records['dbserver1.inventory.customers-0'] ?? [];
   const batch = normalize(raw);
   const decoded = (base64: unknown) => JSON.parse(Buffer.from(String(base64), 'base64').toString('utf8'));
@@ -316,7 +313,7 @@ describe('Kafka: malformed records', () => {
     ['a value that is not base64', { value: '%%%' }, 'orders-0@1041', 'value must be a base64 string'],
     ['a header that is not bytes', { headers: [{ h: ['x'] }] }, 'orders-0@1041', 'must be an array of bytes'],
   ])('%s → rejected with ref %s', (_, change, ref, message) => {
-    const raw = fixture('msk-batch.json');
+    const raw = fixture<KafkaFixture>('kafka/msk-batch.json');
     const record = { ...raw.records['orders-0']?.[0], ...change };
     const { rejected } = normalize({ ...raw, records: { 'orders-0': [record] } });
     expect(rejected?.[0]?.ref).toBe(ref);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../../../test/support/fixtures.js';
 import { cloudEventProblems } from '../../cloud-event.js';
 import { toCloudEvents } from '../index.js';
 import type { Batch } from '../types.js';
@@ -11,9 +11,6 @@ interface KinesisFixture {
   Records: Array<Record<string, unknown> & { kinesis: Record<string, unknown> }>;
 }
 
-const fixture = (name: string): KinesisFixture =>
-  JSON.parse(readFileSync(new URL(`../../../test/fixtures/events/kinesis/${name}`, import.meta.url), 'utf8'));
-
 const normalize = (raw: unknown): Batch => {
   const batch = kinesis.normalize(raw, {});
   for (const item of batch.items) expect(cloudEventProblems(item.event)).toEqual([]);
@@ -22,7 +19,7 @@ const normalize = (raw: unknown): Batch => {
 
 /** The fixture's first record with other data bytes. */
 function withData(bytes: Uint8Array): KinesisFixture {
-  const raw = fixture('mixed-data.json');
+  const raw = fixture<KinesisFixture>('kinesis/mixed-data.json');
   const [first] = raw.Records;
   if (first === undefined) throw new Error('fixture has no record');
   return {
@@ -31,7 +28,7 @@ function withData(bytes: Uint8Array): KinesisFixture {
 }
 
 describe('Kinesis: JSON, text and binary data', () => {
-  const raw = fixture('mixed-data.json');
+  const raw = fixture<KinesisFixture>('kinesis/mixed-data.json');
   const batch = normalize(raw);
 
   it('is an ordered stream-checkpoint batch; ref = sequenceNumber', () => {
@@ -80,7 +77,7 @@ describe('Kinesis: JSON, text and binary data', () => {
 
 describe('Kinesis: gzip, CloudWatch Logs and DynamoDB payloads', () => {
   it('a CloudWatch Logs payload becomes its log lines (CloudWatch Logs mapping), all with the record as ref', () => {
-    const { items, rejected } = normalize(fixture('cloudwatch-logs-gzip.json'));
+    const { items, rejected } = normalize(fixture('kinesis/cloudwatch-logs-gzip.json'));
     expect(rejected).toBeUndefined();
     const ref = '49657828409187701520019995242508390119953358325192589401';
     expect(items.map((item) => [item.ref, item.event.id, item.event.type, item.event.data])).toEqual([
@@ -106,12 +103,12 @@ describe('Kinesis: gzip, CloudWatch Logs and DynamoDB payloads', () => {
   });
 
   it('the CloudWatch Logs control message (first record) is acknowledged without an item', () => {
-    const raw = fixture('cloudwatch-logs-gzip.json');
+    const raw = fixture<KinesisFixture>('kinesis/cloudwatch-logs-gzip.json');
     expect(normalize({ Records: raw.Records.slice(0, 1) })).toMatchObject({ items: [] });
   });
 
   it('logEvents: per-batch gives one event per payload', () => {
-    const batch = kinesis.normalize(fixture('cloudwatch-logs-gzip.json'), { logEvents: 'per-batch' });
+    const batch = kinesis.normalize(fixture('kinesis/cloudwatch-logs-gzip.json'), { logEvents: 'per-batch' });
     expect(batch.items.map((item) => item.event.type)).toEqual(['com.amazonaws.logs.batch']);
   });
 
@@ -160,7 +157,7 @@ describe('Kinesis: gzip, CloudWatch Logs and DynamoDB payloads', () => {
 });
 
 describe('Kinesis: KPL aggregated records', () => {
-  const batch = normalize(fixture('kpl-aggregated.json'));
+  const batch = normalize(fixture('kinesis/kpl-aggregated.json'));
 
   it('one event per sub-record, sharing the outer sequence number as ref, with subsequence', () => {
     const outer = '49657828409187701520019995242508390119953358325192589500';
@@ -221,7 +218,9 @@ describe('Kinesis: malformed records', () => {
       'is not a Kinesis record',
     ],
   ])('%s → rejected', (_, change, message) => {
-    const record = structuredClone(fixture('mixed-data.json').Records[0] ?? { kinesis: {} });
+    const record = structuredClone(
+      fixture<KinesisFixture>('kinesis/mixed-data.json').Records[0] ?? { kinesis: {} },
+    );
     change(record, record.kinesis);
     const { items, rejected } = normalize({ Records: [record] });
     expect(items).toEqual([]);

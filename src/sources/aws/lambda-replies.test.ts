@@ -3,14 +3,11 @@
  * without a handler run, rejected records are reported at their positions, and refs become the
  * identifiers each platform expects.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../../../test/support/fixtures.js';
 import type { CloudEvent } from '../../cloud-event.js';
 import { defineHandler } from '../../define-handler.js';
 import { invoke } from '../../testing/index.js';
-
-const fixture = (name: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(new URL(`../../../test/fixtures/events/${name}`, import.meta.url), 'utf8'));
 
 /** A handler that records what it saw and fails the events whose id is listed. */
 function recorder(failIds: readonly string[] = []) {

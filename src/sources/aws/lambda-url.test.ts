@@ -1,12 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../../../test/support/fixtures.js';
 import { cloudEventProblems } from '../../cloud-event.js';
 import { SOURCES, toCloudEvents } from '../index.js';
 import { apiGatewayV2 } from './apigateway-v2.js';
 import { lambdaUrl } from './lambda-url.js';
-
-const fixture = (path: string): Record<string, unknown> & { body: string } =>
-  JSON.parse(readFileSync(new URL(`../../../test/fixtures/events/${path}`, import.meta.url), 'utf8'));
 
 describe('Lambda function URLs', () => {
   it('are told from HTTP APIs by the lambda-url domain, and only this source detects them', () => {

@@ -1,12 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../../../test/support/fixtures.js';
 import { cloudEventProblems } from '../../cloud-event.js';
 import { toCloudEvents } from '../index.js';
 import type { Batch } from '../types.js';
 import { ACTIVEMQ_MESSAGE_TYPE, mq, RABBITMQ_MESSAGE_TYPE } from './mq.js';
-
-const fixture = (name: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(new URL(`../../../test/fixtures/events/mq/${name}`, import.meta.url), 'utf8'));
 
 const normalize = (raw: unknown): Batch => {
   const batch = mq.normalize(raw, {});
@@ -18,17 +15,17 @@ describe('Amazon MQ: ActiveMQ', () => {
   it.each(['activemq.json', 'activemq-amq.json'])(
     '%s is detected by shape, whatever the eventSource',
     (name) => {
-      const raw = fixture(name);
+      const raw = fixture(`mq/${name}`);
       expect(mq.detect(raw)).toBe(true);
       expect(toCloudEvents(raw)).toMatchObject({ source: 'aws:mq', reply: 'throw' });
     },
   );
 
   it('both eventSource spellings give the same events', () => {
-    expect(normalize(fixture('activemq-amq.json'))).toStrictEqual(normalize(fixture('activemq.json')));
+    expect(normalize(fixture('mq/activemq-amq.json'))).toStrictEqual(normalize(fixture('mq/activemq.json')));
   });
 
-  const { items } = normalize(fixture('activemq.json'));
+  const { items } = normalize(fixture('mq/activemq.json'));
 
   it('maps id = messageID, source = broker ARN/queue, time, data, correlation and properties', () => {
     expect(items[0]?.ref).toBe(items[0]?.event.id);
@@ -57,7 +54,7 @@ describe('Amazon MQ: ActiveMQ', () => {
   });
 
   it('a message without messageID is rejected; the others still run', () => {
-    const raw = fixture('activemq.json') as { messages: Array<Record<string, unknown>> };
+    const raw = fixture('mq/activemq.json') as { messages: Array<Record<string, unknown>> };
     const [first, second] = raw.messages;
     const batch = normalize({ ...raw, messages: [first, { ...second, messageID: '' }] });
     expect(batch.items).toHaveLength(1);
@@ -68,7 +65,7 @@ describe('Amazon MQ: ActiveMQ', () => {
 });
 
 describe('Amazon MQ: RabbitMQ', () => {
-  const raw = fixture('rabbitmq.json');
+  const raw = fixture('mq/rabbitmq.json');
   const { items } = normalize(raw);
 
   it('maps id = messageId, source = broker ARN/vhost/queue, time from the formatted timestamp', () => {
@@ -124,7 +121,7 @@ describe('Amazon MQ: RabbitMQ', () => {
 
 describe('Amazon MQ: a batch without its broker ARN', () => {
   it.each(['activemq.json', 'rabbitmq.json'])('%s without eventSourceArn names the field', (name) => {
-    const raw = fixture(name);
+    const raw = fixture(`mq/${name}`);
     delete raw.eventSourceArn;
     expect(() => toCloudEvents(raw)).toThrow(/Amazon MQ batch has no `eventSourceArn`/);
   });

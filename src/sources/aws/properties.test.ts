@@ -5,9 +5,9 @@
  * twice, and every event they do produce is a valid CloudEvent.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../../../test/support/fixtures.js';
 import { cloudEventProblems } from '../../cloud-event.js';
 import { isTriggerError } from '../../errors.js';
 import type { Source } from '../types.js';
@@ -19,9 +19,6 @@ import { s3 } from './s3.js';
 import { sns, snsHttpMessage } from './sns.js';
 import { verifySnsMessage } from './sns-signature.js';
 import { sqs } from './sqs.js';
-
-const load = (name: string): unknown =>
-  JSON.parse(readFileSync(new URL(`../../../test/fixtures/events/${name}`, import.meta.url), 'utf8'));
 
 const SOURCES: ReadonlyArray<readonly [Source, readonly string[]]> = [
   [
@@ -150,7 +147,7 @@ describe.each(SOURCES.map(([source, fixtures]) => [source.label, source, fixture
     });
 
     it.each(fixtures)('mutations of %s never throw anything but a TriggerError', (name) => {
-      const raw = load(name);
+      const raw = fixture(name);
       const all = paths(raw);
       const mutation = fc.tuple(
         fc.nat({ max: all.length - 1 }),
@@ -178,7 +175,7 @@ describe.each(SOURCES.map(([source, fixtures]) => [source.label, source, fixture
 
 describe('SNS over HTTP', () => {
   it('snsHttpMessage on arbitrary bodies and headers throws only TriggerErrors', () => {
-    const { body } = load('sns/http-notification.json') as { body: string };
+    const { body } = fixture('sns/http-notification.json') as { body: string };
     const bodies = fc.oneof(
       fc.string(),
       fc.jsonValue().map((v) => JSON.stringify(v)),

@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../../../test/support/fixtures.js';
 import { cloudEventProblems } from '../../cloud-event.js';
 import { toCloudEvents } from '../index.js';
 import { decodeS3Key, s3, s3ObjectUri } from './s3.js';
 
-const fixture = (name: string): { Records: Array<Record<string, unknown>> } =>
-  JSON.parse(readFileSync(new URL(`../../../test/fixtures/events/s3/${name}`, import.meta.url), 'utf8'));
+type RawBatch = { Records: Array<Record<string, unknown>> };
 
 describe('S3 object keys', () => {
   it.each([
@@ -29,7 +28,7 @@ describe('S3 object keys', () => {
 });
 
 describe('S3 notification (direct)', () => {
-  const raw = fixture('put-encoded-keys.json');
+  const raw = fixture<RawBatch>('s3/put-encoded-keys.json');
   const batch = s3.normalize(raw, {});
 
   it('is detected and answers by throwing (asynchronous invoke)', () => {
@@ -77,7 +76,7 @@ describe('S3 notification (direct)', () => {
   });
 
   it('records of one DeleteObjects request (same request ids) still get distinct ids', () => {
-    const { items } = s3.normalize(fixture('delete-objects.json'), {});
+    const { items } = s3.normalize(fixture('s3/delete-objects.json'), {});
     expect(items.map((item) => item.event.type)).toEqual([
       'com.amazonaws.s3.ObjectRemoved:Delete',
       'com.amazonaws.s3.ObjectRemoved:Delete',
@@ -87,18 +86,20 @@ describe('S3 notification (direct)', () => {
 
   it('S3-compatible stores keep their eventSource; an `s3:` prefix on eventName is dropped', () => {
     const record = {
-      ...fixture('delete-objects.json').Records[0],
+      ...fixture<RawBatch>('s3/delete-objects.json').Records[0],
       eventSource: 'minio:s3',
       eventName: 's3:ObjectCreated:Put',
     };
     const [item] = s3.normalize({ Records: [{ ...record, eventSource: 'aws:s3' }] }, {}).items;
     expect(item?.event.type).toBe('com.amazonaws.s3.ObjectCreated:Put');
-    const { items } = toCloudEvents({ Records: [fixture('delete-objects.json').Records[0], record] });
+    const { items } = toCloudEvents({
+      Records: [fixture<RawBatch>('s3/delete-objects.json').Records[0], record],
+    });
     expect(items[1]?.event.source).toBe('minio:s3.eu-west-1.shop-invoices');
   });
 
   it('without request ids the id falls back to source, bucket and time, still deterministic', () => {
-    const { responseElements: _, ...record } = fixture('delete-objects.json').Records[0] ?? {};
+    const { responseElements: _, ...record } = fixture<RawBatch>('s3/delete-objects.json').Records[0] ?? {};
     const first = s3.normalize({ Records: [record] }, {}).items[0]?.event.id;
     expect(first).toBe('aws:s3.shop-invoices.2025-11-23T12:50:00.512Z.006408CAD69598B05E');
     expect(s3.normalize({ Records: [record] }, {}).items[0]?.event.id).toBe(first);
@@ -107,13 +108,13 @@ describe('S3 notification (direct)', () => {
 
 describe('S3 test event and malformed records', () => {
   it('the s3:TestEvent is detected and yields an empty batch: acknowledged, no handler run', () => {
-    const raw = fixture('test-event.json');
+    const raw = fixture('s3/test-event.json');
     expect(s3.detect(raw)).toBe(true);
     expect(toCloudEvents(raw)).toEqual({ source: 'aws:s3', reply: 'throw', items: [] });
   });
 
   it('a record without a key is rejected; the others are delivered', () => {
-    const raw = fixture('put-encoded-keys.json');
+    const raw = fixture<RawBatch>('s3/put-encoded-keys.json');
     const broken = structuredClone(raw);
     const s3Part = broken.Records[1]?.s3 as { object: Record<string, unknown> };
     delete s3Part.object.key;
@@ -126,7 +127,7 @@ describe('S3 test event and malformed records', () => {
   });
 
   it('a record whose eventTime is not RFC 3339 is rejected with the CloudEvent problem', () => {
-    const raw = fixture('delete-objects.json');
+    const raw = fixture<RawBatch>('s3/delete-objects.json');
     const record = { ...raw.Records[0], eventTime: 'yesterday' };
     const batch = s3.normalize({ Records: [record] }, {});
     expect(batch.rejected?.[0]?.error.message).toContain('`time` must be an RFC 3339 timestamp');

@@ -1,6 +1,6 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
+import { fixture } from '../../../test/support/fixtures.js';
 import {
   fetchAndVerifySnsMessage,
   isSnsSigningCertUrl,
@@ -9,16 +9,13 @@ import {
   verifySnsMessage,
 } from './sns-signature.js';
 
-const fixture = <T>(name: string): T =>
-  JSON.parse(readFileSync(new URL(`../../../test/fixtures/events/sns/${name}`, import.meta.url), 'utf8'));
-
 const notification = (): Record<string, unknown> =>
-  JSON.parse(fixture<{ body: string }>('http-notification.json').body);
+  JSON.parse(fixture<{ body: string }>('sns/http-notification.json').body);
 const confirmation = (): Record<string, unknown> =>
-  JSON.parse(fixture<{ body: string }>('http-subscription-confirmation.json').body);
+  JSON.parse(fixture<{ body: string }>('sns/http-subscription-confirmation.json').body);
 // Generated once with openssl for these tests: valid from 2026-11-23 for ten years.
 const certificate = fixture<{ certificatePem: string; privateKeyPem: string }>(
-  'test-signing-certificate.json',
+  'sns/test-signing-certificate.json',
 );
 const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const publicPem = keys.publicKey.export({ type: 'spki', format: 'pem' }).toString();

@@ -1,12 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../../../test/support/fixtures.js';
 import { cloudEventProblems } from '../../cloud-event.js';
 import { isTriggerError, type TriggerError } from '../../errors.js';
 import { toCloudEvents } from '../index.js';
 import { SNS_NOTIFICATION_TYPE, sns, snsHttpMessage } from './sns.js';
 
-const fixture = <T = { Records: Array<Record<string, unknown>> }>(name: string): T =>
-  JSON.parse(readFileSync(new URL(`../../../test/fixtures/events/sns/${name}`, import.meta.url), 'utf8'));
+type RawBatch = { Records: Array<Record<string, unknown>> };
 
 interface HttpFixture {
   headers: Record<string, string>;
@@ -24,7 +23,7 @@ function thrown(fn: () => unknown): TriggerError {
 }
 
 describe('SNS Lambda subscription', () => {
-  const raw = fixture('low-stock-notification.json');
+  const raw = fixture<RawBatch>('sns/low-stock-notification.json');
   const batch = sns.normalize(raw, {});
 
   it('is detected by Records[].EventSource and answers by throwing (asynchronous invoke)', () => {
@@ -55,7 +54,7 @@ describe('SNS Lambda subscription', () => {
   });
 
   it('a text Message stays text; binary attributes stay base64; an S3 test event is acknowledged', () => {
-    const { items, rejected } = sns.normalize(fixture('text-message.json'), {});
+    const { items, rejected } = sns.normalize(fixture('sns/text-message.json'), {});
     expect(rejected).toBeUndefined();
     expect(items).toHaveLength(1);
     expect(items[0]?.event).toMatchObject({
@@ -83,7 +82,7 @@ describe('SNS Lambda subscription', () => {
 
 describe('SNS HTTP subscription: snsHttpMessage', () => {
   it('a Notification yields its events, mapped like the Lambda path, with the subscription from the header', () => {
-    const { headers, body } = fixture<HttpFixture>('http-notification.json');
+    const { headers, body } = fixture<HttpFixture>('sns/http-notification.json');
     const result = snsHttpMessage(body, headers);
     expect(result.kind).toBe('notification');
     if (result.kind !== 'notification') return;
@@ -100,13 +99,13 @@ describe('SNS HTTP subscription: snsHttpMessage', () => {
   });
 
   it('header names are matched in any case', () => {
-    const { headers, body } = fixture<HttpFixture>('http-notification.json');
+    const { headers, body } = fixture<HttpFixture>('sns/http-notification.json');
     const upper = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toUpperCase(), v]));
     expect(snsHttpMessage(body, upper).kind).toBe('notification');
   });
 
   it('a SubscriptionConfirmation is a control message carrying the SubscribeURL; no event', () => {
-    const { headers, body } = fixture<HttpFixture>('http-subscription-confirmation.json');
+    const { headers, body } = fixture<HttpFixture>('sns/http-subscription-confirmation.json');
     const result = snsHttpMessage(body, headers);
     expect(result).toMatchObject({
       kind: 'subscription-confirmation',
@@ -119,7 +118,7 @@ describe('SNS HTTP subscription: snsHttpMessage', () => {
   });
 
   it('an UnsubscribeConfirmation is a control message', () => {
-    const { headers, body } = fixture<HttpFixture>('http-subscription-confirmation.json');
+    const { headers, body } = fixture<HttpFixture>('sns/http-subscription-confirmation.json');
     const message = { ...JSON.parse(body), Type: 'UnsubscribeConfirmation' };
     const result = snsHttpMessage(JSON.stringify(message), {
       ...headers,
@@ -139,7 +138,7 @@ describe('SNS HTTP subscription: snsHttpMessage', () => {
     ],
     ['a bad Timestamp', 'bad-time', {}, '`time` must be an RFC 3339 timestamp'],
   ])('%s → E_SOURCE_INVALID with status 400', (_, body, headers, message) => {
-    const notification = fixture<HttpFixture>('http-notification.json');
+    const notification = fixture<HttpFixture>('sns/http-notification.json');
     const text =
       body === null
         ? notification.body

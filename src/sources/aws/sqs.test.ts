@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../../../test/support/fixtures.js';
 import { cloudEventProblems } from '../../cloud-event.js';
 import type { Batch } from '../types.js';
 import { SQS_MESSAGE_TYPE, sqs, traceparentFromXray } from './sqs.js';
@@ -7,9 +7,6 @@ import { SQS_MESSAGE_TYPE, sqs, traceparentFromXray } from './sqs.js';
 interface Fixture {
   Records: Array<Record<string, unknown> & { attributes: Record<string, string>; body: string }>;
 }
-
-const fixture = (name: string): Fixture =>
-  JSON.parse(readFileSync(new URL(`../../../test/fixtures/events/sqs/${name}`, import.meta.url), 'utf8'));
 
 const FIXTURES = [
   'orders-batch.json',
@@ -35,7 +32,7 @@ function deepFreeze<T>(value: T): T {
 const normalize = (raw: unknown): Batch => sqs.normalize(raw, {});
 
 describe('SQS: standard queue', () => {
-  const raw = fixture('orders-batch.json');
+  const raw = fixture<Fixture>('sqs/orders-batch.json');
   const { source, items } = normalize(raw);
 
   it('detects the batch and keeps one item per record, ref = messageId', () => {
@@ -68,7 +65,7 @@ describe('SQS: standard queue', () => {
 });
 
 describe('SQS: bodies that are not JSON', () => {
-  const { items } = normalize(fixture('text-bodies.json'));
+  const { items } = normalize(fixture('sqs/text-bodies.json'));
 
   it('keeps text (and broken or scalar JSON) as text/plain strings', () => {
     expect(items.map((item) => [item.event.datacontenttype, item.event.data])).toEqual([
@@ -81,11 +78,11 @@ describe('SQS: bodies that are not JSON', () => {
 });
 
 describe('SQS: FIFO queue', () => {
-  const { items } = normalize(fixture('fifo-batch.json'));
+  const { items } = normalize(fixture('sqs/fifo-batch.json'));
 
   it('is an ordered batch (stop at the first failure); a standard queue is not', () => {
-    expect(normalize(fixture('fifo-batch.json')).ordered).toBe(true);
-    expect(normalize(fixture('orders-batch.json')).ordered).toBeUndefined();
+    expect(normalize(fixture('sqs/fifo-batch.json')).ordered).toBe(true);
+    expect(normalize(fixture('sqs/orders-batch.json')).ordered).toBeUndefined();
   });
 
   it('MessageGroupId → partitionkey, SequenceNumber zero-padded to 39 digits → sequence', () => {
@@ -98,7 +95,9 @@ describe('SQS: FIFO queue', () => {
 
   it('sequence orders lexicographically the way the numbers do', () => {
     const short = normalize({
-      Records: [{ ...fixture('fifo-batch.json').Records[0], attributes: { SequenceNumber: '9' } }],
+      Records: [
+        { ...fixture<Fixture>('sqs/fifo-batch.json').Records[0], attributes: { SequenceNumber: '9' } },
+      ],
     });
     const sequences = [items[0]?.event.sequence, short.items[0]?.event.sequence].map(String);
     expect([...sequences].sort()).toEqual([sequences[1], sequences[0]]);
@@ -106,7 +105,7 @@ describe('SQS: FIFO queue', () => {
 });
 
 describe('SQS: a body that is a structured CloudEvent', () => {
-  const raw = fixture('cloudevent-body.json');
+  const raw = fixture<Fixture>('sqs/cloudevent-body.json');
   const [item] = normalize(raw).items;
 
   it('passes through: the inner event wins, the SQS messageId is kept as sqsmessageid and as ref', () => {
@@ -152,14 +151,14 @@ describe('SQS: a body that is a structured CloudEvent', () => {
 
 describe('SQS: purity and validity', () => {
   it.each(FIXTURES)('%s: the same input twice gives identical events; the input is never mutated', (name) => {
-    const raw = deepFreeze(fixture(name));
+    const raw = deepFreeze(fixture(`sqs/${name}`));
     const first = normalize(raw);
     expect(normalize(raw)).toStrictEqual(first);
-    expect(raw).toStrictEqual(fixture(name));
+    expect(raw).toStrictEqual(fixture(`sqs/${name}`));
   });
 
   it.each(FIXTURES)('%s: every event is a valid, frozen CloudEvent', (name) => {
-    for (const item of normalize(fixture(name)).items) {
+    for (const item of normalize(fixture(`sqs/${name}`)).items) {
       expect(cloudEventProblems(item.event)).toEqual([]);
       expect(Object.isFrozen(item.event)).toBe(true);
       expect(Object.values(item.event)).not.toContain(undefined);
@@ -167,7 +166,7 @@ describe('SQS: purity and validity', () => {
   });
 
   it('leaves time unset when SentTimestamp is missing or out of range, instead of throwing', () => {
-    const raw = fixture('orders-batch.json');
+    const raw = fixture<Fixture>('sqs/orders-batch.json');
     const [a, b] = raw.Records;
     if (a === undefined || b === undefined) throw new Error('fixture has too few records');
     delete a.attributes.SentTimestamp;
@@ -194,7 +193,7 @@ describe('SQS: malformed records are rejected, the rest of the batch still runs'
     ],
     ['no eventSourceARN', { messageId: 'm-1', body: 'x' }, 'got keys messageId, body', 'm-1'],
   ])('%s → E_SOURCE_INVALID naming Records[1]', (_, record, seen, ref) => {
-    const raw = { Records: [fixture('orders-batch.json').Records[0], record] };
+    const raw = { Records: [fixture<Fixture>('sqs/orders-batch.json').Records[0], record] };
     const batch = normalize(raw);
     expect(batch.items.map((item) => item.ref)).toEqual(['7d3f2c1a-5b6e-4f8d-9a0b-1c2d3e4f5a6b']);
     const [rejected] = batch.rejected ?? [];
@@ -206,7 +205,7 @@ describe('SQS: malformed records are rejected, the rest of the batch still runs'
   });
 
   it('a mixed batch: rejected records keep their positions among the items', () => {
-    const batch = normalize(fixture('malformed-records.json'));
+    const batch = normalize(fixture('sqs/malformed-records.json'));
     expect(batch.items.map((item) => item.ref)).toEqual([
       '5c1d2e3f-0011-4a5b-8c6d-7e8f9a0b1c2d',
       '5c1d2e3f-0015-4a5b-8c6d-7e8f9a0b1c2d',
@@ -223,7 +222,7 @@ describe('SQS: malformed records are rejected, the rest of the batch still runs'
 });
 
 describe('SQS: message attributes and X-Ray trace header', () => {
-  const [traced, untraced] = normalize(fixture('trace-and-attributes.json')).items;
+  const [traced, untraced] = normalize(fixture('sqs/trace-and-attributes.json')).items;
 
   it('message attributes become sqsattr<name> extensions; names past 20 characters are left out', () => {
     expect(traced?.event).toMatchObject({

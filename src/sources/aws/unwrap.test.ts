@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../../../test/support/fixtures.js';
 import { cloudEventProblems } from '../../cloud-event.js';
 import { toCloudEvents } from '../index.js';
 import type { Batch } from '../types.js';
@@ -7,8 +7,7 @@ import { sns } from './sns.js';
 import { sqs } from './sqs.js';
 import { unwrapEnvelope } from './unwrap.js';
 
-const fixture = (name: string): { Records: Array<Record<string, unknown>> } =>
-  JSON.parse(readFileSync(new URL(`../../../test/fixtures/events/${name}`, import.meta.url), 'utf8'));
+type RawBatch = { Records: Array<Record<string, unknown>> };
 
 const valid = (batch: Batch) => {
   for (const item of batch.items) expect(cloudEventProblems(item.event)).toEqual([]);
@@ -83,7 +82,7 @@ describe('SQS body → S3 notification, S3 test event, EventBridge event', () =>
   });
 
   it('a batch made only of control messages is an empty batch: success without a handler run', () => {
-    const raw = fixture('sqs/s3-notification.json');
+    const raw = fixture<RawBatch>('sqs/s3-notification.json');
     const { items, rejected } = sqs.normalize({ Records: raw.Records.slice(0, 1) }, {});
     expect([items, rejected]).toEqual([[], undefined]);
   });
@@ -139,7 +138,10 @@ describe('unwrapEnvelope', () => {
         Message: JSON.stringify(body),
       };
     }
-    const record = { ...fixture('sqs/sns-notification.json').Records[0], body: JSON.stringify(body) };
+    const record = {
+      ...fixture<RawBatch>('sqs/sns-notification.json').Records[0],
+      body: JSON.stringify(body),
+    };
     const { items } = valid(toCloudEvents({ Records: [record] }));
     expect(items[0]?.event.type).toBe('com.amazonaws.sns.Notification');
   });

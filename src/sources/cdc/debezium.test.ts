@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../../../test/support/fixtures.js';
 import { cloudEventProblems } from '../../cloud-event.js';
 import { isTriggerError, type TriggerError } from '../../errors.js';
 import {
@@ -11,10 +11,6 @@ import {
 } from './debezium.js';
 
 type Json = Record<string, unknown>;
-const fixture = (name: string): Json =>
-  JSON.parse(
-    readFileSync(new URL(`../../../test/fixtures/events/debezium/${name}`, import.meta.url), 'utf8'),
-  );
 
 const FIXTURES = [
   'postgres-update-with-schema.json',
@@ -37,7 +33,7 @@ function thrown(fn: () => unknown): TriggerError {
 
 describe('Debezium: the envelope, with and without schema/payload wrapping', () => {
   it.each(FIXTURES)('%s is detected and gives a valid CloudEvent', (name) => {
-    const raw = fixture(name);
+    const raw = fixture(`debezium/${name}`);
     expect(isDebeziumEnvelope(raw)).toBe(true);
     expect(debezium.detect(raw)).toBe(true);
     const { items, source, reply } = debezium.normalize(raw, {});
@@ -48,7 +44,7 @@ describe('Debezium: the envelope, with and without schema/payload wrapping', () 
   });
 
   it('a schema-wrapped Postgres update: attributes as Debezium names them, payload as data', () => {
-    const raw = fixture('postgres-update-with-schema.json');
+    const raw = fixture('debezium/postgres-update-with-schema.json');
     const event = debeziumToEvent(raw, {
       where: 'value',
       key: { schema: { type: 'struct' }, payload: { id: 1004 } },
@@ -79,7 +75,7 @@ describe('Debezium: the envelope, with and without schema/payload wrapping', () 
   });
 
   it('MySQL: the binlog file, position and row make the id; no key → a digest of the row', () => {
-    const event = debeziumToEvent(fixture('mysql-insert.json'), { where: 'value' });
+    const event = debeziumToEvent(fixture('debezium/mysql-insert.json'), { where: 'value' });
     expect(event.id).toMatch(
       /^name:mysql-server-1;file:mysql-bin\.000003;pos:154;row:0;table:inventory\.orders;op:c;row:[0-9a-f]{16}$/,
     );
@@ -96,7 +92,7 @@ describe('Debezium: the envelope, with and without schema/payload wrapping', () 
   });
 
   it('rows of one snapshot share a position: their ids still differ', () => {
-    const first = fixture('snapshot-read.json');
+    const first = fixture('debezium/snapshot-read.json');
     const second = structuredClone(first);
     (second.after as Json).id = 1002;
     const ids = [first, second].map((value) => debeziumToEvent(value, { where: 'value' }).id);
@@ -108,14 +104,14 @@ describe('Debezium: the envelope, with and without schema/payload wrapping', () 
   });
 
   it('delete, truncate and message events keep before/after (or message) in data', () => {
-    expect(debeziumToEvent(fixture('postgres-delete.json'), { where: 'v' }).data).toMatchObject({
+    expect(debeziumToEvent(fixture('debezium/postgres-delete.json'), { where: 'v' }).data).toMatchObject({
       op: 'd',
       after: null,
       before: { id: 1004 },
     });
-    const truncate = debeziumToEvent(fixture('truncate.json'), { where: 'v' });
+    const truncate = debeziumToEvent(fixture('debezium/truncate.json'), { where: 'v' });
     expect(truncate).toMatchObject({ iodebeziumop: 't', subject: 'postgres.inventory.customers' });
-    const message = debeziumToEvent(fixture('message.json'), { where: 'v' });
+    const message = debeziumToEvent(fixture('debezium/message.json'), { where: 'v' });
     expect(message).toMatchObject({
       iodebeziumop: 'm',
       subject: 'postgres',
@@ -124,7 +120,7 @@ describe('Debezium: the envelope, with and without schema/payload wrapping', () 
   });
 
   it('the caller may name the event (a Kafka offset) and its source', () => {
-    const event = debeziumToEvent(fixture('mysql-insert.json'), {
+    const event = debeziumToEvent(fixture('debezium/mysql-insert.json'), {
       where: 'v',
       id: 'inventory.orders-0-42',
       source: 'arn:aws:kafka:eu-west-1:1:cluster/c/abc/inventory.orders',
@@ -180,8 +176,8 @@ describe('Debezium: tombstones', () => {
 
 describe('Debezium: what is not an envelope', () => {
   it.each([
-    ['an unknown op', { ...fixture('mysql-insert.json'), op: 'x' }],
-    ['no connector', { ...fixture('mysql-insert.json'), source: { name: 's' } }],
+    ['an unknown op', { ...fixture('debezium/mysql-insert.json'), op: 'x' }],
+    ['no connector', { ...fixture('debezium/mysql-insert.json'), source: { name: 's' } }],
     ['no before/after', { op: 'c', source: { connector: 'mysql' } }],
     ['a flattened row (ExtractNewRecordState)', { id: 1, __op: 'c', __deleted: 'false' }],
     ['a string', 'c'],
@@ -192,7 +188,7 @@ describe('Debezium: what is not an envelope', () => {
   });
 
   it('a change time out of range leaves time unset', () => {
-    const raw = fixture('mysql-insert.json');
+    const raw = fixture('debezium/mysql-insert.json');
     (raw.source as Json).ts_ms = 1e20;
     raw.ts_ms = 'soon';
     expect('time' in debeziumToEvent(raw, { where: 'v' })).toBe(false);
@@ -201,7 +197,7 @@ describe('Debezium: what is not an envelope', () => {
 
 describe('Debezium: time', () => {
   it('source.ts_ms 0 (MySQL snapshots) is no time: the envelope ts_ms is used, never 1970', () => {
-    const raw = fixture('mysql-insert.json');
+    const raw = fixture('debezium/mysql-insert.json');
     Object.assign(raw.source as Json, { ts_ms: 0, snapshot: 'true' });
     raw.op = 'r';
     expect(debeziumToEvent(raw, { where: 'v' })).toMatchObject({
@@ -215,7 +211,7 @@ describe('Debezium: time', () => {
     ['0 and 0', 0, 0],
     ['negative and "0"', -1, '0'],
   ])('source.ts_ms and ts_ms %s: no time at all', (_, sourceMs, envelopeMs) => {
-    const raw = fixture('mysql-insert.json');
+    const raw = fixture('debezium/mysql-insert.json');
     (raw.source as Json).ts_ms = sourceMs;
     raw.ts_ms = envelopeMs;
     expect('time' in debeziumToEvent(raw, { where: 'v' })).toBe(false);

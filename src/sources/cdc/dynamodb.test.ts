@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../../../test/support/fixtures.js';
 import { cloudEventProblems } from '../../cloud-event.js';
 import { isTriggerError, type TriggerError } from '../../errors.js';
 import { dynamoDbChangeToEvent, dynamoDbStreams, isDynamoDbChange } from './dynamodb.js';
@@ -9,11 +9,6 @@ type Json = Record<string, unknown>;
 interface Fixture {
   Records: Array<Json & { dynamodb: Json }>;
 }
-
-const fixture = <T = Fixture>(name: string): T =>
-  JSON.parse(
-    readFileSync(new URL(`../../../test/fixtures/events/dynamodb/${name}`, import.meta.url), 'utf8'),
-  );
 
 const normalize = (raw: unknown) => dynamoDbStreams.normalize(raw, {});
 
@@ -28,7 +23,7 @@ function thrown(fn: () => unknown): TriggerError {
 }
 
 describe('DynamoDB Streams: a batch of INSERT, MODIFY and a TTL REMOVE', () => {
-  const raw = fixture('orders-stream.json');
+  const raw = fixture<Fixture>('dynamodb/orders-stream.json');
   const batch = normalize(raw);
 
   it('is an ordered stream batch answered by checkpoint; ref = dynamodb.SequenceNumber', () => {
@@ -109,7 +104,7 @@ describe('DynamoDB Streams: a batch of INSERT, MODIFY and a TTL REMOVE', () => {
 });
 
 describe('DynamoDB Streams: KEYS_ONLY view', () => {
-  const { items } = normalize(fixture('keys-only.json'));
+  const { items } = normalize(fixture('dynamodb/keys-only.json'));
 
   it('has keys but no images, and a fractional ApproximateCreationDateTime becomes milliseconds', () => {
     expect(items[0]?.event).toMatchObject({
@@ -122,7 +117,7 @@ describe('DynamoDB Streams: KEYS_ONLY view', () => {
 });
 
 describe('DynamoDB changes through Kinesis: dynamoDbChangeToEvent', () => {
-  const change = fixture<Json>('kinesis-change.json');
+  const change = fixture('dynamodb/kinesis-change.json');
 
   it('reads the Kinesis shape: milliseconds, table ARN from the delivering stream ARN', () => {
     expect(isDynamoDbChange(change)).toBe(true);
@@ -195,7 +190,7 @@ describe('DynamoDB Streams: malformed records are rejected, the rest of the batc
     ],
     ['no SequenceNumber', { SequenceNumber: undefined }, 'Records[1] needs `dynamodb.SequenceNumber`'],
   ])('%s', (_, change, message) => {
-    const raw = fixture('orders-stream.json');
+    const raw = fixture<Fixture>('dynamodb/orders-stream.json');
     const second = raw.Records[1] as Fixture['Records'][number];
     const broken =
       change === null ? null : { ...second, dynamodb: { ...second.dynamodb, ...(change as Json) } };
@@ -211,7 +206,7 @@ describe('DynamoDB Streams: malformed records are rejected, the rest of the batc
   });
 
   it('a rejected record keeps its SequenceNumber as ref, so the checkpoint lands on it', () => {
-    const raw = fixture('orders-stream.json');
+    const raw = fixture<Fixture>('dynamodb/orders-stream.json');
     const second = raw.Records[1] as Fixture['Records'][number];
     second.eventName = 'UPSERT';
     expect(normalize(raw).rejected?.[0]?.ref).toBe('4421584600000000017450439172');

@@ -1,13 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../../../test/support/fixtures.js';
 import type { CloudEvent } from '../../cloud-event.js';
 import { isTriggerError, type TriggerError } from '../../errors.js';
 import { toCloudEvents } from '../index.js';
 import type { HttpRequest } from '../types.js';
 import { cloudEventsMode, decodeHeaderValue, readCloudEvents } from './cloudevents-binding.js';
-
-const fixture = (name: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(new URL(`../../../test/fixtures/events/${name}`, import.meta.url), 'utf8'));
 
 const REQUIRED = {
   'ce-specversion': '1.0',

@@ -4,9 +4,9 @@
  * asserts both results, so an SDK upgrade that changes behaviour shows up here.
  * Observed with cloudevents@10.0.0.
  */
-import { readFileSync } from 'node:fs';
 import { type CloudEventV1, HTTP } from 'cloudevents';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fixture } from '../../../test/support/fixtures.js';
 import type { CloudEvent } from '../../cloud-event.js';
 import { isTriggerError, type TriggerError } from '../../errors.js';
 import { toCloudEvents } from '../index.js';
@@ -81,12 +81,7 @@ describe('cloudevents SDK HTTP.toEvent vs our receiver', () => {
   });
 
   it('a non-lower-case Ce- extension header: the SDK drops it (#566), we keep it', () => {
-    const raw = JSON.parse(
-      readFileSync(
-        new URL('../../../test/fixtures/events/apigw-http/cloudevent-binary.json', import.meta.url),
-        'utf8',
-      ),
-    ) as Record<string, unknown>;
+    const raw = fixture('apigw-http/cloudevent-binary.json');
     const headers = { ...BINARY, 'Ce-Myext': 'kept' };
     const fromSdk = sdk(headers, BODY);
     // The SDK does match the required attributes case-insensitively; only extensions are lost.

@@ -3,21 +3,16 @@
  * and arbitrary mutations of the recorded fixtures never make detect/normalize throw anything but a
  * TriggerError, never mutate the input, and give the same result twice.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { fixture, fixtureNames } from '../../../test/support/fixtures.js';
 import { cloudEventProblems } from '../../cloud-event.js';
 import { isTriggerError } from '../../errors.js';
 import { HTTP_SOURCES } from '../registry-http.js';
 import type { NormalizeOptions } from '../types.js';
 
 const FOLDERS = ['apigw-http', 'apigw-rest', 'alb', 'lambda-url', 'webhooks'];
-const FIXTURES: unknown[] = FOLDERS.flatMap((folder) => {
-  const dir = new URL(`../../../test/fixtures/events/${folder}/`, import.meta.url);
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.json'))
-    .map((name) => JSON.parse(readFileSync(new URL(name, dir), 'utf8')));
-});
+const FIXTURES: unknown[] = FOLDERS.flatMap((folder) => fixtureNames(folder).map((name) => fixture(name)));
 
 const OPTIONS: NormalizeOptions[] = [
   {},

@@ -1,14 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../../../test/support/fixtures.js';
 import { toCloudEvents } from '../index.js';
 import type { HttpRequest } from '../types.js';
 import { checkHttpRequest } from './check.js';
 import { matchesHost } from './guards.js';
 import type { HttpSourceOptions } from './options.js';
 import { httpRequestToBatch } from './request.js';
-
-const fixture = (name: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(new URL(`../../../test/fixtures/events/${name}`, import.meta.url), 'utf8'));
 
 function request(overrides: Partial<HttpRequest> = {}): HttpRequest {
   return {

@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../../../test/support/fixtures.js';
 import { toCloudEvents } from '../index.js';
 
-const fixture = (name: string): Record<string, unknown> & { headers: Record<string, string> } =>
-  JSON.parse(readFileSync(new URL(`../../../test/fixtures/events/${name}`, import.meta.url), 'utf8'));
+type Raw = Record<string, unknown> & { headers: Record<string, string> };
 
 describe('webhook abuse-protection handshake (CloudEvents http-webhook §4)', () => {
   it('answers OPTIONS with WebHook-Request-Origin: 200, WebHook-Allowed-Origin and -Rate, no events', () => {
@@ -30,7 +29,7 @@ describe('webhook abuse-protection handshake (CloudEvents http-webhook §4)', ()
   });
 
   it('sends WebHook-Allowed-Rate even when no rate was asked (SHOULD), as * (no limit)', () => {
-    const raw = fixture('apigw-http/webhook-handshake.json');
+    const raw = fixture<Raw>('apigw-http/webhook-handshake.json');
     const { 'webhook-request-rate': _, ...headers } = raw.headers;
     expect(toCloudEvents({ ...raw, headers }).control?.headers['webhook-allowed-rate']).toBe('*');
     const bad = { ...raw, headers: { ...headers, 'webhook-request-rate': 'fast' } };
@@ -38,7 +37,7 @@ describe('webhook abuse-protection handshake (CloudEvents http-webhook §4)', ()
   });
 
   it('grants in the response: a WebHook-Request-Callback needs no call, and the answer is the same', () => {
-    const raw = fixture('apigw-http/webhook-handshake.json');
+    const raw = fixture<Raw>('apigw-http/webhook-handshake.json');
     const callback = {
       ...raw,
       headers: {

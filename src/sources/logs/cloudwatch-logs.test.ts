@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../../../test/support/fixtures.js';
 import { cloudEventProblems } from '../../cloud-event.js';
 import { isTriggerError, type TriggerError } from '../../errors.js';
 import { cloudWatchLogs, cloudWatchLogsFromGzip, LOG_BATCH_TYPE, LOG_LINE_TYPE } from './cloudwatch-logs.js';
@@ -9,10 +9,6 @@ import { isGzip } from './cloudwatch-logs-payload.js';
 interface Fixture {
   awslogs: { data: string };
 }
-const fixture = (name: string): Fixture =>
-  JSON.parse(
-    readFileSync(new URL(`../../../test/fixtures/events/cloudwatch-logs/${name}`, import.meta.url), 'utf8'),
-  );
 const payloadOf = (raw: Fixture): Record<string, unknown> =>
   JSON.parse(gunzipSync(Buffer.from(raw.awslogs.data, 'base64')).toString('utf8'));
 const encode = (payload: unknown): Fixture => ({
@@ -30,7 +26,7 @@ function thrown(fn: () => unknown): TriggerError {
 }
 
 describe('CloudWatch Logs: one event per log line (default)', () => {
-  const raw = fixture('lambda-log-lines.json');
+  const raw = fixture('cloudwatch-logs/lambda-log-lines.json');
   const batch = cloudWatchLogs.normalize(raw, {});
 
   it('detects awslogs.data; an asynchronous invoke, so failures are thrown', () => {
@@ -79,7 +75,7 @@ describe('CloudWatch Logs: one event per log line (default)', () => {
 });
 
 describe('CloudWatch Logs: one event per delivery', () => {
-  const raw = fixture('lambda-log-lines.json');
+  const raw = fixture('cloudwatch-logs/lambda-log-lines.json');
   const { items } = cloudWatchLogs.normalize(raw, { logEvents: 'per-batch' });
 
   it('keeps every line, JSON lines parsed, in one event', () => {
@@ -105,7 +101,10 @@ describe('CloudWatch Logs: one event per delivery', () => {
 });
 
 describe('CloudWatch Logs: account-level subscriptions and extracted fields', () => {
-  const { items } = cloudWatchLogs.normalize(fixture('account-policy-extracted-fields.json'), {});
+  const { items } = cloudWatchLogs.normalize(
+    fixture('cloudwatch-logs/account-policy-extracted-fields.json'),
+    {},
+  );
 
   it('keeps policyLevel, and puts the message with its extracted fields in data', () => {
     expect(items[1]?.event).toMatchObject({
@@ -119,7 +118,7 @@ describe('CloudWatch Logs: account-level subscriptions and extracted fields', ()
   });
 
   it('per batch, policyLevel stays in the data too', () => {
-    const batch = cloudWatchLogs.normalize(fixture('account-policy-extracted-fields.json'), {
+    const batch = cloudWatchLogs.normalize(fixture('cloudwatch-logs/account-policy-extracted-fields.json'), {
       logEvents: 'per-batch',
     });
     expect(batch.items[0]?.event.data).toMatchObject({ policyLevel: 'ACCOUNT_LEVEL_POLICY' });
@@ -130,7 +129,9 @@ describe('CloudWatch Logs: CONTROL_MESSAGE', () => {
   it.each(['per-line', 'per-batch'] as const)(
     'yields no event (%s): the health check never reaches a handler',
     (mode) => {
-      const batch = cloudWatchLogs.normalize(fixture('control-message.json'), { logEvents: mode });
+      const batch = cloudWatchLogs.normalize(fixture('cloudwatch-logs/control-message.json'), {
+        logEvents: mode,
+      });
       expect(batch).toStrictEqual({ source: 'aws:cloudwatch-logs', reply: 'throw', items: [] });
     },
   );
@@ -138,7 +139,10 @@ describe('CloudWatch Logs: CONTROL_MESSAGE', () => {
 
 describe('CloudWatch Logs through Kinesis: cloudWatchLogsFromGzip', () => {
   it('reads the same gzipped payload the Kinesis record carries', () => {
-    const bytes = Buffer.from(fixture('lambda-log-lines.json').awslogs.data, 'base64');
+    const bytes = Buffer.from(
+      fixture<Fixture>('cloudwatch-logs/lambda-log-lines.json').awslogs.data,
+      'base64',
+    );
     expect(isGzip(bytes)).toBe(true);
     const { events, rejected } = cloudWatchLogsFromGzip(bytes, { where: 'Records[0].kinesis.data' });
     expect(events.map((event) => event.type)).toEqual([
@@ -152,7 +156,10 @@ describe('CloudWatch Logs through Kinesis: cloudWatchLogsFromGzip', () => {
   });
 
   it('a control message gives no events', () => {
-    const bytes = Buffer.from(fixture('control-message.json').awslogs.data, 'base64');
+    const bytes = Buffer.from(
+      fixture<Fixture>('cloudwatch-logs/control-message.json').awslogs.data,
+      'base64',
+    );
     expect(cloudWatchLogsFromGzip(bytes, { where: 'w' }).events).toEqual([]);
   });
 
@@ -191,7 +198,7 @@ describe('CloudWatch Logs: malformed payloads', () => {
   });
 
   it('one unreadable log line is rejected by its position, the other lines still normalize', () => {
-    const payload = payloadOf(fixture('lambda-log-lines.json'));
+    const payload = payloadOf(fixture<Fixture>('cloudwatch-logs/lambda-log-lines.json'));
     (payload.logEvents as unknown[])[1] = { id: 42, message: 'x' };
     const batch = cloudWatchLogs.normalize(encode(payload), {});
     expect(batch.items).toHaveLength(3);

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../../../../test/support/fixtures.js';
 import { type CloudEvent, cloudEventProblems } from '../../../cloud-event.js';
 import { toCloudEvents } from '../../index.js';
 import type { Batch } from '../../types.js';
@@ -8,10 +8,6 @@ import type { HttpSourceOptions } from '../options.js';
 
 type Raw = { headers: Record<string, string>; body: string; isBase64Encoded: boolean };
 
-const fixture = (name: string): Raw =>
-  JSON.parse(
-    readFileSync(new URL(`../../../../test/fixtures/events/webhooks/${name}`, import.meta.url), 'utf8'),
-  );
 const bodyOf = (raw: Raw) => Buffer.from(raw.body, raw.isBase64Encoded ? 'base64' : 'utf8');
 const withHeaders = (raw: Raw, headers: Record<string, string>): Raw => ({
   ...raw,
@@ -55,7 +51,7 @@ function refused(batch: Batch, code: string) {
 
 describe('GitHub: valid signatures, mapped as the CloudEvents GitHub adapter says', () => {
   it('push: id = X-GitHub-Delivery, type com.github.push, source repository.url, subject ref, data = body', () => {
-    const raw = fixture('github-push.json');
+    const raw = fixture<Raw>('webhooks/github-push.json');
     expect(only(run(signed(raw)))).toStrictEqual({
       specversion: '1.0',
       id: '5d3f9a80-c85a-11f0-8e1b-2a6d9b1f0c11',
@@ -70,7 +66,7 @@ describe('GitHub: valid signatures, mapped as the CloudEvents GitHub adapter say
   });
 
   it('pull_request: type com.github.pull_request.<action>, subject number, time pull_request.updated_at', () => {
-    const event = only(run(signed(fixture('github-pull-request.json'))));
+    const event = only(run(signed(fixture<Raw>('webhooks/github-pull-request.json'))));
     expect(event).toMatchObject({
       type: 'com.github.pull_request.opened',
       source: 'https://api.github.com/repos/acme/storefront',
@@ -80,17 +76,17 @@ describe('GitHub: valid signatures, mapped as the CloudEvents GitHub adapter say
   });
 
   it('create: type com.github.create.<ref_type>, subject ref', () => {
-    const event = only(run(signed(fixture('github-create-tag.json'))));
+    const event = only(run(signed(fixture<Raw>('webhooks/github-create-tag.json'))));
     expect(event).toMatchObject({ type: 'com.github.create.tag', subject: 'v2.4.0' });
   });
 
   it('workflow_run: type com.github.workflow_run.<action>, subject workflow.name', () => {
-    const event = only(run(signed(fixture('github-workflow-run.json'))));
+    const event = only(run(signed(fixture<Raw>('webhooks/github-workflow-run.json'))));
     expect(event).toMatchObject({ type: 'com.github.workflow_run.completed', subject: 'CI' });
   });
 
   it('form-encoded payload= bodies (base64 from API Gateway): the HMAC covers the raw form body', () => {
-    const raw = fixture('github-issues-form.json');
+    const raw = fixture<Raw>('webhooks/github-issues-form.json');
     const form = bodyOf(raw).toString('utf8');
     expect(form.startsWith('payload=')).toBe(true);
     const payload = JSON.parse(new URLSearchParams(form).get('payload') ?? '');
@@ -108,7 +104,7 @@ describe('GitHub: valid signatures, mapped as the CloudEvents GitHub adapter say
   });
 
   it('ping is answered 200 by the transport, with no event for the handler', () => {
-    const batch = run(signed(fixture('github-ping.json')));
+    const batch = run(signed(fixture<Raw>('webhooks/github-ping.json')));
     expect(batch.items).toEqual([]);
     expect(batch.control).toEqual({
       statusCode: 200,
@@ -118,7 +114,7 @@ describe('GitHub: valid signatures, mapped as the CloudEvents GitHub adapter say
   });
 
   it('normalizing the same delivery twice gives the same event; the input is not mutated', () => {
-    const raw = signed(fixture('github-push.json'));
+    const raw = signed(fixture<Raw>('webhooks/github-push.json'));
     const copy = structuredClone(raw);
     expect(run(raw).items).toStrictEqual(run(raw).items);
     expect(raw).toStrictEqual(copy);
@@ -127,17 +123,17 @@ describe('GitHub: valid signatures, mapped as the CloudEvents GitHub adapter say
 
 describe('GitHub: refused deliveries (401, the handler never runs)', () => {
   it('tampered body', () => {
-    const raw = signed(fixture('github-push.json'));
+    const raw = signed(fixture<Raw>('webhooks/github-push.json'));
     const message = refused(run({ ...raw, body: raw.body.replace('main', 'evil') }), 'signature_invalid');
     expect(message).toBe('X-Hub-Signature-256 does not match the body');
   });
 
   it('signed with another secret', () => {
-    refused(run(signed(fixture('github-push.json'), 'not-the-secret')), 'signature_invalid');
+    refused(run(signed(fixture<Raw>('webhooks/github-push.json'), 'not-the-secret')), 'signature_invalid');
   });
 
   it('missing signature, and the SHA-1 header alone', () => {
-    const raw = fixture('github-push.json');
+    const raw = fixture<Raw>('webhooks/github-push.json');
     expect(refused(run(raw), 'signature_missing')).toBe('no X-Hub-Signature-256 header');
     const sha1 = withHeaders(raw, { 'x-hub-signature': 'sha1=0123456789abcdef0123456789abcdef01234567' });
     expect(refused(run(sha1), 'signature_missing')).toContain('SHA-1 X-Hub-Signature alone is not accepted');
@@ -147,14 +143,14 @@ describe('GitHub: refused deliveries (401, the handler never runs)', () => {
     'malformed header %j',
     (header) => {
       refused(
-        run(withHeaders(fixture('github-push.json'), { 'x-hub-signature-256': header })),
+        run(withHeaders(fixture<Raw>('webhooks/github-push.json'), { 'x-hub-signature-256': header })),
         'signature_invalid',
       );
     },
   );
 
   it('GitHub signs no timestamp, so nothing expires: a redelivery verifies and keeps its id for deduplication', () => {
-    const raw = signed(fixture('github-push.json'));
+    const raw = signed(fixture<Raw>('webhooks/github-push.json'));
     const later = only(toCloudEvents(raw, { http: OPTIONS, now: NOW + 30 * 86_400_000 }));
     expect(later.id).toBe('5d3f9a80-c85a-11f0-8e1b-2a6d9b1f0c11');
   });
@@ -167,15 +163,22 @@ describe('GitHub: secret rotation', () => {
   };
 
   it('accepts a delivery signed with any listed secret, and refuses one signed with neither', () => {
-    expect(only(run(signed(fixture('github-push.json'), OLD_SECRET), rotating)).type).toBe('com.github.push');
-    expect(only(run(signed(fixture('github-push.json'), SECRET), rotating)).type).toBe('com.github.push');
-    refused(run(signed(fixture('github-push.json'), 'test-github-secret-9'), rotating), 'signature_invalid');
+    expect(only(run(signed(fixture<Raw>('webhooks/github-push.json'), OLD_SECRET), rotating)).type).toBe(
+      'com.github.push',
+    );
+    expect(only(run(signed(fixture<Raw>('webhooks/github-push.json'), SECRET), rotating)).type).toBe(
+      'com.github.push',
+    );
+    refused(
+      run(signed(fixture<Raw>('webhooks/github-push.json'), 'test-github-secret-9'), rotating),
+      'signature_invalid',
+    );
   });
 });
 
 describe('GitHub without verify', () => {
   it('is still recognized by X-GitHub-Event and mapped (no signature is checked)', () => {
-    const event = only(toCloudEvents(fixture('github-pull-request.json')));
+    const event = only(toCloudEvents(fixture('webhooks/github-pull-request.json')));
     expect(event.type).toBe('com.github.pull_request.opened');
   });
 });

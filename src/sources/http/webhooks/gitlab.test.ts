@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../../../../test/support/fixtures.js';
 import { cloudEventProblems } from '../../../cloud-event.js';
 import { toCloudEvents } from '../../index.js';
 import type { Batch } from '../../types.js';
@@ -7,10 +7,6 @@ import type { HttpSourceOptions } from '../options.js';
 
 type Raw = { headers: Record<string, string>; body: string };
 
-const fixture = (name: string): Raw =>
-  JSON.parse(
-    readFileSync(new URL(`../../../../test/fixtures/events/webhooks/${name}`, import.meta.url), 'utf8'),
-  );
 const withToken = (raw: Raw, token: string | undefined): Raw => {
   const { 'x-gitlab-token': _, ...headers } = raw.headers;
   return { ...raw, headers: token === undefined ? headers : { ...headers, 'x-gitlab-token': token } };
@@ -32,7 +28,7 @@ function refusedWith(batch: Batch, code: string): void {
 
 describe('GitLab: the secret token', () => {
   it('merge request: id = Idempotency-Key, type com.gitlab.merge_request.<action>, as the GitLab adapter says', () => {
-    const raw = fixture('gitlab-merge-request.json');
+    const raw = fixture<Raw>('webhooks/gitlab-merge-request.json');
     const [item] = run(withToken(raw, TOKEN)).items;
     expect(item?.event).toStrictEqual({
       specversion: '1.0',
@@ -48,7 +44,7 @@ describe('GitLab: the secret token', () => {
   });
 
   it('note on a merge request: com.gitlab.note.merge_request, source = the note URL without #note_…', () => {
-    const [item] = run(withToken(fixture('gitlab-note.json'), TOKEN)).items;
+    const [item] = run(withToken(fixture<Raw>('webhooks/gitlab-note.json'), TOKEN)).items;
     expect(item?.event).toMatchObject({
       type: 'com.gitlab.note.merge_request',
       source: 'https://gitlab.example.com/acme/storefront/-/merge_requests/12',
@@ -62,27 +58,27 @@ describe('GitLab: the secret token', () => {
       ...OPTIONS,
       verify: { provider: 'gitlab', secret: ['test-new', TOKEN] },
     };
-    expect(run(withToken(fixture('gitlab-note.json'), TOKEN), rotating).items).toHaveLength(1);
+    expect(run(withToken(fixture<Raw>('webhooks/gitlab-note.json'), TOKEN), rotating).items).toHaveLength(1);
   });
 
   it('refuses a wrong token, a token of another length, and none (401)', () => {
-    const raw = fixture('gitlab-merge-request.json');
+    const raw = fixture<Raw>('webhooks/gitlab-merge-request.json');
     refusedWith(run(withToken(raw, 'test-gitlab-token-c4ca4239')), 'signature_invalid');
     refusedWith(run(withToken(raw, 'x')), 'signature_invalid');
     refusedWith(run(withToken(raw, undefined)), 'signature_missing');
   });
 
   it('a shared token signs nothing: a tampered body passes the token check (use GitLab signing tokens when they ship)', () => {
-    const raw = withToken(fixture('gitlab-merge-request.json'), TOKEN);
+    const raw = withToken(fixture<Raw>('webhooks/gitlab-merge-request.json'), TOKEN);
     expect(run({ ...raw, body: raw.body.replace('Round totals', 'Other') }).items).toHaveLength(1);
   });
 
   it('without Idempotency-Key (GitLab before 17.4), the id is X-Gitlab-Webhook-UUID', () => {
     const { 'idempotency-key': _, ...headers } = withToken(
-      fixture('gitlab-merge-request.json'),
+      fixture<Raw>('webhooks/gitlab-merge-request.json'),
       TOKEN,
     ).headers;
-    const [item] = run({ ...fixture('gitlab-merge-request.json'), headers }).items;
+    const [item] = run({ ...fixture<Raw>('webhooks/gitlab-merge-request.json'), headers }).items;
     expect(item?.event.id).toBe('2f6b1c1e-4d3a-4b8e-9c0d-1e2f3a4b5c6d');
   });
 });

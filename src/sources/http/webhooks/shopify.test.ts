@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../../../../test/support/fixtures.js';
 import { cloudEventProblems } from '../../../cloud-event.js';
 import { toCloudEvents } from '../../index.js';
 import type { Batch } from '../../types.js';
@@ -9,12 +9,7 @@ import type { HttpSourceOptions } from '../options.js';
 /** An API Gateway REST (v1) event: headers in the sender's case, and again in multiValueHeaders. */
 type Raw = { headers: Record<string, string>; multiValueHeaders: Record<string, string[]>; body: string };
 
-const raw: Raw = JSON.parse(
-  readFileSync(
-    new URL('../../../../test/fixtures/events/webhooks/shopify-orders-create.json', import.meta.url),
-    'utf8',
-  ),
-);
+const raw = fixture<Raw>('webhooks/shopify-orders-create.json');
 const withHeader = (request: Raw, name: string, value: string | undefined): Raw => {
   const copy = structuredClone(request);
   delete copy.headers[name];

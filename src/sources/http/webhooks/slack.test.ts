@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../../../../test/support/fixtures.js';
 import { cloudEventProblems } from '../../../cloud-event.js';
 import { toCloudEvents } from '../../index.js';
 import type { Batch } from '../../types.js';
@@ -9,10 +9,6 @@ import type { HttpSourceOptions } from '../options.js';
 /** ALB events: `headers`, or `multiValueHeaders` when the target group turns them on. */
 type Raw = { headers?: Record<string, string>; multiValueHeaders?: Record<string, string[]>; body: string };
 
-const fixture = (name: string): Raw =>
-  JSON.parse(
-    readFileSync(new URL(`../../../../test/fixtures/events/webhooks/${name}`, import.meta.url), 'utf8'),
-  );
 const withHeaders = (raw: Raw, headers: Record<string, string>): Raw => {
   const copy = structuredClone(raw);
   for (const [name, value] of Object.entries(headers)) {
@@ -45,7 +41,7 @@ function refusedWith(batch: Batch, code: string): string {
 
 describe('Slack: valid signatures', () => {
   it('Events API callback (ALB, multi-value headers): id event_id, type com.slack.<event.type>, time event_time', () => {
-    const raw = fixture('slack-app-mention.json');
+    const raw = fixture<Raw>('webhooks/slack-app-mention.json');
     const batch = run(signed(raw));
     expect(batch.source).toBe('aws:alb');
     const [item] = batch.items;
@@ -64,7 +60,7 @@ describe('Slack: valid signatures', () => {
   });
 
   it('url_verification: the challenge is echoed 200 by the transport, the handler never runs', () => {
-    const raw = fixture('slack-url-verification.json');
+    const raw = fixture<Raw>('webhooks/slack-url-verification.json');
     const batch = run(signed(raw));
     expect(batch.items).toEqual([]);
     expect(batch.control).toEqual({
@@ -75,12 +71,16 @@ describe('Slack: valid signatures', () => {
   });
 
   it('a url_verification with a bad signature is refused, not answered', () => {
-    const raw = signed(fixture('slack-url-verification.json'), '1763899202', 'test-slack-other-secret');
+    const raw = signed(
+      fixture<Raw>('webhooks/slack-url-verification.json'),
+      '1763899202',
+      'test-slack-other-secret',
+    );
     refusedWith(run(raw), 'signature_invalid');
   });
 
   it('slash command (form body): type com.slack.command, subject the command, id trigger_id, fields as data', () => {
-    const batch = run(signed(fixture('slack-slash-command.json')));
+    const batch = run(signed(fixture<Raw>('webhooks/slack-slash-command.json')));
     expect(batch.items[0]?.event).toMatchObject({
       id: '1763899197.1234.abcdef',
       type: 'com.slack.command',
@@ -96,27 +96,27 @@ describe('Slack: valid signatures', () => {
       ...OPTIONS,
       verify: { provider: 'slack', secret: ['test-slack-new-secret', SECRET] },
     };
-    expect(run(signed(fixture('slack-app-mention.json')), rotating).items).toHaveLength(1);
+    expect(run(signed(fixture<Raw>('webhooks/slack-app-mention.json')), rotating).items).toHaveLength(1);
   });
 });
 
 describe('Slack: refused (401)', () => {
   it('tampered body', () => {
-    const raw = signed(fixture('slack-app-mention.json'));
+    const raw = signed(fixture<Raw>('webhooks/slack-app-mention.json'));
     refusedWith(run({ ...raw, body: raw.body.replace('ord-3001', 'ord-9999') }), 'signature_invalid');
   });
 
   it('expired: a timestamp more than 5 minutes from now, even with a valid signature', () => {
     const old = String(Math.floor(NOW / 1000) - 301);
-    expect(refusedWith(run(signed(fixture('slack-app-mention.json'), old)), 'signature_expired')).toContain(
-      'X-Slack-Request-Timestamp',
-    );
+    expect(
+      refusedWith(run(signed(fixture<Raw>('webhooks/slack-app-mention.json'), old)), 'signature_expired'),
+    ).toContain('X-Slack-Request-Timestamp');
     const future = String(Math.floor(NOW / 1000) + 301);
-    refusedWith(run(signed(fixture('slack-app-mention.json'), future)), 'signature_expired');
+    refusedWith(run(signed(fixture<Raw>('webhooks/slack-app-mention.json'), future)), 'signature_expired');
   });
 
   it('a signature made for another timestamp than the one sent', () => {
-    const raw = fixture('slack-app-mention.json');
+    const raw = fixture<Raw>('webhooks/slack-app-mention.json');
     const replayed = withHeaders(raw, {
       'x-slack-request-timestamp': '1763899203',
       'x-slack-signature': sign('1763899202', raw.body),
@@ -125,7 +125,7 @@ describe('Slack: refused (401)', () => {
   });
 
   it('missing signature or timestamp', () => {
-    const raw = fixture('slack-url-verification.json');
+    const raw = fixture<Raw>('webhooks/slack-url-verification.json');
     const { 'x-slack-signature': _, ...headers } = raw.headers ?? {};
     expect(refusedWith(run({ ...raw, headers }), 'signature_missing')).toBe('no X-Slack-Signature header');
     const { 'x-slack-request-timestamp': __, ...noTime } = signed(raw).headers ?? {};

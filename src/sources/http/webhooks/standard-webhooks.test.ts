@@ -1,6 +1,6 @@
 import { createHmac, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../../../../test/support/fixtures.js';
 import { cloudEventProblems } from '../../../cloud-event.js';
 import { toCloudEvents } from '../../index.js';
 import type { Batch } from '../../types.js';
@@ -8,12 +8,7 @@ import type { HttpSourceOptions } from '../options.js';
 
 type Raw = { headers: Record<string, string>; body: string };
 
-const raw: Raw = JSON.parse(
-  readFileSync(
-    new URL('../../../../test/fixtures/events/webhooks/standard-webhooks-invoice.json', import.meta.url),
-    'utf8',
-  ),
-);
+const raw = fixture<Raw>('webhooks/standard-webhooks-invoice.json');
 
 // Test-only keys: `whsec_` + base64 of the key bytes, as the spec serializes them.
 const KEY = Buffer.from('triggerkit-test-key-0123456789ab');

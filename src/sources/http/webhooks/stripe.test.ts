@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../../../../test/support/fixtures.js';
 import { cloudEventProblems } from '../../../cloud-event.js';
 import { isTriggerError } from '../../../errors.js';
 import { toCloudEvents } from '../../index.js';
@@ -9,12 +9,7 @@ import type { HttpSourceOptions } from '../options.js';
 
 type Raw = { headers: Record<string, string>; body: string };
 
-const raw: Raw = JSON.parse(
-  readFileSync(
-    new URL('../../../../test/fixtures/events/webhooks/stripe-payment-intent.json', import.meta.url),
-    'utf8',
-  ),
-);
+const raw = fixture<Raw>('webhooks/stripe-payment-intent.json');
 
 // Test-only secrets in Stripe's format; Stripe keys the HMAC with the whole string, prefix included.
 const SECRET = 'whsec_test_0123456789abcdefghijklmnopqrstuv';
