@@ -7,7 +7,13 @@ import { backoffDelay } from './backoff.js';
 import type { Stage } from './outcome.js';
 import type { ResolvedRetryPolicy } from './policy.js';
 
-export type DeadLetterReason = 'retries-exhausted' | 'event-too-old' | 'non-retryable' | 'invalid';
+/** Why an event was dead-lettered; `handler-missing`: the emulator has no function of that name any more. */
+export type DeadLetterReason =
+  | 'retries-exhausted'
+  | 'event-too-old'
+  | 'non-retryable'
+  | 'invalid'
+  | 'handler-missing';
 
 export type Decision =
   | { readonly action: 'retry'; readonly at: number; readonly delay: number }

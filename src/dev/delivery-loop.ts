@@ -1,12 +1,15 @@
 /**
- * Runs due deliveries from the store: one attempt through the handler (its whole middy chain), then the
- * shared `decide` turns a failure into a scheduled retry or a dead letter. The same decision code runs
- * in Lambda, so attempt times and dead-letter envelopes match.
+ * Runs due deliveries from the store through the shared attempt loop (`delivery/attempts.ts`): one
+ * attempt through the handler (its whole middy chain), then `decide` turns a failure into a pending row
+ * due later or a dead letter. The same loop runs in Lambda, so attempt times and dead-letter envelopes
+ * match. Deliveries run independently, at most `concurrency` at a time: a slow or hanging handler holds
+ * its own slot until its function's timeout, never the others.
  */
 import { randomUUID } from 'node:crypto';
-import { compiledOf, type TriggerHandler } from '../define-handler.js';
 import type { CloudEvent } from '../cloud-event.js';
+import { compiledOf, type TriggerHandler } from '../define-handler.js';
 import { runAttempts } from '../delivery/attempts.js';
+import { deadLetterEnvelope } from '../delivery/dead-letter.js';
 import type { IdempotencyStore } from '../delivery/idempotency.js';
 import type { Outcome } from '../delivery/outcome.js';
 import { createLocalContext } from '../runtime/aws-lambda/context.js';
@@ -19,7 +22,12 @@ import type { DeliveryRow, Store } from './store/store.js';
 export interface LoopFunction {
   readonly name: string;
   readonly handler: TriggerHandler;
+  /** The function's timeout (serverless.yml `timeout`); an attempt still running then fails. Default 30 s. */
+  readonly timeoutMs?: number;
 }
+
+/** The emulator's default function timeout when none is configured. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
 
 export interface DeliveryLoopOptions {
   store: Store;
@@ -29,21 +37,44 @@ export interface DeliveryLoopOptions {
   random?: () => number;
   /** Idempotency records, in the same database as the deliveries. */
   idempotency?: SqliteIdempotency;
+  /** Deliveries running at once. Default 64. */
+  concurrency?: number;
+  /** Where the emulator's own failures are reported. Default stderr. */
+  log?: (line: string) => void;
 }
 
 export function createDeliveryLoop(options: DeliveryLoopOptions) {
   const { store, clock } = options;
+  const concurrency = options.concurrency ?? 64;
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const inFlight = new Map<number, Promise<void>>();
+  const idleWaiters: (() => void)[] = [];
   let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
+  let pumping = false;
   let stopped = false;
 
   async function attempt(delivery: DeliveryRow): Promise<void> {
     const fn = options.functions().find((f) => f.name === delivery.handler);
     const now = clock.now();
     if (fn === undefined) {
-      // The handler was removed from the project: keep the event pending rather than losing it.
-      store.retry(delivery.id, now + 60_000);
-      store.trace(delivery.event.id, delivery.handler, 'handler-missing', now);
+      // The function was removed or renamed: dead-letter the event (redrive brings it back once the
+      // function exists again) instead of rescheduling it forever.
+      const envelope = deadLetterEnvelope({
+        event: delivery.event,
+        reason: 'handler-missing',
+        attempts: delivery.attempts - 1,
+        error: new Error(
+          `No function "${delivery.handler}" in the emulator any more; known: ${options
+            .functions()
+            .map((f) => f.name)
+            .join(', ')}`,
+        ),
+        handler: delivery.handler,
+        firstAttemptAt: delivery.firstAttemptAt ?? now,
+        lastAttemptAt: now,
+      });
+      store.deadLetter(delivery, envelope, now);
+      store.trace(delivery.event.id, delivery.handler, 'dead-lettered', now, { reason: 'handler-missing' });
       return;
     }
     const idempotency = options.idempotency?.deferred();
@@ -111,9 +142,11 @@ export function createDeliveryLoop(options: DeliveryLoopOptions) {
     idempotency: IdempotencyStore | undefined,
   ): Promise<Outcome> {
     const { event } = delivery;
+    const timeoutMs = fn.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const context = createLocalContext({
       functionName: fn.name,
       requestId: randomUUID(),
+      timeoutMs,
       now: () => clock.now(),
     });
     const raw = prepareEvent({
@@ -129,7 +162,7 @@ export function createDeliveryLoop(options: DeliveryLoopOptions) {
     let outcome: Outcome;
     try {
       outcome =
-        outcomeOf(await fn.handler(raw, context)) ??
+        outcomeOf(await withTimeout(fn.handler(raw, context), timeoutMs, clock)) ??
         failure(event, new Error(`a middleware of "${fn.name}" answered instead of running the handler`));
     } catch (error) {
       // A middleware threw (the pipeline itself never does).
@@ -141,23 +174,56 @@ export function createDeliveryLoop(options: DeliveryLoopOptions) {
     return outcome;
   }
 
-  /** One attempt; a failure of the emulator itself reschedules the delivery instead of stopping the loop. */
+  /**
+   * One attempt; a failure of the emulator itself (the store could not be written: disk full, locked)
+   * reschedules the delivery instead of stopping the loop, and if even that fails the row stays
+   * `running`, which the next start of the emulator puts back to pending: the event is never lost.
+   */
   async function safeAttempt(delivery: DeliveryRow): Promise<void> {
     try {
       await attempt(delivery);
     } catch (error) {
       const now = clock.now();
-      store.retry(delivery.id, now + 1_000);
-      store.trace(delivery.event.id, delivery.handler, 'emulator-error', now, { error: String(error) });
+      try {
+        store.retry(delivery.id, now + 1_000);
+        store.trace(delivery.event.id, delivery.handler, 'emulator-error', now, { error: String(error) });
+      } catch (again) {
+        log(
+          `triggerkit: could not record the end of delivery ${delivery.id} (event ${delivery.event.id}): ${String(again)}; it runs again at the next start`,
+        );
+      }
     }
   }
 
-  /** Runs everything due now (attempts of one event and handler never overlap). */
-  async function runDue(): Promise<void> {
-    for (;;) {
-      const due = store.claimDue(clock.now());
-      if (due.length === 0) return;
-      await Promise.all(due.map(safeAttempt));
+  /** Starts due deliveries while there is room; each one that ends starts the next. */
+  function pump(): void {
+    if (stopped || pumping) return;
+    pumping = true;
+    try {
+      while (inFlight.size < concurrency) {
+        const due = store.claimDue(clock.now(), concurrency - inFlight.size);
+        if (due.length === 0) break;
+        for (const delivery of due) {
+          const running = safeAttempt(delivery).finally(() => {
+            inFlight.delete(delivery.id);
+            // The next pass runs after the current turn of the event loop: requests keep being answered.
+            setImmediate(pump);
+          });
+          inFlight.set(delivery.id, running);
+        }
+      }
+    } catch (error) {
+      log(`triggerkit: could not read due deliveries: ${String(error)}; trying again in 1 s`);
+      clearTimeout(timer);
+      timer = setTimeout(pump, 1_000);
+      timer.unref?.();
+      return;
+    } finally {
+      pumping = false;
+    }
+    if (inFlight.size === 0) {
+      schedule();
+      for (const resolve of idleWaiters.splice(0)) resolve();
     }
   }
 
@@ -168,23 +234,35 @@ export function createDeliveryLoop(options: DeliveryLoopOptions) {
     if (next === undefined) return;
     const delay = clock.toRealDelay(next - clock.now());
     if (!Number.isFinite(delay)) return;
-    timer = setTimeout(kick, Math.min(delay, 2 ** 31 - 1));
+    timer = setTimeout(pump, Math.min(delay, 2 ** 31 - 1));
     timer.unref?.();
   }
 
-  /** Starts a pass over due deliveries (or joins the one in progress), then arms the timer for the next. */
+  /**
+   * Starts what is due now; resolves once nothing due is left running (deliveries a retry made due
+   * later do not count). Many callers share one pass: a kick while deliveries run only makes room-checks.
+   */
   function kick(): Promise<void> {
-    if (running) return running.then(() => (stopped ? undefined : kick()));
-    running = runDue()
-      .finally(() => {
-        running = undefined;
-      })
-      .then(schedule);
-    return running;
+    const idle = new Promise<void>((resolve) => idleWaiters.push(resolve));
+    pump();
+    if (stopped) for (const resolve of idleWaiters.splice(0)) resolve();
+    return idle;
+  }
+
+  let wakeQueued = false;
+  /** Starts what is due on the next turn of the event loop (after the caller's transaction); many wakes, one pass. */
+  function wake(): void {
+    if (wakeQueued || stopped) return;
+    wakeQueued = true;
+    setImmediate(() => {
+      wakeQueued = false;
+      pump();
+    });
   }
 
   return {
     kick,
+    wake,
     /** With a manual clock: jump to each next due time and run it, until nothing is pending. */
     async runUntilIdle(advanceTo: (at: number) => void, limit = 10_000): Promise<void> {
       await kick();
@@ -198,7 +276,8 @@ export function createDeliveryLoop(options: DeliveryLoopOptions) {
     async stop(): Promise<void> {
       stopped = true;
       clearTimeout(timer);
-      await running;
+      for (const resolve of idleWaiters.splice(0)) resolve();
+      await Promise.all(inFlight.values());
     },
   };
 }
@@ -212,3 +291,21 @@ const failure = (event: CloudEvent, error: unknown): Outcome => ({
   error,
   retryable: true,
 });
+
+/**
+ * The handler's promise, or a failure once the function's timeout has passed on the emulator's clock —
+ * as Lambda ends an invocation that runs too long. The abandoned call runs on in the background, as it
+ * cannot be stopped in-process; its result is ignored.
+ */
+function withTimeout<T>(running: Promise<T>, timeoutMs: number, clock: Clock): Promise<T> {
+  const realMs = clock.toRealDelay(timeoutMs);
+  if (!Number.isFinite(realMs)) return running;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`)),
+      realMs,
+    );
+  });
+  return Promise.race([running, timedOut]).finally(() => clearTimeout(timer));
+}

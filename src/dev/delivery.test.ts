@@ -2,12 +2,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCloudEvent } from '../cloud-event.js';
 import { defineHandler } from '../define-handler.js';
 import type { HandlerDefinition } from '../definition.js';
 import { NonRetryableError, RetryAfterError } from '../errors.js';
-import { manualClock } from './clock.js';
+import { manualClock, scaledClock } from './clock.js';
 import { createEmulator, type Emulator } from './emulator.js';
 import { listDeadLetters, redriveDeadLetters } from './store/queries.js';
 import { openStore } from './store/store.js';
@@ -237,5 +237,64 @@ describe('a bus delivery through the handler’s middy chain', () => {
       { handler: 'fn', status: 'delivered', attempts: 1 },
       { handler: 'fn', status: 'filtered', attempts: 0 },
     ]);
+  });
+});
+
+describe('deliveries run independently', () => {
+  it('lets other handlers finish while one hangs, and ends the hung attempt at its function’s timeout', async () => {
+    // 1,000× real time: the 2 s timeout passes in 2 ms.
+    const clock = scaledClock(1000);
+    const done: string[] = [];
+    const hangs = defineHandler({
+      name: 'hangs',
+      retry: { maxAttempts: 1 },
+      handle: () => new Promise(() => {}),
+    });
+    const quick = defineHandler({ name: 'quick', handle: (e) => void done.push(e.id) });
+    const emulator = createEmulator({
+      functions: [
+        { name: 'hangs', handler: hangs, timeoutMs: 2_000 },
+        { name: 'quick', handler: quick },
+      ],
+      clock,
+      log: () => {},
+      onTrace: () => {},
+    });
+    open.push(emulator);
+    for (let i = 0; i < 5; i++) emulator.publish(event(`e-${i}`));
+    await emulator.settle();
+    expect(done).toEqual(['e-0', 'e-1', 'e-2', 'e-3', 'e-4']);
+    const letters = listDeadLetters(emulator.store);
+    expect(letters.map((l) => [l.handler, l.envelope.dlreason, l.envelope.dlerror])).toEqual(
+      Array(5).fill(['hangs', 'retries-exhausted', 'Task timed out after 2.00 seconds']),
+    );
+  });
+
+  it('runs a burst of events in a bounded number of passes, however many times it is woken', async () => {
+    const { emulator, idle } = setup({ handle: () => undefined });
+    const claims = vi.spyOn(emulator.store, 'claimDue');
+    for (let i = 0; i < 1_000; i++) emulator.publish(event(`b-${i}`));
+    await idle();
+    const statuses = deliveries(emulator) as { status: string }[];
+    expect(statuses.filter((d) => d.status === 'delivered')).toHaveLength(1_000);
+    // 1,000 wakes, one pass each would be 1,000+ claims; 64 at a time it is about 1,000 / 64.
+    expect(claims.mock.calls.length).toBeLessThan(100);
+  });
+
+  it('dead-letters the deliveries of a function that no longer exists, instead of rescheduling them forever', async () => {
+    const { emulator, idle } = setup({
+      retry: { maxAttempts: 3, backoff: { type: 'fixed', initialDelay: '1m' } },
+      handle: () => {
+        throw new Error('down');
+      },
+    });
+    emulator.publish(event('gone-1'));
+    await emulator.settle();
+    emulator.setFunctions([]);
+    await idle();
+    const [letter] = listDeadLetters(emulator.store);
+    expect(letter?.envelope).toMatchObject({ id: 'gone-1', dlreason: 'handler-missing', dlattempts: 1 });
+    expect(letter?.envelope.dlerror).toMatch(/No function "fn" in the emulator any more/);
+    expect(deliveries(emulator)).toEqual([{ handler: 'fn', status: 'dead-lettered', attempts: 2 }]);
   });
 });

@@ -30,6 +30,8 @@ export interface EmulatorFunction {
   /** The function's name (serverless.yml key). */
   readonly name: string;
   readonly handler: TriggerHandler;
+  /** The function's timeout (serverless.yml `timeout`, in ms): a bus delivery still running then fails. Default 30 s. */
+  readonly timeoutMs?: number;
 }
 
 export interface EmulatorOptions {
@@ -64,6 +66,9 @@ export interface Emulator {
   readonly server: Server;
 }
 
+/** Events committed per transaction when a batch is accepted: about a millisecond of work each. */
+const ACCEPT_SLICE = 256;
+
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
 
 /**
@@ -95,17 +100,15 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   bus.setFunctions(functions);
   // Deliveries left pending (or running) by a previous run pick up where they stopped; a pass every
   // second also picks up what another process (`triggerkit dlq redrive`) put in the store.
-  void loop.kick();
-  const poll = Number.isFinite(clock.toRealDelay(1000))
-    ? setInterval(() => void loop.kick(), 1000)
-    : undefined;
+  loop.wake();
+  const poll = Number.isFinite(clock.toRealDelay(1000)) ? setInterval(() => loop.wake(), 1000) : undefined;
   poll?.unref();
   const stateContext = {
     store,
     clock,
     bus,
     functionNames: () => functions.map((f) => f.name),
-    kick: () => void loop.kick(),
+    kick: () => loop.wake(),
   };
 
   async function run(fn: EmulatorFunction, raw: unknown) {
@@ -132,7 +135,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
 
   function publish(event: CloudEvent): void {
     bus.accept(event, clock.now());
-    void loop.kick();
+    loop.wake();
   }
 
   function route(method: string, path: string): EmulatorFunction | undefined {
@@ -196,9 +199,16 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       return void res.end(batch.control.body);
     }
     // Committed to the store before the 202: an acknowledged event survives a crash of the emulator.
-    store.db.transaction(() => {
-      for (const item of batch.items) publish(item.event);
-    })();
+    // A large batch commits in slices, the event loop free between them, so other requests (and the
+    // deliveries already running) are answered while it is stored; it is acknowledged once all are in.
+    for (let at = 0; at < batch.items.length; at += ACCEPT_SLICE) {
+      if (at > 0) await new Promise((resolve) => setImmediate(resolve));
+      const slice = batch.items.slice(at, at + ACCEPT_SLICE);
+      store.db.transaction(() => {
+        for (const item of slice) bus.accept(item.event, clock.now());
+      })();
+    }
+    loop.wake();
     send(res, 202, { accepted: batch.items.map((i) => i.event.id) });
   }
 
