@@ -67,7 +67,7 @@ export interface Emulator {
 }
 
 /** Events committed per transaction when a batch is accepted: about a millisecond of work each. */
-const ACCEPT_SLICE = 256;
+const ACCEPT_SLICE = 128;
 
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
 
