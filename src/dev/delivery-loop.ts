@@ -5,29 +5,14 @@
  * match. Deliveries run independently, at most `concurrency` at a time: a slow or hanging handler holds
  * its own slot until its function's timeout, never the others.
  */
-import { randomUUID } from 'node:crypto';
-import type { CloudEvent } from '../cloud-event.js';
-import { compiledOf, type TriggerHandler } from '../define-handler.js';
+import { compiledOf } from '../define-handler.js';
 import { runAttempts } from '../delivery/attempts.js';
 import { deadLetterEnvelope } from '../delivery/dead-letter.js';
-import type { IdempotencyStore } from '../delivery/idempotency.js';
-import type { Outcome } from '../delivery/outcome.js';
-import { createLocalContext } from '../runtime/aws-lambda/context.js';
-import { type TraceRecord, traceRecord } from '../runtime/hooks.js';
-import { outcomeOf, prepareEvent } from '../runtime/prepared.js';
+import type { TraceRecord } from '../runtime/hooks.js';
 import type { Clock } from './clock.js';
+import { type LoopFunction, runBusDelivery } from './run-delivery.js';
 import type { SqliteIdempotency } from './store/idempotency.js';
 import type { DeliveryRow, Store } from './store/store.js';
-
-export interface LoopFunction {
-  readonly name: string;
-  readonly handler: TriggerHandler;
-  /** The function's timeout (serverless.yml `timeout`); an attempt still running then fails. Default 30 s. */
-  readonly timeoutMs?: number;
-}
-
-/** The emulator's default function timeout when none is configured. */
-export const DEFAULT_TIMEOUT_MS = 30_000;
 
 export interface DeliveryLoopOptions {
   store: Store;
@@ -108,7 +93,12 @@ export function createDeliveryLoop(options: DeliveryLoopOptions) {
           return 'handed-off';
         },
       },
-      run: (n) => runOnce(fn, delivery, n, idempotency?.store),
+      run: (n) =>
+        runBusDelivery(fn, delivery.event, n, {
+          clock,
+          onTrace: options.onTrace,
+          idempotency: idempotency?.store,
+        }),
       observe(record) {
         const { outcome } = record;
         store.trace(delivery.event.id, delivery.handler, `attempt-${record.attempt}`, clock.now(), {
@@ -129,49 +119,6 @@ export function createDeliveryLoop(options: DeliveryLoopOptions) {
         store.complete(delivery.id, status);
       })();
     }
-  }
-
-  /**
-   * One attempt through the handler's whole middy chain, as Lambda runs it. The event was normalized and
-   * matched when the bus accepted it: the adapter only runs the pipeline and returns the outcome.
-   */
-  async function runOnce(
-    fn: LoopFunction,
-    delivery: DeliveryRow,
-    attempt: number,
-    idempotency: IdempotencyStore | undefined,
-  ): Promise<Outcome> {
-    const { event } = delivery;
-    const timeoutMs = fn.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const context = createLocalContext({
-      functionName: fn.name,
-      requestId: randomUUID(),
-      timeoutMs,
-      now: () => clock.now(),
-    });
-    const raw = prepareEvent({
-      event,
-      ref: event.id,
-      transport: 'cloudevents',
-      attempt,
-      now: () => clock.now(),
-      ...(idempotency && { idempotency }),
-    });
-    const at = clock.now();
-    const began = performance.now();
-    let outcome: Outcome;
-    try {
-      outcome =
-        outcomeOf(await withTimeout(fn.handler(raw, context), timeoutMs, clock)) ??
-        failure(event, new Error(`a middleware of "${fn.name}" answered instead of running the handler`));
-    } catch (error) {
-      // A middleware threw (the pipeline itself never does).
-      outcome = failure(event, error);
-    }
-    const handler = fn.handler.definition.name ?? fn.name;
-    const timing = { ms: performance.now() - began, attempt, at };
-    options.onTrace(traceRecord(handler, 'cloudevents', event.id, outcome, timing));
-    return outcome;
   }
 
   /**
@@ -283,29 +230,3 @@ export function createDeliveryLoop(options: DeliveryLoopOptions) {
 }
 
 export type DeliveryLoop = ReturnType<typeof createDeliveryLoop>;
-
-const failure = (event: CloudEvent, error: unknown): Outcome => ({
-  status: 'failed',
-  event,
-  stage: 'handler',
-  error,
-  retryable: true,
-});
-
-/**
- * The handler's promise, or a failure once the function's timeout has passed on the emulator's clock —
- * as Lambda ends an invocation that runs too long. The abandoned call runs on in the background, as it
- * cannot be stopped in-process; its result is ignored.
- */
-function withTimeout<T>(running: Promise<T>, timeoutMs: number, clock: Clock): Promise<T> {
-  const realMs = clock.toRealDelay(timeoutMs);
-  if (!Number.isFinite(realMs)) return running;
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`)),
-      realMs,
-    );
-  });
-  return Promise.race([running, timedOut]).finally(() => clearTimeout(timer));
-}

@@ -22,10 +22,10 @@ import { settleHttpBatch } from '../../sources/http/sns-subscription.js';
 import { detectSource, toCloudEvents } from '../../sources/index.js';
 import { type Batch, type BatchItem, isObject, type NormalizeOptions } from '../../sources/types.js';
 import { hooksOf, type RuntimeHooks, traceRecord } from '../hooks.js';
+import { outcomeResponse, type PreparedEvent, preparedOf } from '../prepared.js';
 import { idempotencyRuntime } from './dynamodb-idempotency.js';
 import { httpResponse, malformedRequest } from './http-response.js';
 import { lambdaRuntime, type ManagedDelivery, managedDelivery } from './managed-delivery.js';
-import { outcomeResponse, type PreparedEvent, preparedOf } from '../prepared.js';
 import { planArrival, readRetryMessage, retryQueueRecords } from './retry-plan.js';
 
 /** Runs a raw Lambda event through a compiled definition and returns the Lambda response. */
