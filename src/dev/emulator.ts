@@ -24,6 +24,7 @@ import { INVOKE_PATH, serveInvoke } from './invoke-api.js';
 import { compileRoute, findRoute, HttpProblem, parseTarget, type Route, send } from './router.js';
 import { createSqsEndpoint } from './sqs/endpoint.js';
 import { stateRoutes } from './state-routes.js';
+import type { StateLock } from './store/lock.js';
 import { openStore, type Store } from './store/store.js';
 import { formatTraceLine } from './trace-line.js';
 
@@ -40,6 +41,10 @@ export interface EmulatorOptions {
   log?: (line: string) => void;
   /** Where the SQLite state lives (`.triggerkit` in a project); default in memory. */
   stateDir?: string;
+  /** The state folder's lock, when the caller took it already (`triggerkit dev` takes it first). */
+  stateLock?: StateLock;
+  /** A server already listening (`triggerkit dev` binds the port before it touches the state). */
+  server?: Server;
   /** Emulated time; default real time. */
   clock?: Clock;
   /** Randomness for backoff jitter. */
@@ -47,7 +52,7 @@ export interface EmulatorOptions {
 }
 
 export interface Emulator {
-  /** Starts listening; resolves to the base URL. Port 0 picks a free port. */
+  /** Starts listening (or, given a listening server, reports it); resolves to the base URL. Port 0 picks a free port. */
   listen(port?: number, host?: string): Promise<string>;
   /** Swaps in rebuilt handlers without dropping the server. */
   setFunctions(functions: readonly EmulatorFunction[]): void;
@@ -66,7 +71,7 @@ export interface Emulator {
 }
 
 /**
- * Creates the emulator over loaded handlers.
+ * Creates the emulator over loaded handlers. It owns its state folder while it runs (store/lock.ts).
  *
  * @example
  * const emulator = createEmulator({ functions: [{ name: 'orders', handler }] });
@@ -76,7 +81,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   let functions = options.functions;
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const onTrace = options.onTrace ?? ((trace: TraceRecord) => log(formatTraceLine(trace)));
-  const store = openStore(options.stateDir ?? ':memory:');
+  const store = openStore(options.stateDir ?? ':memory:', { lock: options.stateLock });
   store.recover();
   const clock = options.clock ?? scaledClock(1);
   // The emulator is also an SQS endpoint (the JSON protocol of AWS SDK v3): retry queues and dead-letter
@@ -263,16 +268,22 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     });
   }
 
-  const server = createServer(answer);
+  const server = options.server ?? createServer();
+  // A server bound ahead of time may hold a placeholder that answered while the handlers were built.
+  server.removeAllListeners('request');
+  server.on('request', answer);
 
   return {
     server,
     listen(port = 0, host = '127.0.0.1') {
+      const url = () =>
+        `http://${host.includes(':') ? `[${host}]` : host}:${(server.address() as AddressInfo).port}`;
+      if (server.listening) return Promise.resolve(url());
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
-          const address = server.address() as AddressInfo;
-          resolve(`http://${host}:${address.port}`);
+          server.off('error', reject);
+          resolve(url());
         });
       });
     },

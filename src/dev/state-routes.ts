@@ -4,7 +4,7 @@
  */
 import type { createBus } from './bus.js';
 import type { Clock } from './clock.js';
-import { type Route, type RouteRequest, send } from './router.js';
+import { HttpProblem, type Route, type RouteRequest, send } from './router.js';
 import type { Store } from './store/store.js';
 
 export interface StateRoutesContext {
@@ -33,7 +33,7 @@ export function stateRoutes(context: StateRoutesContext): Route[] {
     {
       method: 'POST',
       path: '/dead-letters/redrive',
-      summary: 'send dead letters back to their handlers',
+      summary: 'send dead letters back to their handlers (all, or {"ids":[…]})',
       changesState: true,
       handle: (request) => serveRedrive(context, request),
     },
@@ -54,14 +54,37 @@ function serveStory({ store }: StateRoutesContext, { res, params }: RouteRequest
   else send(res, 404, { error: 'E_NOT_FOUND', message: `No event with id ${JSON.stringify(id)}.` });
 }
 
-function serveRedrive(context: StateRoutesContext, { res }: RouteRequest): void {
+/** Redrives the dead letters listed as `{"ids":[1,2]}` (or `?ids=1,2`), or all of them. */
+function serveRedrive(context: StateRoutesContext, { res, body, query }: RouteRequest): void {
   const { store, clock } = context;
-  const redriven = store.redrive(
-    store.deadLetters().map((d) => d.id),
-    clock.now(),
-  );
+  let ids: unknown = query.get('ids')?.split(',');
+  if (body.length > 0) {
+    try {
+      ids = (JSON.parse(body.toString('utf8')) as { ids?: unknown })?.ids;
+    } catch (error) {
+      throw new HttpProblem(
+        400,
+        'E_BAD_REQUEST',
+        `The body must be JSON such as {"ids":[1,2]}: ${(error as Error).message}.`,
+      );
+    }
+  }
+  const chosen = ids === undefined || ids === null ? store.deadLetters().map((d) => d.id) : parseIds(ids);
+  const redriven = store.redrive(chosen, clock.now());
   context.kick();
   send(res, 200, { redriven });
+}
+
+function parseIds(ids: unknown): number[] {
+  const list = Array.isArray(ids) ? ids : [ids];
+  const bad = list.find((id) => !/^[1-9]\d*$/.test(String(id).trim()));
+  if (bad !== undefined || list.length === 0)
+    throw new HttpProblem(
+      400,
+      'E_BAD_REQUEST',
+      `Dead-letter ids are positive integers (GET /dead-letters lists them), got ${JSON.stringify(bad ?? ids)}.`,
+    );
+  return list.map((id) => Number(String(id).trim()));
 }
 
 /**

@@ -1,7 +1,14 @@
-/** Reading the emulator's state back: an event's story, dead letters, the archive for replay. */
-import type Database from 'better-sqlite3';
+/**
+ * Reading the emulator's state back: an event's story, dead letters, the archive for replay. The same
+ * queries serve the running emulator and `triggerkit dlq`, which opens the file read-only (`openStateReader`)
+ * so that it never changes the state of an emulator that is running on it.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import type { CloudEvent } from '../../cloud-event.js';
 import type { DeadLetterEnvelope } from '../../delivery/dead-letter.js';
+import { TriggerError } from '../../errors.js';
 
 export interface TraceRow {
   readonly eventId: string;
@@ -118,6 +125,28 @@ export function createQueries(db: Database.Database): StateReader {
       );
     },
   };
+}
+
+/**
+ * Opens the state in `dir` read-only: no lock is taken and nothing is written, so it is safe while an
+ * emulator runs on the same folder.
+ *
+ * @example
+ * const state = openStateReader('.triggerkit');
+ * console.log(state.deadLetters());
+ * state.close();
+ */
+export function openStateReader(dir: string): StateReader & { close(): void } {
+  const file = join(dir, 'state.db');
+  if (!existsSync(file)) {
+    throw new TriggerError(
+      'E_CONFIG',
+      `No emulator state in ${dir} (no state.db); run \`triggerkit dev\` first, or pass --state-dir.`,
+      { path: dir },
+    );
+  }
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  return { ...createQueries(db), close: () => db.close() };
 }
 
 // Functions over a store, kept for callers written before the store had these methods.

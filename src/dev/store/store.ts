@@ -5,12 +5,12 @@
  * so a crash loses nothing that was acknowledged. All SQL lives in this folder: the rest of the emulator
  * goes through these methods.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { type CloudEvent, toStructuredJson } from '../../cloud-event.js';
 import type { DeadLetterEnvelope } from '../../delivery/dead-letter.js';
 import { createSqliteIdempotency, dropUnfinishedClaims, type SqliteIdempotency } from './idempotency.js';
+import { acquireStateLock, type StateLock } from './lock.js';
 import { createQueries, type StateReader } from './queries.js';
 import { createSchema } from './schema.js';
 import { openSqsStore, type SqsStore } from './sqs-queues.js';
@@ -75,19 +75,27 @@ export interface Store extends StateReader {
 }
 
 /**
- * Opens (or creates) the store in `dir`/state.db. `:memory:` keeps nothing.
+ * Opens (or creates) the store in `dir`/state.db, holding the folder's lock until `close` (pass `lock`
+ * when the caller took it already): one process at a time writes a state folder. `:memory:` keeps
+ * nothing and locks nothing.
  *
  * @example
  * const store = openStore('.triggerkit');
  */
-export function openStore(dir: string): Store {
+export function openStore(dir: string, options: { lock?: StateLock } = {}): Store {
   const memory = dir === ':memory:';
-  if (!memory) mkdirSync(dir, { recursive: true });
-  const db = new Database(memory ? ':memory:' : join(dir, 'state.db'));
-  db.pragma('journal_mode = WAL');
-  // WAL + NORMAL survives a crash of this process with every committed transaction (not a power cut).
-  db.pragma('synchronous = NORMAL');
-  createSchema(db);
+  const lock = memory ? undefined : (options.lock ?? acquireStateLock(dir));
+  let db: Database.Database;
+  try {
+    db = new Database(memory ? ':memory:' : join(dir, 'state.db'));
+    db.pragma('journal_mode = WAL');
+    // WAL + NORMAL survives a crash of this process with every committed transaction (not a power cut).
+    db.pragma('synchronous = NORMAL');
+    createSchema(db);
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   const queries = createQueries(db);
   const queues = openSqsStore(db);
   const idempotency = createSqliteIdempotency(db);
@@ -214,6 +222,7 @@ export function openStore(dir: string): Store {
     },
     close() {
       db.close();
+      lock?.release();
     },
   };
 }
