@@ -3,9 +3,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { fixture } from './support/fixtures.js';
-import { CLI, ROOT } from './support/processes.js';
+import { CLI, post, ROOT, startCli } from './support/processes.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'triggerkit-cli-'));
 /** Writes `value` as JSON to a scratch file; returns its path. */
@@ -16,7 +17,12 @@ const writeTemp = (name: string, value: unknown) => {
 };
 
 const run = (...args: string[]) => {
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
+  // A command that should exit but serves instead is stopped, and fails its test, after 30 s.
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 };
 
@@ -166,5 +172,105 @@ describe('triggerkit', () => {
     );
     expect(code).toBe(2);
     expect(stderr).toMatch(/E_CONFIG: handler "broken": unknown key `retries`; did you mean `retry`\?/);
+  });
+});
+
+describe('triggerkit dev on a state folder another one holds', () => {
+  /** What a second process must leave alone: the first one's running delivery and its claim. */
+  const inFlight = (stateDir: string) => {
+    const db = new Database(join(stateDir, 'state.db'), { readonly: true, fileMustExist: true });
+    try {
+      return {
+        deliveries: db.prepare('SELECT status, attempts FROM deliveries').all(),
+        claims: db.prepare('SELECT status FROM idempotency').all(),
+      };
+    } finally {
+      db.close();
+    }
+  };
+
+  it('exits 2 with one line naming the holder, and changes nothing of its state', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'triggerkit-lock-'));
+    const handler = 'test/fixtures/handlers/slow-once.ts';
+    const first = startCli([
+      'dev',
+      '--handler',
+      handler,
+      '--port',
+      '0',
+      '--no-watch',
+      '--state-dir',
+      stateDir,
+    ]);
+    try {
+      const url = (await first.waitFor(/listening on (http:\/\/[\d.:]+)/))[1] as string;
+      const sent = await post(`${url}/events`, '{}', {
+        'ce-specversion': '1.0',
+        'ce-id': 'held-1',
+        'ce-source': '/test',
+        'ce-type': 'com.example.slow',
+        'content-type': 'application/json',
+      });
+      expect(sent.status).toBe(202);
+      const held = { deliveries: [{ status: 'running', attempts: 1 }], claims: [{ status: 'in-progress' }] };
+      for (let i = 0; i < 200 && JSON.stringify(inFlight(stateDir)) !== JSON.stringify(held); i++)
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      expect(inFlight(stateDir)).toEqual(held);
+
+      const port = new URL(url).port;
+      const second = (...flags: string[]) =>
+        run('dev', '--handler', handler, '--no-watch', '--state-dir', stateDir, ...flags);
+      for (const [flags, message] of [
+        [
+          ['--port', '0'],
+          /^triggerkit: E_CONFIG: The state folder .* is in use by another triggerkit emulator \(pid \d+, http:\/\/127\.0\.0\.1:\d+\); stop it, or give this one another --state-dir\.$/,
+        ],
+        [['--port', port], /in use by another triggerkit emulator/],
+        [
+          ['--port', 'abc'],
+          /^triggerkit: E_CONFIG: --port must be a whole number from 0 to 65535 .*got "abc"\.$/,
+        ],
+        [['--port', '0', '--time-scale', 'Infinity'], /--time-scale must be a positive number/],
+      ] as const) {
+        const { code, stderr } = second(...flags);
+        expect(code).toBe(2);
+        expect(stderr.trimEnd()).toMatch(message);
+        expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+        expect(inFlight(stateDir)).toEqual(held);
+      }
+      // The dead-letter commands only read a live state (or ask the emulator).
+      expect(run('dlq', 'list', '--state-dir', stateDir).code).toBe(0);
+      expect(inFlight(stateDir)).toEqual(held);
+      expect(first.child.exitCode).toBeNull();
+    } finally {
+      await first.stop();
+    }
+  }, 180_000);
+
+  it('takes the folder over once the holder is gone, even after a kill -9', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'triggerkit-lock-'));
+    const args = ['dev', '--handler', 'test/fixtures/handlers/slow-once.ts', '--port', '0', '--no-watch'];
+    const first = startCli([...args, '--state-dir', stateDir]);
+    await first.waitFor(/listening on/);
+    process.kill(first.child.pid as number, 'SIGKILL');
+    await new Promise((resolve) => first.child.once('exit', resolve));
+    const second = startCli([...args, '--state-dir', stateDir]);
+    try {
+      await second.waitFor(/listening on/);
+    } finally {
+      await second.stop();
+    }
+  }, 60_000);
+});
+
+describe('triggerkit dlq', () => {
+  it('exits 2 with one line for a dead-letter id that is not one', () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'triggerkit-dlq-'));
+    writeFileSync(join(stateDir, 'state.db'), '');
+    for (const ids of ['abc', '1,x', '0', '1.5']) {
+      const { code, stderr } = run('dlq', 'redrive', ids, '--state-dir', stateDir);
+      expect(code).toBe(2);
+      expect(stderr.trimEnd()).toMatch(/^triggerkit: E_CONFIG: ids: ".*" is not a dead-letter id; .*\.$/);
+    }
   });
 });

@@ -55,6 +55,23 @@ describe('triggerkit dev', () => {
     expect(dev.output()).toContain('orderCreated: bus');
   });
 
+  it('lists every route of its table on GET /, the state routes included', async () => {
+    const { routes } = (await (await fetch(`${url}/`)).json()) as { routes: string[] };
+    for (const route of [
+      'GET /',
+      'POST /events',
+      'OPTIONS /events',
+      'GET /events/<id>',
+      'GET /dead-letters',
+      'POST /dead-letters/redrive',
+      'POST /replay',
+      'POST /2015-03-31/functions/<name>/invocations',
+      'POST / with x-amz-target',
+    ])
+      expect(routes.filter((r) => r.startsWith(`${route}: `))).toHaveLength(1);
+    expect(routes).toContain('POST /webhooks/orders: → ordersWebhook');
+  });
+
   it('accepts a binary-mode CloudEvent, runs the matching bus handler and prints its trace line', async () => {
     const answer = await post(`${url}/events`, '{"total":120}', { ...binaryHeaders, 'ce-id': 'bin-1' });
     expect(answer.status).toBe(202);

@@ -35,23 +35,17 @@ export const dev = defineCommand({
     },
   },
   async run({ args }) {
-    const { startDev } = await import('./dev.js');
-    const timeScale = Number(args['time-scale']);
-    if (!(timeScale > 0)) {
-      const { TriggerError } = await import('../errors.js');
-      throw new TriggerError(
-        'E_CONFIG',
-        `--time-scale must be a positive number such as 60, got ${JSON.stringify(args['time-scale'])}.`,
-      );
-    }
+    const { checkDevOptions, startDev } = await import('./dev.js');
+    // Bad flags are refused before the handlers are even read.
+    checkDevOptions({ port: args.port, host: args.host, timeScale: args['time-scale'] });
     const server = await startDev({
       root: root(),
       functions: await selectFunctions(args),
-      port: Number(args.port),
+      port: args.port,
       host: args.host,
       watch: args.watch,
       stateDir: args['state-dir'] === ':memory:' ? ':memory:' : resolve(root(), args['state-dir']),
-      timeScale,
+      timeScale: args['time-scale'],
     });
     const stop = () => void server.stop().then(() => process.exit(0));
     process.once('SIGINT', stop);

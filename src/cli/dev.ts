@@ -1,5 +1,11 @@
-/** `triggerkit dev`: bundle the handlers, serve them in the emulator, rebuild on change. */
+/**
+ * `triggerkit dev`: bundle the handlers, serve them in the emulator, rebuild on change. Everything that
+ * can refuse to start — the options, the state folder's lock, the port — is settled before the bundles
+ * are built and long before the state is opened, so a second `triggerkit dev` that cannot run changes
+ * nothing of the first one's state.
+ */
 import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { watch } from 'chokidar';
@@ -12,13 +18,15 @@ import {
   type EmulatorFunction,
   type EmulatorOptions,
 } from '../dev/emulator.js';
+import { acquireStateLock, type StateLock } from '../dev/store/lock.js';
 import { TriggerError } from '../errors.js';
 import type { FunctionEntry } from './project.js';
 
 export interface DevOptions {
   root: string;
   functions: readonly FunctionEntry[];
-  port: number;
+  /** 0 to 65535 (0: any free port); a string is read as the `--port` flag. */
+  port: number | string;
   host?: string;
   /** Rebuild on file changes (default true). */
   watch?: boolean;
@@ -27,14 +35,57 @@ export interface DevOptions {
   onTrace?: EmulatorOptions['onTrace'];
   /** Where durable state lives; default `<root>/.triggerkit`. `:memory:` keeps nothing. */
   stateDir?: string;
-  /** Emulated time runs this many times faster than real time (retries and backoff included). */
-  timeScale?: number;
+  /** Emulated time runs this many times faster than real time (retries and backoff included); a string is read as `--time-scale`. */
+  timeScale?: number | string;
 }
 
 export interface DevServer {
   readonly url: string;
   readonly emulator: Emulator;
   stop(): Promise<void>;
+}
+
+const config = (message: string) => new TriggerError('E_CONFIG', message);
+
+/** The options checked and read, before anything is touched. */
+export function checkDevOptions(options: Pick<DevOptions, 'port' | 'host' | 'timeScale'>) {
+  const port = Number(options.port);
+  if (!/^\d+$/.test(String(options.port).trim()) || port > 65_535)
+    throw config(
+      `--port must be a whole number from 0 to 65535 (0: any free port), got ${JSON.stringify(String(options.port))}.`,
+    );
+  const host = options.host ?? '127.0.0.1';
+  if (host.trim() === '') throw config('--host must name an address to listen on, such as 127.0.0.1.');
+  const timeScale = Number(options.timeScale ?? 1);
+  if (!(timeScale > 0) || !Number.isFinite(timeScale))
+    throw config(
+      `--time-scale must be a positive number such as 60, got ${JSON.stringify(String(options.timeScale))}.`,
+    );
+  return { port, host, timeScale };
+}
+
+/** Binds the port (a placeholder answers 503 until the emulator takes the server over). */
+function bind(port: number, host: string): Promise<Server> {
+  const server = createServer((_req, res) => {
+    res
+      .writeHead(503, { 'retry-after': '1', 'content-type': 'text/plain' })
+      .end('triggerkit dev is starting\n');
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const where = `${host}:${port}`;
+      const reason =
+        error.code === 'EADDRINUSE'
+          ? `port ${port} on ${host} is in use (another triggerkit dev?); pass another --port, or --port 0 for any free one`
+          : error.code === 'EACCES'
+            ? `this user may not listen on ${where}; pass a --port above 1023`
+            : error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND'
+              ? `--host ${host} is not an address of this machine; pass 127.0.0.1, 0.0.0.0 or one of its addresses`
+              : `cannot listen on ${where} (${error.code ?? error.message})`;
+      reject(config(`${reason[0]?.toUpperCase()}${reason.slice(1)}.`));
+    });
+    server.listen(port, host, () => resolve(server));
+  });
 }
 
 /**
@@ -44,10 +95,41 @@ export interface DevServer {
  * const dev = await startDev({ root: process.cwd(), functions: functionsFromServerless('serverless.yml', process.cwd()), port: 3000 });
  */
 export async function startDev(options: DevOptions): Promise<DevServer> {
+  const { port, host, timeScale } = checkDevOptions(options);
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const stateDir = options.stateDir ?? resolve(options.root, '.triggerkit');
+  const lock: StateLock | undefined = stateDir === ':memory:' ? undefined : acquireStateLock(stateDir);
+  let server: Server | undefined;
+  const undo: (() => unknown)[] = [
+    () => (server?.listening ? new Promise((done) => server?.close(done)) : undefined),
+    () => lock?.release(),
+  ];
+  try {
+    server = await bind(port, host);
+    return await serve(options, { log, stateDir, lock, server, host, timeScale, undo });
+  } catch (error) {
+    for (const step of undo) await step();
+    throw error;
+  }
+}
+
+async function serve(
+  options: DevOptions,
+  started: {
+    log: (line: string) => void;
+    stateDir: string;
+    lock: StateLock | undefined;
+    server: Server;
+    host: string;
+    timeScale: number;
+    undo: (() => unknown)[];
+  },
+): Promise<DevServer> {
+  const { log } = started;
   const outdir = resolve(options.root, '.triggerkit/dev');
   mkdirSync(outdir, { recursive: true });
   const builds = await Promise.all(options.functions.map((fn) => devBuildContext(options.root, fn, outdir)));
+  started.undo.unshift(() => Promise.all(builds.map((b) => b.dispose())));
   let generation = 0;
 
   async function load(): Promise<{ functions: EmulatorFunction[]; inputs: string[] }> {
@@ -71,9 +153,12 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
     functions: first.functions,
     log,
     onTrace: options.onTrace,
-    stateDir: options.stateDir ?? resolve(options.root, '.triggerkit'),
-    clock: scaledClock(options.timeScale ?? 1),
+    stateDir: started.stateDir,
+    stateLock: started.lock,
+    server: started.server,
+    clock: scaledClock(started.timeScale),
   });
+  started.undo.unshift(() => emulator.close());
   const watcher = options.watch === false ? undefined : watch(first.inputs, { ignoreInitial: true });
   // Changes made before the watcher is ready would be missed: announce the server only once it is.
   if (watcher) await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
@@ -92,7 +177,8 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
     });
   });
 
-  const url = await emulator.listen(options.port, options.host);
+  const url = await emulator.listen(0, started.host);
+  started.lock?.announce(url);
   log(`triggerkit emulator listening on ${url}`);
   for (const fn of first.functions) log(`  ${fn.name}: ${describeSources(fn.handler)}`);
   log(`  POST ${url}/events takes CloudEvents; traces follow, one line per event and handler.`);

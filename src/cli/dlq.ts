@@ -1,4 +1,8 @@
-/** `triggerkit dlq list|show|redrive` over the emulator's state, and `triggerkit replay` through a running emulator. */
+/**
+ * `triggerkit dlq list|show|redrive` over the emulator's state, and `triggerkit replay` through a running
+ * emulator. `list` and `show` open the state read-only; `redrive` asks the emulator that holds the state
+ * folder (over its HTTP API) and writes the state itself only when none does.
+ */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineCommand } from 'citty';
@@ -9,31 +13,33 @@ const stateDirArg = {
   json: { type: 'boolean', description: 'Machine-readable output', default: false },
 } as const;
 
-async function openState(dir: string) {
-  const full = resolve(process.cwd(), dir);
-  if (!existsSync(resolve(full, 'state.db'))) {
-    throw new TriggerError(
-      'E_CONFIG',
-      `No emulator state in ${dir} (no state.db); run \`triggerkit dev\` first, or pass --state-dir.`,
-      {
-        path: dir,
-      },
-    );
-  }
-  const { openStore } = await import('../dev/store/store.js');
-  return openStore(full);
+async function readState(dir: string) {
+  const { openStateReader } = await import('../dev/store/queries.js');
+  return openStateReader(resolve(process.cwd(), dir));
 }
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
+
+/** `1,2,3` as dead-letter ids; anything else is a usage error naming what was given. */
+export function parseDeadLetterIds(text: string, flag = 'ids'): number[] {
+  const parts = text.split(',').map((p) => p.trim());
+  const bad = parts.find((p) => !/^[1-9]\d{0,15}$/.test(p));
+  if (bad !== undefined)
+    throw new TriggerError(
+      'E_CONFIG',
+      `${flag}: ${JSON.stringify(bad)} is not a dead-letter id; pass ids as \`triggerkit dlq list\` shows them, comma-separated (1,4,7).`,
+      { path: flag },
+    );
+  return parts.map(Number);
+}
 
 const list = defineCommand({
   meta: { name: 'list', description: 'Dead letters not yet redriven' },
   args: { ...stateDirArg, handler: { type: 'string', description: 'Only this function' } },
   async run({ args }) {
-    const store = await openState(args['state-dir']);
-    const { listDeadLetters } = await import('../dev/store/queries.js');
-    const letters = listDeadLetters(store, { handler: args.handler });
-    store.close();
+    const state = await readState(args['state-dir']);
+    const letters = state.deadLetters({ handler: args.handler });
+    state.close();
     if (args.json) return print(JSON.stringify(letters));
     if (letters.length === 0) return print('no dead letters');
     for (const l of letters) {
@@ -51,32 +57,72 @@ const show = defineCommand({
     id: { type: 'positional', required: true, description: 'Dead-letter id (from list)' },
   },
   async run({ args }) {
-    const store = await openState(args['state-dir']);
-    const { getDeadLetter } = await import('../dev/store/queries.js');
-    const letter = getDeadLetter(store, Number(args.id));
-    store.close();
+    const [id] = parseDeadLetterIds(String(args.id), 'id');
+    const state = await readState(args['state-dir']);
+    const letter = state.getDeadLetter(id as number);
+    state.close();
     if (letter === undefined)
       throw new TriggerError('E_CONFIG', `No dead letter ${args.id}; see \`triggerkit dlq list\`.`);
     print(JSON.stringify(args.json ? letter : letter.envelope, null, args.json ? undefined : 2));
   },
 });
 
+/** Redrives through the emulator that owns `dir` when one runs, else in the state itself. */
+async function redriveIn(dir: string, ids: number[] | undefined, url: string | undefined) {
+  if (!existsSync(resolve(dir, 'state.db'))) await readState(dir); // throws the "no state" message
+  const { readLockOwner, tryStateLock } = await import('../dev/store/lock.js');
+  const lock = url === undefined ? tryStateLock(dir) : undefined;
+  if (lock !== undefined) {
+    const { openStore } = await import('../dev/store/store.js');
+    const store = openStore(dir, { lock });
+    try {
+      return {
+        redriven: store.redrive(ids ?? store.deadLetters().map((l) => l.id), Date.now()),
+        live: false,
+      };
+    } finally {
+      store.close();
+    }
+  }
+  const owner = readLockOwner(dir);
+  const base = url ?? owner?.url;
+  if (base === undefined)
+    throw new TriggerError(
+      'E_CONFIG',
+      `The emulator on ${dir} (pid ${owner?.pid ?? '?'}) is still starting; try again in a moment, or pass --url.`,
+    );
+  const response = await fetch(`${base}/dead-letters/redrive`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(ids === undefined ? {} : { ids }),
+  });
+  const text = await response.text();
+  if (!response.ok)
+    throw new TriggerError(
+      'E_CONFIG',
+      `The emulator at ${base} refused the redrive: ${response.status} ${text}`,
+    );
+  return { redriven: (JSON.parse(text) as { redriven: number[] }).redriven, live: true };
+}
+
 const redrive = defineCommand({
   meta: { name: 'redrive', description: 'Send dead letters back to their handlers (all, or the ids given)' },
   args: {
     ...stateDirArg,
     ids: { type: 'positional', required: false, description: 'Dead-letter ids, comma-separated' },
+    url: {
+      type: 'string',
+      description: "The running emulator's URL (default: the one that holds --state-dir)",
+    },
   },
   async run({ args }) {
-    const store = await openState(args['state-dir']);
-    const { listDeadLetters, redriveDeadLetters } = await import('../dev/store/queries.js');
-    const ids = args.ids ? String(args.ids).split(',').map(Number) : listDeadLetters(store).map((l) => l.id);
-    const done = redriveDeadLetters(store, ids, Date.now());
-    store.close();
+    const ids = args.ids === undefined ? undefined : parseDeadLetterIds(String(args.ids));
+    const dir = resolve(process.cwd(), args['state-dir']);
+    const { redriven, live } = await redriveIn(dir, ids, args.url);
     print(
       args.json
-        ? JSON.stringify({ redriven: done })
-        : `redriven ${done.length} dead letter(s); a running emulator delivers them within a second`,
+        ? JSON.stringify({ redriven })
+        : `redriven ${redriven.length} dead letter(s); ${live ? 'the running emulator delivers them now' : '`triggerkit dev` delivers them when it starts'}`,
     );
   },
 });
@@ -100,7 +146,11 @@ export const replay = defineCommand({
       ...(args.to ? { to: args.to } : {}),
       ...(args.handler ? { handler: args.handler } : {}),
     });
-    const response = await fetch(`${args.url}/replay?${query}`, { method: 'POST' });
+    // A JSON content type: the emulator refuses bodiless POSTs any web page could send (docs/emulator.md).
+    const response = await fetch(`${args.url}/replay?${query}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+    });
     print(`${response.status} ${await response.text()}`);
     if (response.status >= 400) process.exitCode = 1;
   },

@@ -114,10 +114,10 @@ export function createDeliveryLoop(options: DeliveryLoopOptions) {
     if (result.end === 'delivered' || result.end === 'filtered') {
       const status = result.end;
       // One transaction: a crash leaves the event either pending and claimable, or delivered and completed.
-      store.db.transaction(() => {
+      store.transaction(() => {
         idempotency?.commit();
         store.complete(delivery.id, status);
-      })();
+      });
     }
   }
 

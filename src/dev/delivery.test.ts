@@ -39,7 +39,7 @@ function setup(definition: HandlerDefinition, stateDir = ':memory:') {
 
 const event = (id = 'e-1') => createCloudEvent({ id, source: '/test', type: 'test.event', data: { n: 1 } });
 const deliveries = (emulator: Emulator) =>
-  emulator.store.db.prepare('SELECT handler, status, attempts FROM deliveries ORDER BY id').all();
+  emulator.store.deliveries().map(({ handler, status, attempts }) => ({ handler, status, attempts }));
 
 describe('emulator delivery', () => {
   it('retries a failing handler on the backoff schedule until it succeeds', async () => {

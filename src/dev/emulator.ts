@@ -1,7 +1,8 @@
 /**
  * The local emulator: an HTTP server with a CloudEvents bus (`POST /events`), the webhook paths the
- * handlers declare, and the Lambda Invoke API (`POST /2015-03-31/functions/<name>/invocations`) for
- * any raw event. Every route runs the handler exactly as Lambda would, through its middy chain.
+ * handlers declare, the Lambda Invoke API (`POST /2015-03-31/functions/<name>/invocations`) for any raw
+ * event, and an SQS endpoint. Every route runs the handler exactly as Lambda would, through its middy
+ * chain. The emulator's own routes are one table (`routes`); `GET /` lists it.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -12,17 +13,18 @@ import { isTriggerError, TriggerError } from '../errors.js';
 import { createLocalContext } from '../runtime/aws-lambda/context.js';
 import { malformedRequest } from '../runtime/aws-lambda/http-response.js';
 import type { TraceRecord } from '../runtime/hooks.js';
-import { fromApiGatewayV2 } from '../sources/aws/apigateway-v2.js';
-import { cloudEventsMode } from '../sources/http/cloudevents-binding.js';
 import { methodsOf } from '../sources/http/guards.js';
-import { toCloudEvents } from '../sources/index.js';
 import { createBus, listensOnBus } from './bus.js';
+import { busRoutes } from './bus-routes.js';
 import { type Clock, scaledClock } from './clock.js';
 import { createDeliveryLoop } from './delivery-loop.js';
+import { describeRoute } from './describe.js';
 import { readBody, toApiGatewayV2Event } from './http-ingress.js';
+import { INVOKE_PATH, serveInvoke } from './invoke-api.js';
+import { compileRoute, findRoute, HttpProblem, parseTarget, type Route, send } from './router.js';
 import { createSqsEndpoint } from './sqs/endpoint.js';
-import { send, serveStateRoute } from './state-routes.js';
-import { createSqliteIdempotency } from './store/idempotency.js';
+import { stateRoutes } from './state-routes.js';
+import type { StateLock } from './store/lock.js';
 import { openStore, type Store } from './store/store.js';
 import { formatTraceLine } from './trace-line.js';
 
@@ -41,6 +43,10 @@ export interface EmulatorOptions {
   log?: (line: string) => void;
   /** Where the SQLite state lives (`.triggerkit` in a project); default in memory. */
   stateDir?: string;
+  /** The state folder's lock, when the caller took it already (`triggerkit dev` takes it first). */
+  stateLock?: StateLock;
+  /** A server already listening (`triggerkit dev` binds the port before it touches the state). */
+  server?: Server;
   /** Emulated time; default real time. */
   clock?: Clock;
   /** Randomness for backoff jitter. */
@@ -48,7 +54,7 @@ export interface EmulatorOptions {
 }
 
 export interface Emulator {
-  /** Starts listening; resolves to the base URL. Port 0 picks a free port. */
+  /** Starts listening (or, given a listening server, reports it); resolves to the base URL. Port 0 picks a free port. */
   listen(port?: number, host?: string): Promise<string>;
   /** Swaps in rebuilt handlers without dropping the server. */
   setFunctions(functions: readonly EmulatorFunction[]): void;
@@ -66,13 +72,11 @@ export interface Emulator {
   readonly server: Server;
 }
 
-/** Events committed per transaction when a batch is accepted: about a millisecond of work each. */
+/** Events committed per transaction when a batch is accepted. */
 const ACCEPT_SLICE = 128;
 
-const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
-
 /**
- * Creates the emulator over loaded handlers.
+ * Creates the emulator over loaded handlers. It owns its state folder while it runs (store/lock.ts).
  *
  * @example
  * const emulator = createEmulator({ functions: [{ name: 'orders', handler }] });
@@ -82,12 +86,13 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   let functions = options.functions;
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const onTrace = options.onTrace ?? ((trace: TraceRecord) => log(formatTraceLine(trace)));
-  const store = openStore(options.stateDir ?? ':memory:');
+  const store = openStore(options.stateDir ?? ':memory:', { lock: options.stateLock });
+  store.recover();
   const clock = options.clock ?? scaledClock(1);
   // The emulator is also an SQS endpoint (the JSON protocol of AWS SDK v3): retry queues and dead-letter
   // queues written by handlers land in the same store.
-  const sqs = createSqsEndpoint({ db: store.db, clock });
-  const idempotency = createSqliteIdempotency(store.db);
+  const sqs = createSqsEndpoint({ queues: store.queues, clock });
+  const idempotency = store.idempotency;
   const loop = createDeliveryLoop({
     store,
     clock,
@@ -99,17 +104,11 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   const bus = createBus(store, onTrace);
   bus.setFunctions(functions);
   // Deliveries left pending (or running) by a previous run pick up where they stopped; a pass every
-  // second also picks up what another process (`triggerkit dlq redrive`) put in the store.
+  // second also picks up what another process put in the store.
   loop.wake();
   const poll = Number.isFinite(clock.toRealDelay(1000)) ? setInterval(() => loop.wake(), 1000) : undefined;
   poll?.unref();
-  const stateContext = {
-    store,
-    clock,
-    bus,
-    functionNames: () => functions.map((f) => f.name),
-    kick: () => loop.wake(),
-  };
+  const functionNames = () => functions.map((f) => f.name);
 
   async function run(fn: EmulatorFunction, raw: unknown) {
     const traces: TraceRecord[] = [];
@@ -138,7 +137,68 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     loop.wake();
   }
 
-  function route(method: string, path: string): EmulatorFunction | undefined {
+  const routes: Route[] = [
+    {
+      method: 'GET',
+      path: '/',
+      summary: 'this list: the functions and every route',
+      handle: ({ res }) => send(res, 200, describe()),
+    },
+    ...busRoutes({
+      // Committed before the 202. A large batch commits in slices with the event loop free between them,
+      // so other requests (and the deliveries already running) are answered while it is stored.
+      async publishAll(events) {
+        for (let at = 0; at < events.length; at += ACCEPT_SLICE) {
+          if (at > 0) await new Promise((resolve) => setImmediate(resolve));
+          store.transaction(() => {
+            for (const event of events.slice(at, at + ACCEPT_SLICE)) bus.accept(event, clock.now());
+          });
+        }
+        loop.wake();
+      },
+    }),
+    ...stateRoutes({ store, clock, bus, functionNames, kick: () => loop.wake() }),
+    {
+      method: 'POST',
+      path: INVOKE_PATH,
+      summary: 'the Lambda Invoke API, for any raw event',
+      changesState: true,
+      handle: (request) =>
+        serveInvoke(
+          {
+            functionNames,
+            run: (name, raw) => invoke(name, raw),
+          },
+          request,
+        ),
+    },
+    {
+      method: 'POST',
+      path: '/',
+      header: 'x-amz-target',
+      summary: 'the SQS endpoint (JSON protocol, X-Amz-Target: AmazonSQS.*) over the same store',
+      changesState: true,
+      async handle({ req, res, body }) {
+        if (!(await sqs.handle(req, res, body)))
+          throw new HttpProblem(
+            400,
+            'E_BAD_REQUEST',
+            `X-Amz-Target ${JSON.stringify(req.headers['x-amz-target'])} is not an SQS action (AmazonSQS.<Action>).`,
+          );
+      },
+    },
+  ];
+  const table = routes.map(compileRoute);
+
+  function invoke(name: string, raw: unknown) {
+    const fn = functions.find((f) => f.name === name);
+    if (fn === undefined)
+      throw new TriggerError('E_CONFIG', `No function ${JSON.stringify(name)} in the emulator.`);
+    return run(fn, raw);
+  }
+
+  /** The function serving a path a handler declares, if any. */
+  function declared(method: string, path: string): EmulatorFunction | undefined {
     return functions.find((fn) =>
       (fn.handler.definition.sources ?? []).some(
         (s) => s.type === 'http' && s.path === path && (methodsOf(s)?.includes(method) ?? true),
@@ -148,23 +208,30 @@ export function createEmulator(options: EmulatorOptions): Emulator {
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const invokeMatch = INVOKE_PATH.exec(path);
-    if (method === 'GET' && path === '/') return send(res, 200, describe());
-    if (serveStateRoute(stateContext, method, new URL(req.url ?? '/', 'http://localhost'), res)) return;
-    const body = await readBody(req);
-    if (await sqs.handle(req, res, body)) return;
-    if (invokeMatch && method === 'POST')
-      return serveInvoke(decodeURIComponent(invokeMatch[1] ?? ''), body, res);
-    if (path === '/events') return serveBus(req, body, res);
-    const fn = route(method, path);
+    const { path, query } = parseTarget(req.url ?? '/');
+    const found = findRoute(table, method, path, req.headers);
+    if ('route' in found) {
+      const body = await readBody(req);
+      return found.route.handle({ req, res, method, path, query, params: found.params, body });
+    }
+    const fn = declared(method, path);
     if (fn === undefined) {
+      if (found.allowed.length > 0)
+        throw new HttpProblem(
+          405,
+          'E_METHOD_NOT_ALLOWED',
+          `${method} ${path} is not supported; use ${found.allowed.join(' or ')}.`,
+          {
+            allow: found.allowed.join(', '),
+          },
+        );
       return send(res, 404, {
         error: 'E_NOT_FOUND',
         message: `No route for ${method} ${path}. Send CloudEvents to POST /events, or use a path a handler declares.`,
         routes: describe().routes,
       });
     }
+    const body = await readBody(req);
     const result = await run(fn, toApiGatewayV2Event(req, body, `${method} ${path}`));
     if (result.error !== undefined)
       return send(res, 502, { error: 'E_HANDLER_CRASHED', message: String(result.error) });
@@ -177,65 +244,6 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     res.end(response.body ?? '');
   }
 
-  async function serveBus(req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> {
-    const v2 = toApiGatewayV2Event(req, body, '$default');
-    const request = fromApiGatewayV2(v2);
-    if (
-      !(request.method === 'OPTIONS' || (request.method === 'POST' && cloudEventsMode(request) !== undefined))
-    ) {
-      const allowed = request.method === 'POST';
-      return send(res, allowed ? 415 : 405, {
-        error: allowed ? 'E_SOURCE_INVALID' : 'E_METHOD_NOT_ALLOWED',
-        message: allowed
-          ? `POST /events takes CloudEvents: binary mode (ce-specversion, ce-id, ce-source, ce-type headers), ` +
-            `structured (Content-Type: application/cloudevents+json) or batch (application/cloudevents-batch+json); ` +
-            `got Content-Type ${JSON.stringify(request.headers['content-type'] ?? '(none)')} without ce-* headers.`
-          : `${request.method} /events is not supported; POST CloudEvents to it.`,
-      });
-    }
-    const batch = toCloudEvents(v2);
-    if (batch.control) {
-      res.writeHead(batch.control.statusCode, batch.control.headers);
-      return void res.end(batch.control.body);
-    }
-    // Committed to the store before the 202: an acknowledged event survives a crash of the emulator.
-    // A large batch commits in slices, the event loop free between them, so other requests (and the
-    // deliveries already running) are answered while it is stored; it is acknowledged once all are in.
-    for (let at = 0; at < batch.items.length; at += ACCEPT_SLICE) {
-      if (at > 0) await new Promise((resolve) => setImmediate(resolve));
-      const slice = batch.items.slice(at, at + ACCEPT_SLICE);
-      store.db.transaction(() => {
-        for (const item of slice) bus.accept(item.event, clock.now());
-      })();
-    }
-    loop.wake();
-    send(res, 202, { accepted: batch.items.map((i) => i.event.id) });
-  }
-
-  async function serveInvoke(name: string, body: Buffer, res: ServerResponse): Promise<void> {
-    const fn = functions.find((f) => f.name === name);
-    if (fn === undefined) {
-      return send(res, 404, {
-        error: 'E_NOT_FOUND',
-        message: `No function ${JSON.stringify(name)}; known: ${functions.map((f) => f.name).join(', ')}.`,
-      });
-    }
-    let raw: unknown;
-    try {
-      raw = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
-    } catch (error) {
-      return send(res, 400, {
-        error: 'E_SOURCE_INVALID',
-        message: `The invocation payload is not JSON: ${(error as Error).message}.`,
-      });
-    }
-    const result = await run(fn, raw);
-    if (result.error === undefined) return send(res, 200, result.response ?? null);
-    const error = result.error as Error;
-    res.setHeader('x-amz-function-error', 'Unhandled');
-    send(res, 200, { errorType: error?.name ?? 'Error', errorMessage: error?.message ?? String(error) });
-  }
-
   function describe() {
     return {
       name: 'triggerkit emulator',
@@ -245,21 +253,21 @@ export function createEmulator(options: EmulatorOptions): Emulator {
         bus: listensOnBus(fn),
       })),
       routes: [
-        'POST /events (CloudEvents bus)',
-        'POST /2015-03-31/functions/<name>/invocations (Lambda Invoke API)',
-        'POST / (SQS JSON protocol, X-Amz-Target: AmazonSQS.*)',
+        ...routes.map(describeRoute),
         ...functions.flatMap((fn) =>
           (fn.handler.definition.sources ?? []).flatMap((s) =>
-            s.type === 'http' ? [`${s.method ?? 'ANY'} ${s.path} → ${fn.name}`] : [],
+            s.type === 'http' ? [`${methodsOf(s)?.join(',') ?? 'ANY'} ${s.path}: → ${fn.name}`] : [],
           ),
         ),
       ],
     };
   }
 
-  const server = createServer((req, res) => {
+  function answer(req: IncomingMessage, res: ServerResponse): void {
     serve(req, res).catch((error: unknown) => {
       if (res.headersSent) return void res.end();
+      if (error instanceof HttpProblem)
+        return send(res, error.status, { error: error.code, message: error.message }, error.headers);
       if (isTriggerError(error)) {
         const answer = malformedRequest(error);
         res.writeHead(answer.statusCode, answer.headers);
@@ -267,16 +275,24 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       }
       send(res, 500, { error: 'E_INTERNAL', message: String(error) });
     });
-  });
+  }
+
+  const server = options.server ?? createServer();
+  // A server bound ahead of time may hold a placeholder that answered while the handlers were built.
+  server.removeAllListeners('request');
+  server.on('request', answer);
 
   return {
     server,
     listen(port = 0, host = '127.0.0.1') {
+      const url = () =>
+        `http://${host.includes(':') ? `[${host}]` : host}:${(server.address() as AddressInfo).port}`;
+      if (server.listening) return Promise.resolve(url());
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
-          const address = server.address() as AddressInfo;
-          resolve(`http://${host}:${address.port}`);
+          server.off('error', reject);
+          resolve(url());
         });
       });
     },
@@ -289,12 +305,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     runUntilIdle: (advanceTo) => loop.runUntilIdle(advanceTo),
     store,
     clock,
-    invoke: (name, raw) => {
-      const fn = functions.find((f) => f.name === name);
-      if (fn === undefined)
-        throw new TriggerError('E_CONFIG', `No function ${JSON.stringify(name)} in the emulator.`);
-      return run(fn, raw);
-    },
+    invoke,
     async close() {
       clearInterval(poll);
       sqs.close();

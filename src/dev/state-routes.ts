@@ -2,10 +2,9 @@
  * The emulator's read-and-repair routes over its store: an event's story, dead letters and their redrive,
  * and replay of archived events through the bus.
  */
-import type { ServerResponse } from 'node:http';
 import type { createBus } from './bus.js';
 import type { Clock } from './clock.js';
-import { archivedEvents, eventStory, listDeadLetters, redriveDeadLetters } from './store/queries.js';
+import { HttpProblem, type Route, type RouteRequest, send } from './router.js';
 import type { Store } from './store/store.js';
 
 export interface StateRoutesContext {
@@ -17,57 +16,86 @@ export interface StateRoutesContext {
   readonly kick: () => void;
 }
 
-export function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
+export function stateRoutes(context: StateRoutesContext): Route[] {
+  return [
+    {
+      method: 'GET',
+      path: '/events/:id',
+      summary: "an event's deliveries and traces",
+      handle: (request) => serveStory(context, request),
+    },
+    {
+      method: 'GET',
+      path: '/dead-letters',
+      summary: 'dead letters not yet redriven',
+      handle: ({ res }) => send(res, 200, context.store.deadLetters()),
+    },
+    {
+      method: 'POST',
+      path: '/dead-letters/redrive',
+      summary: 'send dead letters back to their handlers (all, or {"ids":[…]})',
+      changesState: true,
+      handle: (request) => serveRedrive(context, request),
+    },
+    {
+      method: 'POST',
+      path: '/replay',
+      summary: 'archived events back through the bus (?from=&to=&handler=)',
+      changesState: true,
+      handle: (request) => replay(context, request),
+    },
+  ];
 }
 
-/** Answers the request when it is one of these routes; false otherwise. */
-export function serveStateRoute(
-  context: StateRoutesContext,
-  method: string,
-  url: URL,
-  res: ServerResponse,
-): boolean {
+function serveStory({ store }: StateRoutesContext, { res, params }: RouteRequest): void {
+  const id = params.id ?? '';
+  const story = store.story(id);
+  if (story) send(res, 200, story);
+  else send(res, 404, { error: 'E_NOT_FOUND', message: `No event with id ${JSON.stringify(id)}.` });
+}
+
+/** Redrives the dead letters listed as `{"ids":[1,2]}` (or `?ids=1,2`), or all of them. */
+function serveRedrive(context: StateRoutesContext, { res, body, query }: RouteRequest): void {
   const { store, clock } = context;
-  const path = url.pathname;
-  if (method === 'GET' && path.startsWith('/events/')) {
-    const id = decodeURIComponent(path.slice('/events/'.length));
-    const story = eventStory(store, id);
-    if (story) send(res, 200, story);
-    else send(res, 404, { error: 'E_NOT_FOUND', message: `No event with id ${JSON.stringify(id)}.` });
-    return true;
+  let ids: unknown = query.get('ids')?.split(',');
+  if (body.length > 0) {
+    try {
+      ids = (JSON.parse(body.toString('utf8')) as { ids?: unknown })?.ids;
+    } catch (error) {
+      throw new HttpProblem(
+        400,
+        'E_BAD_REQUEST',
+        `The body must be JSON such as {"ids":[1,2]}: ${(error as Error).message}.`,
+      );
+    }
   }
-  if (method === 'GET' && path === '/dead-letters') {
-    send(res, 200, listDeadLetters(store));
-    return true;
-  }
-  if (method === 'POST' && path === '/dead-letters/redrive') {
-    const redriven = redriveDeadLetters(
-      store,
-      listDeadLetters(store).map((d) => d.id),
-      clock.now(),
+  const chosen = ids === undefined || ids === null ? store.deadLetters().map((d) => d.id) : parseIds(ids);
+  const redriven = store.redrive(chosen, clock.now());
+  context.kick();
+  send(res, 200, { redriven });
+}
+
+function parseIds(ids: unknown): number[] {
+  const list = Array.isArray(ids) ? ids : [ids];
+  const bad = list.find((id) => !/^[1-9]\d*$/.test(String(id).trim()));
+  if (bad !== undefined || list.length === 0)
+    throw new HttpProblem(
+      400,
+      'E_BAD_REQUEST',
+      `Dead-letter ids are positive integers (GET /dead-letters lists them), got ${JSON.stringify(bad ?? ids)}.`,
     );
-    context.kick();
-    send(res, 200, { redriven });
-    return true;
-  }
-  if (method === 'POST' && path === '/replay') {
-    replay(context, url.searchParams, res);
-    return true;
-  }
-  return false;
+  return list.map((id) => Number(String(id).trim()));
 }
 
 /**
  * Replays archived events received in [from, to) through the bus (or to one handler), as EventBridge
  * replays do: each replayed event carries a `replayname` extension so handlers can tell.
  */
-function replay(context: StateRoutesContext, params: URLSearchParams, res: ServerResponse): void {
+function replay(context: StateRoutesContext, { res, query }: RouteRequest): void {
   const { store, clock, bus } = context;
-  const from = Date.parse(params.get('from') ?? '');
-  const to = params.get('to') === null ? clock.now() : Date.parse(params.get('to') ?? '');
-  const handler = params.get('handler') ?? undefined;
+  const from = Date.parse(query.get('from') ?? '');
+  const to = query.get('to') === null ? clock.now() : Date.parse(query.get('to') ?? '');
+  const handler = query.get('handler') ?? undefined;
   if (Number.isNaN(from) || Number.isNaN(to)) {
     send(res, 400, {
       error: 'E_CONFIG',
@@ -84,10 +112,10 @@ function replay(context: StateRoutesContext, params: URLSearchParams, res: Serve
     return;
   }
   const replayname = `replay-${new Date(clock.now()).toISOString().replace(/\D/g, '').slice(0, 14)}`;
-  const events = archivedEvents(store, from, to).filter((e) => e.replayname === undefined);
-  store.db.transaction(() => {
+  const events = store.archived(from, to).filter((e) => e.replayname === undefined);
+  store.transaction(() => {
     for (const event of events) bus.accept(Object.freeze({ ...event, replayname }), clock.now(), handler);
-  })();
+  });
   context.kick();
   send(res, 202, { replayname, replayed: events.map((e) => e.id) });
 }

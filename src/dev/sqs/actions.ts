@@ -3,6 +3,8 @@
  * ReceiveMessage's long polling lives in the endpoint; `receiveNow` is one non-waiting pass.
  * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_Operations.html
  */
+
+import type { SqsMessageRow, SqsQueueRow } from '../store/sqs-queues.js';
 import {
   ACCOUNT_ID,
   type ActionContext,
@@ -19,7 +21,6 @@ import {
   SETTINGS,
   setting,
 } from './queues.js';
-import type { SqsMessageRow, SqsQueueRow } from './store.js';
 import {
   checkBody,
   faults,

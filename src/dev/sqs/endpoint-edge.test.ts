@@ -26,7 +26,7 @@ let queueUrl: string;
 beforeEach(async () => {
   store = openStore(':memory:');
   clock = manualClock();
-  endpoint = createSqsEndpoint({ db: store.db, clock });
+  endpoint = createSqsEndpoint({ queues: store.queues, clock });
   server = await serveSqsEndpoint(endpoint);
   sqs = new SQSClient({ endpoint: server.url, region: 'us-east-1', credentials, maxAttempts: 1 });
   queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'orders' }))).QueueUrl as string;

@@ -30,7 +30,7 @@ let queueUrl: string;
 beforeEach(async () => {
   store = openStore(':memory:');
   clock = manualClock();
-  server = await serveSqsEndpoint(createSqsEndpoint({ db: store.db, clock }));
+  server = await serveSqsEndpoint(createSqsEndpoint({ queues: store.queues, clock }));
   sqs = new SQSClient({ endpoint: server.url, region: 'us-east-1', credentials, maxAttempts: 1 });
   queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'orders' }))).QueueUrl as string;
 });

@@ -12,16 +12,23 @@ import type { AddressInfo } from 'node:net';
 import type Database from 'better-sqlite3';
 import type { Clock } from '../clock.js';
 import { readBody } from '../http-ingress.js';
+import { openSqsStore, type SqsStore } from '../store/sqs-queues.js';
 import { actions, receiveNow } from './actions.js';
 import { type ActionContext, type Input, intParam, queueOf, setting } from './queues.js';
-import { openSqsStore, type SqsStore } from './store.js';
 import { SqsFault } from './wire.js';
 
-export interface SqsEndpointOptions {
-  /** The emulator's database (`store.db`); the SQS tables are created in it. */
-  readonly db: Database.Database;
+export type SqsEndpointOptions = {
   readonly clock: Clock;
-}
+} & (
+  | {
+      /** The queues of the emulator's store (`store.queues`). */
+      readonly queues: SqsStore;
+    }
+  | {
+      /** A database to create the SQS tables in; prefer `queues: store.queues`. */
+      readonly db: Database.Database;
+    }
+);
 
 export interface SqsEndpoint {
   /** Answers an SQS call and resolves `true`; resolves `false` (and writes nothing) for any other request. */
@@ -54,14 +61,14 @@ const POLL_MS = 200;
  * Creates the endpoint over the emulator's database and clock.
  *
  * @example
- * const sqs = createSqsEndpoint({ db: store.db, clock });
+ * const sqs = createSqsEndpoint({ queues: store.queues, clock });
  * createServer(async (req, res) => {
  *   if (!(await sqs.handle(req, res, await readBody(req)))) res.writeHead(404).end();
  * }).listen(4566);
  */
 export function createSqsEndpoint(options: SqsEndpointOptions): SqsEndpoint {
   const { clock } = options;
-  const store = openSqsStore(options.db);
+  const store = 'queues' in options ? options.queues : openSqsStore(options.db);
   const waiters = new Set<() => void>();
   let closed = false;
   let waiting = 0;

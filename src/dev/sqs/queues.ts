@@ -2,7 +2,7 @@
  * Queues of the local SQS endpoint: their attributes (defaults, ranges, redrive policy), names, URLs and
  * ARNs, and the request parameters every action reads.
  */
-import type { SqsQueueRow, SqsStore } from './store.js';
+import type { SqsQueueRow, SqsStore } from '../store/sqs-queues.js';
 import { faults, SqsFault } from './wire.js';
 
 export const ACCOUNT_ID = '000000000000';

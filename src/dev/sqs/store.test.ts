@@ -22,7 +22,7 @@ afterEach(async () => {
 /** The emulator's store in `dir` with the SQS endpoint on it, served on a free port. */
 async function open(dir: string, clock: ManualClock) {
   const store = openStore(dir);
-  const server = await serveSqsEndpoint(createSqsEndpoint({ db: store.db, clock }));
+  const server = await serveSqsEndpoint(createSqsEndpoint({ queues: store.queues, clock }));
   const sqs = new SQSClient({ endpoint: server.url, region: 'us-east-1', credentials, maxAttempts: 1 });
   const close = async () => {
     sqs.destroy();

@@ -10,7 +10,6 @@ import type { HandlerDefinition } from '../../definition.js';
 import type { TraceRecord } from '../../runtime/hooks.js';
 import { manualClock } from '../clock.js';
 import { createEmulator, type Emulator } from '../emulator.js';
-import { createSqliteIdempotency } from './idempotency.js';
 import { eventStory } from './queries.js';
 import { openStore } from './store.js';
 
@@ -52,7 +51,7 @@ function setup(definition: Partial<HandlerDefinition> = {}, stateDir = ':memory:
 }
 
 const deliveries = (emulator: Emulator) =>
-  emulator.store.db.prepare('SELECT status, attempts FROM deliveries ORDER BY id').all();
+  emulator.store.deliveries().map(({ status, attempts }) => ({ status, attempts }));
 
 describe('emulator idempotency', () => {
   it('hands the same event to the handler once; the second is delivered as a duplicate', async () => {
@@ -99,10 +98,10 @@ describe('emulator idempotency', () => {
     });
     const { emulator, runs, traces, idle } = setup({ handle: () => gate.then(() => 'done') });
     // Both copies are due at once: the loop runs them side by side.
-    emulator.store.db.transaction(() => {
+    emulator.store.transaction(() => {
       emulator.publish(order());
       emulator.publish(order());
-    })();
+    });
     const settled = emulator.settle();
     await new Promise((resolve) => setTimeout(resolve, 20));
     release();
@@ -154,11 +153,7 @@ describe('emulator idempotency', () => {
 
     // A process killed mid-attempt leaves its claim in progress (and its delivery running).
     const store = openStore(dir);
-    const leftover = await createSqliteIdempotency(store.db).store.claim(
-      'orders#["/shop","ord-2"]',
-      T0,
-      3_600_000,
-    );
+    const leftover = await store.idempotency.store.claim('orders#["/shop","ord-2"]', T0, 3_600_000);
     expect(leftover.status).toBe('fresh');
     store.close();
 

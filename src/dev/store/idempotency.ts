@@ -28,15 +28,23 @@ export interface SqliteIdempotency {
 }
 
 /**
- * Creates the table if needed. Claims still in progress belong to attempts of a process that died (the
- * emulator runs every handler of its state file): they are dropped, as its running deliveries are reset.
+ * Claims still in progress when the owner of the state starts belong to attempts of a process that died
+ * (the emulator runs every handler of its state file): they are dropped, as its running deliveries are
+ * reset (`Store.recover`).
+ */
+export function dropUnfinishedClaims(db: Database.Database): void {
+  db.exec(SCHEMA);
+  db.prepare(`DELETE FROM idempotency WHERE status = 'in-progress'`).run();
+}
+
+/**
+ * Creates the table if needed and returns the store over it (the emulator's is `store.idempotency`).
  *
  * @example
- * const idempotency = createSqliteIdempotency(store.db);
+ * const idempotency = createSqliteIdempotency(db);
  */
 export function createSqliteIdempotency(db: Database.Database): SqliteIdempotency {
   db.exec(SCHEMA);
-  db.prepare(`DELETE FROM idempotency WHERE status = 'in-progress'`).run();
   const select = db.prepare(
     'SELECT status, token, completed_at, expires_at, result FROM idempotency WHERE key = ?',
   );

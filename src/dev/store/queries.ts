@@ -1,7 +1,31 @@
-/** Reading the emulator's state back: an event's story, dead letters, redrive and replay. */
+/**
+ * Reading the emulator's state back: an event's story, dead letters, the archive for replay. The same
+ * queries serve the running emulator and `triggerkit dlq`, which opens the file read-only (`openStateReader`)
+ * so that it never changes the state of an emulator that is running on it.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import type { CloudEvent } from '../../cloud-event.js';
 import type { DeadLetterEnvelope } from '../../delivery/dead-letter.js';
-import type { DeadLetterRow, Store, TraceRow } from './store.js';
+import { TriggerError } from '../../errors.js';
+
+export interface TraceRow {
+  readonly eventId: string;
+  readonly handler: string | null;
+  readonly stage: string;
+  readonly at: number;
+  readonly detail: Record<string, unknown>;
+}
+
+export interface DeadLetterRow {
+  readonly id: number;
+  readonly handler: string;
+  readonly reason: string;
+  readonly createdAt: number;
+  readonly redrivenAt: number | null;
+  readonly envelope: DeadLetterEnvelope;
+}
 
 export interface EventStory {
   readonly event: CloudEvent;
@@ -15,95 +39,166 @@ export interface EventStory {
   readonly traces: readonly TraceRow[];
 }
 
+export interface DeliverySummary {
+  readonly id: number;
+  readonly eventId: string;
+  readonly handler: string;
+  readonly status: string;
+  readonly attempts: number;
+}
+
+/** What can be read from the state, by the emulator or by another process. */
+export interface StateReader {
+  /** Everything the store knows of the newest event with this id. */
+  story(id: string): EventStory | undefined;
+  deadLetters(options?: { handler?: string; includeRedriven?: boolean }): DeadLetterRow[];
+  getDeadLetter(id: number): DeadLetterRow | undefined;
+  /** Archived events received in [from, to), oldest first, for replay. */
+  archived(from: number, to: number): CloudEvent[];
+  /** Every delivery, oldest first. */
+  deliveries(): DeliverySummary[];
+}
+
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-/** Everything the store knows of the events with this id (ids are unique per source; the newest first). */
-export function eventStory(store: Store, id: string): EventStory | undefined {
-  const row = store.db.prepare('SELECT * FROM events WHERE id = ? ORDER BY seq DESC LIMIT 1').get(id) as
-    | { seq: number; body: string; received_at: number }
-    | undefined;
-  if (row === undefined) return undefined;
-  const deliveries = store.db
-    .prepare('SELECT handler, status, attempts, next_at FROM deliveries WHERE event_seq = ? ORDER BY id')
-    .all(row.seq) as { handler: string; status: string; attempts: number; next_at: number }[];
-  const traces = store.db
-    .prepare('SELECT event_id, handler, stage, at, detail FROM traces WHERE event_id = ? ORDER BY id')
-    .all(id) as { event_id: string; handler: string | null; stage: string; at: number; detail: string }[];
+export function createQueries(db: Database.Database): StateReader {
+  const q = {
+    newest: db.prepare('SELECT seq, body, received_at FROM events WHERE id = ? ORDER BY seq DESC LIMIT 1'),
+    deliveries: db.prepare(
+      'SELECT handler, status, attempts, next_at FROM deliveries WHERE event_seq = ? ORDER BY id',
+    ),
+    traces: db.prepare(
+      'SELECT event_id, handler, stage, at, detail FROM traces WHERE event_id = ? ORDER BY id',
+    ),
+    deadLetters: db.prepare(
+      `SELECT * FROM dead_letters WHERE (@handler IS NULL OR handler = @handler)
+       AND (@all = 1 OR redriven_at IS NULL) ORDER BY id`,
+    ),
+    deadLetter: db.prepare('SELECT * FROM dead_letters WHERE id = ?'),
+    archived: db.prepare('SELECT body FROM events WHERE received_at >= ? AND received_at < ? ORDER BY seq'),
+    all: db.prepare(
+      'SELECT d.id, e.id AS event_id, d.handler, d.status, d.attempts FROM deliveries d JOIN events e ON e.seq = d.event_seq ORDER BY d.id',
+    ),
+  };
+
   return {
-    event: JSON.parse(row.body) as CloudEvent,
-    receivedAt: new Date(row.received_at).toISOString(),
-    deliveries: deliveries.map((d) => ({
-      handler: d.handler,
-      status: d.status,
-      attempts: d.attempts,
-      nextAt: d.status === 'pending' ? iso(d.next_at) : null,
-    })),
-    traces: traces.map((t) => ({
-      eventId: t.event_id,
-      handler: t.handler,
-      stage: t.stage,
-      at: t.at,
-      detail: JSON.parse(t.detail),
-    })),
+    story(id) {
+      const row = q.newest.get(id) as RawEvent | undefined;
+      if (row === undefined) return undefined;
+      const deliveries = q.deliveries.all(row.seq) as RawDelivery[];
+      const traces = q.traces.all(id) as RawTrace[];
+      return {
+        event: JSON.parse(row.body) as CloudEvent,
+        receivedAt: new Date(row.received_at).toISOString(),
+        deliveries: deliveries.map((d) => ({
+          handler: d.handler,
+          status: d.status,
+          attempts: d.attempts,
+          nextAt: d.status === 'pending' ? iso(d.next_at) : null,
+        })),
+        traces: traces.map((t) => ({
+          eventId: t.event_id,
+          handler: t.handler,
+          stage: t.stage,
+          at: t.at,
+          detail: JSON.parse(t.detail),
+        })),
+      };
+    },
+    deadLetters(options = {}) {
+      const rows = q.deadLetters.all({
+        handler: options.handler ?? null,
+        all: options.includeRedriven ? 1 : 0,
+      }) as RawDeadLetter[];
+      return rows.map(toDeadLetter);
+    },
+    getDeadLetter(id) {
+      const row = q.deadLetter.get(id) as RawDeadLetter | undefined;
+      return row && toDeadLetter(row);
+    },
+    archived(from, to) {
+      return (q.archived.all(from, to) as { body: string }[]).map((r) => JSON.parse(r.body) as CloudEvent);
+    },
+    deliveries() {
+      return (q.all.all() as (Omit<DeliverySummary, 'eventId'> & { event_id: string })[]).map(
+        ({ event_id, ...d }) => ({ ...d, eventId: event_id }),
+      );
+    },
   };
 }
 
+/**
+ * Opens the state in `dir` read-only: no lock is taken and nothing is written, so it is safe while an
+ * emulator runs on the same folder.
+ *
+ * @example
+ * const state = openStateReader('.triggerkit');
+ * console.log(state.deadLetters());
+ * state.close();
+ */
+export function openStateReader(dir: string): StateReader & { close(): void } {
+  const file = join(dir, 'state.db');
+  if (!existsSync(file)) {
+    throw new TriggerError(
+      'E_CONFIG',
+      `No emulator state in ${dir} (no state.db); run \`triggerkit dev\` first, or pass --state-dir.`,
+      { path: dir },
+    );
+  }
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  return { ...createQueries(db), close: () => db.close() };
+}
+
+// Functions over a store, kept for callers written before the store had these methods.
+
+/** Everything the store knows of the newest event with this id. */
+export function eventStory(store: StateReader, id: string): EventStory | undefined {
+  return store.story(id);
+}
+
 export function listDeadLetters(
-  store: Store,
+  store: StateReader,
   options: { handler?: string; includeRedriven?: boolean } = {},
 ): DeadLetterRow[] {
-  const rows = store.db
-    .prepare(
-      `SELECT * FROM dead_letters WHERE (? IS NULL OR handler = ?) AND (? = 1 OR redriven_at IS NULL) ORDER BY id`,
-    )
-    .all(
-      options.handler ?? null,
-      options.handler ?? null,
-      options.includeRedriven ? 1 : 0,
-    ) as RawDeadLetter[];
-  return rows.map(toDeadLetter);
+  return store.deadLetters(options);
 }
 
-export function getDeadLetter(store: Store, id: number): DeadLetterRow | undefined {
-  const row = store.db.prepare('SELECT * FROM dead_letters WHERE id = ?').get(id) as
-    | RawDeadLetter
-    | undefined;
-  return row && toDeadLetter(row);
+export function getDeadLetter(store: StateReader, id: number): DeadLetterRow | undefined {
+  return store.getDeadLetter(id);
 }
 
-/**
- * Sends dead letters back to their handler: a new pending delivery of the original event (the `dl*`
- * extensions are the dead letter's, not the event's), due now. Returns the redriven dead-letter ids.
- */
-export function redriveDeadLetters(store: Store, ids: readonly number[], now: number): number[] {
-  const done: number[] = [];
-  store.db.transaction(() => {
-    for (const id of ids) {
-      const row = store.db
-        .prepare(
-          `SELECT dl.id, dl.handler, d.event_seq, e.id AS event_id FROM dead_letters dl
-           JOIN deliveries d ON d.id = dl.delivery_id JOIN events e ON e.seq = d.event_seq
-           WHERE dl.id = ? AND dl.redriven_at IS NULL`,
-        )
-        .get(id) as { id: number; handler: string; event_seq: number; event_id: string } | undefined;
-      if (row === undefined) continue;
-      store.db
-        .prepare(`INSERT INTO deliveries (event_seq, handler, status, next_at) VALUES (?, ?, 'pending', ?)`)
-        .run(row.event_seq, row.handler, now);
-      store.db.prepare('UPDATE dead_letters SET redriven_at = ? WHERE id = ?').run(now, id);
-      store.trace(row.event_id, row.handler, 'redriven', now, { deadLetter: id });
-      done.push(id);
-    }
-  })();
-  return done;
+/** Sends dead letters back to their handlers; returns the ids redriven (see `Store.redrive`). */
+export function redriveDeadLetters(
+  store: { redrive(ids: readonly number[], now: number): number[] },
+  ids: readonly number[],
+  now: number,
+): number[] {
+  return store.redrive(ids, now);
 }
 
-/** Archived events received in [from, to), oldest first, for replay. */
-export function archivedEvents(store: Store, from: number, to: number): CloudEvent[] {
-  const rows = store.db
-    .prepare('SELECT body FROM events WHERE received_at >= ? AND received_at < ? ORDER BY seq')
-    .all(from, to) as { body: string }[];
-  return rows.map((r) => JSON.parse(r.body) as CloudEvent);
+export function archivedEvents(store: StateReader, from: number, to: number): CloudEvent[] {
+  return store.archived(from, to);
+}
+
+interface RawEvent {
+  seq: number;
+  body: string;
+  received_at: number;
+}
+
+interface RawDelivery {
+  handler: string;
+  status: string;
+  attempts: number;
+  next_at: number;
+}
+
+interface RawTrace {
+  event_id: string;
+  handler: string | null;
+  stage: string;
+  at: number;
+  detail: string;
 }
 
 interface RawDeadLetter {

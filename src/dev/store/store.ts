@@ -1,13 +1,21 @@
 /**
  * The emulator's durable state in SQLite (WAL): the archive of accepted events, one delivery row per
- * event and handler (its attempts and next due time), dead letters, and per-event traces. An event is
- * committed here before the emulator acknowledges it, so a crash loses nothing that was acknowledged.
+ * event and handler (its attempts and next due time), dead letters, per-event traces, the SQS endpoint's
+ * queues and the idempotency records. An event is committed here before the emulator acknowledges it,
+ * so a crash loses nothing that was acknowledged. All SQL lives in this folder: the rest of the emulator
+ * goes through these methods.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { type CloudEvent, toStructuredJson } from '../../cloud-event.js';
 import type { DeadLetterEnvelope } from '../../delivery/dead-letter.js';
+import { createSqliteIdempotency, dropUnfinishedClaims, type SqliteIdempotency } from './idempotency.js';
+import { acquireStateLock, type StateLock } from './lock.js';
+import { createQueries, type StateReader } from './queries.js';
+import { createSchema } from './schema.js';
+import { openSqsStore, type SqsStore } from './sqs-queues.js';
+
+export type { DeadLetterRow, EventStory, StateReader, TraceRow } from './queries.js';
 
 export type DeliveryStatus = 'pending' | 'running' | 'delivered' | 'filtered' | 'dead-lettered';
 
@@ -24,52 +32,20 @@ export interface DeliveryRow {
   readonly event: CloudEvent;
 }
 
-export interface TraceRow {
-  readonly eventId: string;
-  readonly handler: string | null;
-  readonly stage: string;
-  readonly at: number;
-  readonly detail: Record<string, unknown>;
-}
-
-export interface DeadLetterRow {
-  readonly id: number;
-  readonly handler: string;
-  readonly reason: string;
-  readonly createdAt: number;
-  readonly redrivenAt: number | null;
-  readonly envelope: DeadLetterEnvelope;
-}
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS events (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  id TEXT NOT NULL, source TEXT NOT NULL, type TEXT NOT NULL,
-  received_at INTEGER NOT NULL, body TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS events_received ON events (received_at);
-CREATE TABLE IF NOT EXISTS deliveries (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  event_seq INTEGER NOT NULL REFERENCES events (seq), handler TEXT NOT NULL,
-  status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL,
-  first_attempt_at INTEGER, last_attempt_at INTEGER);
-CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (status, next_at);
-CREATE TABLE IF NOT EXISTS dead_letters (
-  id INTEGER PRIMARY KEY AUTOINCREMENT, delivery_id INTEGER, handler TEXT NOT NULL, reason TEXT NOT NULL,
-  created_at INTEGER NOT NULL, redriven_at INTEGER, envelope TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS traces (
-  id INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL, handler TEXT, stage TEXT NOT NULL,
-  at INTEGER NOT NULL, detail TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS traces_event ON traces (event_id);
-`;
-
-/**
- * Opens (or creates) the store in `dir`/state.db.
- *
- * @example
- * const store = openStore('.triggerkit');
- */
-export interface Store {
+export interface Store extends StateReader {
+  /** The database itself, for tests that read its tables; the emulator goes through the methods. */
   readonly db: Database.Database;
+  /** The SQS endpoint's queues and messages. */
+  readonly queues: SqsStore;
+  /** The idempotency records handlers claim and complete. */
+  readonly idempotency: SqliteIdempotency;
+  /** Runs `fn` in one transaction (nested calls join the outer one). */
+  transaction<T>(fn: () => T): T;
+  /**
+   * What the owner does at start: attempts left running by a process that died run again (at least once,
+   * as the same attempt), and the idempotency claims it left in progress are dropped.
+   */
+  recover(): void;
   accept(
     event: CloudEvent,
     receivedAt: number,
@@ -79,6 +55,11 @@ export interface Store {
   complete(id: number, status: 'delivered' | 'filtered'): void;
   retry(id: number, at: number): void;
   deadLetter(delivery: DeliveryRow, envelope: DeadLetterEnvelope, now: number): void;
+  /**
+   * Sends dead letters back to their handler: a new pending delivery of the original event (the `dl*`
+   * extensions are the dead letter's, not the event's), due now. Returns the redriven dead-letter ids.
+   */
+  redrive(ids: readonly number[], now: number): number[];
   trace(
     eventId: string,
     handler: string | null,
@@ -90,113 +71,155 @@ export interface Store {
   close(): void;
 }
 
-export function openStore(dir: string): Store {
-  if (dir !== ':memory:') mkdirSync(dir, { recursive: true });
-  const db: Database.Database = new Database(dir === ':memory:' ? ':memory:' : join(dir, 'state.db'));
-  db.pragma('journal_mode = WAL');
-  // WAL + NORMAL survives a crash of this process with every committed transaction (not a power cut).
-  db.pragma('synchronous = NORMAL');
-  db.exec(SCHEMA);
-  // Attempts that were running when the process died are tried again: delivery is at least once. The
-  // emulator died, not the handler, and no outcome was recorded, so the same attempt runs again (same
-  // ctx.attempt) rather than spending one of `maxAttempts` on the crash.
-  db.prepare(
-    `UPDATE deliveries SET status = 'pending', attempts = max(attempts - 1, 0) WHERE status = 'running'`,
-  ).run();
+/**
+ * Opens (or creates) the store in `dir`/state.db, holding the folder's lock until `close` (pass `lock`
+ * when the caller took it already): one process at a time writes a state folder. `:memory:` keeps
+ * nothing and locks nothing.
+ *
+ * @example
+ * const store = openStore('.triggerkit');
+ */
+export function openStore(dir: string, options: { lock?: StateLock } = {}): Store {
+  const memory = dir === ':memory:';
+  const lock = memory ? undefined : (options.lock ?? acquireStateLock(dir));
+  let db: Database.Database;
+  try {
+    db = new Database(memory ? ':memory:' : join(dir, 'state.db'));
+    db.pragma('journal_mode = WAL');
+    // WAL + NORMAL survives a crash of this process with every committed transaction (not a power cut).
+    db.pragma('synchronous = NORMAL');
+    createSchema(db);
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+  const queries = createQueries(db);
+  const queues = openSqsStore(db);
+  const idempotency = createSqliteIdempotency(db);
 
-  const insertEvent = db.prepare(
-    'INSERT INTO events (id, source, type, received_at, body) VALUES (?, ?, ?, ?, ?)',
-  );
-  const insertDelivery = db.prepare(
-    `INSERT INTO deliveries (event_seq, handler, status, next_at) VALUES (?, ?, ?, ?)`,
-  );
-  const insertTrace = db.prepare(
-    'INSERT INTO traces (event_id, handler, stage, at, detail) VALUES (?, ?, ?, ?, ?)',
-  );
-  const selectDue = db.prepare(
-    `SELECT d.*, e.body, e.received_at FROM deliveries d JOIN events e ON e.seq = d.event_seq
-     WHERE d.status = 'pending' AND d.next_at <= ? ORDER BY d.next_at, d.id LIMIT ?`,
-  );
-  const claim = db.prepare(
-    `UPDATE deliveries SET status = 'running', attempts = attempts + 1, first_attempt_at = coalesce(first_attempt_at, ?),
-     last_attempt_at = ? WHERE id = ? AND status = 'pending'`,
-  );
-  const finish = db.prepare('UPDATE deliveries SET status = ? WHERE id = ?');
-  const reschedule = db.prepare(`UPDATE deliveries SET status = 'pending', next_at = ? WHERE id = ?`);
-  const insertDeadLetter = db.prepare(
-    'INSERT INTO dead_letters (delivery_id, handler, reason, created_at, envelope) VALUES (?, ?, ?, ?, ?)',
-  );
-  const nextDue = db.prepare(`SELECT min(next_at) AS at FROM deliveries WHERE status = 'pending'`);
+  const s = {
+    insertEvent: db.prepare(
+      'INSERT INTO events (id, source, type, received_at, body) VALUES (?, ?, ?, ?, ?)',
+    ),
+    insertDelivery: db.prepare(
+      'INSERT INTO deliveries (event_seq, handler, status, next_at) VALUES (?, ?, ?, ?)',
+    ),
+    insertTrace: db.prepare(
+      'INSERT INTO traces (event_id, handler, stage, at, detail) VALUES (?, ?, ?, ?, ?)',
+    ),
+    selectDue: db.prepare(
+      `SELECT d.*, e.body, e.received_at FROM deliveries d JOIN events e ON e.seq = d.event_seq
+       WHERE d.status = 'pending' AND d.next_at <= ? ORDER BY d.next_at, d.id LIMIT ?`,
+    ),
+    claim: db.prepare(
+      `UPDATE deliveries SET status = 'running', attempts = attempts + 1, first_attempt_at = coalesce(first_attempt_at, ?),
+       last_attempt_at = ? WHERE id = ? AND status = 'pending'`,
+    ),
+    finish: db.prepare('UPDATE deliveries SET status = ? WHERE id = ?'),
+    reschedule: db.prepare(`UPDATE deliveries SET status = 'pending', next_at = ? WHERE id = ?`),
+    insertDeadLetter: db.prepare(
+      'INSERT INTO dead_letters (delivery_id, handler, reason, created_at, envelope) VALUES (?, ?, ?, ?, ?)',
+    ),
+    nextDue: db.prepare(`SELECT min(next_at) AS at FROM deliveries WHERE status = 'pending'`),
+    redrivable: db.prepare(
+      `SELECT dl.handler, d.event_seq, e.id AS event_id FROM dead_letters dl
+       JOIN deliveries d ON d.id = dl.delivery_id JOIN events e ON e.seq = d.event_seq
+       WHERE dl.id = ? AND dl.redriven_at IS NULL`,
+    ),
+    markRedriven: db.prepare('UPDATE dead_letters SET redriven_at = ? WHERE id = ?'),
+    // The emulator died, not the handler, and no outcome was recorded, so the same attempt runs again
+    // (same ctx.attempt) rather than spending one of `maxAttempts` on the crash.
+    resetRunning: db.prepare(
+      `UPDATE deliveries SET status = 'pending', attempts = max(attempts - 1, 0) WHERE status = 'running'`,
+    ),
+  };
+
+  const transaction = <T>(fn: () => T): T => db.transaction(fn)();
+  const trace = (
+    eventId: string,
+    handler: string | null,
+    stage: string,
+    at: number,
+    detail: Record<string, unknown> = {},
+  ) => {
+    s.insertTrace.run(eventId, handler, stage, at, JSON.stringify(detail));
+  };
 
   return {
+    ...queries,
     db,
+    queues,
+    idempotency,
+    transaction,
+    recover() {
+      transaction(() => {
+        s.resetRunning.run();
+        dropUnfinishedClaims(db);
+      });
+    },
     /** Archives an event and schedules one delivery per handler (or records it filtered), atomically. */
-    accept(
-      event: CloudEvent,
-      receivedAt: number,
-      routes: readonly { handler: string; matched: boolean }[],
-    ): number {
-      return db.transaction(() => {
+    accept(event, receivedAt, routes) {
+      return transaction(() => {
+        const body = JSON.stringify(event);
         const seq = Number(
-          insertEvent.run(event.id, event.source, event.type, receivedAt, JSON.stringify(event))
-            .lastInsertRowid,
+          s.insertEvent.run(event.id, event.source, event.type, receivedAt, body).lastInsertRowid,
         );
-        insertTrace.run(
-          event.id,
-          null,
-          'received',
-          receivedAt,
-          JSON.stringify({ source: event.source, type: event.type }),
-        );
+        trace(event.id, null, 'received', receivedAt, { source: event.source, type: event.type });
         for (const route of routes) {
-          insertDelivery.run(seq, route.handler, route.matched ? 'pending' : 'filtered', receivedAt);
-          insertTrace.run(event.id, route.handler, route.matched ? 'matched' : 'filtered', receivedAt, '{}');
+          s.insertDelivery.run(seq, route.handler, route.matched ? 'pending' : 'filtered', receivedAt);
+          trace(event.id, route.handler, route.matched ? 'matched' : 'filtered', receivedAt);
         }
         return seq;
-      })();
+      });
     },
     /** Marks up to `limit` due deliveries running and returns them. */
-    claimDue(now: number, limit = 64): DeliveryRow[] {
-      return db.transaction(() => {
-        const rows = selectDue.all(now, limit) as RawDelivery[];
-        for (const row of rows) claim.run(now, now, row.id);
+    claimDue(now, limit = 64) {
+      return transaction(() => {
+        const rows = s.selectDue.all(now, limit) as RawDelivery[];
+        for (const row of rows) s.claim.run(now, now, row.id);
         return rows.map((row) => toDelivery(row, now));
-      })();
+      });
     },
-    complete(id: number, status: 'delivered' | 'filtered'): void {
-      finish.run(status, id);
+    complete(id, status) {
+      s.finish.run(status, id);
     },
-    retry(id: number, at: number): void {
-      reschedule.run(at, id);
+    retry(id, at) {
+      s.reschedule.run(at, id);
     },
-    deadLetter(delivery: DeliveryRow, envelope: DeadLetterEnvelope, now: number): void {
-      db.transaction(() => {
-        finish.run('dead-lettered', delivery.id);
-        insertDeadLetter.run(
+    deadLetter(delivery, envelope, now) {
+      transaction(() => {
+        s.finish.run('dead-lettered', delivery.id);
+        s.insertDeadLetter.run(
           delivery.id,
           delivery.handler,
           envelope.dlreason,
           now,
           toStructuredJson(envelope),
         );
-      })();
+      });
     },
-    trace(
-      eventId: string,
-      handler: string | null,
-      stage: string,
-      at: number,
-      detail: Record<string, unknown> = {},
-    ): void {
-      insertTrace.run(eventId, handler, stage, at, JSON.stringify(detail));
+    redrive(ids, now) {
+      return transaction(() =>
+        ids.filter((id) => {
+          const row = s.redrivable.get(id) as
+            | { handler: string; event_seq: number; event_id: string }
+            | undefined;
+          if (row === undefined) return false;
+          s.insertDelivery.run(row.event_seq, row.handler, 'pending', now);
+          s.markRedriven.run(now, id);
+          trace(row.event_id, row.handler, 'redriven', now, { deadLetter: id });
+          return true;
+        }),
+      );
     },
+    trace,
     /** When the next pending delivery is due, if any. */
-    nextDueAt(): number | undefined {
-      const row = nextDue.get() as { at: number | null };
-      return row.at ?? undefined;
+    nextDueAt() {
+      return ((s.nextDue.get() as { at: number | null }).at ?? undefined) as number | undefined;
     },
-    close(): void {
+    close() {
       db.close();
+      lock?.release();
     },
   };
 }

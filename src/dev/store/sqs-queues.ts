@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { MessageAttributes } from './wire.js';
+import type { MessageAttributes } from '../sqs/wire.js';
 
 export interface SqsQueueRow {
   readonly name: string;
@@ -53,10 +53,11 @@ export interface ReceiveOptions {
 }
 
 /**
- * Creates the SQS tables in the emulator's database (idempotent) and returns the queries over them.
+ * Creates the SQS tables in the emulator's database (idempotent) and returns the queries over them; the
+ * emulator's store opens them as `store.queues`.
  *
  * @example
- * const sqs = openSqsStore(openStore('.triggerkit').db);
+ * const sqs = openStore('.triggerkit').queues;
  * sqs.createQueue('orders-retry', { VisibilityTimeout: '30' }, Date.now());
  */
 export function openSqsStore(db: Database.Database) {

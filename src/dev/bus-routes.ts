@@ -1,0 +1,65 @@
+/**
+ * `/events`: the bus's HTTP face. `POST` takes CloudEvents in any mode of the HTTP binding and commits
+ * them before the 202; `OPTIONS` answers the CloudEvents webhook handshake.
+ * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/http-webhook.md#4-abuse-protection
+ */
+import type { CloudEvent } from '../cloud-event.js';
+import { fromApiGatewayV2 } from '../sources/aws/apigateway-v2.js';
+import { cloudEventsMode } from '../sources/http/cloudevents-binding.js';
+import { toCloudEvents } from '../sources/index.js';
+import { toApiGatewayV2Event } from './http-ingress.js';
+import { type Route, type RouteRequest, send } from './router.js';
+
+export interface BusRoutesContext {
+  /** Stores the events (committed when it resolves), then starts their delivery. */
+  readonly publishAll: (events: readonly CloudEvent[]) => Promise<void>;
+}
+
+export function busRoutes(context: BusRoutesContext): Route[] {
+  return [
+    {
+      method: 'POST',
+      path: '/events',
+      summary: 'the CloudEvents bus: binary, structured or batch mode',
+      changesState: true,
+      handle: (request) => accept(context, request),
+    },
+    {
+      method: 'OPTIONS',
+      path: '/events',
+      summary: 'the CloudEvents webhook handshake (WebHook-Request-Origin)',
+      handle: (request) => handshake(context, request),
+    },
+  ];
+}
+
+async function accept(context: BusRoutesContext, { req, body, res }: RouteRequest): Promise<void> {
+  const v2 = toApiGatewayV2Event(req, body, '$default');
+  const request = fromApiGatewayV2(v2);
+  if (cloudEventsMode(request) === undefined) {
+    send(res, 415, {
+      error: 'E_SOURCE_INVALID',
+      message:
+        `POST /events takes CloudEvents: binary mode (ce-specversion, ce-id, ce-source, ce-type headers), ` +
+        `structured (Content-Type: application/cloudevents+json) or batch (application/cloudevents-batch+json); ` +
+        `got Content-Type ${JSON.stringify(request.headers['content-type'] ?? '(none)')} without ce-* headers.`,
+    });
+    return;
+  }
+  const batch = toCloudEvents(v2);
+  // Committed to the store before the 202: an acknowledged event survives a crash of the emulator.
+  await context.publishAll(batch.items.map((item) => item.event));
+  send(res, 202, { accepted: batch.items.map((i) => i.event.id) });
+}
+
+/** Every `OPTIONS` reaches the normalizer: the handshake is answered, anything else is taken as an event. */
+async function handshake(context: BusRoutesContext, request: RouteRequest): Promise<void> {
+  const batch = toCloudEvents(toApiGatewayV2Event(request.req, request.body, '$default'));
+  if (batch.control) {
+    request.res.writeHead(batch.control.statusCode, batch.control.headers);
+    request.res.end(batch.control.body);
+    return;
+  }
+  await context.publishAll(batch.items.map((item) => item.event));
+  send(request.res, 202, { accepted: batch.items.map((i) => i.event.id) });
+}

@@ -1,0 +1,30 @@
+/**
+ * The emulator's tables: the archive of accepted events, one delivery row per event and handler, dead
+ * letters, and traces.
+ */
+import type Database from 'better-sqlite3';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL, source TEXT NOT NULL, type TEXT NOT NULL,
+  received_at INTEGER NOT NULL, body TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS events_received ON events (received_at);
+CREATE TABLE IF NOT EXISTS deliveries (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_seq INTEGER NOT NULL REFERENCES events (seq), handler TEXT NOT NULL,
+  status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL,
+  first_attempt_at INTEGER, last_attempt_at INTEGER);
+CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (status, next_at);
+CREATE TABLE IF NOT EXISTS dead_letters (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, delivery_id INTEGER, handler TEXT NOT NULL, reason TEXT NOT NULL,
+  created_at INTEGER NOT NULL, redriven_at INTEGER, envelope TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS traces (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL, handler TEXT, stage TEXT NOT NULL,
+  at INTEGER NOT NULL, detail TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS traces_event ON traces (event_id);
+`;
+
+export function createSchema(db: Database.Database): void {
+  db.exec(SCHEMA);
+}
