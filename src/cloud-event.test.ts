@@ -237,6 +237,36 @@ describe('fromStructured', () => {
   });
 });
 
+describe('strings and source (spec §3.1.1)', () => {
+  const base = {
+    specversion: '1.0' as const,
+    id: 'ord-1',
+    source: '/shop/orders',
+    type: 'com.shop.order.created',
+  };
+
+  it('lists a source that is no URI-reference, with its encoded form', () => {
+    expect(cloudEventProblems({ ...base, source: '/my shop' })).toEqual([
+      '`source` must be a URI-reference, got "/my shop"; percent-encode what a URI cannot hold (a space is %20): "/my%20shop"',
+    ]);
+  });
+
+  it('lists control characters, lone surrogates and noncharacters in any string attribute', () => {
+    expect(cloudEventProblems({ ...base, id: 'a\nb', subject: '\udc00', myext: '\ufdd0' })).toEqual([
+      '`id` holds a control character (U+000A), which CloudEvents strings may not contain; remove it, or carry such text in `data`',
+      '`subject` holds a lone surrogate (U+DC00), which CloudEvents strings may not contain; remove it, or carry such text in `data`',
+      '`myext` holds a noncharacter (U+FDD0), which CloudEvents strings may not contain; remove it, or carry such text in `data`',
+    ]);
+    expect(cloudEventProblems({ ...base, data: 'a\u0000b' })).toEqual([]);
+  });
+
+  it('createCloudEvent (building) percent-encodes the source; fromStructured (receiving) refuses it', () => {
+    expect(createCloudEvent({ ...base, source: '/my shop' }).source).toBe('/my%20shop');
+    expect(() => fromStructured({ ...base, source: '/my shop' })).toThrow('must be a URI-reference');
+    expect(() => createCloudEvent({ ...base, subject: 'a\u0007' })).toThrow('a control character (U+0007)');
+  });
+});
+
 describe('toStructuredJson', () => {
   it('sets datacontenttype application/json explicitly when data is present without one', () => {
     const event = createCloudEvent({ id: '1', source: '/s', type: 't', data: { total: 1 } });

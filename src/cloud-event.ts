@@ -2,10 +2,17 @@
  * CloudEvents 1.0 core: the type every handler receives, its validation and its JSON format.
  * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md
  */
+
+import {
+  isUriReference,
+  NOT_A_STRING_CHARACTER,
+  textProblem,
+  toUriReference,
+} from './cloud-event-strings.js';
 import { isRfc3339 } from './cloud-event-time.js';
 import { TriggerError } from './errors.js';
 
-export { isRfc3339 };
+export { isRfc3339, isUriReference, toUriReference };
 
 /** Attribute value types the spec allows for extensions (Binary, URI and Timestamp travel as strings). */
 export type CloudEventAttributeValue = string | number | boolean;
@@ -56,8 +63,13 @@ const URI_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
  */
 const NAMES_SEEN = new Set<string>();
 const MEDIA_TYPES_SEEN = new Set<string>();
+const SOURCES_SEEN = new Set<string>();
+const TYPES_SEEN = new Set<string>();
+const IS_SOURCE = { test: (v: string) => v !== '' && isUriReference(v) };
+const IS_TEXT = { test: (v: string) => v !== '' && !NOT_A_STRING_CHARACTER.test(v) };
+const IS_MEDIA_TYPE = { test: (v: string) => MEDIA_TYPE.test(v) && !NOT_A_STRING_CHARACTER.test(v) };
 
-function remembered(seen: Set<string>, pattern: RegExp, value: string): boolean {
+function remembered(seen: Set<string>, pattern: { test(value: string): boolean }, value: string): boolean {
   if (seen.has(value)) return true;
   if (!pattern.test(value)) return false;
   if (seen.size < 512) seen.add(value);
@@ -94,6 +106,11 @@ export function cloudEventProblems(value: unknown): string[] {
     const v = event[name];
     if (v === undefined || v === null) problems.push(`\`${name}\` is required`);
     else if (typeof v !== 'string' || v.length === 0) problems.push(`\`${name}\` must be a non-empty string`);
+    else if (name === 'source' && !isUriReference(v)) {
+      problems.push(
+        `\`source\` must be a URI-reference, got ${JSON.stringify(v)}; percent-encode what a URI cannot hold (a space is %20): ${JSON.stringify(toUriReference(v))}`,
+      );
+    }
   }
   for (const name of ['subject', 'datacontenttype', 'dataschema', 'time'] as const) {
     const v = event[name];
@@ -102,7 +119,7 @@ export function cloudEventProblems(value: unknown): string[] {
       problems.push(`\`${name}\` must be a non-empty string when present`);
     } else if (name === 'time' && !isRfc3339(v)) {
       problems.push(`\`time\` must be an RFC 3339 timestamp, got ${JSON.stringify(v)}`);
-    } else if (name === 'datacontenttype' && !remembered(MEDIA_TYPES_SEEN, MEDIA_TYPE, v)) {
+    } else if (name === 'datacontenttype' && !MEDIA_TYPE.test(v)) {
       problems.push(
         `\`datacontenttype\` must be a media type such as application/json, got ${JSON.stringify(v)}`,
       );
@@ -120,12 +137,16 @@ export function cloudEventProblems(value: unknown): string[] {
     problems.push('`data_base64` must be a base64 string');
   }
   for (const name of Object.keys(event)) {
+    const v = event[name];
+    if (typeof v === 'string' && name !== 'data' && name !== 'data_base64') {
+      const problem = textProblem(name, v);
+      if (problem !== undefined) problems.push(problem);
+    }
     if (CORE.has(name)) continue;
     if (!remembered(NAMES_SEEN, ATTRIBUTE_NAME, name)) {
       problems.push(`extension name \`${name}\` must use only lower-case letters a-z and digits 0-9`);
       continue;
     }
-    const v = event[name];
     if (v === null || v === undefined) continue;
     if (
       typeof v === 'number'
@@ -145,9 +166,9 @@ export function cloudEventProblems(value: unknown): string[] {
  * `cloudEventProblems`, in one pass over its keys; false sends it to the full listing.
  */
 function quickValid(event: Record<string, unknown>): boolean {
-  if (typeof event.id !== 'string' || event.id === '') return false;
-  if (typeof event.source !== 'string' || event.source === '') return false;
-  if (typeof event.type !== 'string' || event.type === '') return false;
+  if (typeof event.id !== 'string' || event.id === '' || NOT_A_STRING_CHARACTER.test(event.id)) return false;
+  if (typeof event.source !== 'string' || !remembered(SOURCES_SEEN, IS_SOURCE, event.source)) return false;
+  if (typeof event.type !== 'string' || !remembered(TYPES_SEEN, IS_TEXT, event.type)) return false;
   let hasData = false;
   let hasBase64 = false;
   for (const name in event) {
@@ -162,16 +183,16 @@ function quickValid(event: Record<string, unknown>): boolean {
       case 'type':
         break;
       case 'subject':
-        if (typeof v !== 'string' || v === '') return false;
+        if (typeof v !== 'string' || v === '' || NOT_A_STRING_CHARACTER.test(v)) return false;
         break;
       case 'time':
         if (typeof v !== 'string' || !isRfc3339(v)) return false;
         break;
       case 'datacontenttype':
-        if (typeof v !== 'string' || !remembered(MEDIA_TYPES_SEEN, MEDIA_TYPE, v)) return false;
+        if (typeof v !== 'string' || !remembered(MEDIA_TYPES_SEEN, IS_MEDIA_TYPE, v)) return false;
         break;
       case 'dataschema':
-        if (typeof v !== 'string' || !URI_SCHEME.test(v)) return false;
+        if (typeof v !== 'string' || !URI_SCHEME.test(v) || NOT_A_STRING_CHARACTER.test(v)) return false;
         break;
       case 'data':
         hasData = true;
@@ -184,20 +205,29 @@ function quickValid(event: Record<string, unknown>): boolean {
         if (!remembered(NAMES_SEEN, ATTRIBUTE_NAME, name)) return false;
         if (typeof v === 'number') {
           if (!Number.isInteger(v) || v < -INT32 || v >= INT32) return false;
-        } else if (typeof v !== 'string' && typeof v !== 'boolean') return false;
+        } else if (typeof v === 'string') {
+          if (NOT_A_STRING_CHARACTER.test(v)) return false;
+        } else if (typeof v !== 'boolean') return false;
     }
   }
   return !(hasData && hasBase64);
 }
 
 /**
- * Builds a frozen, validated CloudEvent. `null` attributes are dropped (the JSON format's "unset").
- * Throws `TriggerError` `E_CLOUDEVENT_INVALID` listing every problem.
+ * Builds a frozen, validated CloudEvent. `null` attributes are dropped (the JSON format's "unset"). A
+ * `source` that is not a URI-reference is percent-encoded (`/my hook` → `/my%20hook`): sources build it
+ * from platform fields, and a CloudEvent must carry a URI there. Throws `TriggerError`
+ * `E_CLOUDEVENT_INVALID` listing every other problem. (`fromStructured`, for events received as
+ * CloudEvents, refuses such a `source` instead.)
  *
  * @example
  * const event = createCloudEvent({ id: '1', source: '/shop', type: 'com.shop.order.created', data: { total: 120 } });
  */
 export function createCloudEvent<T = unknown>(init: CloudEventInit<T>, where = 'CloudEvent'): CloudEvent<T> {
+  return buildCloudEvent(init, where, true);
+}
+
+function buildCloudEvent<T>(init: CloudEventInit<T>, where: string, encodeSource: boolean): CloudEvent<T> {
   // A non-object (parsed JSON can be anything) is reported as such, never read as an attribute map.
   // fromEntries defines own properties, so a JSON `"__proto__"` key stays a (rejected) extension name
   // instead of becoming the event's prototype and lending it inherited attributes.
@@ -212,6 +242,14 @@ export function createCloudEvent<T = unknown>(init: CloudEventInit<T>, where = '
       else event[key] = v;
     }
   }
+  const { source } = event;
+  if (
+    encodeSource &&
+    typeof source === 'string' &&
+    source !== '' &&
+    !remembered(SOURCES_SEEN, IS_SOURCE, source)
+  )
+    event.source = toUriReference(source);
   // The hot path: one pass that accepts a valid event; only an invalid one pays for the full listing.
   if (isRecord && quickValid(event)) return Object.freeze(event) as unknown as CloudEvent<T>;
   const problems = cloudEventProblems(isRecord ? event : init);
@@ -236,7 +274,8 @@ export function createCloudEvent<T = unknown>(init: CloudEventInit<T>, where = '
  * `a-z0-9` names, and every extension value is a string, a boolean or a 32-bit integer; that
  * `datacontenttype` is a constant media type; and that it has no `dataschema`, and `data_base64` only
  * as written by `Buffer#toString('base64')`. What a source copies from its input is checked here: `id`,
- * `source` and `type` must be non-empty strings, `subject` non-empty when set, `time` RFC 3339. When one
+ * `source` and `type` must be non-empty strings free of control characters (`source` a URI-reference),
+ * `subject` too when set, `time` RFC 3339. When one
  * is not, `createCloudEvent` runs and throws its usual `E_CLOUDEVENT_INVALID` listing. `where` may be
  * a function, so that a location string is only written out for an error. `timeChecked`: the source
  * formatted `time` itself and knows it is RFC 3339 (see `setEpochMsTime`).
@@ -250,11 +289,13 @@ export function trustedCloudEvent(
   if (
     typeof id === 'string' &&
     id !== '' &&
+    !NOT_A_STRING_CHARACTER.test(id) &&
     typeof source === 'string' &&
-    source !== '' &&
+    remembered(SOURCES_SEEN, IS_SOURCE, source) &&
     typeof type === 'string' &&
-    type !== '' &&
-    (subject === undefined || (typeof subject === 'string' && subject !== '')) &&
+    remembered(TYPES_SEEN, IS_TEXT, type) &&
+    (subject === undefined ||
+      (typeof subject === 'string' && subject !== '' && !NOT_A_STRING_CHARACTER.test(subject))) &&
     (timeChecked || time === undefined || (typeof time === 'string' && isRfc3339(time)))
   ) {
     return Object.freeze(event) as unknown as CloudEvent;
@@ -268,7 +309,8 @@ export function trustedCloudEvent(
  * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/formats/json-format.md
  */
 export function fromStructured(value: unknown, where = 'structured CloudEvent'): CloudEvent {
-  return createCloudEvent(value as CloudEventInit, where);
+  // Received, not built: a `source` that is no URI-reference is refused, never rewritten.
+  return buildCloudEvent(value as CloudEventInit, where, false);
 }
 
 /**

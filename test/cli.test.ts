@@ -109,6 +109,16 @@ describe('triggerkit test-pattern', () => {
     expect(stderr).toContain('E_RULE_INVALID');
   });
 
+  it('normalizes an EventBridge event first, as `aws events test-event-pattern` is given one', () => {
+    const event = '@test/fixtures/events/eventbridge/autoscaling-launch.json';
+    const pattern = JSON.stringify({
+      source: ['aws.autoscaling'],
+      resources: ['arn:aws:ec2:us-west-2:123456789012:instance/i-0b188560f2c9d4e71'],
+      detail: { AutoScalingGroupName: ['web-asg'] },
+    });
+    expect(run('test-pattern', '--pattern', pattern, '--event', event).stdout).toBe('true\n');
+  });
+
   it('exits 2 with the reason for an invalid pattern', () => {
     const { code, stderr } = run('test-pattern', '--pattern', '{"type":"not-an-array"}', '--event', '{}');
     expect(code).toBe(2);

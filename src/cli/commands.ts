@@ -169,7 +169,8 @@ export const transform = defineCommand({
 export const testPattern = defineCommand({
   meta: {
     name: 'test-pattern',
-    description: 'Print true or false: does the event match the pattern (like TestEventPattern)',
+    description:
+      'Print true or false: does the event match the pattern (like TestEventPattern); platform events are normalized first',
   },
   args: {
     pattern: { type: 'string', required: true, description: 'Event pattern, JSON inline or @file.json' },
@@ -177,10 +178,17 @@ export const testPattern = defineCommand({
     dialect: { type: 'string', default: 'aws', description: "'aws' or 'alibaba'" },
   },
   async run({ args }) {
-    const { compilePattern } = await import('../rules/compile-pattern.js');
-    const matcher = compilePattern(readJsonArgument(args.pattern, '--pattern'), {
-      dialect: args.dialect as 'aws',
-    });
-    process.stdout.write(`${matcher.matches(readJsonArgument(args.event, '--event'))}\n`);
+    const { testPattern } = await import('../rules/test-pattern.js');
+    // A platform event (an EventBridge event, an SQS batch…) is matched as the handler would receive it.
+    const verdicts = testPattern(
+      readJsonArgument(args.pattern, '--pattern'),
+      readJsonArgument(args.event, '--event'),
+      { dialect: args.dialect as 'aws' },
+    );
+    if (verdicts.length === 0)
+      process.stderr.write(
+        'triggerkit: the input holds no event to match (an empty batch, a control message).\n',
+      );
+    process.stdout.write(`${verdicts.length === 0 ? 'false' : verdicts.join('\n')}\n`);
   },
 });

@@ -4,6 +4,7 @@
  * @see ../../docs/patterns.md
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html
  */
+import { RESOURCES_KEY, withResources } from './envelope.js';
 import { compileLeaf } from './leaf.js';
 import { parsePattern } from './parse-pattern.js';
 import { invalidPattern } from './pattern-error.js';
@@ -41,6 +42,8 @@ export interface CompiledBranch {
 export interface CompiledPattern extends Matcher {
   readonly dialect: PatternDialect;
   readonly branches: readonly CompiledBranch[];
+  /** An envelope pattern naming `resources`: its trees read the event through `withResources`. */
+  readonly readsResources: boolean;
 }
 
 const DEFAULT_MAX_LENGTH = 2048;
@@ -105,5 +108,10 @@ export function compilePatternBranches(
       return false;
     };
   }
-  return Object.freeze({ dialect, branches, matches });
+  const readsResources = branches.some((b) => b.conditions.some((c) => c.path[0] === RESOURCES_KEY));
+  if (readsResources) {
+    const direct = matches;
+    matches = (event) => direct(withResources(event));
+  }
+  return Object.freeze({ dialect, branches, matches, readsResources });
 }

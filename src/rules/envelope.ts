@@ -9,6 +9,13 @@
  */
 import { invalidPattern, isPlainObject } from './pattern-error.js';
 
+/**
+ * The key an envelope pattern's `resources` is read from: not a CloudEvent attribute (an event list is no
+ * attribute value), but the list `withResources` puts beside the event's own keys. No JSON key of an
+ * event can collide with it.
+ */
+export const RESOURCES_KEY = '\u0000resources';
+
 /** Where an envelope key is found on the CloudEvent, or the fixed value it always has. */
 export type EnvelopeAlias = { readonly key: string } | { readonly constant: string };
 
@@ -18,8 +25,8 @@ const ENVELOPE: Readonly<Record<string, EnvelopeAlias>> = {
   detail: { key: 'data' },
   region: { key: 'awsregion' },
   account: { key: 'awsaccount' },
-  // EventBridge `resources` is a list; the CloudEvent keeps its first entry as `subject`.
-  resources: { key: 'subject' },
+  // EventBridge `resources` is a list: matched against all of them (see `withResources`).
+  resources: { key: RESOURCES_KEY },
   // Every EventBridge event has version "0".
   version: { constant: '0' },
 };
@@ -83,4 +90,51 @@ function collectTopKeys(node: Record<string, unknown>, into: Set<string>, depth 
       into.add(dot < 0 ? key : key.slice(0, dot));
     }
   }
+}
+
+/**
+ * The EventBridge `resources` of a CloudEvent: the `awsresources` extension (a JSON array of strings, which
+ * our EventBridge source writes whenever the list is not just `[subject]`), else `[subject]`; undefined when
+ * the event has neither. Anything that is not an object has none.
+ *
+ * @example
+ * envelopeResources({ subject: 'arn:aws:ec2:…:instance/i-1', awsresources: '["arn:aws:ec2:…:instance/i-1","arn:aws:ec2:…:volume/vol-2"]' })
+ * // → ['arn:aws:ec2:…:instance/i-1', 'arn:aws:ec2:…:volume/vol-2']
+ */
+export function envelopeResources(event: unknown): readonly string[] | undefined {
+  if (typeof event !== 'object' || event === null || Array.isArray(event)) return undefined;
+  const cached = RESOURCES.get(event);
+  if (cached !== undefined || RESOURCES.has(event)) return cached;
+  const listed = Object.hasOwn(event, 'awsresources')
+    ? parseList((event as Record<string, unknown>).awsresources)
+    : undefined;
+  const subject = Object.hasOwn(event, 'subject') ? (event as Record<string, unknown>).subject : undefined;
+  const resources = listed ?? (typeof subject === 'string' ? Object.freeze([subject]) : undefined);
+  // Events are frozen: the list of one event never changes, and each event is usually matched many times.
+  if (Object.isFrozen(event)) RESOURCES.set(event, resources);
+  return resources;
+}
+
+/**
+ * The event as an envelope pattern naming `resources` reads it: its own keys, plus the resource list under
+ * `RESOURCES_KEY` (absent when the event has none, so `exists: false` holds).
+ */
+export function withResources(event: unknown): unknown {
+  const resources = envelopeResources(event);
+  if (resources === undefined) return event;
+  return { ...(event as object), [RESOURCES_KEY]: resources };
+}
+
+const RESOURCES = new WeakMap<object, readonly string[] | undefined>();
+
+function parseList(value: unknown): readonly string[] | undefined {
+  if (typeof value !== 'string' || !value.startsWith('[')) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(parsed)) return undefined;
+  return Object.freeze(parsed.filter((entry): entry is string => typeof entry === 'string'));
 }

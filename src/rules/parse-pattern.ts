@@ -37,7 +37,28 @@ const RESERVED_IN_OR = new Set([
 ]);
 
 const MAX_DEPTH = 64;
-const ALIBABA_ATTRIBUTE = /^[a-z0-9]+$/;
+
+/**
+ * The top-level keys Alibaba Cloud EventBridge accepts besides `data`: the CloudEvents 1.0 context
+ * attributes and the system extensions it sets on every event. Its engine (rocketmq-eventbridge
+ * PatternEvaluatorBuilder) refuses any other key as an "unrecognized pattern key".
+ */
+const ALIBABA_ATTRIBUTES: ReadonlySet<string> = new Set([
+  'id',
+  'source',
+  'specversion',
+  'type',
+  'datacontenttype',
+  'dataschema',
+  'subject',
+  'time',
+  'aliyunaccountid',
+  'aliyunpublishtime',
+  'aliyunoriginalaccountid',
+  'aliyuneventbusname',
+  'aliyunregionid',
+  'aliyunpublishaddr',
+]);
 
 interface Context {
   readonly dialect: PatternDialect;
@@ -215,10 +236,10 @@ function checkAlibabaTop(pattern: Record<string, unknown>): void {
         `unknown event attribute "${key}"; Alibaba events are CloudEvents: use \`data\` and \`type\``,
       );
     }
-    if (!ALIBABA_ATTRIBUTE.test(key) && key !== 'data_base64') {
+    if (!ALIBABA_ATTRIBUTES.has(key)) {
       throw invalidPattern(
         key,
-        `unknown event attribute "${key}"; top-level keys are CloudEvents attributes (lower-case letters and digits) and \`data\``,
+        `unknown event attribute "${key}" (Alibaba EventBridge refuses it as an unrecognized pattern key); the top level names CloudEvents attributes (${[...ALIBABA_ATTRIBUTES].join(', ')}) and \`data\`: move a payload field under \`data\`, e.g. { "data": { ${JSON.stringify(key)}: [ … ] } }`,
       );
     }
     if (isPlainObject(value)) {

@@ -14,6 +14,7 @@ import {
   type CompilePatternOptions,
   compilePatternBranches,
 } from './compile-pattern.js';
+import { withResources } from './envelope.js';
 import { IndexState } from './index-state.js';
 import type { PatternDialect } from './types.js';
 
@@ -48,6 +49,8 @@ export interface RuleIndex {
 export function createRuleIndex(options: CompilePatternOptions = {}): RuleIndex {
   const rules = new Map<string, CompiledPattern>();
   let state: IndexState | undefined;
+  // Rules written against the EventBridge envelope that name `resources` read the event's resource list.
+  let readsResources = false;
   return {
     add(rule) {
       if (typeof rule?.id !== 'string') {
@@ -65,12 +68,17 @@ export function createRuleIndex(options: CompilePatternOptions = {}): RuleIndex 
           },
         );
       }
-      rules.set(rule.id, compileRule(rule, options));
+      const compiled = compileRule(rule, options);
+      rules.set(rule.id, compiled);
+      readsResources ||= compiled.readsResources;
       state = undefined;
     },
     remove(id) {
       const removed = rules.delete(id);
-      if (removed) state = undefined;
+      if (removed) {
+        state = undefined;
+        readsResources = [...rules.values()].some((r) => r.readsResources);
+      }
       return removed;
     },
     has: (id) => rules.has(id),
@@ -79,7 +87,7 @@ export function createRuleIndex(options: CompilePatternOptions = {}): RuleIndex 
     },
     match(event) {
       state ??= new IndexState(rules);
-      return state.match(event);
+      return state.match(readsResources ? withResources(event) : event);
     },
   };
 }

@@ -9,6 +9,7 @@
  */
 
 import { TriggerError } from '../errors.js';
+import { envelopeResources } from '../rules/envelope.js';
 import { MISSING } from './jsonpath.js';
 
 /** What reserved variables need to know about the rule and the delivery. */
@@ -47,7 +48,7 @@ export function isCloudEventShape(event: unknown): event is Readonly<Record<stri
 
 /**
  * EventBridge envelope key ← CloudEvent attribute, in EventBridge's own key order. `version` is always "0";
- * `resources` is the list the CloudEvent kept the first entry of as `subject`.
+ * `resources` is the list the EventBridge source kept (`awsresources`, else `[subject]`).
  */
 const ENVELOPE: readonly (readonly [string, string])[] = [
   ['id', 'id'],
@@ -72,8 +73,7 @@ export function eventBridgeView(event: unknown): unknown {
     const value = own(event, attribute);
     if (value !== undefined) view[key] = value;
   }
-  const subject = own(event, 'subject');
-  view.resources = typeof subject === 'string' ? [subject] : [];
+  view.resources = [...(envelopeResources(event) ?? [])];
   const data = own(event, 'data');
   if (data !== undefined) view.detail = data;
   return view;

@@ -111,6 +111,8 @@ describe('EventBridge: S3 events get the S3 notification mapping', () => {
       awsregion: 'eu-west-1',
       awsaccount: '210987654321',
       awsvia: 'eventbridge',
+      // `subject` is the key here, so the envelope's `resources` (the bucket) is kept for patterns.
+      awsresources: '["arn:aws:s3:::shop-invoices"]',
     });
     expect(item?.ref).toBe('17793124-05d4-b198-2fde-7ededc63b103');
   });

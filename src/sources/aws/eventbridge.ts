@@ -44,7 +44,14 @@ export const eventBridge: Source = {
   label: 'EventBridge event',
   detect: isEventBridgeEvent,
   normalize(raw) {
-    const event = finishEvent(eventBridgeInit(raw as JsonObject), 'EventBridge event');
+    const init = eventBridgeInit(raw as JsonObject);
+    // `subject` holds one resource; when the list says more (or something else), all of it is kept, as a
+    // JSON array, for patterns and transforms that read `resources` (src/rules/envelope.ts).
+    const { resources } = raw as JsonObject;
+    const listed = Array.isArray(resources) ? resources.filter((r) => typeof r === 'string') : [];
+    if (listed.length > 0 && !(listed.length === 1 && listed[0] === init.subject))
+      init.awsresources = JSON.stringify(listed);
+    const event = finishEvent(init, 'EventBridge event');
     return Object.freeze({
       source: 'aws:eventbridge',
       reply: 'throw',

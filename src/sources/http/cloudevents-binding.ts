@@ -4,9 +4,10 @@
  * a bad `time` is an error (never replaced by "now"), and missing attributes are never invented.
  * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/bindings/http-protocol-binding.md
  */
-import { type CloudEvent, createCloudEvent, isJsonContentType } from '../../cloud-event.js';
+import { type CloudEvent, fromStructured, isJsonContentType } from '../../cloud-event.js';
 import { TriggerError } from '../../errors.js';
 import type { HttpRequest } from '../types.js';
+import { parseJsonBody, utf8Text } from './body.js';
 
 type Mode = 'binary' | 'structured' | 'batch';
 
@@ -41,7 +42,7 @@ export function readCloudEvents(req: HttpRequest, mode: Mode): CloudEvent[] {
         `send application/cloudevents+json (structured), application/cloudevents-batch+json (batch), or binary mode with ce-* headers.`,
     );
   }
-  const parsed = parseJson(req.body.toString('utf8'), 'request body');
+  const parsed = parseJsonBody(req.body, 'The request body');
   if (mode === 'batch') {
     if (!Array.isArray(parsed))
       throw invalid(400, 'A batch (application/cloudevents-batch+json) must be a JSON array of CloudEvents.');
@@ -67,27 +68,56 @@ function readBinary(req: HttpRequest): CloudEvent {
     // No Content-Type: the data has no declared type (RFC 9110 §8.3). JSON stays JSON, anything else
     // is kept as bytes, never refused and never given a type the sender did not state.
     if (contentType === undefined) Object.assign(attributes, untypedData(req.body));
-    else if (isJsonContentType(contentType))
-      attributes.data = parseJson(req.body.toString('utf8'), 'request body');
-    else if (isTextual(contentType)) attributes.data = req.body.toString('utf8');
-    else attributes.data_base64 = req.body.toString('base64');
+    else if (isJsonContentType(contentType)) attributes.data = parseJsonBody(req.body, 'The request body');
+    else Object.assign(attributes, typedData(req.body, contentType));
   }
   return toEvent(attributes, 'binary-mode CloudEvent (ce-* headers)');
 }
 
 function untypedData(body: Buffer): Record<string, unknown> {
-  try {
-    return { data: JSON.parse(body.toString('utf8')) };
-  } catch {
-    return { data_base64: body.toString('base64') };
+  const text = utf8Text(body);
+  if (text !== undefined) {
+    try {
+      return { data: JSON.parse(text) };
+    } catch {
+      // not JSON: kept as bytes below
+    }
   }
+  return { data_base64: body.toString('base64') };
 }
 
-/** RFC 7230 quoted-string unescape, then exactly one round of percent-decoding (invalid UTF-8 rejected). */
+/** Text types as text when the bytes are UTF-8; anything else (and text that is not UTF-8) as the bytes. */
+function typedData(body: Buffer, contentType: string): Record<string, unknown> {
+  const text = isTextual(contentType) ? utf8Text(body) : undefined;
+  return text === undefined ? { data_base64: body.toString('base64') } : { data: text };
+}
+
+/**
+ * RFC 9110 quoted-string unescape, then exactly one round of percent-decoding (invalid UTF-8 rejected).
+ * Refused with 400 rather than altered: raw non-ASCII or control characters (senders must percent-encode
+ * them), a broken quoted-string, and `, ` outside quotes — the join of a header sent twice (`ce-id: d1`
+ * and `ce-id: d2` arrive as `d1, d2`), while an attribute has one value.
+ */
 export function decodeHeaderValue(raw: string, header: string): string {
-  let value = raw.trim();
-  if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) {
-    value = value.slice(1, -1).replace(/\\(.)/g, '$1');
+  let value = raw.replace(OWS, '');
+  if (value.startsWith('"')) {
+    const quoted = QUOTED_STRING.exec(value);
+    if (quoted === null)
+      throw invalid(
+        400,
+        `Header ${header} is not one quoted-string: ${JSON.stringify(raw)}; send one value (percent-encoded, or quoted with \\" escapes), once.`,
+      );
+    value = (quoted[1] ?? '').replace(/\\(.)/g, '$1');
+  } else if (!VISIBLE_ASCII.test(value)) {
+    throw invalid(
+      400,
+      `Header ${header} holds a raw non-ASCII or control character: ${JSON.stringify(raw)}; percent-encode it as UTF-8 (é is %C3%A9).`,
+    );
+  } else if (value.includes(', ')) {
+    throw invalid(
+      400,
+      `Header ${header} holds ", ", as when the header is sent twice and joined (${JSON.stringify(raw)}); send it once, percent-encoding a space as %20.`,
+    );
   }
   try {
     return decodeURIComponent(value);
@@ -96,9 +126,16 @@ export function decodeHeaderValue(raw: string, header: string): string {
   }
 }
 
+/** Optional whitespace around a field value (RFC 9110 §5.5). */
+const OWS = /^[ \t]+|[ \t]+$/g;
+/** RFC 9110 §5.6.4: qdtext and quoted-pair, ASCII only. */
+const QUOTED_STRING = /^"((?:[\t \x21\x23-\x5B\x5D-\x7E]|\\[\t \x21-\x7E])*)"$/;
+const VISIBLE_ASCII = /^[\x20-\x7E]*$/;
+
 function toEvent(value: unknown, where: string): CloudEvent {
   try {
-    return createCloudEvent(value as never, where);
+    // Received, not built: every CloudEvents rule holds or the request is refused, nothing is rewritten.
+    return fromStructured(value, where);
   } catch (error) {
     throw invalid(400, (error as Error).message, error);
   }
@@ -113,14 +150,6 @@ export function isTextual(contentType: string | undefined): boolean {
     media === 'application/xml' ||
     media === 'application/x-www-form-urlencoded'
   );
-}
-
-function parseJson(text: string, where: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw invalid(400, `The ${where} is not valid JSON (${(error as Error).message}).`, error);
-  }
 }
 
 function invalid(status: number, message: string, cause?: unknown): TriggerError {

@@ -3,9 +3,9 @@
  * CloudEvents HTTP binding → a known webhook provider's mapping → one plain webhook event.
  */
 import { type CloudEvent, createCloudEvent, isJsonContentType } from '../../cloud-event.js';
-import { TriggerError } from '../../errors.js';
 import type { Batch, HttpRequest, NormalizeOptions, SourceKind } from '../types.js';
 import { controlBatch, eventBatch } from './batch.js';
+import { parseJsonBody, utf8Text } from './body.js';
 import { checkHttpRequest, denialResponse } from './check.js';
 import { cloudEventsMode, isTextual, readCloudEvents } from './cloudevents-binding.js';
 import { isWebhookHandshake, webhookHandshake } from './handshake.js';
@@ -89,29 +89,28 @@ function webhookEvent(req: HttpRequest, type: string): CloudEvent {
 function webhookPayload(req: HttpRequest): Record<string, unknown> {
   if (req.body.length === 0) return {};
   const contentType = req.headers['content-type'];
+  const bytes = {
+    datacontenttype: contentType ?? 'application/octet-stream',
+    data_base64: req.body.toString('base64'),
+  };
   if (contentType === undefined) {
     // RFC 9110 §8.3: without a Content-Type the recipient may sniff the body or assume
     // application/octet-stream. JSON stays JSON; anything else is kept as bytes, never refused.
+    const text = utf8Text(req.body);
     try {
-      return { datacontenttype: 'application/json', data: JSON.parse(req.body.toString('utf8')) };
+      return text === undefined ? bytes : { datacontenttype: 'application/json', data: JSON.parse(text) };
     } catch {
-      return { datacontenttype: 'application/octet-stream', data_base64: req.body.toString('base64') };
+      return bytes;
     }
   }
   if (isJsonContentType(contentType)) {
-    try {
-      return { datacontenttype: contentType, data: JSON.parse(req.body.toString('utf8')) };
-    } catch (error) {
-      throw new TriggerError(
-        'E_SOURCE_INVALID',
-        `The body of ${req.method} ${req.path} is not valid JSON (${(error as Error).message}); ` +
-          'send JSON, or set a Content-Type such as text/plain.',
-        { cause: error, details: { status: 400 } },
-      );
-    }
+    const hint = '; send JSON, or set a Content-Type such as text/plain';
+    return {
+      datacontenttype: contentType,
+      data: parseJsonBody(req.body, `The body of ${req.method} ${req.path}`, hint),
+    };
   }
-  if (isTextual(contentType)) {
-    return { datacontenttype: contentType, data: req.body.toString('utf8') };
-  }
-  return { datacontenttype: contentType, data_base64: req.body.toString('base64') };
+  // Text that is not UTF-8 is kept as its bytes: decoding it would replace what was sent.
+  const text = isTextual(contentType) ? utf8Text(req.body) : undefined;
+  return text === undefined ? bytes : { datacontenttype: contentType, data: text };
 }

@@ -18,7 +18,9 @@ import { classifySnsHttpMessage, readSnsHttpBody, type SnsHttpMessage, type SnsM
 import { fetchAndVerifySnsMessage, isSnsSubscribeUrl } from '../aws/sns-signature.js';
 import type { Batch, HttpRequest, SourceKind } from '../types.js';
 import { controlBatch, eventBatch } from './batch.js';
+import { utf8Text } from './body.js';
 import { denialResponse } from './check.js';
+import { invalidRequest } from './envelope.js';
 import { deny } from './guards.js';
 import type { SnsHttpVerification } from './options.js';
 import { controlOk } from './webhooks/provider.js';
@@ -70,7 +72,10 @@ export function snsRequestToBatch(
         'x-amz-sns-message-type header; SNS sends one with every message',
     );
   }
-  const message = readSnsHttpBody(req.body.toString('utf8'), req.headers);
+  const text = utf8Text(req.body);
+  if (text === undefined)
+    throw invalidRequest('The SNS request body is not valid UTF-8; SNS sends JSON as UTF-8.');
+  const message = readSnsHttpBody(text, req.headers);
   const batch = refusal(
     kind,
     req,

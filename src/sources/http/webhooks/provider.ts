@@ -6,6 +6,7 @@ import { isRfc3339 } from '../../../cloud-event.js';
 import { TriggerError } from '../../../errors.js';
 import type { ControlResponse, HttpRequest, JsonObject } from '../../types.js';
 import { isObject } from '../../types.js';
+import { parseJsonBody, utf8Text } from '../body.js';
 import type { WebhookProviderName } from '../options.js';
 import type { Verdict, VerifyContext } from './signature.js';
 
@@ -37,25 +38,18 @@ export interface WebhookProvider {
  */
 export function readPayload(req: HttpRequest, provider: string): unknown {
   const media = (req.headers['content-type'] ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
-  const text = req.body.toString('utf8');
   if (media === 'application/x-www-form-urlencoded') {
+    const text = utf8Text(req.body);
+    if (text === undefined)
+      throw new TriggerError('E_SOURCE_INVALID', `This ${provider} form body is not valid UTF-8.`, {
+        details: { status: 400 },
+      });
     const form = new URLSearchParams(text);
     const payload = form.get('payload');
-    if (payload !== null) return parseJson(payload, `the payload field of this ${provider} form body`);
+    if (payload !== null) return parseJsonBody(payload, `The payload field of this ${provider} form body`);
     return Object.fromEntries(form);
   }
-  return parseJson(text, `this ${provider} delivery's body`);
-}
-
-function parseJson(text: string, where: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new TriggerError('E_SOURCE_INVALID', `${where} is not valid JSON (${(error as Error).message}).`, {
-      cause: error,
-      details: { status: 400 },
-    });
-  }
+  return parseJsonBody(req.body, `This ${provider} delivery's body`);
 }
 
 /** The value at a dotted path (`repository.owner.url`), or undefined. */
