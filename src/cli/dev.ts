@@ -143,7 +143,11 @@ async function serve(
         string,
         unknown
       >;
-      functions.push({ name: fn.name, handler: pickHandler(module, fn) });
+      functions.push({
+        name: fn.name,
+        handler: pickHandler(module, fn),
+        ...(fn.timeoutMs !== undefined && { timeoutMs: fn.timeoutMs }),
+      });
     }
     return { functions, inputs: [...inputs].filter((f) => !f.includes('/node_modules/')) };
   }

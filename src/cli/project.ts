@@ -17,6 +17,8 @@ export interface FunctionEntry {
   readonly entry: string;
   /** The exported handler's name. */
   readonly exportName: string;
+  /** The function's timeout in ms (serverless.yml `timeout`, else `provider.timeout`, in seconds). */
+  readonly timeoutMs?: number;
 }
 
 const EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
@@ -31,7 +33,10 @@ export function functionsFromServerless(configPath: string, root: string): Funct
       path: configPath,
     });
   }
-  const config = doc.toJS() as { functions?: Record<string, { handler?: unknown }> };
+  const config = doc.toJS() as {
+    provider?: { timeout?: unknown };
+    functions?: Record<string, { handler?: unknown; timeout?: unknown }>;
+  };
   const functions = Object.entries(config?.functions ?? {});
   if (functions.length === 0) {
     throw new TriggerError(
@@ -54,12 +59,29 @@ export function functionsFromServerless(configPath: string, root: string): Funct
     }
     const dot = fn.handler.lastIndexOf('.');
     const modulePath = fn.handler.slice(0, dot).replace(new RegExp(`^(\\./)?${BUILD_DIR}/`), '');
+    const timeout =
+      seconds(fn.timeout, `functions.${name}.timeout`, configPath) ??
+      seconds(config.provider?.timeout, 'provider.timeout', configPath);
     return {
       name,
       entry: findSource(modulePath, root, `functions.${name}.handler`),
       exportName: fn.handler.slice(dot + 1),
+      ...(timeout !== undefined && { timeoutMs: timeout * 1000 }),
     };
   });
+}
+
+/** A timeout in seconds, as serverless.yml writes it (a CloudFormation reference or variable counts as unset). */
+function seconds(value: unknown, where: string, configPath: string): number | undefined {
+  if (value === undefined || (typeof value === 'string' && /^\$\{/.test(value)) || typeof value === 'object')
+    return undefined;
+  const n = typeof value === 'string' ? Number(value) : value;
+  if (typeof n === 'number' && Number.isFinite(n) && n > 0) return n;
+  throw new TriggerError(
+    'E_CONFIG',
+    `${configPath}: ${where} must be a number of seconds such as 6, got ${JSON.stringify(value)}.`,
+    { path: where },
+  );
 }
 
 /** `path/to/file.ts[:export]`, export defaulting to `handler`. */
