@@ -122,23 +122,35 @@ export function createDeliveryLoop(options: DeliveryLoopOptions) {
   }
 
   /**
-   * One attempt; a failure of the emulator itself (the store could not be written: disk full, locked)
-   * reschedules the delivery instead of stopping the loop, and if even that fails the row stays
-   * `running`, which the next start of the emulator puts back to pending: the event is never lost.
+   * One attempt; a failure of the emulator itself (the store could not be written: disk full, locked by
+   * another connection) puts the delivery back to pending instead of stopping the loop — once the store
+   * takes writes again, checked every second. The event is never lost: until then its row stays
+   * `running`, which the next start of the emulator also puts back. The attempt runs again (at least once).
    */
   async function safeAttempt(delivery: DeliveryRow): Promise<void> {
     try {
       await attempt(delivery);
     } catch (error) {
-      const now = clock.now();
-      try {
+      putBack(delivery, error, true);
+    }
+  }
+
+  function putBack(delivery: DeliveryRow, error: unknown, first: boolean): void {
+    const now = clock.now();
+    try {
+      store.transaction(() => {
         store.retry(delivery.id, now + 1_000);
         store.trace(delivery.event.id, delivery.handler, 'emulator-error', now, { error: String(error) });
-      } catch (again) {
+      });
+      wake();
+    } catch (again) {
+      if (first)
         log(
-          `triggerkit: could not record the end of delivery ${delivery.id} (event ${delivery.event.id}): ${String(again)}; it runs again at the next start`,
+          `triggerkit: could not record the end of delivery ${delivery.id} (event ${delivery.event.id}): ${String(again)}; trying again every second`,
         );
-      }
+      if (stopped) return;
+      const timer = setTimeout(() => putBack(delivery, error, false), 1_000);
+      timer.unref?.();
     }
   }
 

@@ -25,7 +25,7 @@ import { compileRoute, findRoute, HttpProblem, parseTarget, type Route, send } f
 import { createSqsEndpoint } from './sqs/endpoint.js';
 import { stateRoutes } from './state-routes.js';
 import type { StateLock } from './store/lock.js';
-import { openStore, type Store } from './store/store.js';
+import { isStoreUnavailable, openStore, type Store } from './store/store.js';
 import { formatTraceLine } from './trace-line.js';
 
 export interface EmulatorFunction {
@@ -99,6 +99,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     idempotency,
     functions: () => functions,
     onTrace,
+    log,
     random: options.random,
   });
   const bus = createBus(store, onTrace);
@@ -273,6 +274,16 @@ export function createEmulator(options: EmulatorOptions): Emulator {
         res.writeHead(answer.statusCode, answer.headers);
         return void res.end(answer.body);
       }
+      if (isStoreUnavailable(error))
+        return send(
+          res,
+          503,
+          {
+            error: 'E_STORE_UNAVAILABLE',
+            message: `The emulator's state could not be written (${(error as Error).message}); nothing was accepted, send it again (free disk space, or close the other connection writing .triggerkit/state.db).`,
+          },
+          { 'retry-after': '1' },
+        );
       send(res, 500, { error: 'E_INTERNAL', message: String(error) });
     });
   }

@@ -79,12 +79,24 @@ export interface Store extends StateReader {
  * @example
  * const store = openStore('.triggerkit');
  */
+/** How long a write waits for another connection's lock, in ms. */
+export const BUSY_TIMEOUT_MS = 100;
+
+/** True for the store failures a client can retry: locked by another connection, disk full, I/O. */
+export function isStoreUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|FULL|IOERR|READONLY|CANTOPEN)/.test(code);
+}
+
 export function openStore(dir: string, options: { lock?: StateLock } = {}): Store {
   const memory = dir === ':memory:';
   const lock = memory ? undefined : (options.lock ?? acquireStateLock(dir));
   let db: Database.Database;
   try {
-    db = new Database(memory ? ':memory:' : join(dir, 'state.db'));
+    // A write that finds the database locked (another connection writing) waits at most this long, then
+    // fails: the request answers 503 and the delivery is tried again, instead of the whole event loop
+    // stalling for better-sqlite3's default 5 s per write.
+    db = new Database(memory ? ':memory:' : join(dir, 'state.db'), { timeout: BUSY_TIMEOUT_MS });
     db.pragma('journal_mode = WAL');
     // WAL + NORMAL survives a crash of this process with every committed transaction (not a power cut).
     db.pragma('synchronous = NORMAL');
