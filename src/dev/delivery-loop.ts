@@ -28,12 +28,16 @@ export interface DeliveryLoopOptions {
   log?: (line: string) => void;
 }
 
+/** Deliveries started per turn of the event loop. */
+const PER_TURN = 8;
+
 export function createDeliveryLoop(options: DeliveryLoopOptions) {
   const { store, clock } = options;
   const concurrency = options.concurrency ?? 64;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const inFlight = new Map<number, Promise<void>>();
   const idleWaiters: (() => void)[] = [];
+  let wakeQueued = false;
   let timer: NodeJS.Timeout | undefined;
   let pumping = false;
   let stopped = false;
@@ -154,19 +158,24 @@ export function createDeliveryLoop(options: DeliveryLoopOptions) {
     }
   }
 
-  /** Starts due deliveries while there is room; each one that ends starts the next. */
+  /**
+   * Starts a few due deliveries, then yields: a handler that does no I/O runs to its end within this
+   * turn of the event loop, so starting every free slot at once would hold requests back for dozens of
+   * deliveries. The next few start on the next turn, after pending requests have been answered.
+   */
   function pump(): void {
     if (stopped || pumping) return;
     pumping = true;
+    let more = false;
     try {
-      while (inFlight.size < concurrency) {
-        const due = store.claimDue(clock.now(), concurrency - inFlight.size);
-        if (due.length === 0) break;
+      const room = Math.min(concurrency - inFlight.size, PER_TURN);
+      if (room > 0) {
+        const due = store.claimDue(clock.now(), room);
+        more = due.length === room;
         for (const delivery of due) {
           const running = safeAttempt(delivery).finally(() => {
             inFlight.delete(delivery.id);
-            // The next pass runs after the current turn of the event loop: requests keep being answered.
-            setImmediate(pump);
+            wake();
           });
           inFlight.set(delivery.id, running);
         }
@@ -180,7 +189,8 @@ export function createDeliveryLoop(options: DeliveryLoopOptions) {
     } finally {
       pumping = false;
     }
-    if (inFlight.size === 0) {
+    if (more) wake();
+    else if (inFlight.size === 0) {
       schedule();
       for (const resolve of idleWaiters.splice(0)) resolve();
     }
@@ -208,8 +218,7 @@ export function createDeliveryLoop(options: DeliveryLoopOptions) {
     return idle;
   }
 
-  let wakeQueued = false;
-  /** Starts what is due on the next turn of the event loop (after the caller's transaction); many wakes, one pass. */
+  /** Pumps on the next turn of the event loop (after the caller's transaction, after pending I/O); many wakes, one pump. */
   function wake(): void {
     if (wakeQueued || stopped) return;
     wakeQueued = true;
