@@ -5,7 +5,7 @@
 import { type CloudEvent, createCloudEvent, isJsonContentType } from '../../cloud-event.js';
 import type { Batch, HttpRequest, NormalizeOptions, SourceKind } from '../types.js';
 import { controlBatch, eventBatch } from './batch.js';
-import { parseJsonBody, utf8Text } from './body.js';
+import { parseJsonBody, tryJson, utf8Text } from './body.js';
 import { checkHttpRequest, denialResponse } from './check.js';
 import { cloudEventsMode, isTextual, readCloudEvents } from './cloudevents-binding.js';
 import { isWebhookHandshake, webhookHandshake } from './handshake.js';
@@ -116,11 +116,8 @@ function webhookPayload(req: HttpRequest): Record<string, unknown> {
     // RFC 9110 §8.3: without a Content-Type the recipient may sniff the body or assume
     // application/octet-stream. JSON stays JSON; anything else is kept as bytes, never refused.
     const text = utf8Text(req.body);
-    try {
-      return text === undefined ? bytes : { datacontenttype: 'application/json', data: JSON.parse(text) };
-    } catch {
-      return bytes;
-    }
+    const json = text === undefined ? undefined : tryJson(text);
+    return json === undefined ? bytes : { datacontenttype: 'application/json', data: json.value };
   }
   if (isJsonContentType(contentType)) {
     const hint = '; send JSON, or set a Content-Type such as text/plain';
