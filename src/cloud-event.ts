@@ -22,7 +22,11 @@ export type CloudEventAttributeValue = string | number | boolean;
  * (JSON value or text) or `data_base64` (bytes).
  */
 export interface CloudEvent<T = unknown> {
-  readonly specversion: '1.0';
+  /**
+   * Always `"1.0"` on the events triggerkit delivers (validation refuses any other). Typed as `string`, as the
+   * `cloudevents` SDK types it, so an SDK `CloudEvent` can be passed wherever this type is taken.
+   */
+  readonly specversion: string;
   readonly id: string;
   readonly source: string;
   readonly type: string;
@@ -35,8 +39,8 @@ export interface CloudEvent<T = unknown> {
   readonly [extension: string]: unknown;
 }
 
-/** Attributes accepted by `createCloudEvent`; `specversion` is implied. */
-export type CloudEventInit<T = unknown> = Omit<CloudEvent<T>, 'specversion'> & { specversion?: '1.0' };
+/** Attributes accepted by `createCloudEvent`; `specversion` is implied (and must be `"1.0"` when given). */
+export type CloudEventInit<T = unknown> = Omit<CloudEvent<T>, 'specversion'> & { specversion?: string };
 
 const CORE = new Set([
   'specversion',

@@ -2,6 +2,7 @@
 import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context as LambdaContext } from 'aws-lambda';
 import { type CompiledDefinition, compileDefinition, type HandlerDefinition } from './definition.js';
+import { TriggerError } from './errors.js';
 import { handleLambdaEvent } from './runtime/aws-lambda/adapter.js';
 import type { DataOf, SchemaOption } from './schema/types.js';
 import { checkBuiltInSources } from './sources/declarations.js';
@@ -52,10 +53,31 @@ export function defineHandler<
   const lambdaHandler = middy<unknown, unknown, Error, LambdaContext>(
     (raw: unknown, context: LambdaContext) => handleLambdaEvent(compiled, raw, context),
   );
+  // `.use()` files every `before` through `.before()`: one gate for both ways of adding middleware.
+  const before = lambdaHandler.before;
+  lambdaHandler.before = (middleware) => before(refuseEventNormalizer(middleware, compiled.name));
   return Object.defineProperties(lambdaHandler, {
     definition: { value: Object.freeze({ ...definition }), enumerable: true },
     [COMPILED]: { value: compiled },
   }) as TriggerHandler<DataOf<TData, TSchema>, TResult>;
+}
+
+/**
+ * `@middy/event-normalizer` parses the raw event in place (SQS bodies into objects, S3 keys decoded,
+ * Kinesis data unpacked). triggerkit reads that raw event itself, exactly once, so on a triggerkit
+ * handler the normalizer makes every record unreadable: it is refused when it is added. Recognized by
+ * its `before` function's name, which minification renames — a built bundle is not checked again, but
+ * the handler has been loaded unminified by `triggerkit dev` and by tests long before.
+ */
+function refuseEventNormalizer<T>(middleware: T, name: string | undefined): T {
+  if (typeof middleware === 'function' && middleware.name === 'eventNormalizerMiddlewareBefore') {
+    throw new TriggerError(
+      'E_CONFIG',
+      `${name ? `Handler "${name}"` : 'A triggerkit handler'} cannot use @middy/event-normalizer: triggerkit already turns the raw event into CloudEvents (bodies parsed, keys decoded), and the normalizer's in-place rewrite would make every record unreadable; remove .use(eventNormalizer()).`,
+      { path: 'use' },
+    );
+  }
+  return middleware;
 }
 
 /** True for a value made by `defineHandler` (from any copy of the library). */

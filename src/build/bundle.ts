@@ -1,7 +1,8 @@
 /** esbuild bundles: minified ESM for Lambda, fast unminified ones for the emulator. */
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import * as esbuild from 'esbuild';
 import { BUILD_DIR, type FunctionEntry } from '../cli/project.js';
+import { TriggerError } from '../errors.js';
 import { planBundle, prunePlugin } from './prune.js';
 import { probeHandler, standalonePlugin } from './standalone.js';
 import { generateValidatorModules } from './standalone-code.js';
@@ -16,9 +17,23 @@ export interface BuiltFunction {
   readonly bytes: number;
 }
 
-/** The Lambda bundle path of a function: BUILD_DIR mirrors the source tree, so serverless.yml stays readable. */
+/**
+ * The Lambda bundle path of a function: BUILD_DIR mirrors the source tree, so serverless.yml stays readable.
+ * A handler outside the project root (`../shared/orders.ts`) has no place in that mirror — its bundle would
+ * land outside the output directory, over whatever is there — so it is refused: `E_CONFIG`.
+ */
 export function lambdaOutfile(root: string, fn: FunctionEntry, outdir = BUILD_DIR): string {
-  return resolve(root, outdir, fn.entry.replace(/\.[cm]?[jt]s$/, '.mjs'));
+  const base = resolve(root, outdir);
+  const outfile = resolve(base, fn.entry.replace(/\.[cm]?[jt]s$/, '.mjs'));
+  const inside = relative(base, outfile);
+  if (inside === '' || inside.split(sep)[0] === '..' || isAbsolute(inside)) {
+    throw new TriggerError(
+      'E_CONFIG',
+      `Function "${fn.name}": its handler ${fn.entry} is outside the project root, and \`triggerkit build\` mirrors source paths under --outdir; move the file into the project, or run triggerkit from a directory that contains it.`,
+      { path: fn.entry },
+    );
+  }
+  return outfile;
 }
 
 /**
@@ -32,9 +47,11 @@ export async function buildForLambda(
   functions: readonly FunctionEntry[],
   outdir = BUILD_DIR,
 ): Promise<BuiltFunction[]> {
+  // Every path is checked before anything is built: a refused handler leaves no bundle of the others behind.
+  const outfiles = functions.map((fn) => lambdaOutfile(root, fn, outdir));
   return Promise.all(
-    functions.map(async (fn) => {
-      const outfile = lambdaOutfile(root, fn, outdir);
+    functions.map(async (fn, i) => {
+      const outfile = outfiles[i] ?? lambdaOutfile(root, fn, outdir);
       const entry = resolve(root, fn.entry);
       const probe = await probeHandler(root, entry, fn.entry);
       const result = await esbuild.build({

@@ -176,6 +176,18 @@ describe('SigningCertURL', () => {
     ['https://sns.eu-west-1.amazonaws.com/x.pem?redirect=https://evil.example', false],
     ['https://sqs.eu-west-1.amazonaws.com/x.pem', false],
     ['https://sns.eu-west-1.amazonaws.com/x.txt', false],
+    ['https://sns.us-gov-west-1.amazonaws.com/SimpleNotificationService-abc.pem', true],
+    ['https://sns.ap-southeast-3.amazonaws.com/SimpleNotificationService-abc.pem', true],
+    // S3 bucket hosts named "sns": anyone may create the bucket and serve a certificate from it.
+    ['https://sns.s3-us-west-2.amazonaws.com/SimpleNotificationService-abc.pem', false],
+    ['https://sns.s3-external-1.amazonaws.com/SimpleNotificationService-abc.pem', false],
+    ['https://sns.s3-website-us-east-1.amazonaws.com/SimpleNotificationService-abc.pem', false],
+    ['https://sns.s3.amazonaws.com/SimpleNotificationService-abc.pem', false],
+    // Each partition on its own domain.
+    ['https://sns.eu-west-1.amazonaws.com.cn/SimpleNotificationService-abc.pem', false],
+    ['https://sns.cn-north-1.amazonaws.com/SimpleNotificationService-abc.pem', false],
+    ['https://sns.eu-west-1.amazonaws.com/a/../SimpleNotificationService-abc.pem', false],
+    ['https://SNS.eu-west-1.amazonaws.com/SimpleNotificationService-abc.pem', false],
   ])('%s → %s', (url, expected) => {
     expect(isSnsSigningCertUrl(url)).toBe(expected);
   });
@@ -197,6 +209,16 @@ describe('SubscribeURL', () => {
     [`https://user@sns.eu-west-1.amazonaws.com/${query}`, topic, false],
     [`https://sns.eu-west-1.amazonaws.com.evil.example/${query}`, topic, false],
     [`https://evil.example/${query}`, topic, false],
+    [
+      `https://sns.s3-us-west-2.amazonaws.com/${query}`,
+      'arn:aws:sns:s3-us-west-2:210987654321:shop-alerts',
+      false,
+    ],
+    [
+      `https://sns.us-gov-west-1.amazonaws.com/${query}`,
+      'arn:aws-us-gov:sns:us-gov-west-1:210987654321:shop-alerts',
+      true,
+    ],
     ['https://sns.eu-west-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=x', topic, false],
     ['not a url', topic, false],
   ])('%s (topic %s) → %s', (url, arn, expected) => {

@@ -52,18 +52,39 @@ const SIGNED_FIELDS: Readonly<Record<string, readonly string[]>> = {
 };
 const OPTIONAL = new Set(['Subject']);
 const ALGORITHMS: Readonly<Record<string, string>> = { '1': 'sha1', '2': 'sha256' };
-const CERT_URL = /^https:\/\/sns\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?\/[A-Za-z0-9._/-]+\.pem$/;
-const SNS_HOST = /^sns\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
-const CERT_URL_PROBLEM = 'SigningCertURL is not an https://sns.<region>.amazonaws.com/….pem URL';
+/**
+ * SNS's own hosts, by partition: `sns.<region>.amazonaws.com` for the commercial regions and AWS GovCloud
+ * (US) (`us-gov-west-1`), `sns.<region>.amazonaws.com.cn` for the China regions. The region is held to
+ * AWS's region syntax (`<area>-[gov-]<direction>-<n>`), so an S3 bucket host such as
+ * `sns.s3-us-west-2.amazonaws.com` (a bucket named "sns", anyone's to create) is no SNS host.
+ */
+const SNS_HOST =
+  /^sns\.((?:(?:af|ap|ca|eu|il|me|mx|sa|us)-(?:gov-)?[a-z]+-\d{1,2})\.amazonaws\.com|cn-[a-z]+-\d{1,2}\.amazonaws\.com\.cn)$/;
+const CERT_PATH = /^\/[A-Za-z0-9._/-]+\.pem$/;
+const CERT_URL_PROBLEM =
+  'SigningCertURL is not an https://sns.<region>.amazonaws.com/….pem URL (or sns.<region>.amazonaws.com.cn)';
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const HOUR = 3_600_000;
 
 /**
- * True for `https://sns.<region>.amazonaws.com/….pem` (and `.amazonaws.com.cn`): the only certificate URLs
- * to fetch. Anything else could make us trust a key of the sender's choosing.
+ * True for `https://sns.<region>.amazonaws.com/….pem` (and `sns.cn-<…>.amazonaws.com.cn`): the only
+ * certificate URLs to fetch. Anything else could make us trust a key of the sender's choosing.
  */
 export function isSnsSigningCertUrl(url: unknown): url is string {
-  return typeof url === 'string' && CERT_URL.test(url);
+  if (typeof url !== 'string' || !url.startsWith('https://') || !URL.canParse(url)) return false;
+  const parsed = new URL(url);
+  // The text itself must be the plain form: no credentials, port, query or fragment, nothing URL parsing
+  // would normalize away (`%2e`, `\`, upper case).
+  return (
+    url === `https://${parsed.hostname}${parsed.pathname}` &&
+    snsRegion(parsed.hostname) !== undefined &&
+    CERT_PATH.test(parsed.pathname)
+  );
+}
+
+/** The region of an SNS host name (`sns.eu-west-1.amazonaws.com` → `eu-west-1`), or undefined. */
+export function snsRegion(hostname: string): string | undefined {
+  return SNS_HOST.exec(hostname)?.[1]?.split('.')[0];
 }
 
 /**
@@ -77,7 +98,7 @@ export function isSnsSigningCertUrl(url: unknown): url is string {
 export function isSnsSubscribeUrl(url: unknown, topicArn: string): url is string {
   if (typeof url !== 'string' || !URL.canParse(url)) return false;
   const parsed = new URL(url);
-  const region = SNS_HOST.exec(parsed.hostname)?.[1];
+  const region = snsRegion(parsed.hostname);
   return (
     parsed.protocol === 'https:' &&
     parsed.port === '' &&

@@ -7,7 +7,7 @@
 import { type CloudEvent, fromStructured, isJsonContentType } from '../../cloud-event.js';
 import { TriggerError } from '../../errors.js';
 import type { HttpRequest } from '../types.js';
-import { parseJsonBody, utf8Text } from './body.js';
+import { parseJsonBody, tryJson, utf8Text } from './body.js';
 
 type Mode = 'binary' | 'structured' | 'batch';
 
@@ -56,11 +56,18 @@ function readBinary(req: HttpRequest): CloudEvent {
   for (const [name, value] of Object.entries(req.headers)) {
     if (!name.startsWith('ce-')) continue;
     const attribute = name.slice(3);
-    const instead = NOT_A_HEADER[attribute];
+    // Own keys only: `ce-constructor` or `ce-__proto__` must not find Object.prototype's members.
+    const instead = Object.hasOwn(NOT_A_HEADER, attribute) ? NOT_A_HEADER[attribute] : undefined;
     if (instead !== undefined) {
       throw invalid(400, `Header ${name} must not be sent in binary mode; ${instead}.`);
     }
-    attributes[attribute] = decodeHeaderValue(value, name);
+    // Defined, not assigned: `__proto__` stays an attribute name (which validation then refuses).
+    Object.defineProperty(attributes, attribute, {
+      value: decodeHeaderValue(value, name),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   const contentType = req.headers['content-type'];
   if (contentType !== undefined) attributes.datacontenttype = contentType;
@@ -76,14 +83,8 @@ function readBinary(req: HttpRequest): CloudEvent {
 
 function untypedData(body: Buffer): Record<string, unknown> {
   const text = utf8Text(body);
-  if (text !== undefined) {
-    try {
-      return { data: JSON.parse(text) };
-    } catch {
-      // not JSON: kept as bytes below
-    }
-  }
-  return { data_base64: body.toString('base64') };
+  const json = text === undefined ? undefined : tryJson(text);
+  return json === undefined ? { data_base64: body.toString('base64') } : { data: json.value };
 }
 
 /** Text types as text when the bytes are UTF-8; anything else (and text that is not UTF-8) as the bytes. */

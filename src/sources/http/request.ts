@@ -5,11 +5,11 @@
 import { type CloudEvent, createCloudEvent, isJsonContentType } from '../../cloud-event.js';
 import type { Batch, HttpRequest, NormalizeOptions, SourceKind } from '../types.js';
 import { controlBatch, eventBatch } from './batch.js';
-import { parseJsonBody, utf8Text } from './body.js';
+import { parseJsonBody, tryJson, utf8Text } from './body.js';
 import { checkHttpRequest, denialResponse } from './check.js';
 import { cloudEventsMode, isTextual, readCloudEvents } from './cloudevents-binding.js';
 import { isWebhookHandshake, webhookHandshake } from './handshake.js';
-import type { HttpSourceOptions } from './options.js';
+import { type HttpSourceOptions, validateHttpSourceOptions } from './options.js';
 import { snsRequestToBatch } from './sns-subscription.js';
 import { readPayload, type WebhookProvider } from './webhooks/provider.js';
 import { detectProvider, WEBHOOK_PROVIDER_TABLE } from './webhooks/providers.js';
@@ -23,7 +23,8 @@ export const DEFAULT_HTTP_EVENT_TYPE = 'dev.triggerkit.http.request';
  * for SNS (`verify: { provider: 'sns' }`) gives a batch that waits for `settleHttpBatch`. Then a
  * CloudEvents request gives its events; a known provider's delivery (the configured `verify.provider`, else
  * recognized by its headers) gives one mapped event; anything else one plain webhook event.
- * Throws `TriggerError` `E_SOURCE_INVALID` (`details.status` 400/415) for a request that cannot be read.
+ * Throws `TriggerError` `E_SOURCE_INVALID` (`details.status` 400/415) for a request that cannot be read,
+ * `E_CONFIG` for options that `validateHttpSourceOptions` refuses (an empty secret).
  *
  * @example
  * const batch = httpRequestToBatch('aws:apigateway:v2', req, { path: '/hooks/stripe', verify: { provider: 'stripe', secret } }, { now: Date.now() });
@@ -36,6 +37,7 @@ export function httpRequestToBatch(
   normalizeOptions: NormalizeOptions,
 ): Batch {
   if (options !== undefined) {
+    options = validated(options);
     const checked = checkHttpRequest(req, options, normalizeOptions.now);
     if (!checked.ok) return controlBatch(kind, req, denialResponse(checked));
     if (options.verify?.provider === 'sns') return snsRequestToBatch(kind, req, options.verify);
@@ -56,6 +58,23 @@ export function httpRequestToBatch(
   }
   const type = options?.eventType ?? normalizeOptions.httpEventType ?? DEFAULT_HTTP_EVENT_TYPE;
   return eventBatch(kind, req, [webhookEvent(req, type)]);
+}
+
+/** Options already checked, by identity: a handler's source is validated once, not per request. */
+const VALIDATED = new WeakMap<object, HttpSourceOptions>();
+
+/**
+ * `toCloudEvents(raw, { http })` takes options from any caller, not only from `defineHandler`: they are
+ * validated the same way, so an empty secret is `E_CONFIG` here rather than a key that any forged
+ * signature (an HMAC keyed with "") matches.
+ */
+function validated(options: HttpSourceOptions): HttpSourceOptions {
+  let checked = VALIDATED.get(options);
+  if (checked === undefined) {
+    checked = validateHttpSourceOptions(options, 'http');
+    VALIDATED.set(options, checked);
+  }
+  return checked;
 }
 
 /** A provider's mapping, with the payload as JSON `data`. */
@@ -97,11 +116,8 @@ function webhookPayload(req: HttpRequest): Record<string, unknown> {
     // RFC 9110 §8.3: without a Content-Type the recipient may sniff the body or assume
     // application/octet-stream. JSON stays JSON; anything else is kept as bytes, never refused.
     const text = utf8Text(req.body);
-    try {
-      return text === undefined ? bytes : { datacontenttype: 'application/json', data: JSON.parse(text) };
-    } catch {
-      return bytes;
-    }
+    const json = text === undefined ? undefined : tryJson(text);
+    return json === undefined ? bytes : { datacontenttype: 'application/json', data: json.value };
   }
   if (isJsonContentType(contentType)) {
     const hint = '; send JSON, or set a Content-Type such as text/plain';

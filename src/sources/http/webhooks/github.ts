@@ -48,7 +48,7 @@ export const github: WebhookProvider = {
 
 function githubEvent(req: HttpRequest, body: Record<string, unknown>): ProviderEvent {
   const name = req.headers['x-github-event'] ?? 'unknown';
-  const rule = GITHUB_EVENTS[name] ?? DEFAULT_RULE;
+  const rule = (Object.hasOwn(GITHUB_EVENTS, name) ? GITHUB_EVENTS[name] : undefined) ?? DEFAULT_RULE;
   const suffix = (rule.type ?? ['action']).map((path) => text(at(body, path))).filter((v) => v !== undefined);
   return {
     id: req.headers['x-github-delivery'] || req.requestId,

@@ -68,10 +68,12 @@ export const gitlab: WebhookProvider = {
     const body = asObject(payload);
     const kind = text(body.object_kind) ?? text(body.event_name) ?? 'unknown';
     let type = `com.gitlab.${kind === 'build' ? 'job' : kind}`;
-    let rule = GITLAB_EVENTS[kind];
+    // Keys come from the payload: own entries only, never Object.prototype's (`constructor`, `__proto__`).
+    let rule = Object.hasOwn(GITLAB_EVENTS, kind) ? GITLAB_EVENTS[kind] : undefined;
     if (kind === 'note') {
       rule = NOTE;
-      const noteable = NOTEABLE[String(at(body, 'object_attributes.noteable_type'))];
+      const noteableType = String(at(body, 'object_attributes.noteable_type'));
+      const noteable = Object.hasOwn(NOTEABLE, noteableType) ? NOTEABLE[noteableType] : undefined;
       if (noteable !== undefined) type += `.${noteable}`;
     } else if (rule?.type !== undefined) {
       const suffix = text(at(body, rule.type));

@@ -6,7 +6,7 @@ import { isRfc3339 } from '../../../cloud-event.js';
 import { TriggerError } from '../../../errors.js';
 import type { ControlResponse, HttpRequest, JsonObject } from '../../types.js';
 import { isObject } from '../../types.js';
-import { parseJsonBody, utf8Text } from '../body.js';
+import { parseForm, parseJsonBody, utf8Text } from '../body.js';
 import type { WebhookProviderName } from '../options.js';
 import type { Verdict, VerifyContext } from './signature.js';
 
@@ -44,9 +44,10 @@ export function readPayload(req: HttpRequest, provider: string): unknown {
       throw new TriggerError('E_SOURCE_INVALID', `This ${provider} form body is not valid UTF-8.`, {
         details: { status: 400 },
       });
-    const form = new URLSearchParams(text);
-    const payload = form.get('payload');
-    if (payload !== null) return parseJsonBody(payload, `The payload field of this ${provider} form body`);
+    const form = parseForm(text, `This ${provider} form body`);
+    const payload = form.find(([name]) => name === 'payload')?.[1];
+    if (payload !== undefined)
+      return parseJsonBody(payload, `The payload field of this ${provider} form body`);
     return Object.fromEntries(form);
   }
   return parseJsonBody(req.body, `This ${provider} delivery's body`);

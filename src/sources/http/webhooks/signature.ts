@@ -51,6 +51,9 @@ export function anyMatches(
   let matched = false;
   // Every pair is compared, without stopping at the first match, so timing says nothing about which secret.
   for (const secret of secrets) {
+    // An empty key is no secret (anyone can compute its HMAC); options validation refuses it, and so
+    // does this comparison, whoever calls it.
+    if (secret === '') continue;
     const expected = digest(secret);
     for (const signature of given) matched = safeEqual(expected, signature) || matched;
   }
@@ -70,9 +73,12 @@ export function fromBase64(text: string): Buffer | undefined {
 }
 
 /**
- * The replay window: `|now − timestamp| ≤ tolerance` (a clock skew either way is tolerated as much).
- * Undefined when the timestamp is fresh. Without a clock nothing can be checked, and accepting the request
- * would silently drop the protection: that is a server mistake, answered 500.
+ * The replay window, in whole seconds as the vendors' libraries count them: `|⌊now⌋ − timestamp| ≤
+ * tolerance` (stripe-node and Slack's Bolt compare `Math.floor(now / 1000)`, so a request 300.9 s old
+ * passes a 300 s window there and here). A timestamp as far in the future is refused too (Slack's SDKs:
+ * "5 minutes either way"). Undefined when the timestamp is fresh. Without a clock nothing can be
+ * checked, and accepting the request would silently drop the protection: that is a server mistake,
+ * answered 500.
  */
 export function staleTimestamp(
   timestamp: string,
@@ -88,11 +94,11 @@ export function staleTimestamp(
       { path: 'now', details: { status: 500 } },
     );
   }
-  const age = Math.abs(context.now / 1000 - Number(timestamp));
-  if (age <= context.toleranceSeconds) return undefined;
+  const skew = Math.floor(context.now / 1000) - Number(timestamp);
+  if (Math.abs(skew) <= context.toleranceSeconds) return undefined;
   return {
     ok: false,
     code: 'signature_expired',
-    reason: `${header} is ${Math.round(age)} s away from now, more than the ${context.toleranceSeconds} s allowed`,
+    reason: `${header} is ${Math.abs(skew)} s ${skew > 0 ? 'old' : 'in the future'}, more than the ${context.toleranceSeconds} s allowed either way`,
   };
 }
