@@ -16,7 +16,7 @@ import {
 } from '../../delivery/attempts.js';
 import type { Outcome } from '../../delivery/outcome.js';
 import { describeError, isTriggerError, TriggerError } from '../../errors.js';
-import { runPipeline } from '../../pipeline.js';
+import { type PipelineRuntime, runPipeline } from '../../pipeline.js';
 import { checkDeclaredSource } from '../../sources/declarations.js';
 import { settleHttpBatch } from '../../sources/http/sns-subscription.js';
 import { detectSource, toCloudEvents } from '../../sources/index.js';
@@ -172,6 +172,7 @@ async function runBatch(
   const failedRefs: string[] = [];
   const redelivered = new Set<Outcome>();
   const ordered = batch.ordered ? definition.onError : undefined;
+  const run = itemRunner(definition, hooks, lambda);
   let item = 0;
   let stopped = false;
   for (let index = 0; index < total; index++) {
@@ -192,11 +193,12 @@ async function runBatch(
       error: rejected.error,
       retryable: false,
     };
-    const { outcome, redeliver } = await deliverItem(
-      definition,
-      { event, ref, transport: batch.source, http, lambda, unreadable },
-      attemptRuntime(delivery, hooks, ordered),
-    );
+    const runtime = attemptRuntime(delivery, hooks, ordered);
+    const ctx = { attempt: hooks?.attempt ?? 1, ref, transport: batch.source, http, lambda };
+    const { outcome, redeliver } =
+      runtime === undefined
+        ? await attemptOnce(run, event, ctx, unreadable)
+        : await deliverItem(run, event, ctx, runtime, unreadable);
     outcomes.push(outcome);
     if (redeliver) {
       redelivered.add(outcome);
@@ -219,47 +221,66 @@ function attemptRuntime(
   return delivery && lambdaRuntime(delivery, ordered);
 }
 
-interface ItemToRun extends Omit<HandlerContext, 'attempt'> {
-  readonly event: CloudEvent;
-  /** A record that could not be read: its outcome, without running anything. */
-  readonly unreadable?: Outcome;
+/** What every item of one invocation shares: the definition, its idempotency store, the trace hook. */
+interface ItemRunner {
+  readonly definition: CompiledDefinition;
+  readonly hooks: RuntimeHooks | undefined;
+  readonly handler: string;
+  readonly pipeline: PipelineRuntime;
+}
+
+function itemRunner(
+  definition: CompiledDefinition,
+  hooks: RuntimeHooks | undefined,
+  lambda: LambdaContext,
+): ItemRunner {
+  const pipeline = idempotencyRuntime(definition, hooks);
+  return { definition, hooks, handler: definition.name ?? lambda.functionName, pipeline };
+}
+
+/** One attempt, when the platform keeps the retries: the hot path of every plain invocation. */
+async function attemptOnce(
+  run: ItemRunner,
+  event: CloudEvent,
+  ctx: HandlerContext,
+  unreadable: Outcome | undefined,
+): Promise<{ outcome: Outcome; redeliver: boolean }> {
+  const observe = run.hooks?.observe;
+  if (observe === undefined) {
+    const outcome = unreadable ?? (await runPipeline(run.definition, event, ctx, run.pipeline));
+    return { outcome, redeliver: outcome.status === 'failed' };
+  }
+  const at = run.hooks?.now?.() ?? Date.now();
+  const began = performance.now();
+  const outcome = unreadable ?? (await runPipeline(run.definition, event, ctx, run.pipeline));
+  const timing = { ms: performance.now() - began, attempt: ctx.attempt, at };
+  observe(traceRecord(run.handler, ctx.transport, ctx.ref, outcome, timing));
+  return { outcome, redeliver: outcome.status === 'failed' };
 }
 
 /**
- * One event through the handler: a single attempt when the platform keeps the retries (`runtime`
- * undefined), else the attempt loop until it is delivered, handed off or dead-lettered. Each attempt of
- * the loop gets its own copy of the event, so a handler that changes `event.data` changes it for itself.
+ * One event through the attempt loop until it is delivered, handed off or dead-lettered. Each attempt
+ * gets its own copy of the event, so a handler that changes `event.data` changes it for itself.
  */
 async function deliverItem(
-  definition: CompiledDefinition,
-  item: ItemToRun,
-  runtime: AttemptRuntime | undefined,
+  run: ItemRunner,
+  event: CloudEvent,
+  ctx: HandlerContext,
+  runtime: AttemptRuntime,
+  unreadable: Outcome | undefined,
   start?: AttemptStart,
 ): Promise<{ outcome: Outcome; redeliver: boolean }> {
-  const { event, unreadable, ...ctx } = item;
-  const hooks = hooksOf(ctx.lambda);
-  const handler = definition.name ?? ctx.lambda.functionName;
-  const pipeline = idempotencyRuntime(definition, hooks);
-  const observe = (record: AttemptRecord) =>
-    hooks?.observe?.(traceRecord(handler, ctx.transport, ctx.ref, record.outcome, record));
-  if (runtime === undefined) {
-    const attempt = hooks?.attempt ?? 1;
-    const at = hooks?.now?.() ?? Date.now();
-    const began = performance.now();
-    const outcome = unreadable ?? (await runPipeline(definition, event, { ...ctx, attempt }, pipeline));
-    observe({ attempt, at, outcome, ms: performance.now() - began });
-    return { outcome, redeliver: outcome.status === 'failed' };
-  }
   const now = runtime.now();
   const result = await runAttempts({
     event,
-    handler,
-    policy: definition.retry,
+    handler: run.handler,
+    policy: run.definition.retry,
     start: start ?? { attempt: 1, receivedAt: now, firstAttemptAt: now },
     runtime,
-    observe,
+    observe: (record: AttemptRecord) =>
+      run.hooks?.observe?.(traceRecord(run.handler, ctx.transport, ctx.ref, record.outcome, record)),
     run: async (attempt) =>
-      unreadable ?? runPipeline(definition, freshCopy(event), { ...ctx, attempt }, pipeline),
+      unreadable ?? runPipeline(run.definition, freshCopy(event), { ...ctx, attempt }, run.pipeline),
   });
   return { outcome: result.outcome, redeliver: result.end === 'redeliver' };
 }
@@ -281,6 +302,7 @@ async function resumeRetries(
   delivery: ManagedDelivery,
 ): Promise<{ itemIdentifier: string }[]> {
   const failures: { itemIdentifier: string }[] = [];
+  const run = itemRunner(definition, hooksOf(delivery.lambda), delivery.lambda);
   for (const record of records) {
     try {
       const retry = readRetryMessage(record);
@@ -290,13 +312,20 @@ async function resumeRetries(
         await delivery.queue.sendRetry(arrival);
         continue;
       }
-      const item = {
-        event: retry.event,
+      const ctx = {
+        attempt: retry.attempt,
         ref: record.messageId,
         transport: 'aws:sqs',
         lambda: delivery.lambda,
       };
-      const { redeliver } = await deliverItem(definition, item, lambdaRuntime(delivery), retry);
+      const { redeliver } = await deliverItem(
+        run,
+        retry.event,
+        ctx,
+        lambdaRuntime(delivery),
+        undefined,
+        retry,
+      );
       if (redeliver) failures.push({ itemIdentifier: record.messageId });
     } catch (error) {
       // Unreadable, or the queue refused the re-delay: SQS redelivers it (its redrive policy ends a loop).
