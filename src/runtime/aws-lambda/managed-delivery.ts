@@ -214,7 +214,7 @@ export async function resumeRetries(
         await delivery.queue.sendRetry(arrival);
         continue;
       }
-      const ctx = { ref: record.messageId, transport: 'aws:sqs', lambda: delivery.lambda };
+      const ctx = { ref: record.messageId, transport: 'aws:sqs' as const, lambda: delivery.lambda };
       const { redeliver } = await deliverWithRetries(
         definition,
         retry.event,

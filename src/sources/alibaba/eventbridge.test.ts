@@ -1,8 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cloudEventProblems } from '../../cloud-event.js';
-import { cloudEvents } from '../cloudevents.js';
-import { alibabaCloudEvent, alibabaEventBridge, isAlibabaCloudEvent } from './eventbridge.js';
+import { sourceOf } from '../index.js';
+import { alibabaCloudEvent } from './eventbridge.js';
+import { isAlibabaCloudEvent } from './eventbridge-detect.js';
+
+const cloudEvents = sourceOf('cloudevents');
+const alibabaEventBridge = sourceOf('alibaba:eventbridge');
 
 type Json = Record<string, unknown>;
 const fixture = <T = Json>(name: string): T =>

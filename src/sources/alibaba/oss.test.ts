@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cloudEventProblems } from '../../cloud-event.js';
-import { alibabaOss } from './oss.js';
+import { sourceOf } from '../index.js';
+
+const alibabaOss = sourceOf('alibaba:oss');
 
 type Json = Record<string, unknown>;
 const fixture = <T = Json>(name: string): T =>

@@ -8,7 +8,7 @@
  */
 import { createCloudEvent } from '../../cloud-event.js';
 import { collect, invalidRecord, seen, text, toBatch } from '../cdc/records.js';
-import { isObject, type JsonObject, type Source } from '../types.js';
+import { type Batch, isObject, type JsonObject } from '../types.js';
 
 export const OSS_EVENT_SOURCE = 'acs.oss';
 
@@ -29,28 +29,19 @@ export function decodeOssKey(key: string): string {
   }
 }
 
-export const alibabaOss: Source = {
-  kind: 'alibaba:oss',
-  reply: 'throw',
-  label: 'Alibaba OSS trigger',
-  detect(raw) {
-    if (!isObject(raw) || !Array.isArray(raw.events)) return false;
-    const first: unknown = raw.events[0];
-    return isObject(first) && first.eventSource === 'acs:oss';
-  },
-  normalize(raw) {
-    const entries = (raw as { events: unknown[] }).events;
-    const collected = collect(
-      entries,
-      (entry, i) => {
-        const event = ossEntryToEvent(entry, `events[${i}]`);
-        return { event, ref: event.id };
-      },
-      (_, i) => `events[${i}]`,
-    );
-    return toBatch('alibaba:oss', 'throw', collected);
-  },
-};
+/** A native OSS trigger event (detected by catalog.ts: `events[0].eventSource` is `acs:oss`). */
+export function normalize(raw: { events: unknown[] }): Batch {
+  const entries = (raw as { events: unknown[] }).events;
+  const collected = collect(
+    entries,
+    (entry, i) => {
+      const event = ossEntryToEvent(entry, `events[${i}]`);
+      return { event, ref: event.id };
+    },
+    (_, i) => `events[${i}]`,
+  );
+  return toBatch('alibaba:oss', 'throw', collected);
+}
 
 function ossEntryToEvent(entry: unknown, where: string) {
   const oss = isObject(entry) && isObject(entry.oss) ? entry.oss : undefined;

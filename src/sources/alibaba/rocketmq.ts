@@ -8,7 +8,7 @@
  */
 import { type CloudEvent, createCloudEvent, fromStructured, isJsonContentType } from '../../cloud-event.js';
 import { collect, epochToIso, invalidRecord, readJsonText, seen, text, toBatch } from '../cdc/records.js';
-import { isObject, type JsonObject, type Source } from '../types.js';
+import { type Batch, isObject, type JsonObject } from '../types.js';
 
 export const ROCKETMQ_MESSAGE_TYPE = 'org.apache.rocketmq.message';
 const PREFIX = 'CE_';
@@ -76,33 +76,17 @@ function bodyData(body: string, contentType: string | undefined): unknown {
 }
 
 /** The array a self-managed Apache RocketMQ trigger delivers: one message per entry. */
-export const apacheRocketMq: Source = {
-  kind: 'rocketmq',
-  reply: 'throw',
-  label: 'Apache RocketMQ trigger',
-  detect(raw) {
-    if (!Array.isArray(raw)) return false;
-    const first: unknown = raw[0];
-    return (
-      isObject(first) &&
-      typeof first.msgId === 'string' &&
-      typeof first.topic === 'string' &&
-      isObject(first.systemProperties) &&
-      'body' in first
-    );
-  },
-  normalize(raw) {
-    const collected = collect(
-      raw as unknown[],
-      (message, i) => {
-        const event = rocketMqMessageToEvent(message, `[${i}]`);
-        return { event, ref: event.id };
-      },
-      (message, i) => (isObject(message) && text(message.msgId)) || `[${i}]`,
-    );
-    return toBatch('rocketmq', 'throw', collected);
-  },
-};
+export function normalize(raw: unknown[]): Batch {
+  const collected = collect(
+    raw as unknown[],
+    (message, i) => {
+      const event = rocketMqMessageToEvent(message, `[${i}]`);
+      return { event, ref: event.id };
+    },
+    (message, i) => (isObject(message) && text(message.msgId)) || `[${i}]`,
+  );
+  return toBatch('rocketmq', 'throw', collected);
+}
 
 function rocketMqMessageToEvent(message: unknown, where: string): CloudEvent {
   const system = isObject(message) && isObject(message.systemProperties) ? message.systemProperties : {};

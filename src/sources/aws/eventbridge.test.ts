@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cloudEventProblems } from '../../cloud-event.js';
 import { isTriggerError, type TriggerError } from '../../errors.js';
-import { toCloudEvents } from '../index.js';
-import { eventBridge } from './eventbridge.js';
+import { sourceOf, toCloudEvents } from '../index.js';
+
+const eventBridge = sourceOf('aws:eventbridge');
 
 const fixture = (name: string): Record<string, unknown> =>
   JSON.parse(

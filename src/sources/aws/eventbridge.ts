@@ -5,16 +5,9 @@
  * S3 events (`source: "aws.s3"`) get the S3 notification's `source`/`type`/`subject` (see s3.ts).
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events-structure.html
  */
-import { isObject, type JsonObject, type Source } from '../types.js';
+import type { Batch, JsonObject } from '../types.js';
 import { type EventInit, finishEvent } from './decode.js';
 import { s3EventBridgeInit } from './s3.js';
-
-/** `version: "0"`, a string `detail-type` and a `detail`: the EventBridge envelope. */
-export function isEventBridgeEvent(value: unknown): value is JsonObject {
-  return (
-    isObject(value) && value.version === '0' && typeof value['detail-type'] === 'string' && 'detail' in value
-  );
-}
 
 /** CloudEvent attributes for an EventBridge envelope (S3 events through the S3 mapping). */
 export function eventBridgeInit(event: JsonObject): EventInit {
@@ -38,17 +31,12 @@ export function eventBridgeInit(event: JsonObject): EventInit {
   };
 }
 
-export const eventBridge: Source = {
-  kind: 'aws:eventbridge',
-  reply: 'throw',
-  label: 'EventBridge event',
-  detect: isEventBridgeEvent,
-  normalize(raw) {
-    const event = finishEvent(eventBridgeInit(raw as JsonObject), 'EventBridge event');
-    return Object.freeze({
-      source: 'aws:eventbridge',
-      reply: 'throw',
-      items: Object.freeze([Object.freeze({ event, ref: event.id })]),
-    });
-  },
-};
+/** One EventBridge event delivered to a Lambda target (detected by eventbridge-detect.ts). */
+export function normalize(raw: JsonObject): Batch {
+  const event = finishEvent(eventBridgeInit(raw), 'EventBridge event');
+  return Object.freeze({
+    source: 'aws:eventbridge',
+    reply: 'throw',
+    items: Object.freeze([Object.freeze({ event, ref: event.id })]),
+  });
+}

@@ -11,8 +11,9 @@
  * @see https://github.com/cloudevents/spec/blob/main/cloudevents/bindings/kafka-protocol-binding.md
  * @see https://docs.aws.amazon.com/lambda/latest/dg/kafka-retry-configurations.html
  */
-import { debeziumToEvent, isDebeziumEnvelope, isDebeziumKey } from '../cdc/debezium.js';
-import { isObject, type JsonObject, type Source } from '../types.js';
+import { debeziumToEvent, isDebeziumKey } from '../cdc/debezium.js';
+import { isDebeziumEnvelope } from '../cdc/debezium-detect.js';
+import { type Batch, isObject, type JsonObject } from '../types.js';
 import {
   bytesPayload,
   collectRecords,
@@ -30,7 +31,6 @@ import {
 } from './decode.js';
 
 export const KAFKA_RECORD_TYPE = 'org.apache.kafka.record';
-const EVENT_SOURCES = new Set(['aws:kafka', 'SelfManagedKafka']);
 /** `ce_*` headers binary mode must not carry: the data is the record value, never an attribute. */
 const NOT_A_HEADER: ReadonlySet<string> = new Set(['data', 'data_base64']);
 
@@ -40,32 +40,24 @@ interface Entry {
   readonly path: string;
 }
 
-export const kafka: Source = {
-  kind: 'aws:kafka',
-  reply: 'kafka-item-failures',
-  label: 'Kafka batch (MSK or self-managed)',
-  detect(raw) {
-    return isObject(raw) && EVENT_SOURCES.has(raw.eventSource as string) && isObject(raw.records);
-  },
-  normalize(raw) {
-    const batch = raw as JsonObject & { records: JsonObject };
-    const entries: Entry[] = [];
-    for (const [group, list] of Object.entries(batch.records)) {
-      const records: unknown[] = Array.isArray(list) ? list : [list];
-      for (const [i, record] of records.entries()) {
-        entries.push({ group, record, path: `records[${JSON.stringify(group)}][${i}]` });
-      }
+/** A Kafka batch (detected by catalog.ts: `eventSource` `aws:kafka` or `SelfManagedKafka`, a `records` object). */
+export function normalize(batch: JsonObject & { records: JsonObject }): Batch {
+  const entries: Entry[] = [];
+  for (const [group, list] of Object.entries(batch.records)) {
+    const records: unknown[] = Array.isArray(list) ? list : [list];
+    for (const [i, record] of records.entries()) {
+      entries.push({ group, record, path: `records[${JSON.stringify(group)}][${i}]` });
     }
-    return collectRecords(
-      // Records of a partition must be handled in order: stop at the first failure.
-      { source: 'aws:kafka', reply: 'kafka-item-failures', ordered: true },
-      entries.length,
-      (i) => readRecord(batch, entries[i] as Entry),
-      (i) => refOf(entries[i] as Entry),
-      (i) => (entries[i] as Entry).path,
-    );
-  },
-};
+  }
+  return collectRecords(
+    // Records of a partition must be handled in order: stop at the first failure.
+    { source: 'aws:kafka', reply: 'kafka-item-failures', ordered: true },
+    entries.length,
+    (i) => readRecord(batch, entries[i] as Entry),
+    (i) => refOf(entries[i] as Entry),
+    (i) => (entries[i] as Entry).path,
+  );
+}
 
 function refOf({ group, record, path }: Entry): string {
   const offset = isObject(record) ? record.offset : undefined;

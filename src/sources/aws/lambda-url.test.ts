@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cloudEventProblems } from '../../cloud-event.js';
-import { SOURCES, toCloudEvents } from '../index.js';
-import { apiGatewayV2 } from './apigateway-v2.js';
-import { lambdaUrl } from './lambda-url.js';
+import { SOURCES, sourceOf, toCloudEvents } from '../index.js';
+
+const apiGatewayV2 = sourceOf('aws:apigateway:v2');
+const lambdaUrl = sourceOf('aws:lambda-url');
 
 const fixture = (path: string): Record<string, unknown> & { body: string } =>
   JSON.parse(readFileSync(new URL(`../../../test/fixtures/events/${path}`, import.meta.url), 'utf8'));

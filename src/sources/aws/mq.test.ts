@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cloudEventProblems } from '../../cloud-event.js';
-import { toCloudEvents } from '../index.js';
+import { sourceOf, toCloudEvents } from '../index.js';
 import type { Batch } from '../types.js';
-import { ACTIVEMQ_MESSAGE_TYPE, mq, RABBITMQ_MESSAGE_TYPE } from './mq.js';
+import { ACTIVEMQ_MESSAGE_TYPE, RABBITMQ_MESSAGE_TYPE } from './mq.js';
+
+const mq = sourceOf('aws:mq');
 
 const fixture = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(new URL(`../../../test/fixtures/events/mq/${name}`, import.meta.url), 'utf8'));

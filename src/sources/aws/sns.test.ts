@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cloudEventProblems } from '../../cloud-event.js';
 import { isTriggerError, type TriggerError } from '../../errors.js';
-import { toCloudEvents } from '../index.js';
-import { SNS_NOTIFICATION_TYPE, sns, snsHttpMessage } from './sns.js';
+import { sourceOf, toCloudEvents } from '../index.js';
+import { SNS_NOTIFICATION_TYPE, snsHttpMessage } from './sns.js';
+
+const sns = sourceOf('aws:sns');
 
 const fixture = <T = { Records: Array<Record<string, unknown>> }>(name: string): T =>
   JSON.parse(readFileSync(new URL(`../../../test/fixtures/events/sns/${name}`, import.meta.url), 'utf8'));

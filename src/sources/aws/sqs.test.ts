@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cloudEventProblems } from '../../cloud-event.js';
+import { sourceOf } from '../index.js';
 import type { Batch } from '../types.js';
-import { SQS_MESSAGE_TYPE, sqs, traceparentFromXray } from './sqs.js';
+import { SQS_MESSAGE_TYPE, traceparentFromXray } from './sqs.js';
+
+const sqs = sourceOf('aws:sqs');
 
 interface Fixture {
   Records: Array<Record<string, unknown> & { attributes: Record<string, string>; body: string }>;

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cloudEventProblems } from '../../cloud-event.js';
-import { toCloudEvents } from '../index.js';
+import { sourceOf, toCloudEvents } from '../index.js';
 import type { Batch } from '../types.js';
-import { sns } from './sns.js';
-import { sqs } from './sqs.js';
 import { unwrapEnvelope } from './unwrap.js';
+
+const sns = sourceOf('aws:sns');
+const sqs = sourceOf('aws:sqs');
 
 const fixture = (name: string): { Records: Array<Record<string, unknown>> } =>
   JSON.parse(readFileSync(new URL(`../../../test/fixtures/events/${name}`, import.meta.url), 'utf8'));

@@ -9,8 +9,10 @@
  */
 import { isObject, type JsonObject } from '../types.js';
 import { type EventInit, extensionName, invalid, readJsonOrText, setIfAbsent, shapeOf } from './decode.js';
-import { eventBridgeInit, isEventBridgeEvent } from './eventbridge.js';
-import { isS3Notification, isS3TestEvent, s3RecordInit } from './s3.js';
+import { eventBridgeInit } from './eventbridge.js';
+import { isEventBridgeEvent } from './eventbridge-detect.js';
+import { s3RecordInit } from './s3.js';
+import { isS3Notification, isS3TestEvent } from './s3-detect.js';
 
 /**
  * What a payload turned out to be: events to deliver, or a control message to acknowledge. `built` is

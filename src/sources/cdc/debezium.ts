@@ -11,13 +11,10 @@
  */
 import { createHash } from 'node:crypto';
 import { type CloudEvent, createCloudEvent } from '../../cloud-event.js';
-import { isObject, type JsonObject, type Source } from '../types.js';
+import { type Batch, isObject, type JsonObject } from '../types.js';
 import { type ChangeOp, keySubject } from './change.js';
+import { isDebeziumEnvelope, unwrapDebezium as unwrap } from './debezium-detect.js';
 import { epochToIso, invalidRecord, seen, text } from './records.js';
-
-const OPS: ReadonlySet<string> = new Set<ChangeOp>(['c', 'u', 'd', 'r', 't', 'm']);
-/** Operations whose envelope carries no row image (truncate, logical-decoding message). */
-const NO_ROW: ReadonlySet<string> = new Set(['t', 'm']);
 
 /** `source` block fields → extension names, as Debezium's CloudEvents converter names them (≤ 20 chars). */
 const SOURCE_EXTENSIONS: Readonly<Record<string, string>> = {
@@ -72,17 +69,6 @@ export interface DebeziumContext {
   readonly id?: string;
   /** A `source` to use instead of `/debezium/<connector>/<name>` (tombstones have no connector to name). */
   readonly source?: string;
-}
-
-/**
- * True for a Debezium change-event value: `op` c/u/d/r/t/m, a `source` block naming the `connector`, and
- * `before`/`after` (except for truncate and message events), at the top level or under `payload`.
- */
-export function isDebeziumEnvelope(value: unknown): boolean {
-  const payload = unwrap(value);
-  if (!isObject(payload) || typeof payload.op !== 'string' || !OPS.has(payload.op)) return false;
-  if (!isObject(payload.source) || typeof payload.source.connector !== 'string') return false;
-  return NO_ROW.has(payload.op) || 'before' in payload || 'after' in payload;
 }
 
 /**
@@ -197,27 +183,16 @@ function keyText(key: unknown): string | undefined {
   return isScalar(k) ? String(k) : undefined;
 }
 
-/** With `schemas.enable=true` the JSON converter wraps values and keys as `{ schema, payload }`. */
-function unwrap(value: unknown): unknown {
-  return isObject(value) && 'schema' in value && 'payload' in value ? value.payload : value;
-}
-
 function isScalar(v: unknown): v is string | number | boolean {
   return (typeof v === 'string' && v !== '') || typeof v === 'number' || typeof v === 'boolean';
 }
 
 /** A Debezium envelope delivered on its own (direct invoke, a recorded value). */
-export const debezium: Source = {
-  kind: 'debezium',
-  reply: 'throw',
-  label: 'Debezium change event',
-  detect: isDebeziumEnvelope,
-  normalize(raw) {
-    const event = debeziumToEvent(raw, { where: 'Debezium change event' });
-    return Object.freeze({
-      source: 'debezium',
-      reply: 'throw' as const,
-      items: Object.freeze([Object.freeze({ event, ref: event.id })]),
-    });
-  },
-};
+export function normalize(raw: JsonObject): Batch {
+  const event = debeziumToEvent(raw, { where: 'Debezium change event' });
+  return Object.freeze({
+    source: 'debezium',
+    reply: 'throw' as const,
+    items: Object.freeze([Object.freeze({ event, ref: event.id })]),
+  });
+}

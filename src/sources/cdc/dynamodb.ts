@@ -5,7 +5,7 @@
  * @see https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html
  */
 import { type CloudEvent, trustedCloudEvent } from '../../cloud-event.js';
-import { isObject, type Source } from '../types.js';
+import { type Batch, isObject, type RecordBatch } from '../types.js';
 import { type ChangeOp, keySubject, paddedSequence } from './change.js';
 import { unmarshalImage } from './dynamodb-attributes.js';
 import { collect, invalidRecord, seen, setEpochTime, text, toBatch } from './records.js';
@@ -121,33 +121,24 @@ function tableSource(record: Record<string, unknown>, ctx: DynamoDbChangeContext
   return tableRegion && account ? `arn:aws:dynamodb:${tableRegion}:${account}:table/${table}` : table;
 }
 
-export const dynamoDbStreams: Source = {
-  kind: 'aws:dynamodb',
-  reply: 'stream-checkpoint',
-  label: 'DynamoDB Streams batch',
-  detect(raw) {
-    if (!isObject(raw) || !Array.isArray(raw.Records)) return false;
-    const first: unknown = raw.Records[0];
-    return isObject(first) && first.eventSource === 'aws:dynamodb';
-  },
-  normalize(raw) {
-    const records = (raw as { Records: unknown[] }).Records;
-    const collected = collect(
-      records,
-      (record, i) => {
-        const where = `Records[${i}]`;
-        const event = dynamoDbChangeToEvent(record, { where });
-        const sequence =
-          isObject(record) && isObject(record.dynamodb) ? text(record.dynamodb.SequenceNumber) : undefined;
-        if (sequence === undefined)
-          throw invalidRecord(where, 'needs `dynamodb.SequenceNumber`: Lambda checkpoints the stream at it');
-        return { event, ref: sequence };
-      },
-      (record, i) => streamRef(record) ?? `Records[${i}]`,
-    );
-    return toBatch('aws:dynamodb', 'stream-checkpoint', collected, true);
-  },
-};
+/** A DynamoDB Streams batch (detected by catalog.ts: `Records[0].eventSource`). */
+export function normalize(raw: RecordBatch): Batch {
+  const records = (raw as { Records: unknown[] }).Records;
+  const collected = collect(
+    records,
+    (record, i) => {
+      const where = `Records[${i}]`;
+      const event = dynamoDbChangeToEvent(record, { where });
+      const sequence =
+        isObject(record) && isObject(record.dynamodb) ? text(record.dynamodb.SequenceNumber) : undefined;
+      if (sequence === undefined)
+        throw invalidRecord(where, 'needs `dynamodb.SequenceNumber`: Lambda checkpoints the stream at it');
+      return { event, ref: sequence };
+    },
+    (record, i) => streamRef(record) ?? `Records[${i}]`,
+  );
+  return toBatch('aws:dynamodb', 'stream-checkpoint', collected, true);
+}
 
 function streamRef(record: unknown): string | undefined {
   if (!isObject(record)) return undefined;

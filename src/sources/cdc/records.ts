@@ -5,7 +5,14 @@
 
 import { isTriggerError, TriggerError } from '../../errors.js';
 import { epochMsToIso, readJsonOrText, setEpochMsTime } from '../aws/decode.js';
-import { type Batch, type BatchItem, type FailureReply, isObject, type RejectedRecord } from '../types.js';
+import {
+  type Batch,
+  type BatchItem,
+  type FailureReply,
+  isObject,
+  type RejectedRecord,
+  type SourceKind,
+} from '../types.js';
 
 /** The items and rejected records of a batch, before it is frozen into a `Batch`. */
 export interface Collected {
@@ -53,7 +60,7 @@ export function collect(
 
 /** A frozen batch; `rejected` is only set when some record was rejected. */
 export function toBatch(
-  source: string,
+  source: SourceKind,
   reply: FailureReply,
   { items, rejected }: Collected,
   ordered = false,
