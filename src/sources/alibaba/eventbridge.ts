@@ -12,7 +12,8 @@
  * @see https://www.alibabacloud.com/help/en/eventbridge/user-guide/event-overview
  */
 import { type CloudEvent, fromStructured, isJsonContentType, isRfc3339 } from '../../cloud-event.js';
-import { collect, readJsonText, text, toBatch } from '../cdc/records.js';
+import { readJsonText, text } from '../kit/payload.js';
+import { collect, toBatch } from '../kit/records.js';
 import { type Batch, isObject, type JsonObject } from '../types.js';
 import { dtsChangeAttributes, isDtsRecord } from './dts.js';
 import { rocketMqBindingEvent } from './rocketmq.js';

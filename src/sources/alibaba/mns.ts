@@ -9,7 +9,10 @@
  */
 import { createHash } from 'node:crypto';
 import { createCloudEvent } from '../../cloud-event.js';
-import { epochToIso, invalidRecord, readJsonText, seen, text } from '../cdc/records.js';
+import { describeValue } from '../kit/describe.js';
+import { readJsonText, text } from '../kit/payload.js';
+import { invalidRecord } from '../kit/records.js';
+import { epochToIso } from '../kit/time.js';
 import type { Batch, JsonObject } from '../types.js';
 import { isMnsJsonFormat } from './mns-detect.js';
 
@@ -45,7 +48,7 @@ function fromJsonFormat(raw: Record<string, unknown>) {
   if (id === undefined || topic === undefined || typeof raw.Message !== 'string') {
     throw invalidRecord(
       'MNS topic message',
-      `needs a \`MessageId\`, a \`TopicName\` and a string \`Message\` (${seen(raw)})`,
+      `needs a \`MessageId\`, a \`TopicName\` and a string \`Message\` (got ${describeValue(raw)})`,
     );
   }
   const attributes = Object.fromEntries(Object.entries(raw).filter(([name]) => !ENVELOPE.has(name)));

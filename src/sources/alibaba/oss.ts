@@ -7,7 +7,9 @@
  * @see https://www.alibabacloud.com/help/en/functioncompute/fc/formats-of-event-for-different-triggers-1
  */
 import { createCloudEvent } from '../../cloud-event.js';
-import { collect, invalidRecord, seen, text, toBatch } from '../cdc/records.js';
+import { describeValue } from '../kit/describe.js';
+import { text } from '../kit/payload.js';
+import { collect, invalidRecord, toBatch } from '../kit/records.js';
 import { type Batch, isObject, type JsonObject } from '../types.js';
 
 export const OSS_EVENT_SOURCE = 'acs.oss';
@@ -53,7 +55,7 @@ function ossEntryToEvent(entry: unknown, where: string) {
   if (!isObject(entry) || eventName === undefined || bucketName === undefined || rawKey === undefined) {
     throw invalidRecord(
       where,
-      `is not an OSS notification: it needs \`eventName\`, \`oss.bucket.name\` and \`oss.object.key\` (${seen(entry)})`,
+      `is not an OSS notification: it needs \`eventName\`, \`oss.bucket.name\` and \`oss.object.key\` (got ${describeValue(entry)})`,
     );
   }
   const key = decodeOssKey(rawKey);

@@ -6,7 +6,10 @@
  * @see https://www.alibabacloud.com/help/en/sls/create-a-custom-function
  */
 import { createCloudEvent } from '../../cloud-event.js';
-import { epochToIso, invalidRecord, seen, text } from '../cdc/records.js';
+import { describeValue } from '../kit/describe.js';
+import { text } from '../kit/payload.js';
+import { invalidRecord } from '../kit/records.js';
+import { epochToIso } from '../kit/time.js';
 import type { Batch, JsonObject } from '../types.js';
 
 export const SLS_CURSOR_RANGE_TYPE = 'com.aliyun.sls.cursorrange';
@@ -33,7 +36,7 @@ export function normalize(raw: JsonObject & { source: JsonObject }): Batch {
   ) {
     throw invalidRecord(
       'SLS trigger event',
-      `needs \`source.projectName\`, \`logstoreName\`, \`shardId\`, \`beginCursor\` and \`endCursor\` (${seen(source)})`,
+      `needs \`source.projectName\`, \`logstoreName\`, \`shardId\`, \`beginCursor\` and \`endCursor\` (got ${describeValue(source)})`,
     );
   }
   const region = ENDPOINT.exec(text(source.endpoint) ?? '')?.[1] ?? '';

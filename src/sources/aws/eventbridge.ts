@@ -5,8 +5,9 @@
  * S3 events (`source: "aws.s3"`) get the S3 notification's `source`/`type`/`subject` (see s3.ts).
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events-structure.html
  */
+
+import { type EventInit, finishEvent } from '../kit/records.js';
 import type { Batch, JsonObject } from '../types.js';
-import { type EventInit, finishEvent } from './decode.js';
 import { s3EventBridgeInit } from './s3.js';
 
 /** CloudEvent attributes for an EventBridge envelope (S3 events through the S3 mapping). */

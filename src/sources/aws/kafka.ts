@@ -13,22 +13,12 @@
  */
 import { debeziumToEvent, isDebeziumKey } from '../cdc/debezium.js';
 import { isDebeziumEnvelope } from '../cdc/debezium-detect.js';
+import { decodeBase64 } from '../kit/base64.js';
+import { describeValue } from '../kit/describe.js';
+import { bytesPayload, isPrintable, readJsonOrText, typedPayload, utf8 } from '../kit/payload.js';
+import { collectRecords, type EventInit, finishEvent, invalid, setIfAbsent } from '../kit/records.js';
+import { epochMsToIso } from '../kit/time.js';
 import { type Batch, isObject, type JsonObject } from '../types.js';
-import {
-  bytesPayload,
-  collectRecords,
-  decodeBase64,
-  type EventInit,
-  epochMsToIso,
-  finishEvent,
-  invalid,
-  isPrintable,
-  readJsonOrText,
-  setIfAbsent,
-  shapeOf,
-  typedPayload,
-  utf8,
-} from './decode.js';
 
 export const KAFKA_RECORD_TYPE = 'org.apache.kafka.record';
 /** `ce_*` headers binary mode must not carry: the data is the record value, never an attribute. */
@@ -74,7 +64,7 @@ function readRecord(batch: JsonObject, { record, path }: Entry) {
     (record.offset as number) < 0
   ) {
     throw invalid(
-      `${path} is not a Kafka record (got ${shapeOf(record)}): it needs a string \`topic\` and integer ` +
+      `${path} is not a Kafka record (got ${describeValue(record)}): it needs a string \`topic\` and integer ` +
         '`partition` and `offset`.',
       path,
     );
@@ -198,13 +188,15 @@ function sourceOf(batch: JsonObject, topic: string): string {
  */
 function readHeaders(headers: unknown, path: string): Array<[string, string]> {
   if (headers == null) return [];
-  if (!Array.isArray(headers)) throw invalid(`${path} must be an array, got ${shapeOf(headers)}.`, path);
+  if (!Array.isArray(headers))
+    throw invalid(`${path} must be an array, got ${describeValue(headers)}.`, path);
   const pairs: Array<[string, string]> = [];
   for (const [i, header] of headers.entries()) {
-    if (!isObject(header)) throw invalid(`${path}[${i}] must be an object, got ${shapeOf(header)}.`, path);
+    if (!isObject(header))
+      throw invalid(`${path}[${i}] must be an object, got ${describeValue(header)}.`, path);
     for (const [name, bytes] of Object.entries(header)) {
       if (!Array.isArray(bytes) || !bytes.every((b) => Number.isInteger(b) && b >= -128 && b <= 255)) {
-        throw invalid(`${path}[${i}].${name} must be an array of bytes, got ${shapeOf(bytes)}.`, path);
+        throw invalid(`${path}[${i}].${name} must be an array of bytes, got ${describeValue(bytes)}.`, path);
       }
       pairs.push([name, Buffer.from(Uint8Array.from(bytes as number[], (b) => b & 0xff)).toString('utf8')]);
     }

@@ -10,20 +10,14 @@
 import { gunzipSync } from 'node:zlib';
 import { type CloudEvent, trustedCloudEvent } from '../../cloud-event.js';
 import { dynamoDbChangeToEvent, isDynamoDbChange } from '../cdc/dynamodb.js';
+import { decodeBase64 } from '../kit/base64.js';
+import { describeValue } from '../kit/describe.js';
+import { bytesPayload, type Payload } from '../kit/payload.js';
+import { collectRecords, type EventInit, finishEvent, invalid } from '../kit/records.js';
+import { setEpochMsTime } from '../kit/time.js';
 import { cloudWatchLogsFromGzip } from '../logs/cloudwatch-logs.js';
 import { isGzip } from '../logs/cloudwatch-logs-payload.js';
 import { type Batch, isObject, type JsonObject, type NormalizeOptions, type RecordBatch } from '../types.js';
-import {
-  bytesPayload,
-  collectRecords,
-  decodeBase64,
-  type EventInit,
-  finishEvent,
-  invalid,
-  type Payload,
-  setEpochMsTime,
-  shapeOf,
-} from './decode.js';
 import { deaggregate, isKplAggregate } from './kpl.js';
 import { carried } from './unwrap.js';
 
@@ -62,7 +56,7 @@ function readRecord(record: unknown, index: number, options: NormalizeOptions) {
     record.eventSourceARN === ''
   ) {
     throw invalid(
-      `${where} is not a Kinesis record (got ${shapeOf(record)}): it needs \`kinesis\` with a decimal string ` +
+      `${where} is not a Kinesis record (got ${describeValue(record)}): it needs \`kinesis\` with a decimal string ` +
         '`sequenceNumber`, a string `partitionKey` and base64 `data`, and a non-empty `eventSourceARN`.',
       where,
     );

@@ -6,20 +6,19 @@
  * @see https://docs.aws.amazon.com/lambda/latest/dg/with-mq.html
  */
 import { createHash } from 'node:crypto';
-import { type Batch, isObject, type JsonObject } from '../types.js';
+import { decodeBase64 } from '../kit/base64.js';
+import { describeValue } from '../kit/describe.js';
+import { bytesPayload, typedPayload } from '../kit/payload.js';
 import {
-  bytesPayload,
   collectRecords,
-  decodeBase64,
   type EventInit,
-  epochMsToIso,
   extensionName,
   finishEvent,
   invalid,
   setIfAbsent,
-  shapeOf,
-  typedPayload,
-} from './decode.js';
+} from '../kit/records.js';
+import { epochMsToIso } from '../kit/time.js';
+import { type Batch, isObject, type JsonObject } from '../types.js';
 import { isActiveMq } from './mq-detect.js';
 
 export const ACTIVEMQ_MESSAGE_TYPE = 'com.amazonaws.mq.activemq.message';
@@ -36,7 +35,7 @@ export function normalize(batch: JsonObject): Batch {
   const arn = typeof batch.eventSourceArn === 'string' ? batch.eventSourceArn : '';
   if (arn === '')
     throw invalid(
-      `The Amazon MQ batch has no \`eventSourceArn\` (got ${shapeOf(batch.eventSourceArn)}): Lambda sends the ` +
+      `The Amazon MQ batch has no \`eventSourceArn\` (got ${describeValue(batch.eventSourceArn)}): Lambda sends the ` +
         "broker's ARN there, and it is every event's `source`; record the event as Lambda delivers it.",
       'eventSourceArn',
     );
@@ -75,7 +74,7 @@ export function normalize(batch: JsonObject): Batch {
 function activeMqEvent(arn: string, { message, path }: Entry) {
   if (!isObject(message) || typeof message.messageID !== 'string' || message.messageID === '') {
     throw invalid(
-      `${path} is not an ActiveMQ message (got ${shapeOf(message)}): it needs a non-empty string \`messageID\` ` +
+      `${path} is not an ActiveMQ message (got ${describeValue(message)}): it needs a non-empty string \`messageID\` ` +
         'and base64 `data`.',
       path,
     );
@@ -104,7 +103,7 @@ function rabbitMqEvent(arn: string, queueKey: string, { message, path }: Entry) 
   const properties = isObject(message) ? message.basicProperties : undefined;
   if (!isObject(message) || !isObject(properties)) {
     throw invalid(
-      `${path} is not a RabbitMQ message (got ${shapeOf(message)}): it needs \`basicProperties\` and base64 \`data\`.`,
+      `${path} is not a RabbitMQ message (got ${describeValue(message)}): it needs \`basicProperties\` and base64 \`data\`.`,
       path,
     );
   }

@@ -5,8 +5,9 @@
  * @see https://github.com/cloudevents/spec/blob/main/cloudevents/adapters/aws-s3.md
  */
 import { trustedCloudEvent } from '../../cloud-event.js';
+import { describeValue } from '../kit/describe.js';
+import { collectRecords, type EventInit, invalid } from '../kit/records.js';
 import { type Batch, isObject, type JsonObject } from '../types.js';
-import { collectRecords, type EventInit, invalid, shapeOf } from './decode.js';
 import { decodeS3Key, isS3Notification, S3_EVENT_SOURCE } from './s3-detect.js';
 
 export const S3_TYPE_PREFIX = 'com.amazonaws.s3.';
@@ -48,7 +49,7 @@ export function s3RecordInit(record: unknown, where: string): EventInit {
     typeof object?.key !== 'string'
   ) {
     throw invalid(
-      `${where} is not an S3 event record (got ${shapeOf(record)}): it needs string \`eventSource\`, ` +
+      `${where} is not an S3 event record (got ${describeValue(record)}): it needs string \`eventSource\`, ` +
         '`eventName`, `s3.bucket.name` and `s3.object.key`.',
       where,
     );

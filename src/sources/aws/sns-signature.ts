@@ -10,6 +10,7 @@
  * @see https://docs.aws.amazon.com/sns/latest/dg/sns-verify-signature-of-message.html
  */
 import { verify, X509Certificate } from 'node:crypto';
+import { isBase64 } from '../kit/base64.js';
 import { isObject } from '../types.js';
 
 /**
@@ -55,7 +56,6 @@ const ALGORITHMS: Readonly<Record<string, string>> = { '1': 'sha1', '2': 'sha256
 const CERT_URL = /^https:\/\/sns\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?\/[A-Za-z0-9._/-]+\.pem$/;
 const SNS_HOST = /^sns\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
 const CERT_URL_PROBLEM = 'SigningCertURL is not an https://sns.<region>.amazonaws.com/….pem URL';
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const HOUR = 3_600_000;
 
 /**
@@ -138,7 +138,7 @@ function checkMessage(message: unknown, options: SnsVerifyOptions): Signed | Sns
   }
   const certificateUrl = snsSigningCertUrl(message);
   if (!isSnsSigningCertUrl(certificateUrl)) return refused(CERT_URL_PROBLEM);
-  if (typeof message.Signature !== 'string' || !BASE64.test(message.Signature)) {
+  if (typeof message.Signature !== 'string' || message.Signature === '' || !isBase64(message.Signature)) {
     return refused('`Signature` must be a base64 string');
   }
   const signed = snsStringToSign(message);

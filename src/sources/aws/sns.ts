@@ -10,8 +10,10 @@
  */
 import { type CloudEvent, trustedCloudEvent } from '../../cloud-event.js';
 import { isTriggerError, TriggerError } from '../../errors.js';
+import { describeValue } from '../kit/describe.js';
+import { readJsonOrText } from '../kit/payload.js';
+import { collectRecords, type EventInit, finishEvent, invalid } from '../kit/records.js';
 import { type Batch, isObject, type JsonObject, type RecordBatch } from '../types.js';
-import { collectRecords, type EventInit, finishEvent, invalid, readJsonOrText, shapeOf } from './decode.js';
 import { isSnsEnvelope, unwrapSns } from './unwrap.js';
 
 export { SNS_NOTIFICATION_TYPE } from './unwrap.js';
@@ -37,7 +39,7 @@ function readRecord(record: unknown, index: number) {
   const message = isObject(record) ? record.Sns : undefined;
   if (!isObject(record) || !isObject(message) || !isSnsEnvelope(message)) {
     throw invalid(
-      `Records[${index}] is not an SNS record (got ${shapeOf(record)}): it needs \`Sns\` with string ` +
+      `Records[${index}] is not an SNS record (got ${describeValue(record)}): it needs \`Sns\` with string ` +
         '`Type`, `MessageId`, `TopicArn` and `Message`.',
       `Records[${index}]`,
     );
@@ -117,7 +119,7 @@ export function readSnsHttpBody(
   const message = readJsonOrText(body);
   if (!isObject(message) || !isSnsEnvelope(message) || typeof message.Message !== 'string') {
     throw badRequest(
-      `The SNS request body is not an SNS message (got ${shapeOf(message)}): it needs string \`Type\`, ` +
+      `The SNS request body is not an SNS message (got ${describeValue(message)}): it needs string \`Type\`, ` +
         '`MessageId`, `TopicArn` and `Message`.',
     );
   }

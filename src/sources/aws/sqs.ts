@@ -6,18 +6,18 @@
  * @see https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
  */
 import { trustedCloudEvent } from '../../cloud-event.js';
-import { type Batch, isObject, type JsonObject, type RecordBatch } from '../types.js';
+import { describeValue } from '../kit/describe.js';
+import { readJsonOrText } from '../kit/payload.js';
 import {
   collectRecords,
   type EventInit,
   extensionName,
   finishEvent,
   invalid,
-  readJsonOrText,
-  setEpochMsTime,
   setIfAbsent,
-  shapeOf,
-} from './decode.js';
+} from '../kit/records.js';
+import { setEpochMsTime } from '../kit/time.js';
+import { type Batch, isObject, type JsonObject, type RecordBatch } from '../types.js';
 import { carried, unwrapEnvelope } from './unwrap.js';
 
 export const SQS_MESSAGE_TYPE = 'com.amazonaws.sqs.message';
@@ -52,7 +52,7 @@ function readRecord(record: unknown, index: number) {
     record.eventSourceARN === ''
   ) {
     throw invalid(
-      `${where} is not an SQS message (got ${shapeOf(record)}): it needs a non-empty string \`messageId\`, ` +
+      `${where} is not an SQS message (got ${describeValue(record)}): it needs a non-empty string \`messageId\`, ` +
         'a string `body` and a non-empty string `eventSourceARN`.',
       where,
     );

@@ -11,10 +11,13 @@
  */
 import { createHash } from 'node:crypto';
 import { type CloudEvent, createCloudEvent } from '../../cloud-event.js';
+import { describeValue } from '../kit/describe.js';
+import { text } from '../kit/payload.js';
+import { invalidRecord } from '../kit/records.js';
+import { epochToIso } from '../kit/time.js';
 import { type Batch, isObject, type JsonObject } from '../types.js';
 import { type ChangeOp, keySubject } from './change.js';
 import { isDebeziumEnvelope, unwrapDebezium as unwrap } from './debezium-detect.js';
-import { epochToIso, invalidRecord, seen, text } from './records.js';
 
 /** `source` block fields → extension names, as Debezium's CloudEvents converter names them (≤ 20 chars). */
 const SOURCE_EXTENSIONS: Readonly<Record<string, string>> = {
@@ -98,7 +101,7 @@ export function debeziumToEvent(value: unknown, ctx: DebeziumContext): CloudEven
   if (!isDebeziumEnvelope(value))
     throw invalidRecord(
       ctx.where,
-      `is not a Debezium change event: it needs \`op\` (c, u, d, r, t or m), \`source.connector\` and \`before\`/\`after\` (${seen(value)})`,
+      `is not a Debezium change event: it needs \`op\` (c, u, d, r, t or m), \`source.connector\` and \`before\`/\`after\` (got ${describeValue(value)})`,
     );
   const payload = unwrap(value) as JsonObject & { op: ChangeOp; source: JsonObject };
   const { op, source: block } = payload;
