@@ -41,7 +41,7 @@ describe('defineHandler validates the definition when it is defined', () => {
     [
       { handle, sources: [{ type: 'kafka' }] },
       'sources[0].type',
-      /must be one of bus, http, aws:sqs, .*; got "kafka"/,
+      /must be one of bus, http, alibaba:eventbridge, cloudevents, aws:sqs, .*; got "kafka"/,
     ],
     [{ handle, filter: [] }, 'filter', /`filter` must be an event pattern object/],
     [

@@ -13,7 +13,7 @@ import { compilePattern, type Matcher, type PatternDialect } from './rules/compi
 import { compileSchema, type DataValidator } from './schema/compile.js';
 import { DECLARATION_KEYS, DECLARED_TYPES, type SourceDeclaration } from './sources/declarations.js';
 import { validateHttpSourceOptions } from './sources/http/options.js';
-import type { SourceKind } from './sources/types.js';
+import type { Transport } from './sources/types.js';
 import { compileTransform, type Transform, type TransformSpec } from './transforms/compile.js';
 
 /** A trigger a handler accepts. A handler that declares no `sources` listens on the emulator's bus. */
@@ -25,8 +25,8 @@ export interface HandlerContext {
   readonly attempt: number;
   /** The record identity (SQS messageId, HTTP request id…). */
   readonly ref: string;
-  /** The transport that delivered the event. */
-  readonly transport: SourceKind;
+  /** The transport that delivered the event: a source kind (`aws:sqs`…), or the emulator's `bus`. */
+  readonly transport: Transport;
   /** For HTTP transports: the request, with lower-case header names. */
   readonly http?: { method: string; path: string; query: string; headers: Readonly<Record<string, string>> };
   /** The Lambda context (a stand-in offline). */
@@ -222,24 +222,24 @@ function checkSources(sources: unknown, label: string): SourceDeclaration[] {
         ...naming(label, () => validateHttpSourceOptions(source, where)),
         type: 'http',
       }) as SourceDeclaration;
+    const keys = DECLARATION_KEYS[source.type as string] ?? {};
     for (const [key, value] of Object.entries(source)) {
       if (key === 'type') continue;
-      const keys = DECLARATION_KEYS[source.type as string] ?? [];
-      if (!keys.includes(key)) {
+      if (!Object.hasOwn(keys, key)) {
+        const names = Object.keys(keys);
         throw config(
           `${where}.${key}`,
-          `${label}: unknown key \`${where}.${key}\` for a ${String(source.type)} source; ${keys.length > 0 ? `it takes ${keys.join(', ')}` : 'it takes no other keys'}`,
+          `${label}: unknown key \`${where}.${key}\` for a ${String(source.type)} source; ${names.length > 0 ? `it takes ${names.join(', ')}` : 'it takes no other keys'}`,
         );
       }
+      const values = keys[key];
       const allowed =
-        key === 'events'
-          ? ['per-line', 'per-batch'].includes(value as string)
-          : typeof value === 'string' && value !== '';
+        values !== undefined ? values.includes(value as string) : typeof value === 'string' && value !== '';
       if (!allowed) {
         throw config(
           `${where}.${key}`,
-          key === 'events'
-            ? `${label}: \`${where}.events\` must be 'per-line' or 'per-batch'`
+          values !== undefined
+            ? `${label}: \`${where}.${key}\` must be ${values.map((v) => `'${v}'`).join(' or ')}`
             : `${label}: \`${where}.${key}\` must be a non-empty string naming the ${key}, e.g. { type: '${String(source.type)}', ${key}: 'orders' }`,
         );
       }

@@ -1,55 +1,38 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SOURCES } from '../sources/index.js';
-import {
-  DEFERRED_BUILTINS,
-  deferredBuiltin,
-  INDEX_IMPORTS,
-  INDEX_KEPT_IMPORTS,
-  planBundle,
-  prunedModule,
-} from './prune.js';
+import { CATALOG } from '../sources/catalog.js';
+import { DEFERRED_BUILTINS, deferredBuiltin, planBundle, prunedModule, prunedModules } from './prune.js';
 
 const src = new URL('../', import.meta.url);
 const read = (path: string) => readFileSync(new URL(path, src), 'utf8');
 
-describe('prune: the table of sources/index.ts imports', () => {
-  it('names every module sources/index.ts builds its detection order from', () => {
-    const imports = [...read('sources/index.ts').matchAll(/from '(\.\/[^']+)'/g)].map((m) => String(m[1]));
-    expect(imports.filter((path) => !INDEX_KEPT_IMPORTS.includes(path)).sort()).toEqual(
-      Object.keys(INDEX_IMPORTS).sort(),
-    );
+describe('prune: the normalizer modules the source catalog names', () => {
+  const imports = [...read('sources/catalog.ts').matchAll(/^import \{([^}]+)\} from '(\.\/[^']+)';/gm)].map(
+    (m) => [String(m[2]), String(m[1]).trim()] as const,
+  );
+
+  it("imports from each row's module only its `normalize`, which a pruned module leaves undefined", () => {
+    for (const row of CATALOG) {
+      const names = imports.filter(([module]) => module === row.module).map(([, names]) => names);
+      expect(names, row.kind).toEqual([expect.stringMatching(/^normalize as \w+$/)]);
+    }
+    expect(prunedModule()).toBe('export const normalize = undefined;\n');
   });
 
-  it('lists the sources in detection order, each as its module exports it', async () => {
-    const members = Object.values(INDEX_IMPORTS).flatMap((entry) => entry.members);
-    expect(members.map(([kind]) => kind)).toEqual(SOURCES.map((s) => s.kind));
-    for (const [i, [, module, name]] of members.entries()) {
-      const exported = (await import(`../sources/${module.slice(2)}`)) as Record<string, unknown>;
-      expect(exported[name], `${module} ${name}`).toBe(SOURCES[i]);
-    }
-    for (const [specifier, entry] of Object.entries(INDEX_IMPORTS)) {
-      if (entry.list === undefined) continue;
-      const registry = (await import(`../sources/${specifier.slice(2)}`)) as Record<string, unknown>;
-      expect((registry[entry.list] as { kind: string }[]).map((s) => s.kind)).toEqual(
-        entry.members.map(([kind]) => kind),
-      );
+  it("names each row's module: its `normalize` export is the row's normalizer", async () => {
+    for (const row of CATALOG) {
+      const module = (await import(`../sources/${row.module.slice(2)}`)) as { normalize?: unknown };
+      expect(module.normalize, row.kind).toBe(row.normalize);
     }
   });
 
-  it('generates a registry that keeps declared sources and stands in for the others', () => {
-    expect(prunedModule('./registry-queues.js', new Set(['aws:sqs', 'aws:kinesis']))).toBe(
-      [
-        "import { STAND_INS } from './stand-ins.js';",
-        'import { sqs as kept_aws_sqs } from "./aws/sqs.js";',
-        'import { kinesis as kept_aws_kinesis } from "./aws/kinesis.js";',
-        'export const QUEUE_SOURCES = [kept_aws_sqs, STAND_INS["aws:sns"], STAND_INS["aws:s3"], kept_aws_kinesis, STAND_INS["aws:kafka"], STAND_INS["aws:mq"]];',
-        '',
-      ].join('\n'),
-    );
-    expect(prunedModule('./cloudevents.js', new Set())).toContain(
-      'export const cloudEvents = STAND_INS["cloudevents"];',
-    );
+  it('drops the modules of the kinds a bundle does not keep', () => {
+    const dropped = prunedModules(new Set(['aws:sqs', 'aws:kinesis']));
+    expect(dropped.size).toBe(CATALOG.length - 2);
+    expect([...dropped]).not.toContain('./aws/sqs.js');
+    expect([...dropped]).not.toContain('./aws/kinesis.js');
+    expect([...dropped]).toContain('./aws/sns.js');
+    expect(prunedModules(new Set(CATALOG.map((row) => row.kind))).size).toBe(0);
   });
 });
 

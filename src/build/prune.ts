@@ -3,8 +3,9 @@
  * handler module (`standalone.ts`'s probe), the sources, filter and transform of every handler the
  * module defines; this esbuild plugin then
  *
- * - keeps the normalizers of the declared sources only: the others become detect-only stand-ins
- *   (`sources/stand-ins.ts`), so detection order and the `E_SOURCE_UNDECLARED` refusal stay as they are;
+ * - keeps the normalizers of the declared sources only: the modules of the others (as the source catalog,
+ *   `sources/catalog.ts`, names them) are replaced by nothing, and their rows become detect-only stand-ins
+ *   (`sources/registry.ts`), so detection order and the `E_SOURCE_UNDECLARED` refusal stay as they are;
  * - gives `definition.ts` throwing stand-ins (`definition-absent.ts`) for the pattern compiler, the
  *   transform compiler and the HTTP options validator when no handler needs them;
  * - defers `@middy/core`'s `node:stream` imports, which only its `streamifyResponse` mode uses (and
@@ -16,6 +17,7 @@ import { createRequire } from 'node:module';
 import { dirname, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as esbuild from 'esbuild';
+import { CATALOG } from '../sources/catalog.js';
 import { kindsOf } from '../sources/declarations.js';
 
 /** What the build learned of one handler. */
@@ -46,74 +48,16 @@ export function planBundle(handlers: readonly HandlerFacts[]): BundlePlan {
   };
 }
 
-/** One source as a registry imports it: its kind, module (relative to src/sources/) and export name. */
-type Member = readonly [kind: string, module: string, name: string];
-
 /**
- * What `sources/index.ts` imports to build its detection order, module by module. A test holds this
- * table to the real registries (`prune.test.ts`): a source added there must be added here.
+ * The modules (`sources/catalog.ts` imports) whose normalizers a bundle keeping `kinds` drops, each
+ * replaced by `prunedModule()`: the catalog's row then stands in for its source (detect-only).
  */
-export const INDEX_IMPORTS: Readonly<
-  Record<string, { readonly list?: string; readonly members: readonly Member[] }>
-> = {
-  './alibaba/eventbridge.js': {
-    members: [['alibaba:eventbridge', './alibaba/eventbridge.js', 'alibabaEventBridge']],
-  },
-  './cloudevents.js': { members: [['cloudevents', './cloudevents.js', 'cloudEvents']] },
-  './registry-http.js': {
-    list: 'HTTP_SOURCES',
-    members: [
-      ['aws:apigateway:v2', './aws/apigateway-v2.js', 'apiGatewayV2'],
-      ['aws:lambda-url', './aws/lambda-url.js', 'lambdaUrl'],
-      ['aws:apigateway:v1', './aws/apigateway-v1.js', 'apiGatewayV1'],
-      ['aws:alb', './aws/alb.js', 'alb'],
-    ],
-  },
-  './registry-queues.js': {
-    list: 'QUEUE_SOURCES',
-    members: [
-      ['aws:sqs', './aws/sqs.js', 'sqs'],
-      ['aws:sns', './aws/sns.js', 'sns'],
-      ['aws:s3', './aws/s3.js', 's3'],
-      ['aws:kinesis', './aws/kinesis.js', 'kinesis'],
-      ['aws:kafka', './aws/kafka.js', 'kafka'],
-      ['aws:mq', './aws/mq.js', 'mq'],
-    ],
-  },
-  './registry-cdc-logs.js': {
-    list: 'CDC_AND_LOG_SOURCES',
-    members: [
-      ['aws:dynamodb', './cdc/dynamodb.js', 'dynamoDbStreams'],
-      ['aws:cloudwatch-logs', './logs/cloudwatch-logs.js', 'cloudWatchLogs'],
-      ['alibaba:oss', './alibaba/oss.js', 'alibabaOss'],
-      ['alibaba:sls', './alibaba/sls.js', 'alibabaSls'],
-      ['alibaba:mns', './alibaba/mns.js', 'alibabaMnsTopic'],
-      ['rocketmq', './alibaba/rocketmq.js', 'apacheRocketMq'],
-      ['debezium', './cdc/debezium.js', 'debezium'],
-    ],
-  },
-  './aws/eventbridge.js': { members: [['aws:eventbridge', './aws/eventbridge.js', 'eventBridge']] },
-};
-
-/** What else `sources/index.ts` imports: modules every bundle keeps whole (no source lives in them). */
-export const INDEX_KEPT_IMPORTS: readonly string[] = ['./types.js', './closest.js'];
-
-/** The code of the module that replaces one of `sources/index.ts`'s imports. */
-export function prunedModule(specifier: string, kinds: ReadonlySet<string>): string {
-  const entry = INDEX_IMPORTS[specifier];
-  if (entry === undefined) throw new Error(`prune: no registry ${specifier}`);
-  const lines = ["import { STAND_INS } from './stand-ins.js';"];
-  const refs = entry.members.map(([kind, module, name]) => {
-    if (!kinds.has(kind)) return `STAND_INS[${JSON.stringify(kind)}]`;
-    lines.push(`import { ${name} as ${safe(kind)} } from ${JSON.stringify(module)};`);
-    return safe(kind);
-  });
-  if (entry.list !== undefined) lines.push(`export const ${entry.list} = [${refs.join(', ')}];`);
-  else lines.push(`export const ${entry.members[0]?.[2]} = ${refs[0]};`);
-  return `${lines.join('\n')}\n`;
+export function prunedModules(kinds: ReadonlySet<string>): ReadonlySet<string> {
+  return new Set(CATALOG.filter((row) => !kinds.has(row.kind)).map((row) => row.module));
 }
 
-const safe = (kind: string) => `kept_${kind.replace(/\W/g, '_')}`;
+/** The code of a dropped normalizer module, as `sources/catalog.ts` imports it: no normalizer. */
+export const prunedModule = (): string => 'export const normalize = undefined;\n';
 
 /**
  * Node built-ins triggerkit's own modules import for work only some events or handlers do (signatures,
@@ -161,9 +105,8 @@ const isOwn = (importer: string) =>
 const DEFERRED = new RegExp(`^(${DEFERRED_BUILTINS.join('|')})$`);
 
 const NAMESPACE = 'triggerkit-pruned';
-const IN_SOURCES = /[\\/]sources[\\/]index\.[cm]?[jt]s$/;
+const IN_CATALOG = /[\\/]sources[\\/]catalog\.[cm]?[jt]s$/;
 const IN_DEFINITION = /[\\/]definition\.[cm]?[jt]s$/;
-const IN_DECLARATIONS = /[\\/]sources[\\/]declarations\.[cm]?[jt]s$/;
 const IN_MIDDY = /[\\/]@middy[\\/]core[\\/]/;
 const ABSENT_STAGES: Readonly<Record<string, keyof BundlePlan>> = {
   './rules/compile-pattern.js': 'filter',
@@ -197,11 +140,10 @@ export function prunePlugin(plan: BundlePlan): esbuild.Plugin {
         if (stage === undefined || plan[stage] || !IN_DEFINITION.test(args.importer)) return undefined;
         return resolveBeside(build, args, './definition-absent.js');
       });
-      const kinds = plan.kinds;
-      if (kinds !== undefined) {
+      const dropped = plan.kinds && prunedModules(plan.kinds);
+      if (dropped !== undefined) {
         build.onResolve({ filter: /^\.\/[\w/-]+\.js$/ }, (args) =>
-          (IN_SOURCES.test(args.importer) && INDEX_IMPORTS[args.path] !== undefined) ||
-          (IN_DECLARATIONS.test(args.importer) && args.path === './built-in.js')
+          IN_CATALOG.test(args.importer) && dropped.has(args.path)
             ? local(args.path, args.importer)
             : undefined,
         );
@@ -212,13 +154,7 @@ export function prunePlugin(plan: BundlePlan): esbuild.Plugin {
           return { contents: deferredBuiltin(args.path), loader: 'js', resolveDir };
         if (MIDDY_STREAMS[args.path] !== undefined)
           return { contents: MIDDY_STREAMS[args.path], loader: 'js', resolveDir };
-        if (args.path === './built-in.js')
-          return {
-            contents: `export const BUILT_IN_KINDS = new Set(${JSON.stringify([...(kinds ?? [])])});\n`,
-            loader: 'js',
-            resolveDir,
-          };
-        return { contents: prunedModule(args.path, kinds ?? new Set()), loader: 'js', resolveDir };
+        return { contents: prunedModule(), loader: 'js', resolveDir };
       });
     },
   };

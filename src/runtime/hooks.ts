@@ -7,14 +7,14 @@ import type { CloudEvent } from '../cloud-event.js';
 import type { AttemptRuntime } from '../delivery/attempts.js';
 import type { IdempotencyStore } from '../delivery/idempotency.js';
 import type { Outcome } from '../delivery/outcome.js';
-import type { SourceKind } from '../sources/types.js';
+import type { Transport } from '../sources/types.js';
 
 export const RUNTIME_HOOKS = Symbol.for('triggerkit.runtime-hooks');
 
 /** One event's passage through one handler. */
 export interface TraceRecord {
   readonly handler: string;
-  readonly transport: SourceKind;
+  readonly transport: Transport;
   readonly ref: string;
   readonly event: CloudEvent;
   readonly outcome: Outcome;
@@ -54,7 +54,7 @@ export interface RuntimeHooks {
 /** The trace of one event's last attempt through a handler. */
 export function traceRecord(
   handler: string,
-  transport: SourceKind,
+  transport: Transport,
   ref: string,
   outcome: Outcome,
   timing: { readonly ms: number; readonly attempt: number; readonly at: number },

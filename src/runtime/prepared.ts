@@ -8,6 +8,7 @@
 import type { CloudEvent } from '../cloud-event.js';
 import type { IdempotencyStore } from '../delivery/idempotency.js';
 import type { Outcome } from '../delivery/outcome.js';
+import type { Transport } from '../sources/types.js';
 
 const PREPARED = Symbol.for('triggerkit.prepared-event');
 const OUTCOME = Symbol.for('triggerkit.outcome');
@@ -17,7 +18,7 @@ export interface PreparedEvent {
   /** The record's identity in traces. */
   readonly ref: string;
   /** The transport that delivered it, e.g. `cloudevents`. */
-  readonly transport: string;
+  readonly transport: Transport;
   /** 1-based. */
   readonly attempt: number;
   /** The runtime's clock, for idempotency windows. */

@@ -1,199 +1,15 @@
 /**
  * For input no source recognizes: the known source it comes closest to, and what it lacks. Each source
  * is described by the marks its detector and normalizer look for (a field present, of a type, or with a
- * value); the input is scored by the marks it has (a field present with another value counts half), and
- * the best-scoring source is named with the marks that failed, so `triggerkit normalize` and the
- * `E_SOURCE_UNKNOWN` error say "an SQS batch needs `Records[0].body`" instead of only listing sources.
+ * value: the `marks` of its catalog row); the input is scored by the marks it has (a field present with
+ * another value counts half), and the best-scoring source is named with the marks that failed, so
+ * `triggerkit normalize` and the `E_SOURCE_UNKNOWN` error say "an SQS batch needs `Records[0].body`"
+ * instead of only listing sources.
  */
+
+import { CATALOG } from './catalog.js';
+import type { Expect } from './catalog-row.js';
 import { isObject } from './types.js';
-
-type Expect = 'string' | 'object' | 'array' | 'present' | readonly string[];
-
-/** `[label, [path, expectation]…]`, in detection order (the first of equal scores wins). */
-const MARKS: ReadonlyArray<readonly [string, ReadonlyArray<readonly [string, Expect]>]> = [
-  [
-    'CloudEvent (structured JSON)',
-    [
-      ['specversion', ['1.0']],
-      ['id', 'string'],
-      ['source', 'string'],
-      ['type', 'string'],
-    ],
-  ],
-  [
-    'API Gateway HTTP API (v2) request',
-    [
-      ['version', ['2.0']],
-      ['routeKey', 'string'],
-      ['rawPath', 'string'],
-      ['requestContext.http.method', 'string'],
-    ],
-  ],
-  [
-    'API Gateway REST API (v1) request',
-    [
-      ['resource', 'string'],
-      ['httpMethod', 'string'],
-      ['path', 'string'],
-      ['requestContext.stage', 'string'],
-    ],
-  ],
-  [
-    'Application Load Balancer request',
-    [
-      ['httpMethod', 'string'],
-      ['path', 'string'],
-      ['requestContext.elb.targetGroupArn', 'string'],
-    ],
-  ],
-  [
-    'SQS batch',
-    [
-      ['Records[0].eventSource', ['aws:sqs']],
-      ['Records[0].messageId', 'string'],
-      ['Records[0].body', 'string'],
-      ['Records[0].eventSourceARN', 'string'],
-    ],
-  ],
-  [
-    'SNS notification (Lambda subscription)',
-    [
-      ['Records[0].EventSource', ['aws:sns']],
-      ['Records[0].Sns.MessageId', 'string'],
-      ['Records[0].Sns.Message', 'string'],
-      ['Records[0].Sns.TopicArn', 'string'],
-    ],
-  ],
-  [
-    'S3 event notification',
-    [
-      ['Records[0].eventSource', ['aws:s3']],
-      ['Records[0].eventName', 'string'],
-      ['Records[0].s3.bucket.name', 'string'],
-      ['Records[0].s3.object.key', 'string'],
-    ],
-  ],
-  [
-    'S3 event notification',
-    [
-      ['Service', ['Amazon S3']],
-      ['Event', ['s3:TestEvent']],
-    ],
-  ],
-  [
-    'Kinesis stream batch',
-    [
-      ['Records[0].eventSource', ['aws:kinesis']],
-      ['Records[0].eventID', 'string'],
-      ['Records[0].kinesis.data', 'string'],
-      ['Records[0].kinesis.sequenceNumber', 'string'],
-    ],
-  ],
-  [
-    'Kafka batch (MSK or self-managed)',
-    [
-      ['eventSource', ['aws:kafka', 'SelfManagedKafka']],
-      ['records', 'object'],
-    ],
-  ],
-  [
-    'Amazon MQ batch (ActiveMQ or RabbitMQ)',
-    [
-      ['eventSource', ['aws:mq', 'aws:amq']],
-      ['messages[0].messageID', 'string'],
-      ['messages[0].messageType', 'string'],
-    ],
-  ],
-  [
-    'Amazon MQ batch (ActiveMQ or RabbitMQ)',
-    [
-      ['eventSource', ['aws:rmq']],
-      ['rmqMessagesByQueue', 'object'],
-    ],
-  ],
-  [
-    'DynamoDB Streams batch',
-    [
-      ['Records[0].eventSource', ['aws:dynamodb']],
-      ['Records[0].eventName', ['INSERT', 'MODIFY', 'REMOVE']],
-      ['Records[0].dynamodb.SequenceNumber', 'string'],
-      ['Records[0].dynamodb.Keys', 'object'],
-    ],
-  ],
-  [
-    'CloudWatch Logs subscription',
-    [
-      ['awslogs', 'object'],
-      ['awslogs.data', 'string'],
-    ],
-  ],
-  [
-    'Alibaba OSS trigger',
-    [
-      ['events[0].eventSource', ['acs:oss']],
-      ['events[0].oss.bucket.name', 'string'],
-      ['events[0].oss.object.key', 'string'],
-    ],
-  ],
-  [
-    'Alibaba SLS trigger',
-    [
-      ['source.logstoreName', 'string'],
-      ['source.beginCursor', 'string'],
-      ['source.endCursor', 'string'],
-    ],
-  ],
-  [
-    'Alibaba MNS topic trigger',
-    [
-      ['TopicOwner', 'string'],
-      ['MessageMD5', 'string'],
-      ['Message', 'present'],
-    ],
-  ],
-  [
-    'Alibaba MNS topic trigger',
-    [
-      ['body', 'string'],
-      ['attrs', 'object'],
-    ],
-  ],
-  [
-    'Apache RocketMQ trigger',
-    [
-      ['[0].msgId', 'string'],
-      ['[0].topic', 'string'],
-      ['[0].systemProperties', 'object'],
-      ['[0].body', 'present'],
-    ],
-  ],
-  // With the JSON converter's schema (`{ schema, payload }`) and without it.
-  [
-    'Debezium change event',
-    [
-      ['payload.op', ['c', 'u', 'd', 'r', 't', 'm']],
-      ['payload.source.connector', 'string'],
-    ],
-  ],
-  [
-    'Debezium change event',
-    [
-      ['op', ['c', 'u', 'd', 'r', 't', 'm']],
-      ['source.connector', 'string'],
-    ],
-  ],
-  [
-    'EventBridge event',
-    [
-      ['version', ['0']],
-      ['id', 'string'],
-      ['source', 'string'],
-      ['detail-type', 'string'],
-      ['detail', 'present'],
-      ['time', 'string'],
-    ],
-  ],
-];
 
 /** `a.b[0].c` → `['a', 'b', 0, 'c']`. */
 const steps = (path: string): ReadonlyArray<string | number> =>
@@ -202,8 +18,12 @@ const steps = (path: string): ReadonlyArray<string | number> =>
     .filter((s) => s !== '')
     .map((s) => (s.startsWith('[') ? Number(s.slice(1, -1)) : s));
 
-const COMPILED = MARKS.map(
-  ([label, marks]) => [label, marks.map(([path, expect]) => [path, steps(path), expect] as const)] as const,
+/** Every description of every source, in detection order (the first of equal scores wins). */
+const COMPILED = CATALOG.flatMap(({ label, marks = [] }) =>
+  marks.map(
+    (description) =>
+      [label, description.map(([path, expect]) => [path, steps(path), expect] as const)] as const,
+  ),
 );
 
 const MISSING = Symbol('missing');
@@ -290,8 +110,8 @@ function problemsOf(raw: unknown, marks: (typeof COMPILED)[number][1]) {
  * resembles none (not one mark met, nor two close).
  *
  * @example
- * closestSource({ Records: [{ eventSource: 'aws:sqs', messageId: 'm1' }] })
- * // 'The closest known source is SQS batch: `Records[0].body` is missing; `Records[0].eventSourceARN` is missing.'
+ * closestSource({ version: '0', id: 'e1', source: 'shop', detail: {}, time: '2026-01-01T00:00:00Z' })
+ * // 'The closest known source is EventBridge event: `detail-type` is missing.'
  */
 export function closestSource(raw: unknown): string | undefined {
   let best: { label: string; total: number; problems: string[] } | undefined;

@@ -1,48 +1,28 @@
 /** `toCloudEvents`: detect the source of a raw payload and normalize it into CloudEvents. */
 import { isTriggerError, TriggerError, tooDeep } from '../errors.js';
-import { alibabaEventBridge } from './alibaba/eventbridge.js';
-import { eventBridge } from './aws/eventbridge.js';
 import { closestSource } from './closest.js';
-import { cloudEvents } from './cloudevents.js';
-import { CDC_AND_LOG_SOURCES } from './registry-cdc-logs.js';
-import { HTTP_SOURCES } from './registry-http.js';
-import { QUEUE_SOURCES } from './registry-queues.js';
-import { type Batch, isObject, type NormalizeOptions, type Source } from './types.js';
+import { detectSource, SOURCES, withResources } from './registry.js';
+import { type Batch, isObject, type NormalizeOptions } from './types.js';
+
+export { detectSource, SOURCES, sourceOf } from './registry.js';
 
 /**
- * Detection order matters: first match wins (see the research notes, §1.0). Structured CloudEvents
- * first, then HTTP envelopes, then record batches, then single-event shapes.
- */
-export const SOURCES: readonly Source[] = [
-  // Alibaba EventBridge CloudEvents (with `aliyun*` extensions) before the generic structured CloudEvent.
-  alibabaEventBridge,
-  cloudEvents,
-  ...HTTP_SOURCES,
-  ...QUEUE_SOURCES,
-  ...CDC_AND_LOG_SOURCES,
-  eventBridge,
-];
-
-/** The source that recognizes `raw`, without normalizing it. */
-export function detectSource(raw: unknown): Source | undefined {
-  return SOURCES.find((s) => s.detect(raw));
-}
-
-/**
- * Normalizes any supported raw event (a Lambda event, an HTTP request, a recorded fixture) into CloudEvents.
- * Throws `TriggerError` `E_SOURCE_UNKNOWN` when no source recognizes the input, `E_SOURCE_INVALID`
- * when the recognized source is malformed.
+ * Normalizes any supported raw event (a Lambda event, an HTTP request, a recorded fixture) into CloudEvents,
+ * with what the transport names (`resources`: queue, topic, bucket…) for the `sources` check. Throws
+ * `TriggerError` `E_SOURCE_UNKNOWN` when no source recognizes the input, `E_SOURCE_INVALID` when the
+ * recognized source is malformed.
  *
  * @example
- * const { source, items } = toCloudEvents(sqsEvent);
+ * const { source, items, resources } = toCloudEvents(sqsEvent);
  * items[0].event.type // 'com.amazonaws.sqs.message'
  * items[0].ref        // the SQS messageId
+ * resources            // { queue: ['orders'] }
  */
 export function toCloudEvents(raw: unknown, options: NormalizeOptions = {}): Batch {
   const source = detectSource(raw);
   if (source !== undefined) {
     try {
-      return source.normalize(raw, options);
+      return withResources(source, raw, source.normalize(raw, options));
     } catch (thrown) {
       const error = tooDeep(thrown, `the ${source.label}`);
       // A recognized input whose fields do not make a valid CloudEvent is malformed input: say so with
@@ -95,4 +75,5 @@ export type {
   NormalizeOptions,
   RejectedRecord,
   SourceKind,
+  Transport,
 } from './types.js';

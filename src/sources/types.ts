@@ -1,12 +1,15 @@
 import type { CloudEvent } from '../cloud-event.js';
 import type { TriggerError } from '../errors.js';
+import type { CATALOG } from './catalog.js';
 
 /**
- * The transport that delivered a batch, e.g. `aws:sqs`, `aws:sns`, `aws:s3`, `aws:kinesis`, `aws:dynamodb`,
- * `aws:kafka`, `aws:mq`, `aws:cloudwatch-logs`, `aws:eventbridge`, `aws:apigateway:v1`, `aws:apigateway:v2`,
- * `aws:alb`, `alibaba:oss`, `alibaba:sls`, `alibaba:mns`, `alibaba:rocketmq`, `alibaba:eventbridge`, `cloudevents`.
+ * The transport that delivered a batch: one per row of the source catalog (`catalog.ts`), e.g. `aws:sqs`,
+ * `aws:s3`, `aws:apigateway:v2`, `alibaba:oss`, `cloudevents`.
  */
-export type SourceKind = string;
+export type SourceKind = (typeof CATALOG)[number]['kind'];
+
+/** What delivered an event to a handler: a source, or the emulator's event bus. */
+export type Transport = SourceKind | 'bus';
 
 /**
  * How the platform expects to hear of failures:
@@ -51,7 +54,15 @@ export interface HttpRequest {
   readonly requestId: string;
   readonly time: string | undefined;
   readonly sourceIp: string | undefined;
+  /**
+   * The envelope sent `multiValueHeaders` (an ALB target group with multi-value headers on): the answer
+   * must use `multiValueHeaders` too.
+   */
+  readonly multiValueHeaders?: true;
 }
+
+/** What an HTTP envelope says before its request is read: the path, and how the answer's headers go. */
+export type HttpEnvelope = Pick<HttpRequest, 'multiValueHeaders'> & { readonly path: string | undefined };
 
 /** A ready answer for control-plane requests that never reach a handler (the CloudEvents webhook handshake). */
 export interface ControlResponse {
@@ -71,6 +82,12 @@ export interface Batch {
   readonly rejected?: readonly RejectedRecord[];
   /** Present for HTTP transports. */
   readonly http?: HttpRequest;
+  /**
+   * What the transport names, for the `sources` check: per declaration key the distinct values of the
+   * batch's records, e.g. `{ queue: ['orders'] }`, `{ bucket: ['photos'], prefix: ['uploads/a.jpg'] }`
+   * (the object keys a `prefix` must start). Set by `toCloudEvents` for sources whose declarations name one.
+   */
+  readonly resources?: Readonly<Record<string, readonly string[]>>;
   /** Present when the request is answered by the transport itself. */
   readonly control?: ControlResponse;
 }
@@ -86,18 +103,25 @@ export interface NormalizeOptions {
   logEvents?: 'per-line' | 'per-batch';
 }
 
-/** One source: a cheap shape test and a pure normalizer. */
-export interface Source {
+/** One source as the registry holds it: a cheap shape test and a pure normalizer (see catalog.ts). */
+export interface Source<T = unknown> {
   readonly kind: SourceKind;
   /** How failures are reported for this source (known before normalizing, for malformed input). */
   readonly reply: FailureReply;
   /** Human name used in error messages. */
   readonly label: string;
-  detect(raw: unknown): boolean;
-  normalize(raw: unknown, options: NormalizeOptions): Batch;
+  detect(raw: unknown): raw is T;
+  normalize(raw: T, options: NormalizeOptions): Batch;
+  /** HTTP envelopes: the path and answer style, read without normalizing (for malformed requests). */
+  envelope?(raw: T): HttpEnvelope;
+  /** What the transport names, per declaration key (`Batch.resources`); only sources whose declarations name one. */
+  resources?(raw: T): Readonly<Record<string, readonly string[]>>;
 }
 
 export type JsonObject = Record<string, unknown>;
+
+/** A Lambda batch of `Records` (SQS, SNS, S3, Kinesis, DynamoDB Streams), as far as detection looks. */
+export type RecordBatch = JsonObject & { readonly Records: readonly unknown[] };
 
 export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

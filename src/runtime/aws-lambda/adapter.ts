@@ -65,21 +65,21 @@ async function handleBatch(
   let batch: Batch;
   try {
     batch = toCloudEvents(raw, normalizeOptions(definition, raw, now));
-    checkDeclaredSource(definition.sources, batch, raw, definition.name ?? lambda.functionName);
+    checkDeclaredSource(definition.sources, batch, definition.name ?? lambda.functionName);
   } catch (error) {
     // A malformed or undeclared HTTP request is the caller's mistake: answer 4xx, never crash the function.
     if (isTriggerError(error) && detectSource(raw)?.reply === 'http')
-      return forEnvelope(raw, malformedRequest(error));
+      return forEnvelope(detectSource(raw)?.envelope?.(raw), malformedRequest(error));
     throw error;
   }
   // An SNS HTTP subscription's batch runs nothing until its signature is checked (a certificate fetched).
   if (batch.http !== undefined) batch = await settleHttpBatch(batch, now);
-  if (batch.control !== undefined) return forEnvelope(raw, batch.control);
+  if (batch.control !== undefined) return forEnvelope(batch.http, batch.control);
   // An HTTP caller hears of a failure in the response and retries itself.
   const results = await runBatch(definition, batch, lambda, batch.reply === 'http' ? undefined : delivery);
   switch (batch.reply) {
     case 'http':
-      return forEnvelope(raw, httpResponse(results.outcomes));
+      return forEnvelope(batch.http, httpResponse(results.outcomes));
     case 'throw':
       return throwOnFailure(results.outcomes, results.redelivered);
     default:
@@ -118,21 +118,14 @@ function normalizeOptions(definition: CompiledDefinition, raw: unknown, now: num
 }
 
 /**
- * ALB target groups with multi-value headers on expect `multiValueHeaders` in the answer as well;
- * every other HTTP envelope takes `headers`.
+ * ALB target groups with multi-value headers on expect `multiValueHeaders` in the answer as well (the
+ * request says so, or for a malformed one its envelope); every other HTTP envelope takes `headers`.
  */
 function forEnvelope(
-  raw: unknown,
+  request: { readonly multiValueHeaders?: true } | undefined,
   response: { statusCode: number; headers: Readonly<Record<string, string>>; body: string },
 ) {
-  if (
-    !isObject(raw) ||
-    raw.multiValueHeaders === undefined ||
-    raw.headers !== undefined ||
-    !isObject(raw.requestContext)
-  )
-    return response;
-  if (!isObject(raw.requestContext.elb)) return response;
+  if (request?.multiValueHeaders !== true) return response;
   const multiValueHeaders = Object.fromEntries(
     Object.entries(response.headers).map(([name, value]) => [name, [value]]),
   );
@@ -315,7 +308,7 @@ async function resumeRetries(
       const ctx = {
         attempt: retry.attempt,
         ref: record.messageId,
-        transport: 'aws:sqs',
+        transport: 'aws:sqs' as const,
         lambda: delivery.lambda,
       };
       const { redeliver } = await deliverItem(

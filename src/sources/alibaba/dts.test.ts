@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { fixture } from '../../../test/support/fixtures.js';
+import { sourceOf } from '../index.js';
 import { DTS_EVENT_TYPE, isDtsCloudEvent } from './dts.js';
-import { alibabaEventBridge } from './eventbridge.js';
+
+const alibabaEventBridge = sourceOf('alibaba:eventbridge');
 
 type Json = Record<string, unknown>;
 

@@ -8,7 +8,10 @@
  */
 
 import { type ChangeOp, keySubject } from '../cdc/change.js';
-import { epochToIso, invalidRecord, seen, text } from '../cdc/records.js';
+import { describeValue } from '../kit/describe.js';
+import { text } from '../kit/payload.js';
+import { invalidRecord } from '../kit/records.js';
+import { epochToIso } from '../kit/time.js';
 import { isObject, type JsonObject } from '../types.js';
 
 export const DTS_EVENT_TYPE = 'dts:ConsumeMessage';
@@ -105,7 +108,10 @@ function readImage(image: unknown, where: string): { row: Record<string, unknown
     isObject(image) && isObject(image.recordSchema) ? image.recordSchema.recordFields : undefined;
   const values = isObject(image) ? image.values : undefined;
   if (!Array.isArray(fields) || !Array.isArray(values))
-    throw invalidRecord(where, `needs \`recordSchema.recordFields\` and \`values\` lists (${seen(image)})`);
+    throw invalidRecord(
+      where,
+      `needs \`recordSchema.recordFields\` and \`values\` lists (got ${describeValue(image)})`,
+    );
   const row = Object.fromEntries(
     values.map((value, i) => {
       const field: unknown = fields[i];

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { fixture } from '../../../test/support/fixtures.js';
 import { cloudEventProblems } from '../../cloud-event.js';
-import { cloudEvents } from '../cloudevents.js';
-import { alibabaCloudEvent, alibabaEventBridge, isAlibabaCloudEvent } from './eventbridge.js';
+import { sourceOf } from '../index.js';
+import { alibabaCloudEvent } from './eventbridge.js';
+import { isAlibabaCloudEvent } from './eventbridge-detect.js';
+
+const cloudEvents = sourceOf('cloudevents');
+const alibabaEventBridge = sourceOf('alibaba:eventbridge');
 
 type Json = Record<string, unknown>;
 

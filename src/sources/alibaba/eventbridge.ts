@@ -12,19 +12,13 @@
  * @see https://www.alibabacloud.com/help/en/eventbridge/user-guide/event-overview
  */
 import { type CloudEvent, fromStructured, isJsonContentType, isRfc3339 } from '../../cloud-event.js';
-import { collect, readJsonText, text, toBatch } from '../cdc/records.js';
-import { isObject, type JsonObject, type Source } from '../types.js';
-import { dtsChangeAttributes, isDtsCloudEvent, isDtsRecord } from './dts.js';
+import { readJsonText, text } from '../kit/payload.js';
+import { collect, toBatch } from '../kit/records.js';
+import { type Batch, isObject, type JsonObject } from '../types.js';
+import { dtsChangeAttributes, isDtsRecord } from './dts.js';
 import { rocketMqBindingEvent } from './rocketmq.js';
 
 const INT32 = 2 ** 31;
-
-/** True for a CloudEvent from Alibaba Cloud EventBridge: it has `aliyun*` extensions, or is a DTS record. */
-export function isAlibabaCloudEvent(value: unknown): boolean {
-  if (!isObject(value) || typeof value.specversion !== 'string') return false;
-  for (const name in value) if (name.startsWith('aliyun') && Object.hasOwn(value, name)) return true;
-  return isDtsCloudEvent(value);
-}
 
 /**
  * One Alibaba EventBridge event as a valid CloudEvent (see the module comment for what changes).
@@ -72,26 +66,19 @@ function isExtensionValue(v: unknown): boolean {
   );
 }
 
-export const alibabaEventBridge: Source = {
-  kind: 'alibaba:eventbridge',
-  reply: 'throw',
-  label: 'Alibaba EventBridge CloudEvent',
-  detect(raw) {
-    return isAlibabaCloudEvent(raw) || (Array.isArray(raw) && raw.length > 0 && isAlibabaCloudEvent(raw[0]));
-  },
-  normalize(raw) {
-    if (!Array.isArray(raw)) {
-      const event = alibabaCloudEvent(raw, 'CloudEvent');
-      return toBatch('alibaba:eventbridge', 'throw', { items: [{ event, ref: event.id }], rejected: [] });
-    }
-    const collected = collect(
-      raw,
-      (entry, i) => {
-        const event = alibabaCloudEvent(entry, `[${i}]`);
-        return { event, ref: event.id };
-      },
-      (entry, i) => (isObject(entry) && text(entry.id)) || `[${i}]`,
-    );
-    return toBatch('alibaba:eventbridge', 'throw', collected);
-  },
-};
+/** An Alibaba EventBridge CloudEvent, or an array of them (detected by eventbridge-detect.ts). */
+export function normalize(raw: JsonObject | unknown[]): Batch {
+  if (!Array.isArray(raw)) {
+    const event = alibabaCloudEvent(raw, 'CloudEvent');
+    return toBatch('alibaba:eventbridge', 'throw', { items: [{ event, ref: event.id }], rejected: [] });
+  }
+  const collected = collect(
+    raw,
+    (entry, i) => {
+      const event = alibabaCloudEvent(entry, `[${i}]`);
+      return { event, ref: event.id };
+    },
+    (entry, i) => (isObject(entry) && text(entry.id)) || `[${i}]`,
+  );
+  return toBatch('alibaba:eventbridge', 'throw', collected);
+}

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { fixture } from '../../../test/support/fixtures.js';
 import { cloudEventProblems } from '../../cloud-event.js';
 import { isTriggerError, type TriggerError } from '../../errors.js';
-import { alibabaMnsTopic, MNS_TOPIC_MESSAGE_TYPE } from './mns.js';
+import { sourceOf } from '../index.js';
+import { MNS_TOPIC_MESSAGE_TYPE } from './mns.js';
+
+const alibabaMnsTopic = sourceOf('alibaba:mns');
 
 function thrown(fn: () => unknown): TriggerError {
   try {

@@ -9,8 +9,12 @@
  */
 import { createHash } from 'node:crypto';
 import { createCloudEvent } from '../../cloud-event.js';
-import { epochToIso, invalidRecord, readJsonText, seen, text } from '../cdc/records.js';
-import { isObject, type Source } from '../types.js';
+import { describeValue } from '../kit/describe.js';
+import { readJsonText, text } from '../kit/payload.js';
+import { invalidRecord } from '../kit/records.js';
+import { epochToIso } from '../kit/time.js';
+import type { Batch, JsonObject } from '../types.js';
+import { isMnsJsonFormat } from './mns-detect.js';
 
 export const MNS_TOPIC_MESSAGE_TYPE = 'com.aliyun.mns.topic.message';
 
@@ -27,29 +31,16 @@ const ENVELOPE = new Set([
   'PublishTime',
 ]);
 
-const isJsonFormat = (raw: Record<string, unknown>) =>
-  typeof raw.TopicOwner === 'string' && typeof raw.MessageMD5 === 'string' && 'Message' in raw;
-
-const isStreamFormat = (raw: Record<string, unknown>) =>
-  typeof raw.body === 'string' && isObject(raw.attrs) && Object.keys(raw).length === 2;
-
-export const alibabaMnsTopic: Source = {
-  kind: 'alibaba:mns',
-  reply: 'throw',
-  label: 'Alibaba MNS topic trigger',
-  detect(raw) {
-    return isObject(raw) && (isJsonFormat(raw) || isStreamFormat(raw));
-  },
-  normalize(raw) {
-    const message = raw as Record<string, unknown>;
-    const event = isJsonFormat(message) ? fromJsonFormat(message) : fromStreamFormat(message);
-    return Object.freeze({
-      source: 'alibaba:mns',
-      reply: 'throw' as const,
-      items: Object.freeze([Object.freeze({ event, ref: event.id })]),
-    });
-  },
-};
+/** An MNS topic trigger event, in either format (detected by mns-detect.ts). */
+export function normalize(raw: JsonObject): Batch {
+  const message = raw as Record<string, unknown>;
+  const event = isMnsJsonFormat(message) ? fromJsonFormat(message) : fromStreamFormat(message);
+  return Object.freeze({
+    source: 'alibaba:mns',
+    reply: 'throw' as const,
+    items: Object.freeze([Object.freeze({ event, ref: event.id })]),
+  });
+}
 
 function fromJsonFormat(raw: Record<string, unknown>) {
   const id = text(raw.MessageId);
@@ -57,7 +48,7 @@ function fromJsonFormat(raw: Record<string, unknown>) {
   if (id === undefined || topic === undefined || typeof raw.Message !== 'string') {
     throw invalidRecord(
       'MNS topic message',
-      `needs a \`MessageId\`, a \`TopicName\` and a string \`Message\` (${seen(raw)})`,
+      `needs a \`MessageId\`, a \`TopicName\` and a string \`Message\` (got ${describeValue(raw)})`,
     );
   }
   const attributes = Object.fromEntries(Object.entries(raw).filter(([name]) => !ENVELOPE.has(name)));

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { fixture } from '../../../test/support/fixtures.js';
 import { cloudEventProblems } from '../../cloud-event.js';
-import { alibabaOss } from './oss.js';
+import { sourceOf } from '../index.js';
+
+const alibabaOss = sourceOf('alibaba:oss');
 
 type Json = Record<string, unknown>;
 

@@ -7,8 +7,10 @@
  * @see https://www.alibabacloud.com/help/en/functioncompute/fc/formats-of-event-for-different-triggers-1
  */
 import { createCloudEvent } from '../../cloud-event.js';
-import { collect, invalidRecord, seen, text, toBatch } from '../cdc/records.js';
-import { isObject, type JsonObject, type Source } from '../types.js';
+import { describeValue } from '../kit/describe.js';
+import { text } from '../kit/payload.js';
+import { collect, invalidRecord, toBatch } from '../kit/records.js';
+import { type Batch, isObject, type JsonObject } from '../types.js';
 
 export const OSS_EVENT_SOURCE = 'acs.oss';
 
@@ -29,28 +31,19 @@ export function decodeOssKey(key: string): string {
   }
 }
 
-export const alibabaOss: Source = {
-  kind: 'alibaba:oss',
-  reply: 'throw',
-  label: 'Alibaba OSS trigger',
-  detect(raw) {
-    if (!isObject(raw) || !Array.isArray(raw.events)) return false;
-    const first: unknown = raw.events[0];
-    return isObject(first) && first.eventSource === 'acs:oss';
-  },
-  normalize(raw) {
-    const entries = (raw as { events: unknown[] }).events;
-    const collected = collect(
-      entries,
-      (entry, i) => {
-        const event = ossEntryToEvent(entry, `events[${i}]`);
-        return { event, ref: event.id };
-      },
-      (_, i) => `events[${i}]`,
-    );
-    return toBatch('alibaba:oss', 'throw', collected);
-  },
-};
+/** A native OSS trigger event (detected by catalog.ts: `events[0].eventSource` is `acs:oss`). */
+export function normalize(raw: { events: unknown[] }): Batch {
+  const entries = (raw as { events: unknown[] }).events;
+  const collected = collect(
+    entries,
+    (entry, i) => {
+      const event = ossEntryToEvent(entry, `events[${i}]`);
+      return { event, ref: event.id };
+    },
+    (_, i) => `events[${i}]`,
+  );
+  return toBatch('alibaba:oss', 'throw', collected);
+}
 
 function ossEntryToEvent(entry: unknown, where: string) {
   const oss = isObject(entry) && isObject(entry.oss) ? entry.oss : undefined;
@@ -62,7 +55,7 @@ function ossEntryToEvent(entry: unknown, where: string) {
   if (!isObject(entry) || eventName === undefined || bucketName === undefined || rawKey === undefined) {
     throw invalidRecord(
       where,
-      `is not an OSS notification: it needs \`eventName\`, \`oss.bucket.name\` and \`oss.object.key\` (${seen(entry)})`,
+      `is not an OSS notification: it needs \`eventName\`, \`oss.bucket.name\` and \`oss.object.key\` (got ${describeValue(entry)})`,
     );
   }
   const key = decodeOssKey(rawKey);

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { fixture } from '../../../test/support/fixtures.js';
 import { cloudEventProblems } from '../../cloud-event.js';
 import { isTriggerError, type TriggerError } from '../../errors.js';
-import { apacheRocketMq, ROCKETMQ_MESSAGE_TYPE } from './rocketmq.js';
+import { sourceOf } from '../index.js';
+import { ROCKETMQ_MESSAGE_TYPE } from './rocketmq.js';
+
+const apacheRocketMq = sourceOf('rocketmq');
 
 type Json = Record<string, unknown>;
 

@@ -7,8 +7,11 @@
  * @see https://github.com/cloudevents/spec/blob/main/cloudevents/bindings/rocketmq-protocol-binding.md
  */
 import { type CloudEvent, createCloudEvent, fromStructured, isJsonContentType } from '../../cloud-event.js';
-import { collect, epochToIso, invalidRecord, readJsonText, seen, text, toBatch } from '../cdc/records.js';
-import { isObject, type JsonObject, type Source } from '../types.js';
+import { describeValue } from '../kit/describe.js';
+import { readJsonText, text } from '../kit/payload.js';
+import { collect, invalidRecord, toBatch } from '../kit/records.js';
+import { epochToIso } from '../kit/time.js';
+import { type Batch, isObject, type JsonObject } from '../types.js';
 
 export const ROCKETMQ_MESSAGE_TYPE = 'org.apache.rocketmq.message';
 const PREFIX = 'CE_';
@@ -44,7 +47,7 @@ export function rocketMqBindingEvent(message: RocketMqMessage, where: string): C
       );
     }
     if (!isObject(parsed))
-      throw invalidRecord(`${where}.body`, `is not a CloudEvent object (${seen(parsed)})`);
+      throw invalidRecord(`${where}.body`, `is not a CloudEvent object (got ${describeValue(parsed)})`);
     return fromStructured({ ...parsed, rocketmqmsgid: message.msgId }, `${where}.body`);
   }
   if (props.CE_specversion === undefined && props.CE_id === undefined) return undefined;
@@ -76,33 +79,17 @@ function bodyData(body: string, contentType: string | undefined): unknown {
 }
 
 /** The array a self-managed Apache RocketMQ trigger delivers: one message per entry. */
-export const apacheRocketMq: Source = {
-  kind: 'rocketmq',
-  reply: 'throw',
-  label: 'Apache RocketMQ trigger',
-  detect(raw) {
-    if (!Array.isArray(raw)) return false;
-    const first: unknown = raw[0];
-    return (
-      isObject(first) &&
-      typeof first.msgId === 'string' &&
-      typeof first.topic === 'string' &&
-      isObject(first.systemProperties) &&
-      'body' in first
-    );
-  },
-  normalize(raw) {
-    const collected = collect(
-      raw as unknown[],
-      (message, i) => {
-        const event = rocketMqMessageToEvent(message, `[${i}]`);
-        return { event, ref: event.id };
-      },
-      (message, i) => (isObject(message) && text(message.msgId)) || `[${i}]`,
-    );
-    return toBatch('rocketmq', 'throw', collected);
-  },
-};
+export function normalize(raw: unknown[]): Batch {
+  const collected = collect(
+    raw as unknown[],
+    (message, i) => {
+      const event = rocketMqMessageToEvent(message, `[${i}]`);
+      return { event, ref: event.id };
+    },
+    (message, i) => (isObject(message) && text(message.msgId)) || `[${i}]`,
+  );
+  return toBatch('rocketmq', 'throw', collected);
+}
 
 function rocketMqMessageToEvent(message: unknown, where: string): CloudEvent {
   const system = isObject(message) && isObject(message.systemProperties) ? message.systemProperties : {};
@@ -111,7 +98,7 @@ function rocketMqMessageToEvent(message: unknown, where: string): CloudEvent {
   if (!isObject(message) || id === undefined || topic === undefined || typeof message.body !== 'string') {
     throw invalidRecord(
       where,
-      `is not a RocketMQ message: it needs \`msgId\`, \`topic\` and a string \`body\` (${seen(message)})`,
+      `is not a RocketMQ message: it needs \`msgId\`, \`topic\` and a string \`body\` (got ${describeValue(message)})`,
     );
   }
   const inner = rocketMqBindingEvent(

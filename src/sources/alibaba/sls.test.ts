@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { fixture } from '../../../test/support/fixtures.js';
 import { cloudEventProblems } from '../../cloud-event.js';
 import { isTriggerError, type TriggerError } from '../../errors.js';
-import { alibabaSls, SLS_CURSOR_RANGE_TYPE } from './sls.js';
+import { sourceOf } from '../index.js';
+import { SLS_CURSOR_RANGE_TYPE } from './sls.js';
+
+const alibabaSls = sourceOf('alibaba:sls');
 
 type Json = Record<string, unknown>;
 

@@ -6,67 +6,58 @@
  * @see https://www.alibabacloud.com/help/en/sls/create-a-custom-function
  */
 import { createCloudEvent } from '../../cloud-event.js';
-import { epochToIso, invalidRecord, seen, text } from '../cdc/records.js';
-import { isObject, type Source } from '../types.js';
+import { describeValue } from '../kit/describe.js';
+import { text } from '../kit/payload.js';
+import { invalidRecord } from '../kit/records.js';
+import { epochToIso } from '../kit/time.js';
+import type { Batch, JsonObject } from '../types.js';
 
 export const SLS_CURSOR_RANGE_TYPE = 'com.aliyun.sls.cursorrange';
 
 /** `http://cn-hangzhou-intranet.log.aliyuncs.com` → `cn-hangzhou`: the region is the host's first label, minus the network suffix. */
 const ENDPOINT = /^(?:[a-z]+:\/\/)?([a-z0-9-]+?)(?:-intranet|-internal|-vpc|-share)?\.log\.aliyuncs\.com/i;
 
-export const alibabaSls: Source = {
-  kind: 'alibaba:sls',
-  reply: 'throw',
-  label: 'Alibaba SLS trigger',
-  detect(raw) {
-    return (
-      isObject(raw) &&
-      isObject(raw.source) &&
-      typeof raw.source.logstoreName === 'string' &&
-      typeof raw.source.beginCursor === 'string'
-    );
-  },
-  normalize(raw) {
-    const payload = raw as Record<string, unknown> & { source: Record<string, unknown> };
-    const { source } = payload;
-    const project = text(source.projectName);
-    const logstore = text(source.logstoreName);
-    const begin = text(source.beginCursor);
-    const end = text(source.endCursor);
-    const shard =
-      typeof source.shardId === 'number' || typeof source.shardId === 'string' ? source.shardId : undefined;
-    if (
-      project === undefined ||
-      logstore === undefined ||
-      begin === undefined ||
-      end === undefined ||
-      shard === undefined
-    ) {
-      throw invalidRecord(
-        'SLS trigger event',
-        `needs \`source.projectName\`, \`logstoreName\`, \`shardId\`, \`beginCursor\` and \`endCursor\` (${seen(source)})`,
-      );
-    }
-    const region = ENDPOINT.exec(text(source.endpoint) ?? '')?.[1] ?? '';
-    const event = createCloudEvent(
-      {
-        id: `${project}/${logstore}/${String(shard)}/${begin}..${end}`,
-        source: `acs:log:${region}::project/${project}/logstore/${logstore}`,
-        type: SLS_CURSOR_RANGE_TYPE,
-        subject: `shard/${String(shard)}`,
-        time: epochToIso(payload.cursorTime, 's'),
-        datacontenttype: 'application/json',
-        aliyunregionid: region || undefined,
-        slsjobname: text(payload.jobName),
-        slstaskid: text(payload.taskId),
-        data: payload,
-      },
+/** A native SLS trigger event (detected by catalog.ts: `source.logstoreName` and `beginCursor`). */
+export function normalize(raw: JsonObject & { source: JsonObject }): Batch {
+  const payload = raw as Record<string, unknown> & { source: Record<string, unknown> };
+  const { source } = payload;
+  const project = text(source.projectName);
+  const logstore = text(source.logstoreName);
+  const begin = text(source.beginCursor);
+  const end = text(source.endCursor);
+  const shard =
+    typeof source.shardId === 'number' || typeof source.shardId === 'string' ? source.shardId : undefined;
+  if (
+    project === undefined ||
+    logstore === undefined ||
+    begin === undefined ||
+    end === undefined ||
+    shard === undefined
+  ) {
+    throw invalidRecord(
       'SLS trigger event',
+      `needs \`source.projectName\`, \`logstoreName\`, \`shardId\`, \`beginCursor\` and \`endCursor\` (got ${describeValue(source)})`,
     );
-    return Object.freeze({
-      source: 'alibaba:sls',
-      reply: 'throw' as const,
-      items: Object.freeze([Object.freeze({ event, ref: event.id })]),
-    });
-  },
-};
+  }
+  const region = ENDPOINT.exec(text(source.endpoint) ?? '')?.[1] ?? '';
+  const event = createCloudEvent(
+    {
+      id: `${project}/${logstore}/${String(shard)}/${begin}..${end}`,
+      source: `acs:log:${region}::project/${project}/logstore/${logstore}`,
+      type: SLS_CURSOR_RANGE_TYPE,
+      subject: `shard/${String(shard)}`,
+      time: epochToIso(payload.cursorTime, 's'),
+      datacontenttype: 'application/json',
+      aliyunregionid: region || undefined,
+      slsjobname: text(payload.jobName),
+      slstaskid: text(payload.taskId),
+      data: payload,
+    },
+    'SLS trigger event',
+  );
+  return Object.freeze({
+    source: 'alibaba:sls',
+    reply: 'throw' as const,
+    items: Object.freeze([Object.freeze({ event, ref: event.id })]),
+  });
+}

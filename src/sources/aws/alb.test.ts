@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { fixture } from '../../../test/support/fixtures.js';
 import { type CloudEvent, cloudEventProblems } from '../../cloud-event.js';
-import { toCloudEvents } from '../index.js';
-import { alb, fromAlb } from './alb.js';
+import { sourceOf, toCloudEvents } from '../index.js';
+import { fromAlb } from './alb.js';
+
+const alb = sourceOf('aws:alb');
 
 type Raw = Record<string, unknown> & {
   headers?: Record<string, string>;

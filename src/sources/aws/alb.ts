@@ -7,32 +7,19 @@
 import type { ALBEvent } from 'aws-lambda';
 import { contentId, invalidRequest, queryString, readBody, readHeaders } from '../http/envelope.js';
 import { httpRequestToBatch } from '../http/request.js';
-import type { Batch, HttpRequest, Source } from '../types.js';
-import { isObject } from '../types.js';
+import type { Batch, HttpRequest, JsonObject, NormalizeOptions } from '../types.js';
+import { multiValueAnswer } from './alb-detect.js';
 
 const HEALTH_CHECKER = /^ELB-HealthChecker\//;
 /** X-Ray trace header root: version 1, the request's epoch seconds in 8 hex digits, 24 hex digits. */
 const TRACE_ROOT = /(?:^|;)\s*Root=(1-([0-9a-f]{8})-[0-9a-f]{24})\s*(?:;|$)/i;
 
-export const alb: Source = {
-  kind: 'aws:alb',
-  reply: 'http',
-  label: 'Application Load Balancer request',
-  detect(raw) {
-    return (
-      isObject(raw) &&
-      typeof raw.httpMethod === 'string' &&
-      isObject(raw.requestContext) &&
-      isObject(raw.requestContext.elb) &&
-      typeof raw.requestContext.elb.targetGroupArn === 'string'
-    );
-  },
-  normalize(raw, options) {
-    const req = fromAlb(raw as ALBEvent);
-    if (HEALTH_CHECKER.test(req.headers['user-agent'] ?? '')) return healthCheck(req);
-    return httpRequestToBatch('aws:alb', req, options.http, options);
-  },
-};
+/** An ALB request (detected by alb-detect.ts). */
+export function normalize(raw: JsonObject, options: NormalizeOptions): Batch {
+  const req = fromAlb(raw as unknown as ALBEvent);
+  if (HEALTH_CHECKER.test(req.headers['user-agent'] ?? '')) return healthCheck(req);
+  return httpRequestToBatch('aws:alb', req, options.http, options);
+}
 
 /**
  * The transport-neutral request of an ALB event. ALB sends no request id: the X-Ray root of
@@ -62,6 +49,7 @@ export function fromAlb(event: ALBEvent): HttpRequest {
       contentId('alb', [method, event.path, query, JSON.stringify(Object.entries(headers)), body]),
     time: trace?.[2] === undefined ? undefined : new Date(Number.parseInt(trace[2], 16) * 1000).toISOString(),
     sourceIp: forwarded || undefined,
+    ...(multiValueAnswer(event as unknown as JsonObject) && { multiValueHeaders: true }),
   };
 }
 

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { fixture } from '../../../test/support/fixtures.js';
 import { type CloudEvent, cloudEventProblems } from '../../cloud-event.js';
 import { isTriggerError } from '../../errors.js';
-import { toCloudEvents } from '../index.js';
-import { apiGatewayV1, fromApiGatewayV1 } from './apigateway-v1.js';
+import { sourceOf, toCloudEvents } from '../index.js';
+import { fromApiGatewayV1 } from './apigateway-v1.js';
+
+const apiGatewayV1 = sourceOf('aws:apigateway:v1');
 
 type Raw = Record<string, unknown> & {
   headers: Record<string, string> | null;

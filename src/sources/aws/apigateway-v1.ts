@@ -8,34 +8,13 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { epochMsToTime, invalidRequest, queryString, readBody, readHeaders } from '../http/envelope.js';
 import { httpRequestToBatch } from '../http/request.js';
-import { type HttpRequest, isObject, type Source } from '../types.js';
+import { type Batch, type HttpRequest, isObject, type JsonObject, type NormalizeOptions } from '../types.js';
 
-export const apiGatewayV1: Source = {
-  kind: 'aws:apigateway:v1',
-  reply: 'http',
-  label: 'API Gateway REST API (v1) request',
-  detect(raw) {
-    return (
-      isObject(raw) &&
-      typeof raw.resource === 'string' &&
-      typeof raw.httpMethod === 'string' &&
-      isObject(raw.requestContext) &&
-      typeof raw.requestContext.stage === 'string' &&
-      (raw.version === undefined || raw.version === '1.0') &&
-      // Lambda authorizer (`type: REQUEST`, `methodArn`) and WebSocket events need other answers.
-      raw.methodArn === undefined &&
-      raw.requestContext.connectionId === undefined
-    );
-  },
-  normalize(raw, options) {
-    return httpRequestToBatch(
-      'aws:apigateway:v1',
-      fromApiGatewayV1(raw as APIGatewayProxyEvent),
-      options.http,
-      options,
-    );
-  },
-};
+/** A REST API (v1) proxy request (detected by catalog.ts). */
+export function normalize(raw: JsonObject, options: NormalizeOptions): Batch {
+  const req = fromApiGatewayV1(raw as unknown as APIGatewayProxyEvent);
+  return httpRequestToBatch('aws:apigateway:v1', req, options.http, options);
+}
 
 /** The transport-neutral request of a REST (v1) proxy event. */
 export function fromApiGatewayV1(event: APIGatewayProxyEvent): HttpRequest {

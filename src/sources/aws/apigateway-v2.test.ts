@@ -5,8 +5,10 @@ import type { CloudEvent } from '../../cloud-event.js';
 import { cloudEventProblems } from '../../cloud-event.js';
 import { isTriggerError, type TriggerError } from '../../errors.js';
 import { DEFAULT_HTTP_EVENT_TYPE } from '../http/request.js';
-import { toCloudEvents } from '../index.js';
-import { apiGatewayV2, fromApiGatewayV2 } from './apigateway-v2.js';
+import { sourceOf, toCloudEvents } from '../index.js';
+import { fromApiGatewayV2 } from './apigateway-v2.js';
+
+const apiGatewayV2 = sourceOf('aws:apigateway:v2');
 
 function only(raw: unknown, options = {}): CloudEvent {
   const { items } = apiGatewayV2.normalize(raw, options);

@@ -6,43 +6,13 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { epochMsToTime, invalidRequest, readBody, readHeaders } from '../http/envelope.js';
 import { httpRequestToBatch } from '../http/request.js';
-import { type HttpRequest, isObject, type JsonObject, type Source } from '../types.js';
+import type { Batch, HttpRequest, NormalizeOptions } from '../types.js';
+import type { PayloadV2 } from './apigateway-v2-detect.js';
 
-/** `<url-id>.lambda-url.<region>.on.aws` */
-const FUNCTION_URL_DOMAIN = /\.lambda-url\.[a-z0-9-]+\.on\.aws$/;
-
-/** The payload 2.0 shape, whoever sent it (HTTP API or function URL). Lambda authorizer requests are not requests to answer. */
-export function isPayloadV2(raw: unknown): raw is JsonObject & { requestContext: JsonObject } {
-  return (
-    isObject(raw) &&
-    raw.version === '2.0' &&
-    typeof raw.routeKey === 'string' &&
-    isObject(raw.requestContext) &&
-    isObject(raw.requestContext.http) &&
-    raw.type === undefined &&
-    raw.routeArn === undefined
-  );
+/** An HTTP API request (detected by apigateway-v2-detect.ts: payload 2.0, not a function URL). */
+export function normalize(raw: PayloadV2, options: NormalizeOptions): Batch {
+  return httpRequestToBatch('aws:apigateway:v2', readPayloadV2(raw, 'HTTP API (v2)'), options.http, options);
 }
-
-export function isFunctionUrl(raw: { requestContext: JsonObject }): boolean {
-  const domain = raw.requestContext.domainName;
-  return typeof domain === 'string' && FUNCTION_URL_DOMAIN.test(domain);
-}
-
-export const apiGatewayV2: Source = {
-  kind: 'aws:apigateway:v2',
-  reply: 'http',
-  label: 'API Gateway HTTP API (v2) request',
-  detect: (raw) => isPayloadV2(raw) && !isFunctionUrl(raw),
-  normalize(raw, options) {
-    return httpRequestToBatch(
-      'aws:apigateway:v2',
-      readPayloadV2(raw, 'HTTP API (v2)'),
-      options.http,
-      options,
-    );
-  },
-};
 
 /** Checks the fields every v2 request has, then reads it; E_SOURCE_INVALID (400) when they are missing. */
 export function readPayloadV2(raw: unknown, label: string): HttpRequest {

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { fixture } from '../../../test/support/fixtures.js';
 import { cloudEventProblems } from '../../cloud-event.js';
 import { isTriggerError, type TriggerError } from '../../errors.js';
-import { toCloudEvents } from '../index.js';
-import { eventBridge } from './eventbridge.js';
+import { sourceOf, toCloudEvents } from '../index.js';
+
+const eventBridge = sourceOf('aws:eventbridge');
 
 function rejection(raw: unknown): TriggerError {
   try {

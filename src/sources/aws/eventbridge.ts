@@ -5,16 +5,10 @@
  * S3 events (`source: "aws.s3"`) get the S3 notification's `source`/`type`/`subject` (see s3.ts).
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events-structure.html
  */
-import { isObject, type JsonObject, type Source } from '../types.js';
-import { type EventInit, finishEvent } from './decode.js';
-import { s3EventBridgeInit } from './s3.js';
 
-/** `version: "0"`, a string `detail-type` and a `detail`: the EventBridge envelope. */
-export function isEventBridgeEvent(value: unknown): value is JsonObject {
-  return (
-    isObject(value) && value.version === '0' && typeof value['detail-type'] === 'string' && 'detail' in value
-  );
-}
+import { type EventInit, finishEvent } from '../kit/records.js';
+import type { Batch, JsonObject } from '../types.js';
+import { s3EventBridgeInit } from './s3.js';
 
 /** CloudEvent attributes for an EventBridge envelope (S3 events through the S3 mapping). */
 export function eventBridgeInit(event: JsonObject): EventInit {
@@ -38,24 +32,19 @@ export function eventBridgeInit(event: JsonObject): EventInit {
   };
 }
 
-export const eventBridge: Source = {
-  kind: 'aws:eventbridge',
-  reply: 'throw',
-  label: 'EventBridge event',
-  detect: isEventBridgeEvent,
-  normalize(raw) {
-    const init = eventBridgeInit(raw as JsonObject);
-    // `subject` holds one resource; when the list says more (or something else), all of it is kept, as a
-    // JSON array, for patterns and transforms that read `resources` (src/rules/envelope.ts).
-    const { resources } = raw as JsonObject;
-    const listed = Array.isArray(resources) ? resources.filter((r) => typeof r === 'string') : [];
-    if (listed.length > 0 && !(listed.length === 1 && listed[0] === init.subject))
-      init.awsresources = JSON.stringify(listed);
-    const event = finishEvent(init, 'EventBridge event');
-    return Object.freeze({
-      source: 'aws:eventbridge',
-      reply: 'throw',
-      items: Object.freeze([Object.freeze({ event, ref: event.id })]),
-    });
-  },
-};
+/** One EventBridge event delivered to a Lambda target (detected by eventbridge-detect.ts). */
+export function normalize(raw: JsonObject): Batch {
+  const init = eventBridgeInit(raw);
+  // `subject` holds one resource; when the list says more (or something else), all of it is kept, as a
+  // JSON array, for patterns and transforms that read `resources` (src/rules/envelope.ts).
+  const { resources } = raw;
+  const listed = Array.isArray(resources) ? resources.filter((r) => typeof r === 'string') : [];
+  if (listed.length > 0 && !(listed.length === 1 && listed[0] === init.subject))
+    init.awsresources = JSON.stringify(listed);
+  const event = finishEvent(init, 'EventBridge event');
+  return Object.freeze({
+    source: 'aws:eventbridge',
+    reply: 'throw',
+    items: Object.freeze([Object.freeze({ event, ref: event.id })]),
+  });
+}

@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { fixture } from '../../../test/support/fixtures.js';
 import { cloudEventProblems } from '../../cloud-event.js';
 import { DEBEZIUM_TOMBSTONE_TYPE, debeziumToEvent } from '../cdc/debezium.js';
-import { toCloudEvents } from '../index.js';
+import { sourceOf, toCloudEvents } from '../index.js';
 import type { Batch } from '../types.js';
-import { KAFKA_RECORD_TYPE, kafka } from './kafka.js';
+import { KAFKA_RECORD_TYPE } from './kafka.js';
+
+const kafka = sourceOf('aws:kafka');
 
 interface KafkaFixture {
   eventSource: string;

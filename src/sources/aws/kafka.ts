@@ -11,26 +11,16 @@
  * @see https://github.com/cloudevents/spec/blob/main/cloudevents/bindings/kafka-protocol-binding.md
  * @see https://docs.aws.amazon.com/lambda/latest/dg/kafka-retry-configurations.html
  */
-import { debeziumToEvent, isDebeziumEnvelope, isDebeziumKey } from '../cdc/debezium.js';
-import { isObject, type JsonObject, type Source } from '../types.js';
-import {
-  bytesPayload,
-  collectRecords,
-  decodeBase64,
-  type EventInit,
-  epochMsToIso,
-  finishEvent,
-  invalid,
-  isPrintable,
-  readJsonOrText,
-  setIfAbsent,
-  shapeOf,
-  typedPayload,
-  utf8,
-} from './decode.js';
+import { debeziumToEvent, isDebeziumKey } from '../cdc/debezium.js';
+import { isDebeziumEnvelope } from '../cdc/debezium-detect.js';
+import { decodeBase64 } from '../kit/base64.js';
+import { describeValue } from '../kit/describe.js';
+import { bytesPayload, isPrintable, readJsonOrText, typedPayload, utf8 } from '../kit/payload.js';
+import { collectRecords, type EventInit, finishEvent, invalid, setIfAbsent } from '../kit/records.js';
+import { epochMsToIso } from '../kit/time.js';
+import { type Batch, isObject, type JsonObject } from '../types.js';
 
 export const KAFKA_RECORD_TYPE = 'org.apache.kafka.record';
-const EVENT_SOURCES = new Set(['aws:kafka', 'SelfManagedKafka']);
 /** `ce_*` headers binary mode must not carry: the data is the record value, never an attribute. */
 const NOT_A_HEADER: ReadonlySet<string> = new Set(['data', 'data_base64']);
 
@@ -40,32 +30,24 @@ interface Entry {
   readonly path: string;
 }
 
-export const kafka: Source = {
-  kind: 'aws:kafka',
-  reply: 'kafka-item-failures',
-  label: 'Kafka batch (MSK or self-managed)',
-  detect(raw) {
-    return isObject(raw) && EVENT_SOURCES.has(raw.eventSource as string) && isObject(raw.records);
-  },
-  normalize(raw) {
-    const batch = raw as JsonObject & { records: JsonObject };
-    const entries: Entry[] = [];
-    for (const [group, list] of Object.entries(batch.records)) {
-      const records: unknown[] = Array.isArray(list) ? list : [list];
-      for (const [i, record] of records.entries()) {
-        entries.push({ group, record, path: `records[${JSON.stringify(group)}][${i}]` });
-      }
+/** A Kafka batch (detected by catalog.ts: `eventSource` `aws:kafka` or `SelfManagedKafka`, a `records` object). */
+export function normalize(batch: JsonObject & { records: JsonObject }): Batch {
+  const entries: Entry[] = [];
+  for (const [group, list] of Object.entries(batch.records)) {
+    const records: unknown[] = Array.isArray(list) ? list : [list];
+    for (const [i, record] of records.entries()) {
+      entries.push({ group, record, path: `records[${JSON.stringify(group)}][${i}]` });
     }
-    return collectRecords(
-      // Records of a partition must be handled in order: stop at the first failure.
-      { source: 'aws:kafka', reply: 'kafka-item-failures', ordered: true },
-      entries.length,
-      (i) => readRecord(batch, entries[i] as Entry),
-      (i) => refOf(entries[i] as Entry),
-      (i) => (entries[i] as Entry).path,
-    );
-  },
-};
+  }
+  return collectRecords(
+    // Records of a partition must be handled in order: stop at the first failure.
+    { source: 'aws:kafka', reply: 'kafka-item-failures', ordered: true },
+    entries.length,
+    (i) => readRecord(batch, entries[i] as Entry),
+    (i) => refOf(entries[i] as Entry),
+    (i) => (entries[i] as Entry).path,
+  );
+}
 
 function refOf({ group, record, path }: Entry): string {
   const offset = isObject(record) ? record.offset : undefined;
@@ -82,7 +64,7 @@ function readRecord(batch: JsonObject, { record, path }: Entry) {
     (record.offset as number) < 0
   ) {
     throw invalid(
-      `${path} is not a Kafka record (got ${shapeOf(record)}): it needs a string \`topic\` and integer ` +
+      `${path} is not a Kafka record (got ${describeValue(record)}): it needs a string \`topic\` and integer ` +
         '`partition` and `offset`.',
       path,
     );
@@ -206,13 +188,15 @@ function sourceOf(batch: JsonObject, topic: string): string {
  */
 function readHeaders(headers: unknown, path: string): Array<[string, string]> {
   if (headers == null) return [];
-  if (!Array.isArray(headers)) throw invalid(`${path} must be an array, got ${shapeOf(headers)}.`, path);
+  if (!Array.isArray(headers))
+    throw invalid(`${path} must be an array, got ${describeValue(headers)}.`, path);
   const pairs: Array<[string, string]> = [];
   for (const [i, header] of headers.entries()) {
-    if (!isObject(header)) throw invalid(`${path}[${i}] must be an object, got ${shapeOf(header)}.`, path);
+    if (!isObject(header))
+      throw invalid(`${path}[${i}] must be an object, got ${describeValue(header)}.`, path);
     for (const [name, bytes] of Object.entries(header)) {
       if (!Array.isArray(bytes) || !bytes.every((b) => Number.isInteger(b) && b >= -128 && b <= 255)) {
-        throw invalid(`${path}[${i}].${name} must be an array of bytes, got ${shapeOf(bytes)}.`, path);
+        throw invalid(`${path}[${i}].${name} must be an array of bytes, got ${describeValue(bytes)}.`, path);
       }
       pairs.push([name, Buffer.from(Uint8Array.from(bytes as number[], (b) => b & 0xff)).toString('utf8')]);
     }

@@ -3,9 +3,11 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { fixture } from '../../../test/support/fixtures.js';
 import { cloudEventProblems } from '../../cloud-event.js';
-import { toCloudEvents } from '../index.js';
+import { sourceOf, toCloudEvents } from '../index.js';
 import type { Batch } from '../types.js';
-import { KINESIS_RECORD_TYPE, kinesis, MAX_GUNZIPPED_BYTES } from './kinesis.js';
+import { KINESIS_RECORD_TYPE, MAX_GUNZIPPED_BYTES } from './kinesis.js';
+
+const kinesis = sourceOf('aws:kinesis');
 
 interface KinesisFixture {
   Records: Array<Record<string, unknown> & { kinesis: Record<string, unknown> }>;

@@ -10,20 +10,14 @@
 import { gunzipSync } from 'node:zlib';
 import { type CloudEvent, trustedCloudEvent } from '../../cloud-event.js';
 import { dynamoDbChangeToEvent, isDynamoDbChange } from '../cdc/dynamodb.js';
+import { decodeBase64 } from '../kit/base64.js';
+import { describeValue } from '../kit/describe.js';
+import { bytesPayload, type Payload } from '../kit/payload.js';
+import { collectRecords, type EventInit, finishEvent, invalid } from '../kit/records.js';
+import { setEpochMsTime } from '../kit/time.js';
 import { cloudWatchLogsFromGzip } from '../logs/cloudwatch-logs.js';
 import { isGzip } from '../logs/cloudwatch-logs-payload.js';
-import { isObject, type JsonObject, type NormalizeOptions, type Source } from '../types.js';
-import {
-  bytesPayload,
-  collectRecords,
-  decodeBase64,
-  type EventInit,
-  finishEvent,
-  invalid,
-  type Payload,
-  setEpochMsTime,
-  shapeOf,
-} from './decode.js';
+import { type Batch, isObject, type JsonObject, type NormalizeOptions, type RecordBatch } from '../types.js';
 import { deaggregate, isKplAggregate } from './kpl.js';
 import { carried } from './unwrap.js';
 
@@ -33,30 +27,21 @@ export const MAX_GUNZIPPED_BYTES = 10 * 1024 * 1024;
 /** Kinesis sequence numbers have up to 129 digits (API pattern `0|([1-9]\d{0,128})`): pad to order them. */
 const SEQUENCE_DIGITS = 129;
 
-export const kinesis: Source = {
-  kind: 'aws:kinesis',
-  reply: 'stream-checkpoint',
-  label: 'Kinesis stream batch',
-  detect(raw) {
-    if (!isObject(raw) || !Array.isArray(raw.Records)) return false;
-    const first: unknown = raw.Records[0];
-    return isObject(first) && first.eventSource === 'aws:kinesis';
-  },
-  normalize(raw, options) {
-    const records = (raw as { Records: unknown[] }).Records;
-    return collectRecords(
-      { source: 'aws:kinesis', reply: 'stream-checkpoint', ordered: true },
-      records.length,
-      (i) => readRecord(records[i], i, options),
-      (i) => {
-        const data = isObject(records[i]) ? (records[i] as JsonObject).kinesis : undefined;
-        return isObject(data) && typeof data.sequenceNumber === 'string' && data.sequenceNumber !== ''
-          ? data.sequenceNumber
-          : `Records[${i}]`;
-      },
-    );
-  },
-};
+/** A Kinesis stream batch (detected by catalog.ts: `Records[0].eventSource`). */
+export function normalize(raw: RecordBatch, options: NormalizeOptions): Batch {
+  const records = raw.Records;
+  return collectRecords(
+    { source: 'aws:kinesis', reply: 'stream-checkpoint', ordered: true },
+    records.length,
+    (i) => readRecord(records[i], i, options),
+    (i) => {
+      const data = isObject(records[i]) ? (records[i] as JsonObject).kinesis : undefined;
+      return isObject(data) && typeof data.sequenceNumber === 'string' && data.sequenceNumber !== ''
+        ? data.sequenceNumber
+        : `Records[${i}]`;
+    },
+  );
+}
 
 function readRecord(record: unknown, index: number, options: NormalizeOptions) {
   const where = `Records[${index}]`;
@@ -71,7 +56,7 @@ function readRecord(record: unknown, index: number, options: NormalizeOptions) {
     record.eventSourceARN === ''
   ) {
     throw invalid(
-      `${where} is not a Kinesis record (got ${shapeOf(record)}): it needs \`kinesis\` with a decimal string ` +
+      `${where} is not a Kinesis record (got ${describeValue(record)}): it needs \`kinesis\` with a decimal string ` +
         '`sequenceNumber`, a string `partitionKey` and base64 `data`, and a non-empty `eventSourceARN`.',
       where,
     );

@@ -12,7 +12,7 @@
  * @see https://github.com/awslabs/amazon-kinesis-producer/blob/master/aggregation-format.md
  */
 import { createHash } from 'node:crypto';
-import { invalid } from './decode.js';
+import { invalid } from '../kit/records.js';
 
 const MAGIC = [0xf3, 0x89, 0x9a, 0xc2];
 const MD5_LENGTH = 16;

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { fixture } from '../../../test/support/fixtures.js';
 import { cloudEventProblems } from '../../cloud-event.js';
-import { SOURCES, toCloudEvents } from '../index.js';
-import { apiGatewayV2 } from './apigateway-v2.js';
-import { lambdaUrl } from './lambda-url.js';
+import { SOURCES, sourceOf, toCloudEvents } from '../index.js';
+
+const apiGatewayV2 = sourceOf('aws:apigateway:v2');
+const lambdaUrl = sourceOf('aws:lambda-url');
 
 describe('Lambda function URLs', () => {
   it('are told from HTTP APIs by the lambda-url domain, and only this source detects them', () => {

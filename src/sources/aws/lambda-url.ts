@@ -4,15 +4,11 @@
  * @see https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html#urls-payloads
  */
 import { httpRequestToBatch } from '../http/request.js';
-import type { Source } from '../types.js';
-import { isFunctionUrl, isPayloadV2, readPayloadV2 } from './apigateway-v2.js';
+import type { Batch, NormalizeOptions } from '../types.js';
+import { readPayloadV2 } from './apigateway-v2.js';
+import type { PayloadV2 } from './apigateway-v2-detect.js';
 
-export const lambdaUrl: Source = {
-  kind: 'aws:lambda-url',
-  reply: 'http',
-  label: 'Lambda function URL request',
-  detect: (raw) => isPayloadV2(raw) && isFunctionUrl(raw),
-  normalize(raw, options) {
-    return httpRequestToBatch('aws:lambda-url', readPayloadV2(raw, 'function URL'), options.http, options);
-  },
-};
+/** A function URL request (detected by apigateway-v2-detect.ts: payload 2.0 on a function URL domain). */
+export function normalize(raw: PayloadV2, options: NormalizeOptions): Batch {
+  return httpRequestToBatch('aws:lambda-url', readPayloadV2(raw, 'function URL'), options.http, options);
+}

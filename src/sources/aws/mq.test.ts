@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { fixture } from '../../../test/support/fixtures.js';
 import { cloudEventProblems } from '../../cloud-event.js';
-import { toCloudEvents } from '../index.js';
+import { sourceOf, toCloudEvents } from '../index.js';
 import type { Batch } from '../types.js';
-import { ACTIVEMQ_MESSAGE_TYPE, mq, RABBITMQ_MESSAGE_TYPE } from './mq.js';
+import { ACTIVEMQ_MESSAGE_TYPE, RABBITMQ_MESSAGE_TYPE } from './mq.js';
+
+const mq = sourceOf('aws:mq');
 
 const normalize = (raw: unknown): Batch => {
   const batch = mq.normalize(raw, {});

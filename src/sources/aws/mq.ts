@@ -6,20 +6,20 @@
  * @see https://docs.aws.amazon.com/lambda/latest/dg/with-mq.html
  */
 import { createHash } from 'node:crypto';
-import { isObject, type JsonObject, type Source } from '../types.js';
+import { decodeBase64 } from '../kit/base64.js';
+import { describeValue } from '../kit/describe.js';
+import { bytesPayload, typedPayload } from '../kit/payload.js';
 import {
-  bytesPayload,
   collectRecords,
-  decodeBase64,
   type EventInit,
-  epochMsToIso,
   extensionName,
   finishEvent,
   invalid,
   setIfAbsent,
-  shapeOf,
-  typedPayload,
-} from './decode.js';
+} from '../kit/records.js';
+import { epochMsToIso } from '../kit/time.js';
+import { type Batch, isObject, type JsonObject } from '../types.js';
+import { isActiveMq } from './mq-detect.js';
 
 export const ACTIVEMQ_MESSAGE_TYPE = 'com.amazonaws.mq.activemq.message';
 export const RABBITMQ_MESSAGE_TYPE = 'com.amazonaws.mq.rabbitmq.message';
@@ -30,65 +30,51 @@ interface Entry {
   readonly path: string;
 }
 
-const isActiveMq = (raw: JsonObject): boolean =>
-  Array.isArray(raw.messages) &&
-  isObject(raw.messages[0]) &&
-  typeof raw.messages[0].messageID === 'string' &&
-  typeof raw.messages[0].messageType === 'string';
-
-export const mq: Source = {
-  kind: 'aws:mq',
-  reply: 'throw',
-  label: 'Amazon MQ batch (ActiveMQ or RabbitMQ)',
-  detect(raw) {
-    return isObject(raw) && (isActiveMq(raw) || isObject(raw.rmqMessagesByQueue));
-  },
-  normalize(raw) {
-    const batch = raw as JsonObject;
-    const arn = typeof batch.eventSourceArn === 'string' ? batch.eventSourceArn : '';
-    if (arn === '')
-      throw invalid(
-        `The Amazon MQ batch has no \`eventSourceArn\` (got ${shapeOf(batch.eventSourceArn)}): Lambda sends the ` +
-          "broker's ARN there, and it is every event's `source`; record the event as Lambda delivers it.",
-        'eventSourceArn',
-      );
-    const entries: Entry[] = [];
-    if (isActiveMq(batch)) {
-      for (const [i, message] of (batch.messages as unknown[]).entries()) {
-        entries.push({ queue: undefined, message, path: `messages[${i}]` });
-      }
-    } else {
-      for (const [queue, list] of Object.entries(batch.rmqMessagesByQueue as JsonObject)) {
-        const messages: unknown[] = Array.isArray(list) ? list : [list];
-        for (const [i, message] of messages.entries()) {
-          entries.push({ queue, message, path: `rmqMessagesByQueue[${JSON.stringify(queue)}][${i}]` });
-        }
+/** An ActiveMQ or RabbitMQ batch (detected by catalog.ts, see mq-detect.ts). */
+export function normalize(batch: JsonObject): Batch {
+  const arn = typeof batch.eventSourceArn === 'string' ? batch.eventSourceArn : '';
+  if (arn === '')
+    throw invalid(
+      `The Amazon MQ batch has no \`eventSourceArn\` (got ${describeValue(batch.eventSourceArn)}): Lambda sends the ` +
+        "broker's ARN there, and it is every event's `source`; record the event as Lambda delivers it.",
+      'eventSourceArn',
+    );
+  const entries: Entry[] = [];
+  if (isActiveMq(batch)) {
+    for (const [i, message] of (batch.messages as unknown[]).entries()) {
+      entries.push({ queue: undefined, message, path: `messages[${i}]` });
+    }
+  } else {
+    for (const [queue, list] of Object.entries(batch.rmqMessagesByQueue as JsonObject)) {
+      const messages: unknown[] = Array.isArray(list) ? list : [list];
+      for (const [i, message] of messages.entries()) {
+        entries.push({ queue, message, path: `rmqMessagesByQueue[${JSON.stringify(queue)}][${i}]` });
       }
     }
-    const read = (entry: Entry) =>
-      entry.queue === undefined ? activeMqEvent(arn, entry) : rabbitMqEvent(arn, entry.queue, entry);
-    return collectRecords(
-      { source: 'aws:mq', reply: 'throw' },
-      entries.length,
-      (i) => {
-        const event = read(entries[i] as Entry);
-        return { ref: event.id, events: [event] };
-      },
-      (i) => {
-        const message = (entries[i] as Entry).message;
-        return isObject(message) && typeof message.messageID === 'string' && message.messageID !== ''
-          ? message.messageID
-          : (entries[i] as Entry).path;
-      },
-      (i) => (entries[i] as Entry).path,
-    );
-  },
-};
+  }
+  const read = (entry: Entry) =>
+    entry.queue === undefined ? activeMqEvent(arn, entry) : rabbitMqEvent(arn, entry.queue, entry);
+  return collectRecords(
+    { source: 'aws:mq', reply: 'throw' },
+    entries.length,
+    (i) => {
+      const event = read(entries[i] as Entry);
+      return { ref: event.id, events: [event] };
+    },
+    (i) => {
+      const message = (entries[i] as Entry).message;
+      return isObject(message) && typeof message.messageID === 'string' && message.messageID !== ''
+        ? message.messageID
+        : (entries[i] as Entry).path;
+    },
+    (i) => (entries[i] as Entry).path,
+  );
+}
 
 function activeMqEvent(arn: string, { message, path }: Entry) {
   if (!isObject(message) || typeof message.messageID !== 'string' || message.messageID === '') {
     throw invalid(
-      `${path} is not an ActiveMQ message (got ${shapeOf(message)}): it needs a non-empty string \`messageID\` ` +
+      `${path} is not an ActiveMQ message (got ${describeValue(message)}): it needs a non-empty string \`messageID\` ` +
         'and base64 `data`.',
       path,
     );
@@ -117,7 +103,7 @@ function rabbitMqEvent(arn: string, queueKey: string, { message, path }: Entry) 
   const properties = isObject(message) ? message.basicProperties : undefined;
   if (!isObject(message) || !isObject(properties)) {
     throw invalid(
-      `${path} is not a RabbitMQ message (got ${shapeOf(message)}): it needs \`basicProperties\` and base64 \`data\`.`,
+      `${path} is not a RabbitMQ message (got ${describeValue(message)}): it needs \`basicProperties\` and base64 \`data\`.`,
       path,
     );
   }

@@ -10,15 +10,18 @@ import { describe, expect, it } from 'vitest';
 import { fixture } from '../../../test/support/fixtures.js';
 import { cloudEventProblems } from '../../cloud-event.js';
 import { isTriggerError } from '../../errors.js';
+import { sourceOf } from '../index.js';
 import type { Source } from '../types.js';
-import { eventBridge } from './eventbridge.js';
-import { kafka } from './kafka.js';
-import { kinesis } from './kinesis.js';
-import { mq } from './mq.js';
-import { s3 } from './s3.js';
-import { sns, snsHttpMessage } from './sns.js';
+import { snsHttpMessage } from './sns.js';
 import { verifySnsMessage } from './sns-signature.js';
-import { sqs } from './sqs.js';
+
+const eventBridge = sourceOf('aws:eventbridge');
+const kafka = sourceOf('aws:kafka');
+const kinesis = sourceOf('aws:kinesis');
+const mq = sourceOf('aws:mq');
+const s3 = sourceOf('aws:s3');
+const sns = sourceOf('aws:sns');
+const sqs = sourceOf('aws:sqs');
 
 const SOURCES: ReadonlyArray<readonly [Source, readonly string[]]> = [
   [

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { fixture } from '../../../test/support/fixtures.js';
 import { cloudEventProblems } from '../../cloud-event.js';
-import { toCloudEvents } from '../index.js';
-import { decodeS3Key, s3, s3ObjectUri } from './s3.js';
+import { sourceOf, toCloudEvents } from '../index.js';
+import { s3ObjectUri } from './s3.js';
+import { decodeS3Key } from './s3-detect.js';
+
+const s3 = sourceOf('aws:s3');
 
 type RawBatch = { Records: Array<Record<string, unknown>> };
 

@@ -5,38 +5,12 @@
  * @see https://github.com/cloudevents/spec/blob/main/cloudevents/adapters/aws-s3.md
  */
 import { trustedCloudEvent } from '../../cloud-event.js';
-import { isObject, type JsonObject, type Source } from '../types.js';
-import { collectRecords, type EventInit, invalid, shapeOf } from './decode.js';
+import { describeValue } from '../kit/describe.js';
+import { collectRecords, type EventInit, invalid } from '../kit/records.js';
+import { type Batch, isObject, type JsonObject } from '../types.js';
+import { decodeS3Key, isS3Notification, S3_EVENT_SOURCE } from './s3-detect.js';
 
 export const S3_TYPE_PREFIX = 'com.amazonaws.s3.';
-
-/** The message S3 sends when a notification is configured: acknowledged, never handed to a handler. */
-export function isS3TestEvent(value: unknown): boolean {
-  return isObject(value) && value.Event === 's3:TestEvent' && value.Service === 'Amazon S3';
-}
-
-/** `{ Records: [{ eventSource: "aws:s3", … }] }`, as sent to Lambda, SNS and SQS. */
-export function isS3Notification(value: unknown): value is { Records: unknown[] } {
-  if (!isObject(value) || !Array.isArray(value.Records)) return false;
-  const first: unknown = value.Records[0];
-  return isObject(first) && first.eventSource === 'aws:s3';
-}
-
-/**
- * Notification keys are form-encoded: `+` is a space (a literal plus arrives as `%2B`), then percent-decoding.
- * A key that is not valid percent-encoding (a hand-written sample) is kept with only `+` replaced.
- * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html
- */
-export function decodeS3Key(key: string): string {
-  // Most keys need no decoding at all: skip the replace and the decoder.
-  if (key.indexOf('+') === -1 && key.indexOf('%') === -1) return key;
-  const spaced = key.replace(/\+/g, ' ');
-  try {
-    return decodeURIComponent(spaced);
-  } catch {
-    return spaced;
-  }
-}
 
 const PLAIN_KEY = /^[\w.!~*'()/-]*$/;
 
@@ -75,7 +49,7 @@ export function s3RecordInit(record: unknown, where: string): EventInit {
     typeof object?.key !== 'string'
   ) {
     throw invalid(
-      `${where} is not an S3 event record (got ${shapeOf(record)}): it needs string \`eventSource\`, ` +
+      `${where} is not an S3 event record (got ${describeValue(record)}): it needs string \`eventSource\`, ` +
         '`eventName`, `s3.bucket.name` and `s3.object.key`.',
       where,
     );
@@ -197,26 +171,21 @@ export function s3EventBridgeInit(event: JsonObject): EventInit | undefined {
   };
 }
 
-/** S3 notifications invoking Lambda directly (asynchronous: a failure is thrown and Lambda retries). */
-export const s3: Source = {
-  kind: 'aws:s3',
-  reply: 'throw',
-  label: 'S3 event notification',
-  detect(raw) {
-    return isS3Notification(raw) || isS3TestEvent(raw);
-  },
-  normalize(raw) {
-    const head = { source: 'aws:s3', reply: 'throw' } as const;
-    if (!isS3Notification(raw)) return Object.freeze({ ...head, items: Object.freeze([]) });
-    const records = raw.Records;
-    return collectRecords(
-      head,
-      records.length,
-      (i) => {
-        const event = trustedCloudEvent(s3RecordInit(records[i], `Records[${i}]`), `Records[${i}]`);
-        return { ref: event.id, events: [event] };
-      },
-      (i) => `Records[${i}]`,
-    );
-  },
-};
+/**
+ * S3 notifications invoking Lambda directly (asynchronous: a failure is thrown and Lambda retries); the
+ * test event S3 sends when a notification is configured has nothing to run.
+ */
+export function normalize(raw: unknown): Batch {
+  const head = { source: S3_EVENT_SOURCE, reply: 'throw' } as const;
+  if (!isS3Notification(raw)) return Object.freeze({ ...head, items: Object.freeze([]) });
+  const records = raw.Records;
+  return collectRecords(
+    head,
+    records.length,
+    (i) => {
+      const event = trustedCloudEvent(s3RecordInit(records[i], `Records[${i}]`), `Records[${i}]`);
+      return { ref: event.id, events: [event] };
+    },
+    (i) => `Records[${i}]`,
+  );
+}

@@ -10,6 +10,7 @@
  * @see https://docs.aws.amazon.com/sns/latest/dg/sns-verify-signature-of-message.html
  */
 import { verify, X509Certificate } from 'node:crypto';
+import { isBase64 } from '../kit/base64.js';
 import { isObject } from '../types.js';
 
 /**
@@ -63,7 +64,6 @@ const SNS_HOST =
 const CERT_PATH = /^\/[A-Za-z0-9._/-]+\.pem$/;
 const CERT_URL_PROBLEM =
   'SigningCertURL is not an https://sns.<region>.amazonaws.com/….pem URL (or sns.<region>.amazonaws.com.cn)';
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const HOUR = 3_600_000;
 
 /**
@@ -159,7 +159,7 @@ function checkMessage(message: unknown, options: SnsVerifyOptions): Signed | Sns
   }
   const certificateUrl = snsSigningCertUrl(message);
   if (!isSnsSigningCertUrl(certificateUrl)) return refused(CERT_URL_PROBLEM);
-  if (typeof message.Signature !== 'string' || !BASE64.test(message.Signature)) {
+  if (typeof message.Signature !== 'string' || message.Signature === '' || !isBase64(message.Signature)) {
     return refused('`Signature` must be a base64 string');
   }
   const signed = snsStringToSign(message);

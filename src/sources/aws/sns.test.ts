@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { fixture } from '../../../test/support/fixtures.js';
 import { cloudEventProblems } from '../../cloud-event.js';
 import { isTriggerError, type TriggerError } from '../../errors.js';
-import { toCloudEvents } from '../index.js';
-import { SNS_NOTIFICATION_TYPE, sns, snsHttpMessage } from './sns.js';
+import { sourceOf, toCloudEvents } from '../index.js';
+import { SNS_NOTIFICATION_TYPE, snsHttpMessage } from './sns.js';
+
+const sns = sourceOf('aws:sns');
 
 type RawBatch = { Records: Array<Record<string, unknown>> };
 

@@ -10,43 +10,36 @@
  */
 import { type CloudEvent, trustedCloudEvent } from '../../cloud-event.js';
 import { isTriggerError, TriggerError } from '../../errors.js';
-import { isObject, type JsonObject, type Source } from '../types.js';
-import { collectRecords, type EventInit, finishEvent, invalid, readJsonOrText, shapeOf } from './decode.js';
+import { describeValue } from '../kit/describe.js';
+import { readJsonOrText } from '../kit/payload.js';
+import { collectRecords, type EventInit, finishEvent, invalid } from '../kit/records.js';
+import { type Batch, isObject, type JsonObject, type RecordBatch } from '../types.js';
 import { isSnsEnvelope, unwrapSns } from './unwrap.js';
 
 export { SNS_NOTIFICATION_TYPE } from './unwrap.js';
 
-export const sns: Source = {
-  kind: 'aws:sns',
-  reply: 'throw',
-  label: 'SNS notification (Lambda subscription)',
-  detect(raw) {
-    if (!isObject(raw) || !Array.isArray(raw.Records)) return false;
-    const first: unknown = raw.Records[0];
-    return isObject(first) && first.EventSource === 'aws:sns';
-  },
-  normalize(raw) {
-    const records = (raw as { Records: unknown[] }).Records;
-    return collectRecords(
-      { source: 'aws:sns', reply: 'throw' },
-      records.length,
-      (i) => readRecord(records[i], i),
-      (i) => {
-        const message = isObject(records[i]) ? (records[i] as JsonObject).Sns : undefined;
-        return isObject(message) && typeof message.MessageId === 'string' && message.MessageId !== ''
-          ? message.MessageId
-          : `Records[${i}]`;
-      },
-    );
-  },
-};
+/** SNS notifications to a Lambda subscription (detected by catalog.ts: `Records[0].EventSource`). */
+export function normalize(raw: RecordBatch): Batch {
+  const records = raw.Records;
+  return collectRecords(
+    { source: 'aws:sns', reply: 'throw' },
+    records.length,
+    (i) => readRecord(records[i], i),
+    (i) => {
+      const message = isObject(records[i]) ? (records[i] as JsonObject).Sns : undefined;
+      return isObject(message) && typeof message.MessageId === 'string' && message.MessageId !== ''
+        ? message.MessageId
+        : `Records[${i}]`;
+    },
+  );
+}
 
 function readRecord(record: unknown, index: number) {
   const where = `Records[${index}].Sns`;
   const message = isObject(record) ? record.Sns : undefined;
   if (!isObject(record) || !isObject(message) || !isSnsEnvelope(message)) {
     throw invalid(
-      `Records[${index}] is not an SNS record (got ${shapeOf(record)}): it needs \`Sns\` with string ` +
+      `Records[${index}] is not an SNS record (got ${describeValue(record)}): it needs \`Sns\` with string ` +
         '`Type`, `MessageId`, `TopicArn` and `Message`.',
       `Records[${index}]`,
     );
@@ -126,7 +119,7 @@ export function readSnsHttpBody(
   const message = readJsonOrText(body);
   if (!isObject(message) || !isSnsEnvelope(message) || typeof message.Message !== 'string') {
     throw badRequest(
-      `The SNS request body is not an SNS message (got ${shapeOf(message)}): it needs string \`Type\`, ` +
+      `The SNS request body is not an SNS message (got ${describeValue(message)}): it needs string \`Type\`, ` +
         '`MessageId`, `TopicArn` and `Message`.',
     );
   }

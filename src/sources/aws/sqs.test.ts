@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { fixture } from '../../../test/support/fixtures.js';
 import { cloudEventProblems } from '../../cloud-event.js';
+import { sourceOf } from '../index.js';
 import type { Batch } from '../types.js';
-import { SQS_MESSAGE_TYPE, sqs, traceparentFromXray } from './sqs.js';
+import { SQS_MESSAGE_TYPE, traceparentFromXray } from './sqs.js';
+
+const sqs = sourceOf('aws:sqs');
 
 interface Fixture {
   Records: Array<Record<string, unknown> & { attributes: Record<string, string>; body: string }>;

@@ -6,49 +6,40 @@
  * @see https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
  */
 import { trustedCloudEvent } from '../../cloud-event.js';
-import { isObject, type JsonObject, type Source } from '../types.js';
+import { describeValue } from '../kit/describe.js';
+import { readJsonOrText } from '../kit/payload.js';
 import {
   collectRecords,
   type EventInit,
   extensionName,
   finishEvent,
   invalid,
-  readJsonOrText,
-  setEpochMsTime,
   setIfAbsent,
-  shapeOf,
-} from './decode.js';
+} from '../kit/records.js';
+import { setEpochMsTime } from '../kit/time.js';
+import { type Batch, isObject, type JsonObject, type RecordBatch } from '../types.js';
 import { carried, unwrapEnvelope } from './unwrap.js';
 
 export const SQS_MESSAGE_TYPE = 'com.amazonaws.sqs.message';
 
-export const sqs: Source = {
-  kind: 'aws:sqs',
-  reply: 'batch-item-failures',
-  label: 'SQS batch',
-  detect(raw) {
-    if (!isObject(raw) || !Array.isArray(raw.Records)) return false;
-    const first: unknown = raw.Records[0];
-    return isObject(first) && first.eventSource === 'aws:sqs';
-  },
-  normalize(raw) {
-    const records = (raw as { Records: unknown[] }).Records;
-    const first = records[0] as JsonObject;
-    // A FIFO queue's name ends in `.fifo`; its messages must be handled in order (stop at the first failure).
-    const fifo = typeof first.eventSourceARN === 'string' && first.eventSourceARN.endsWith('.fifo');
-    return collectRecords(
-      { source: 'aws:sqs', reply: 'batch-item-failures', ...(fifo ? { ordered: true } : {}) },
-      records.length,
-      (i) => readRecord(records[i], i),
-      (i) => {
-        const record = records[i];
-        return isObject(record) && typeof record.messageId === 'string' && record.messageId !== ''
-          ? record.messageId
-          : `Records[${i}]`;
-      },
-    );
-  },
-};
+/** An SQS batch (detected by catalog.ts: `Records[0].eventSource` is `aws:sqs`). */
+export function normalize(raw: RecordBatch): Batch {
+  const records = raw.Records;
+  const first = records[0] as JsonObject;
+  // A FIFO queue's name ends in `.fifo`; its messages must be handled in order (stop at the first failure).
+  const fifo = typeof first.eventSourceARN === 'string' && first.eventSourceARN.endsWith('.fifo');
+  return collectRecords(
+    { source: 'aws:sqs', reply: 'batch-item-failures', ...(fifo ? { ordered: true } : {}) },
+    records.length,
+    (i) => readRecord(records[i], i),
+    (i) => {
+      const record = records[i];
+      return isObject(record) && typeof record.messageId === 'string' && record.messageId !== ''
+        ? record.messageId
+        : `Records[${i}]`;
+    },
+  );
+}
 
 function readRecord(record: unknown, index: number) {
   const where = `Records[${index}]`;
@@ -61,7 +52,7 @@ function readRecord(record: unknown, index: number) {
     record.eventSourceARN === ''
   ) {
     throw invalid(
-      `${where} is not an SQS message (got ${shapeOf(record)}): it needs a non-empty string \`messageId\`, ` +
+      `${where} is not an SQS message (got ${describeValue(record)}): it needs a non-empty string \`messageId\`, ` +
         'a string `body` and a non-empty string `eventSourceARN`.',
       where,
     );

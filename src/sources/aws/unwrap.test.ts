@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { fixture } from '../../../test/support/fixtures.js';
 import { cloudEventProblems } from '../../cloud-event.js';
-import { toCloudEvents } from '../index.js';
+import { sourceOf, toCloudEvents } from '../index.js';
 import type { Batch } from '../types.js';
-import { sns } from './sns.js';
-import { sqs } from './sqs.js';
 import { unwrapEnvelope } from './unwrap.js';
 
 type RawBatch = { Records: Array<Record<string, unknown>> };
+const sns = sourceOf('aws:sns');
+const sqs = sourceOf('aws:sqs');
 
 const valid = (batch: Batch) => {
   for (const item of batch.items) expect(cloudEventProblems(item.event)).toEqual([]);

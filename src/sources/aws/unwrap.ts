@@ -7,10 +7,15 @@
  * unsubscribe confirmations) are reported as such so the carrier acknowledges them without a handler.
  * @see https://docs.aws.amazon.com/lambda/latest/dg/with-sns.html
  */
+
+import { describeValue } from '../kit/describe.js';
+import { readJsonOrText } from '../kit/payload.js';
+import { type EventInit, extensionName, invalid, setIfAbsent } from '../kit/records.js';
 import { isObject, type JsonObject } from '../types.js';
-import { type EventInit, extensionName, invalid, readJsonOrText, setIfAbsent, shapeOf } from './decode.js';
-import { eventBridgeInit, isEventBridgeEvent } from './eventbridge.js';
-import { isS3Notification, isS3TestEvent, s3RecordInit } from './s3.js';
+import { eventBridgeInit } from './eventbridge.js';
+import { isEventBridgeEvent } from './eventbridge-detect.js';
+import { s3RecordInit } from './s3.js';
+import { isS3Notification, isS3TestEvent } from './s3-detect.js';
 
 /**
  * What a payload turned out to be: events to deliver, or a control message to acknowledge. `built` is
@@ -70,7 +75,7 @@ export function unwrapSns(sns: JsonObject, where: string, depth = 0): Unwrapped 
   if (SNS_CONTROL_TYPES.has(type)) return { control: `sns:${type}` };
   if (type !== 'Notification' || typeof sns.Message !== 'string' || sns.MessageId === '') {
     throw invalid(
-      `${where} is not an SNS notification (Type ${JSON.stringify(sns.Type)}, Message ${shapeOf(sns.Message)}): ` +
+      `${where} is not an SNS notification (Type ${JSON.stringify(sns.Type)}, Message ${describeValue(sns.Message)}): ` +
         'it needs `Type` "Notification", a non-empty `MessageId` and a string `Message`.',
       where,
     );

@@ -2,13 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { fixture } from '../../../test/support/fixtures.js';
 import { cloudEventProblems } from '../../cloud-event.js';
 import { isTriggerError, type TriggerError } from '../../errors.js';
-import {
-  DEBEZIUM_TOMBSTONE_TYPE,
-  debezium,
-  debeziumToEvent,
-  isDebeziumEnvelope,
-  isDebeziumKey,
-} from './debezium.js';
+import { sourceOf } from '../index.js';
+import { DEBEZIUM_TOMBSTONE_TYPE, debeziumToEvent, isDebeziumKey } from './debezium.js';
+import { isDebeziumEnvelope } from './debezium-detect.js';
+
+const debezium = sourceOf('debezium');
 
 type Json = Record<string, unknown>;
 

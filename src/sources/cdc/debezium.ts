@@ -11,13 +11,13 @@
  */
 import { createHash } from 'node:crypto';
 import { type CloudEvent, createCloudEvent } from '../../cloud-event.js';
-import { isObject, type JsonObject, type Source } from '../types.js';
+import { describeValue } from '../kit/describe.js';
+import { text } from '../kit/payload.js';
+import { invalidRecord } from '../kit/records.js';
+import { epochToIso } from '../kit/time.js';
+import { type Batch, isObject, type JsonObject } from '../types.js';
 import { type ChangeOp, keySubject } from './change.js';
-import { epochToIso, invalidRecord, seen, text } from './records.js';
-
-const OPS: ReadonlySet<string> = new Set<ChangeOp>(['c', 'u', 'd', 'r', 't', 'm']);
-/** Operations whose envelope carries no row image (truncate, logical-decoding message). */
-const NO_ROW: ReadonlySet<string> = new Set(['t', 'm']);
+import { isDebeziumEnvelope, unwrapDebezium as unwrap } from './debezium-detect.js';
 
 /** `source` block fields → extension names, as Debezium's CloudEvents converter names them (≤ 20 chars). */
 const SOURCE_EXTENSIONS: Readonly<Record<string, string>> = {
@@ -75,17 +75,6 @@ export interface DebeziumContext {
 }
 
 /**
- * True for a Debezium change-event value: `op` c/u/d/r/t/m, a `source` block naming the `connector`, and
- * `before`/`after` (except for truncate and message events), at the top level or under `payload`.
- */
-export function isDebeziumEnvelope(value: unknown): boolean {
-  const payload = unwrap(value);
-  if (!isObject(payload) || typeof payload.op !== 'string' || !OPS.has(payload.op)) return false;
-  if (!isObject(payload.source) || typeof payload.source.connector !== 'string') return false;
-  return NO_ROW.has(payload.op) || 'before' in payload || 'after' in payload;
-}
-
-/**
  * True for a Debezium record key as the JSON converter writes it with `schemas.enable=true`: `{ schema,
  * payload }` with a struct schema named `<topic.prefix>.<schema>.<table>.Key`. What marks a Kafka
  * tombstone as Debezium's; a schemaless key (`{"id":1001}`) is plain JSON and cannot tell.
@@ -112,7 +101,7 @@ export function debeziumToEvent(value: unknown, ctx: DebeziumContext): CloudEven
   if (!isDebeziumEnvelope(value))
     throw invalidRecord(
       ctx.where,
-      `is not a Debezium change event: it needs \`op\` (c, u, d, r, t or m), \`source.connector\` and \`before\`/\`after\` (${seen(value)})`,
+      `is not a Debezium change event: it needs \`op\` (c, u, d, r, t or m), \`source.connector\` and \`before\`/\`after\` (got ${describeValue(value)})`,
     );
   const payload = unwrap(value) as JsonObject & { op: ChangeOp; source: JsonObject };
   const { op, source: block } = payload;
@@ -197,27 +186,16 @@ function keyText(key: unknown): string | undefined {
   return isScalar(k) ? String(k) : undefined;
 }
 
-/** With `schemas.enable=true` the JSON converter wraps values and keys as `{ schema, payload }`. */
-function unwrap(value: unknown): unknown {
-  return isObject(value) && 'schema' in value && 'payload' in value ? value.payload : value;
-}
-
 function isScalar(v: unknown): v is string | number | boolean {
   return (typeof v === 'string' && v !== '') || typeof v === 'number' || typeof v === 'boolean';
 }
 
 /** A Debezium envelope delivered on its own (direct invoke, a recorded value). */
-export const debezium: Source = {
-  kind: 'debezium',
-  reply: 'throw',
-  label: 'Debezium change event',
-  detect: isDebeziumEnvelope,
-  normalize(raw) {
-    const event = debeziumToEvent(raw, { where: 'Debezium change event' });
-    return Object.freeze({
-      source: 'debezium',
-      reply: 'throw' as const,
-      items: Object.freeze([Object.freeze({ event, ref: event.id })]),
-    });
-  },
-};
+export function normalize(raw: JsonObject): Batch {
+  const event = debeziumToEvent(raw, { where: 'Debezium change event' });
+  return Object.freeze({
+    source: 'debezium',
+    reply: 'throw' as const,
+    items: Object.freeze([Object.freeze({ event, ref: event.id })]),
+  });
+}

@@ -8,8 +8,10 @@
  * cannot hold it and rounding it silently would corrupt ids, money and counters.
  * @see https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_AttributeValue.html
  */
+
+import { describeValue } from '../kit/describe.js';
+import { invalidRecord } from '../kit/records.js';
 import { isObject } from '../types.js';
-import { invalidRecord, seen } from './records.js';
 
 /** DynamoDB nests documents 32 levels deep at most; anything deeper is not a DynamoDB image. */
 const MAX_DEPTH = 64;
@@ -26,7 +28,8 @@ const TAGS = 'S, N, B, BOOL, NULL, SS, NS, BS, L, M';
  * unmarshalImage({ id: { N: '101' }, tags: { SS: ['a'] } }, 'Records[0].dynamodb.NewImage') // { id: 101, tags: ['a'] }
  */
 export function unmarshalImage(image: unknown, path: string, depth = 0): Record<string, unknown> {
-  if (!isObject(image)) throw invalidRecord(path, `must be a map of attribute values (${seen(image)})`);
+  if (!isObject(image))
+    throw invalidRecord(path, `must be a map of attribute values (got ${describeValue(image)})`);
   if (depth > MAX_DEPTH) throw invalidRecord(path, `nests deeper than ${MAX_DEPTH} levels`);
   const item: Record<string, unknown> = {};
   // for…in with an own-key check visits what Object.keys lists, in the same order, without its array.
@@ -79,7 +82,8 @@ function readAttribute(value: unknown, parent: string, key: string | number, dep
       }
       case 'L': {
         const at = `${pathOf(parent, key)}.L`;
-        if (!Array.isArray(v)) throw invalidRecord(at, `must be a list of attribute values (${seen(v)})`);
+        if (!Array.isArray(v))
+          throw invalidRecord(at, `must be a list of attribute values (got ${describeValue(v)})`);
         if (depth >= MAX_DEPTH) throw invalidRecord(at, `nests deeper than ${MAX_DEPTH} levels`);
         return v.map((item, i) => readAttribute(item, at, i, depth + 1));
       }
@@ -92,7 +96,7 @@ function readAttribute(value: unknown, parent: string, key: string | number, dep
   }
   throw invalidRecord(
     pathOf(parent, key),
-    `is not a DynamoDB attribute value: it needs exactly one of ${TAGS} (${seen(value)})`,
+    `is not a DynamoDB attribute value: it needs exactly one of ${TAGS} (got ${describeValue(value)})`,
   );
 }
 
@@ -108,7 +112,7 @@ function wrongValue(value: unknown, path: string, tag: string) {
           : tag === 'BOOL'
             ? 'a boolean'
             : 'true';
-  return invalidRecord(path, `must be ${what} (${seen(value)})`);
+  return invalidRecord(path, `must be ${what} (got ${describeValue(value)})`);
 }
 
 /**
@@ -146,6 +150,6 @@ function canonicalDecimal(decimal: string): string | undefined {
 
 function stringList(value: unknown, path: string): string[] {
   if (!Array.isArray(value) || !value.every((item) => typeof item === 'string'))
-    throw invalidRecord(path, `must be a list of strings (${seen(value)})`);
+    throw invalidRecord(path, `must be a list of strings (got ${describeValue(value)})`);
   return value as string[];
 }

@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { fixture } from '../../../test/support/fixtures.js';
 import { cloudEventProblems } from '../../cloud-event.js';
 import { isTriggerError, type TriggerError } from '../../errors.js';
-import { dynamoDbChangeToEvent, dynamoDbStreams, isDynamoDbChange } from './dynamodb.js';
+import { sourceOf } from '../index.js';
+import { dynamoDbChangeToEvent, isDynamoDbChange } from './dynamodb.js';
 import { dynamoDbNumber, unmarshalImage } from './dynamodb-attributes.js';
+
+const dynamoDbStreams = sourceOf('aws:dynamodb');
 
 type Json = Record<string, unknown>;
 interface Fixture {

@@ -5,10 +5,13 @@
  * @see https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html
  */
 import { type CloudEvent, trustedCloudEvent } from '../../cloud-event.js';
-import { isObject, type Source } from '../types.js';
+import { describeValue } from '../kit/describe.js';
+import { text } from '../kit/payload.js';
+import { collect, invalidRecord, toBatch } from '../kit/records.js';
+import { setEpochTime } from '../kit/time.js';
+import { type Batch, isObject, type RecordBatch } from '../types.js';
 import { type ChangeOp, keySubject, paddedSequence } from './change.js';
 import { unmarshalImage } from './dynamodb-attributes.js';
-import { collect, invalidRecord, seen, setEpochTime, text, toBatch } from './records.js';
 
 /** `eventName` → the change operation and the CloudEvents `type`. */
 const OPERATIONS: Readonly<Record<string, { readonly op: ChangeOp; readonly type: string }>> = {
@@ -54,7 +57,8 @@ export function isDynamoDbChange(value: unknown): boolean {
  */
 export function dynamoDbChangeToEvent(record: unknown, ctx: DynamoDbChangeContext): CloudEvent {
   const { where } = ctx;
-  if (!isObject(record)) throw invalidRecord(where, `is not a DynamoDB change record (${seen(record)})`);
+  if (!isObject(record))
+    throw invalidRecord(where, `is not a DynamoDB change record (got ${describeValue(record)})`);
   const eventId = text(record.eventID);
   const name = record.eventName;
   const operation =
@@ -63,9 +67,10 @@ export function dynamoDbChangeToEvent(record: unknown, ctx: DynamoDbChangeContex
   if (eventId === undefined || operation === undefined)
     throw invalidRecord(
       where,
-      `needs a string \`eventID\` and an \`eventName\` of INSERT, MODIFY or REMOVE (${seen(record)})`,
+      `needs a string \`eventID\` and an \`eventName\` of INSERT, MODIFY or REMOVE (got ${describeValue(record)})`,
     );
-  if (!isObject(change)) throw invalidRecord(`${where}.dynamodb`, `must be an object (${seen(change)})`);
+  if (!isObject(change))
+    throw invalidRecord(`${where}.dynamodb`, `must be an object (got ${describeValue(change)})`);
   const at = `${where}.dynamodb`;
   const keys = unmarshalImage(change.Keys, `${at}.Keys`);
   const data: Record<string, unknown> = {
@@ -121,33 +126,24 @@ function tableSource(record: Record<string, unknown>, ctx: DynamoDbChangeContext
   return tableRegion && account ? `arn:aws:dynamodb:${tableRegion}:${account}:table/${table}` : table;
 }
 
-export const dynamoDbStreams: Source = {
-  kind: 'aws:dynamodb',
-  reply: 'stream-checkpoint',
-  label: 'DynamoDB Streams batch',
-  detect(raw) {
-    if (!isObject(raw) || !Array.isArray(raw.Records)) return false;
-    const first: unknown = raw.Records[0];
-    return isObject(first) && first.eventSource === 'aws:dynamodb';
-  },
-  normalize(raw) {
-    const records = (raw as { Records: unknown[] }).Records;
-    const collected = collect(
-      records,
-      (record, i) => {
-        const where = `Records[${i}]`;
-        const event = dynamoDbChangeToEvent(record, { where });
-        const sequence =
-          isObject(record) && isObject(record.dynamodb) ? text(record.dynamodb.SequenceNumber) : undefined;
-        if (sequence === undefined)
-          throw invalidRecord(where, 'needs `dynamodb.SequenceNumber`: Lambda checkpoints the stream at it');
-        return { event, ref: sequence };
-      },
-      (record, i) => streamRef(record) ?? `Records[${i}]`,
-    );
-    return toBatch('aws:dynamodb', 'stream-checkpoint', collected, true);
-  },
-};
+/** A DynamoDB Streams batch (detected by catalog.ts: `Records[0].eventSource`). */
+export function normalize(raw: RecordBatch): Batch {
+  const records = (raw as { Records: unknown[] }).Records;
+  const collected = collect(
+    records,
+    (record, i) => {
+      const where = `Records[${i}]`;
+      const event = dynamoDbChangeToEvent(record, { where });
+      const sequence =
+        isObject(record) && isObject(record.dynamodb) ? text(record.dynamodb.SequenceNumber) : undefined;
+      if (sequence === undefined)
+        throw invalidRecord(where, 'needs `dynamodb.SequenceNumber`: Lambda checkpoints the stream at it');
+      return { event, ref: sequence };
+    },
+    (record, i) => streamRef(record) ?? `Records[${i}]`,
+  );
+  return toBatch('aws:dynamodb', 'stream-checkpoint', collected, true);
+}
 
 function streamRef(record: unknown): string | undefined {
   if (!isObject(record)) return undefined;

@@ -4,9 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { TriggerError } from '../../errors.js';
+import { isBase64 } from '../kit/base64.js';
 import { isObject } from '../types.js';
-
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /**
  * One header map with lower-case names. HTTP names are case-insensitive (RFC 9110 §5.1), and API Gateway REST
@@ -49,7 +48,7 @@ export function readBody(body: unknown, isBase64Encoded: unknown, where: string)
   if (typeof body !== 'string')
     throw invalidRequest(`${where}: \`body\` must be a string or null, got ${typeof body}.`);
   if (isBase64Encoded !== true) return Buffer.from(body, 'utf8');
-  if (!BASE64.test(body))
+  if (!isBase64(body))
     throw invalidRequest(`${where}: \`isBase64Encoded\` is true but \`body\` is not base64.`);
   return Buffer.from(body, 'base64');
 }

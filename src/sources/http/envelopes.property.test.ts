@@ -8,8 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { fixture, fixtureNames } from '../../../test/support/fixtures.js';
 import { cloudEventProblems } from '../../cloud-event.js';
 import { isTriggerError } from '../../errors.js';
-import { HTTP_SOURCES } from '../registry-http.js';
+import { SOURCES } from '../index.js';
 import type { NormalizeOptions } from '../types.js';
+
+const HTTP_SOURCES = SOURCES.filter((source) => source.reply === 'http');
 
 const FOLDERS = ['apigw-http', 'apigw-rest', 'alb', 'lambda-url', 'webhooks'];
 const FIXTURES: unknown[] = FOLDERS.flatMap((folder) => fixtureNames(folder).map((name) => fixture(name)));

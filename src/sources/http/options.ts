@@ -4,6 +4,7 @@
  */
 import { isIP } from 'node:net';
 import { TriggerError } from '../../errors.js';
+import { isBase64 } from '../kit/base64.js';
 
 /** Webhook senders whose signatures (or shared tokens) triggerkit checks. */
 export type WebhookProviderName = 'github' | 'gitlab' | 'stripe' | 'slack' | 'standard-webhooks' | 'shopify';
@@ -90,7 +91,6 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
 /** A host name (or `*.` suffix pattern) as `Referer` / `WebHook-Request-Origin` carry it; no scheme, no path. */
 export const HOST_PATTERN = new RegExp(`^(?:\\*\\.)?(?:${LABEL}\\.)*${LABEL}$`);
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const VERIFY_KEYS = new Set(['provider', 'secret', 'toleranceSeconds']);
 const SNS_KEYS = new Set([
   'provider',
@@ -163,7 +163,7 @@ function checkVerify(value: unknown, where: string): void {
       // A public key is no secret, but it is still not echoed: the message would differ by key kind.
       if (secret.startsWith('whpk_')) {
         const key = secret.slice(5);
-        if (!BASE64.test(key) || Buffer.from(key, 'base64').length !== 32)
+        if (!isBase64(key) || Buffer.from(key, 'base64').length !== 32)
           fail(
             at,
             'a Standard Webhooks public key: whpk_ followed by the base64 of 32 ed25519 key bytes',
@@ -180,7 +180,7 @@ function checkVerify(value: unknown, where: string): void {
           'a whsk_ private key',
         );
       const key = secret.startsWith('whsec_') ? secret.slice(6) : secret;
-      if (!BASE64.test(key) || key.length === 0)
+      if (!isBase64(key) || key.length === 0)
         fail(
           at,
           'a Standard Webhooks secret: whsec_ (or, for v1a signatures, whpk_) followed by base64',

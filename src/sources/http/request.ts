@@ -27,7 +27,7 @@ export const DEFAULT_HTTP_EVENT_TYPE = 'dev.triggerkit.http.request';
  * `E_CONFIG` for options that `validateHttpSourceOptions` refuses (an empty secret).
  *
  * @example
- * const batch = httpRequestToBatch('aws:apigateway:v2', req, { path: '/hooks/stripe', verify: { provider: 'stripe', secret } }, { now: Date.now() });
+ * const batch = httpRequestToBatch(source.kind, req, { path: '/hooks/stripe', verify: { provider: 'stripe', secret } }, { now: Date.now() });
  * if (batch.control) return batch.control; // refused, or answered by the transport
  */
 export function httpRequestToBatch(

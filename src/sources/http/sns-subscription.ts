@@ -54,7 +54,7 @@ export function isSnsDelivery(req: HttpRequest): boolean {
  * is not an SNS message.
  *
  * @example
- * const batch = snsRequestToBatch('aws:lambda-url', req, { provider: 'sns' });
+ * const batch = snsRequestToBatch(source.kind, req, { provider: 'sns' });
  * batch.control?.statusCode; // 500 until settleHttpBatch(batch) has checked the signature
  */
 export function snsRequestToBatch(

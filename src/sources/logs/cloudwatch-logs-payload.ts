@@ -5,7 +5,8 @@
  */
 import { gunzipSync } from 'node:zlib';
 import { TriggerError } from '../../errors.js';
-import { invalidRecord, seen } from '../cdc/records.js';
+import { describeValue } from '../kit/describe.js';
+import { invalidRecord } from '../kit/records.js';
 import { isObject } from '../types.js';
 
 /** Decompressed payloads larger than this are refused (a gzip bomb must not exhaust the function's memory). */
@@ -78,7 +79,7 @@ export function decodeCloudWatchLogs(
   ) {
     throw invalidRecord(
       where,
-      `is not a CloudWatch Logs subscription payload: it needs \`messageType\` DATA_MESSAGE or CONTROL_MESSAGE, a \`logGroup\`, a \`logStream\` and \`logEvents\` (${seen(payload)})`,
+      `is not a CloudWatch Logs subscription payload: it needs \`messageType\` DATA_MESSAGE or CONTROL_MESSAGE, a \`logGroup\`, a \`logStream\` and \`logEvents\` (got ${describeValue(payload)})`,
     );
   }
   const filters = Array.isArray(payload.subscriptionFilters)
@@ -111,7 +112,7 @@ export function readLogEvent(value: unknown, where: string): LogEvent {
   if (!isLogEvent(value)) {
     throw invalidRecord(
       where,
-      `is not a log event: it needs a string \`id\`, a number \`timestamp\` and a string \`message\` (${seen(value)})`,
+      `is not a log event: it needs a string \`id\`, a number \`timestamp\` and a string \`message\` (got ${describeValue(value)})`,
     );
   }
   return value as unknown as LogEvent;

@@ -3,8 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { fixture } from '../../../test/support/fixtures.js';
 import { cloudEventProblems } from '../../cloud-event.js';
 import { isTriggerError, type TriggerError } from '../../errors.js';
-import { cloudWatchLogs, cloudWatchLogsFromGzip, LOG_BATCH_TYPE, LOG_LINE_TYPE } from './cloudwatch-logs.js';
+import { sourceOf } from '../index.js';
+import { cloudWatchLogsFromGzip, LOG_BATCH_TYPE, LOG_LINE_TYPE } from './cloudwatch-logs.js';
 import { isGzip } from './cloudwatch-logs-payload.js';
+
+const cloudWatchLogs = sourceOf('aws:cloudwatch-logs');
 
 interface Fixture {
   awslogs: { data: string };

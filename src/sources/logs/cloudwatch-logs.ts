@@ -6,17 +6,11 @@
  */
 import { type CloudEvent, createCloudEvent, trustedCloudEvent } from '../../cloud-event.js';
 import type { TriggerError } from '../../errors.js';
-import {
-  type Collected,
-  collect,
-  epochToIso,
-  invalidRecord,
-  readJsonText,
-  setEpochTime,
-  text,
-  toBatch,
-} from '../cdc/records.js';
-import { isObject, type NormalizeOptions, type Source } from '../types.js';
+import { isBase64 } from '../kit/base64.js';
+import { readJsonText, text } from '../kit/payload.js';
+import { type Collected, collect, invalidRecord, toBatch } from '../kit/records.js';
+import { epochToIso, setEpochTime } from '../kit/time.js';
+import { type Batch, isObject, type NormalizeOptions } from '../types.js';
 import {
   type CloudWatchLogsPayload,
   decodeCloudWatchLogs,
@@ -164,28 +158,19 @@ function batchEvent(
   );
 }
 
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-
-export const cloudWatchLogs: Source = {
-  kind: 'aws:cloudwatch-logs',
-  reply: 'throw',
-  label: 'CloudWatch Logs subscription',
-  detect(raw) {
-    return isObject(raw) && isObject(raw.awslogs) && typeof raw.awslogs.data === 'string';
-  },
-  normalize(raw, options) {
-    const data = (raw as { awslogs: { data: string } }).awslogs.data;
-    const bytes = Buffer.from(data, 'base64');
-    // Buffer.from skips what is not base64: name that, rather than the gzip it then fails to find.
-    if (!isGzip(bytes) && !BASE64.test(data))
-      throw invalidRecord(
-        'awslogs.data',
-        'is not base64: CloudWatch Logs sends its subscription payload as base64 of gzip of JSON',
-      );
-    const collected = eventsOf(bytes, {
-      where: 'awslogs.data',
-      logEvents: options.logEvents,
-    });
-    return toBatch('aws:cloudwatch-logs', 'throw', collected);
-  },
-};
+/** A CloudWatch Logs subscription delivery (detected by catalog.ts: `awslogs.data`). */
+export function normalize(raw: { awslogs: { data: string } }, options: NormalizeOptions): Batch {
+  const data = (raw as { awslogs: { data: string } }).awslogs.data;
+  const bytes = Buffer.from(data, 'base64');
+  // Buffer.from skips what is not base64: name that, rather than the gzip it then fails to find.
+  if (!isGzip(bytes) && !isBase64(data))
+    throw invalidRecord(
+      'awslogs.data',
+      'is not base64: CloudWatch Logs sends its subscription payload as base64 of gzip of JSON',
+    );
+  const collected = eventsOf(bytes, {
+    where: 'awslogs.data',
+    logEvents: options.logEvents,
+  });
+  return toBatch('aws:cloudwatch-logs', 'throw', collected);
+}

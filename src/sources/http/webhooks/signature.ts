@@ -5,6 +5,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { TriggerError } from '../../../errors.js';
+import { isBase64 } from '../../kit/base64.js';
 
 export type SignatureFailure = 'signature_missing' | 'signature_invalid' | 'signature_expired';
 
@@ -67,9 +68,7 @@ export function fromHex(text: string, bytes = 32): Buffer | undefined {
 
 /** A base64 digest as bytes, or undefined when the text is not canonical base64. */
 export function fromBase64(text: string): Buffer | undefined {
-  return /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(text) && text.length > 0
-    ? Buffer.from(text, 'base64')
-    : undefined;
+  return isBase64(text) && text.length > 0 ? Buffer.from(text, 'base64') : undefined;
 }
 
 /**

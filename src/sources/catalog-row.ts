@@ -1,0 +1,133 @@
+/**
+ * What one row of the source catalog (`catalog.ts`) holds, the `sources` declaration derived from a
+ * row's type, and the small readers the rows share. Everything here is data or a pure function of the
+ * raw input: no row imports a normalizer but through its `normalize` field.
+ */
+import type { HttpSourceOptions } from './http/options.js';
+import {
+  type Batch,
+  type FailureReply,
+  type HttpEnvelope,
+  isObject,
+  type JsonObject,
+  type NormalizeOptions,
+} from './types.js';
+
+/** What a field must be for a mark to be met: of a type, present, or one of some strings. */
+export type Expect = 'string' | 'object' | 'array' | 'present' | readonly string[];
+
+/** One description of a source's shape: `[path, expectation]` pairs, scored by closest.ts. */
+export type Marks = ReadonlyArray<readonly [path: string, expect: Expect]>;
+
+/**
+ * How one declaration key selects batches: `equal`, every value the transport names (`read` gives the
+ * distinct values of the batch's records) equals the declared one; `prefix`, every value starts with it;
+ * `none`, taken but not checked on delivery (`values`: what it may be, else any non-empty string).
+ */
+export type Key<T> =
+  | { readonly match: 'equal' | 'prefix'; read(raw: T): readonly string[] }
+  | { readonly match: 'none'; readonly values?: readonly string[] };
+
+/** Which `sources` declarations cover a source. */
+export interface Declares<T> {
+  /** The `type`s that declare it, the first named in refusals (default: its kind). */
+  readonly types?: readonly string[];
+  /** Its other keys (default none); `http`: the HTTP source options, which their own validator checks. */
+  readonly keys?: { readonly [key: string]: Key<T> } | 'http';
+}
+
+/**
+ * One source: the facts every other part of triggerkit derives from. `normalize` and `envelope` are
+ * methods so that rows of any input type fit one registry.
+ */
+export interface CatalogRow<K extends string = string, T = unknown, D extends Declares<T> = Declares<T>> {
+  /** The batch's `source` and the handler context's `transport`. */
+  readonly kind: K;
+  /** Human name used in error messages. */
+  readonly label: string;
+  /** How failures are reported (known before normalizing, for malformed input). */
+  readonly reply: FailureReply;
+  /** A cheap shape test; first match wins, in row order. */
+  readonly detect: (raw: unknown) => raw is T;
+  /** Descriptions of its shape, for the "closest known source" hint (none: never suggested). */
+  readonly marks?: readonly Marks[];
+  readonly declares?: D;
+  /** HTTP envelopes: the request path and answer style, read without normalizing the request. */
+  envelope?(raw: T): HttpEnvelope;
+  /** The module (from src/sources/) whose `normalize` export is the normalizer: what a pruned bundle drops. */
+  readonly module: string;
+  /** That export; absent in a bundle that `triggerkit build` pruned this source from. */
+  normalize?(raw: T, options: NormalizeOptions): Batch;
+}
+
+/** A row, its kind and declaration keys kept as literal types. */
+export function row<const K extends string, T, const D extends Declares<T> = { readonly types?: undefined }>(
+  entry: CatalogRow<K, T, D>,
+): CatalogRow<K, T, D> {
+  return Object.freeze(entry);
+}
+
+type KeyValue<S> = S extends { readonly values: readonly (infer V)[] } ? V : string;
+type KeysOf<D> = D extends { readonly keys: infer Ks }
+  ? { -readonly [P in keyof Ks]?: KeyValue<Ks[P]> }
+  : unknown;
+type TypesOf<K, D> = D extends { readonly types: readonly (infer Ty)[] } ? Ty : K;
+type Flat<T> = { [P in keyof T]: T[P] } & {};
+type Each<Ty, D> = Ty extends string
+  ? D extends { readonly keys: 'http' }
+    ? { type: Ty } & HttpSourceOptions
+    : Flat<{ type: Ty } & KeysOf<D>>
+  : never;
+
+/** The `sources` entries that declare a row, e.g. `{ type: 'http' } & HttpSourceOptions` for HTTP envelopes. */
+export type DeclarationOf<R> =
+  R extends CatalogRow<infer K, infer _T, infer D> ? Each<TypesOf<K, D>, D> : never;
+
+/** A resource every record names; a declaration naming it accepts a batch whose records all name it. */
+export const named = <T>(read: (raw: T) => readonly string[]): Key<T> => ({ match: 'equal', read });
+
+/** A prefix every value read must start with (S3 object keys). */
+export const prefixOf = <T>(read: (raw: T) => readonly string[]): Key<T> => ({ match: 'prefix', read });
+
+/** A key taken as a non-empty string and not checked on delivery. */
+export const taken = { match: 'none' } as const;
+
+/** A key that must be one of `values` (checked when the handler is defined). */
+export const oneOf = <const V extends string>(...values: V[]) =>
+  ({ match: 'none', values }) as { readonly match: 'none'; readonly values: readonly V[] };
+
+/** The first record's `key` of a `{ Records: [...] }` batch: what record-batch detectors test. */
+export function firstRecord(raw: unknown, key: 'eventSource' | 'EventSource'): unknown {
+  if (!isObject(raw) || !Array.isArray(raw.Records)) return undefined;
+  const first: unknown = raw.Records[0];
+  return isObject(first) ? first[key] : undefined;
+}
+
+/**
+ * The distinct values `read` gives for the records of a `Records` batch (a non-string as `''`): what a
+ * declaration key is checked against. Runs on every batch, so one pass and no intermediate arrays.
+ */
+export function eachRecord(read: (record: JsonObject) => unknown) {
+  return (raw: unknown): string[] => {
+    const records = isObject(raw) && Array.isArray(raw.Records) ? raw.Records : [];
+    const values = new Set<string>();
+    for (const record of records) {
+      if (!isObject(record)) continue;
+      const value = read(record);
+      values.add(typeof value === 'string' ? value : '');
+    }
+    return [...values];
+  };
+}
+
+/** The value at `keys` under `value`, or undefined. */
+export function at(value: unknown, ...keys: string[]): unknown {
+  let node = value;
+  for (const key of keys) node = isObject(node) ? node[key] : undefined;
+  return node;
+}
+
+/** The last `separator`-separated part of an ARN: `arn:aws:sqs:eu-west-1:123:orders` → `orders`. */
+export function lastPart(value: unknown, separator: string): string {
+  return typeof value === 'string' ? value.slice(value.lastIndexOf(separator) + 1) : '';
+}
