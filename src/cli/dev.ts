@@ -28,6 +28,8 @@ export interface DevOptions {
   /** 0 to 65535 (0: any free port); a string is read as the `--port` flag. */
   port: number | string;
   host?: string;
+  /** Host names to answer besides localhost, IP addresses and `host` (a tunnel's, a LAN name). */
+  allowHosts?: readonly string[];
   /** Rebuild on file changes (default true). */
   watch?: boolean;
   log?: (line: string) => void;
@@ -156,6 +158,7 @@ async function serve(
     stateDir: started.stateDir,
     stateLock: started.lock,
     server: started.server,
+    allowHosts: options.allowHosts,
     clock: scaledClock(started.timeScale),
   });
   started.undo.unshift(() => emulator.close());

@@ -1,6 +1,7 @@
 /**
  * `/events`: the bus's HTTP face. `POST` takes CloudEvents in any mode of the HTTP binding and commits
- * them before the 202; `OPTIONS` answers the CloudEvents webhook handshake.
+ * them before the 202; `OPTIONS` answers the CloudEvents webhook handshake — and only it: a CORS
+ * preflight or any other bare `OPTIONS` gets 204 and nothing is stored.
  * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/http-webhook.md#4-abuse-protection
  */
 import type { CloudEvent } from '../cloud-event.js';
@@ -15,6 +16,10 @@ export interface BusRoutesContext {
   readonly publishAll: (events: readonly CloudEvent[]) => void;
 }
 
+const TAKES =
+  'POST /events takes CloudEvents: binary mode (ce-specversion, ce-id, ce-source, ce-type headers), ' +
+  'structured (Content-Type: application/cloudevents+json) or batch (application/cloudevents-batch+json)';
+
 export function busRoutes(context: BusRoutesContext): Route[] {
   return [
     {
@@ -22,13 +27,14 @@ export function busRoutes(context: BusRoutesContext): Route[] {
       path: '/events',
       summary: 'the CloudEvents bus: binary, structured or batch mode',
       changesState: true,
+      accepts: TAKES,
       handle: (request) => accept(context, request),
     },
     {
       method: 'OPTIONS',
       path: '/events',
       summary: 'the CloudEvents webhook handshake (WebHook-Request-Origin)',
-      handle: (request) => handshake(context, request),
+      handle: handshake,
     },
   ];
 }
@@ -39,10 +45,7 @@ function accept(context: BusRoutesContext, { req, body, res }: RouteRequest): vo
   if (cloudEventsMode(request) === undefined) {
     send(res, 415, {
       error: 'E_SOURCE_INVALID',
-      message:
-        `POST /events takes CloudEvents: binary mode (ce-specversion, ce-id, ce-source, ce-type headers), ` +
-        `structured (Content-Type: application/cloudevents+json) or batch (application/cloudevents-batch+json); ` +
-        `got Content-Type ${JSON.stringify(request.headers['content-type'] ?? '(none)')} without ce-* headers.`,
+      message: `${TAKES}; got Content-Type ${JSON.stringify(request.headers['content-type'] ?? '(none)')} without ce-* headers.`,
     });
     return;
   }
@@ -52,14 +55,15 @@ function accept(context: BusRoutesContext, { req, body, res }: RouteRequest): vo
   send(res, 202, { accepted: batch.items.map((i) => i.event.id) });
 }
 
-/** Every `OPTIONS` reaches the normalizer: the handshake is answered, anything else is taken as an event. */
-function handshake(context: BusRoutesContext, request: RouteRequest): void {
-  const batch = toCloudEvents(toApiGatewayV2Event(request.req, request.body, '$default'));
-  if (batch.control) {
-    request.res.writeHead(batch.control.statusCode, batch.control.headers);
-    request.res.end(batch.control.body);
-    return;
+/** The handshake is answered; anything else (a CORS preflight) gets 204 and is never taken as an event. */
+function handshake({ req, body, res }: RouteRequest): void {
+  if (req.headers['webhook-request-origin'] !== undefined) {
+    const control = toCloudEvents(toApiGatewayV2Event(req, body, '$default')).control;
+    if (control !== undefined) {
+      res.writeHead(control.statusCode, control.headers);
+      res.end(control.body);
+      return;
+    }
   }
-  context.publishAll(batch.items.map((item) => item.event));
-  send(request.res, 202, { accepted: batch.items.map((i) => i.event.id) });
+  res.writeHead(204, { allow: 'POST, OPTIONS' }).end();
 }

@@ -19,6 +19,7 @@ import { busRoutes } from './bus-routes.js';
 import { type Clock, scaledClock } from './clock.js';
 import { createDeliveryLoop } from './delivery-loop.js';
 import { describeRoute } from './describe.js';
+import { checkHost, checkOwnRoute, type HostPolicy } from './guard.js';
 import { readBody, toApiGatewayV2Event } from './http-ingress.js';
 import { INVOKE_PATH, serveInvoke } from './invoke-api.js';
 import { compileRoute, findRoute, HttpProblem, parseTarget, type Route, send } from './router.js';
@@ -45,6 +46,8 @@ export interface EmulatorOptions {
   stateLock?: StateLock;
   /** A server already listening (`triggerkit dev` binds the port before it touches the state). */
   server?: Server;
+  /** Host names to answer besides localhost, IP addresses and the bound host (a tunnel's, say). */
+  allowHosts?: readonly string[];
   /** Emulated time; default real time. */
   clock?: Clock;
   /** Randomness for backoff jitter. */
@@ -106,6 +109,13 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     : undefined;
   poll?.unref();
   const functionNames = () => functions.map((f) => f.name);
+  let boundHost = '127.0.0.1';
+  const hosts: HostPolicy = {
+    get bound() {
+      return boundHost;
+    },
+    extra: options.allowHosts ?? [],
+  };
 
   async function run(fn: EmulatorFunction, raw: unknown) {
     const traces: TraceRecord[] = [];
@@ -200,8 +210,10 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
     const { path, query } = parseTarget(req.url ?? '/');
+    checkHost(req.headers, hosts);
     const found = findRoute(table, method, path, req.headers);
     if ('route' in found) {
+      checkOwnRoute(method, req.headers, hosts, found.route);
       const body = await readBody(req);
       return found.route.handle({ req, res, method, path, query, params: found.params, body });
     }
@@ -276,6 +288,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   return {
     server,
     listen(port = 0, host = '127.0.0.1') {
+      boundHost = host;
       const url = () =>
         `http://${host.includes(':') ? `[${host}]` : host}:${(server.address() as AddressInfo).port}`;
       if (server.listening) return Promise.resolve(url());

@@ -78,7 +78,7 @@ function serveRedrive(context: StateRoutesContext, { res, body, query }: RouteRe
 function parseIds(ids: unknown): number[] {
   const list = Array.isArray(ids) ? ids : [ids];
   const bad = list.find((id) => !/^[1-9]\d*$/.test(String(id).trim()));
-  if (bad !== undefined || list.length === 0)
+  if (bad !== undefined)
     throw new HttpProblem(
       400,
       'E_BAD_REQUEST',
