@@ -109,6 +109,8 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     : undefined;
   poll?.unref();
   const functionNames = () => functions.map((f) => f.name);
+  /** Background work (`Event` invocations) that `close` waits for before it closes the store. */
+  const background = new Set<Promise<unknown>>();
   let boundHost = '127.0.0.1';
   const hosts: HostPolicy = {
     get bound() {
@@ -162,13 +164,18 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     {
       method: 'POST',
       path: INVOKE_PATH,
-      summary: 'the Lambda Invoke API, for any raw event',
+      summary: 'the Lambda Invoke API (names, ARNs; RequestResponse, Event, DryRun; --log-type Tail)',
       changesState: true,
       handle: (request) =>
         serveInvoke(
           {
             functionNames,
             run: (name, raw) => invoke(name, raw),
+            background(work) {
+              background.add(work);
+              void work.finally(() => background.delete(work));
+            },
+            log,
           },
           request,
         ),
@@ -314,6 +321,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       clearInterval(poll);
       sqs.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.allSettled([...background]);
       await loop.stop();
       store.close();
     },
