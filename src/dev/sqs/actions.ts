@@ -4,14 +4,17 @@
  * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_Operations.html
  */
 
+import { createHash } from 'node:crypto';
 import type { SqsMessageRow, SqsQueueRow } from '../store/sqs-queues.js';
 import {
   ACCOUNT_ID,
   type ActionContext,
   COMPUTED,
+  FIFO_DEFAULTS,
   type Input,
   intParam,
   invalidAttribute,
+  isFifo,
   PASSTHROUGH,
   queueArn,
   queueOf,
@@ -38,8 +41,16 @@ const MESSAGE_SYSTEM = [
   'SentTimestamp',
   'ApproximateReceiveCount',
   'ApproximateFirstReceiveTimestamp',
+  'MessageGroupId',
+  'MessageDeduplicationId',
+  'SequenceNumber',
 ];
 const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
+const FIFO_QUEUE_NAME = /^[A-Za-z0-9_-]{1,75}\.fifo$/;
+/** MessageGroupId and MessageDeduplicationId: 1 to 128 printable ASCII characters. */
+const MESSAGE_TAG = /^[\x21-\x7e]{1,128}$/;
+/** How long a FIFO queue remembers a deduplication id. */
+const DEDUPLICATION_WINDOW_MS = 5 * 60_000;
 const RECEIPT = /^[0-9a-f-]{36} [0-9a-f-]{36}$/;
 
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
@@ -48,6 +59,52 @@ function checkReceipt(handle: unknown): string {
   if (typeof handle !== 'string') throw faults.missing('ReceiptHandle');
   if (!RECEIPT.test(Buffer.from(handle, 'base64url').toString('latin1'))) throw faults.receipt(handle);
   return handle;
+}
+
+/** The MessageGroupId or MessageDeduplicationId of a request, checked. */
+function tag(input: Input, name: string): string | undefined {
+  const value = input[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || !MESSAGE_TAG.test(value))
+    throw faults.invalid(
+      `Value ${String(value)} for parameter ${name} is invalid. Reason: it must be 1 to 128 printable ASCII characters.`,
+    );
+  return value;
+}
+
+const notForThisQueueType = (name: string, value: unknown) =>
+  faults.invalid(
+    `Value ${String(value)} for parameter ${name} is invalid. Reason: The request includes a parameter that is not valid for this queue type.`,
+  );
+
+/**
+ * How a message is sent to this queue: a FIFO queue needs a group and a deduplication id (or content-based
+ * deduplication) and takes no per-message delay; a standard queue takes no deduplication id (a group id
+ * is fine: fair queues).
+ */
+function sendOptions(queue: SqsQueueRow, input: Input, body: string) {
+  const groupId = tag(input, 'MessageGroupId');
+  let deduplicationId = tag(input, 'MessageDeduplicationId');
+  if (!isFifo(queue)) {
+    if (deduplicationId !== undefined) throw notForThisQueueType('MessageDeduplicationId', deduplicationId);
+    return { groupId };
+  }
+  if (groupId === undefined) throw faults.missing('MessageGroupId');
+  if (input.DelaySeconds !== undefined && input.DelaySeconds !== null)
+    throw notForThisQueueType('DelaySeconds', input.DelaySeconds);
+  if (deduplicationId === undefined) {
+    if (queue.attributes.ContentBasedDeduplication !== 'true')
+      throw faults.invalid(
+        'The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly',
+      );
+    deduplicationId = createHash('sha256').update(body).digest('hex');
+  }
+  const scope = queue.attributes.DeduplicationScope === 'messageGroup' ? `${groupId}\u0000` : '';
+  return {
+    groupId,
+    deduplicationId,
+    deduplication: { key: `${scope}${deduplicationId}`, windowMs: DEDUPLICATION_WINDOW_MS },
+  };
 }
 
 /** SendMessage for one entry; shared by SendMessage and SendMessageBatch. */
@@ -59,15 +116,19 @@ function sendOne(ctx: ActionContext, queue: SqsQueueRow, input: Input) {
     throw faults.invalid(
       `One or more parameters are invalid. Reason: Message must be shorter than ${max} bytes.`,
     );
+  const options = sendOptions(queue, input, body);
   const delay = intParam(input, 'DelaySeconds', 0, 900) ?? setting(queue, 'DelaySeconds');
-  const id = ctx.store.send(queue.name, body, attributes, ctx.now, ctx.now + delay * 1000);
+  const sent = ctx.store.send(queue.name, body, attributes, ctx.now, ctx.now + delay * 1000, options);
   const md5Attributes = md5OfMessageAttributes(attributes);
   return {
-    MessageId: id,
+    MessageId: sent.id,
     MD5OfMessageBody: md5Hex(body),
     ...(md5Attributes && { MD5OfMessageAttributes: md5Attributes }),
+    ...(isFifo(queue) && { SequenceNumber: sequenceNumber(sent.seq) }),
   };
 }
+
+const sequenceNumber = (seq: number) => String(seq).padStart(20, '0');
 
 /** Runs `each` per entry of a batch request, collecting per-entry failures as SQS does. */
 function batch<T>(input: Input, each: (entry: Input) => T) {
@@ -113,22 +174,32 @@ export function receiveNow(ctx: ActionContext, queue: SqsQueueRow, input: Input)
     max,
     visibilityMs: visibility * 1000,
     retentionMs: setting(queue, 'MessageRetentionPeriod') * 1000,
+    fifo: isFifo(queue),
     ...(redrive && { redrive }),
   });
   const system = selectNames(MESSAGE_SYSTEM, [
     ...list(input.AttributeNames),
     ...list(input.MessageSystemAttributeNames),
   ]);
-  return rows.map((row) => toWireMessage(row, system, input.MessageAttributeNames));
+  return rows.map((row) => toWireMessage(row, system, input.MessageAttributeNames, isFifo(queue)));
 }
 
-function toWireMessage(row: SqsMessageRow, system: readonly string[], attributeFilter: unknown) {
-  const values: Record<string, string> = {
+function toWireMessage(
+  row: SqsMessageRow,
+  wanted: readonly string[],
+  attributeFilter: unknown,
+  fifo: boolean,
+) {
+  const values: Record<string, string | null> = {
     SenderId: ACCOUNT_ID,
     SentTimestamp: String(row.sentAt),
     ApproximateReceiveCount: String(row.receiveCount),
     ApproximateFirstReceiveTimestamp: String(row.firstReceivedAt ?? row.sentAt),
+    MessageGroupId: row.groupId,
+    MessageDeduplicationId: row.deduplicationId,
+    SequenceNumber: fifo ? sequenceNumber(row.seq) : null,
   };
+  const system = wanted.filter((n) => values[n] !== null);
   const names = selectNames(Object.keys(row.attributes), attributeFilter);
   const attributes: MessageAttributes = Object.fromEntries(
     names.map((n) => [n, row.attributes[n] as MessageAttributeValue]),
@@ -148,14 +219,32 @@ export const actions: Record<string, (ctx: ActionContext, input: Input) => unkno
   CreateQueue(ctx, input) {
     const name = input.QueueName;
     if (typeof name !== 'string') throw faults.missing('QueueName');
-    if (!QUEUE_NAME.test(name))
+    const given = (input.Attributes ?? {}) as Record<string, unknown>;
+    const fifoFlag = Object.hasOwn(given, 'FifoQueue') ? String(given.FifoQueue) : undefined;
+    if (fifoFlag !== undefined && fifoFlag !== 'true' && fifoFlag !== 'false')
+      throw faults.invalid('Invalid value for the parameter FifoQueue.');
+    // A FIFO queue needs both the attribute and the `.fifo` name; a standard queue has neither.
+    const fifo = fifoFlag === 'true';
+    if (fifo && !FIFO_QUEUE_NAME.test(name))
+      throw faults.invalid(
+        'The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.',
+      );
+    if (!fifo && !QUEUE_NAME.test(name))
       throw faults.invalid(
         'Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length',
       );
-    const attributes = queueSettings(input.Attributes);
+    const attributes = {
+      ...queueSettings(input.Attributes, { fifo, store: ctx.store }),
+      ...(fifo && { FifoQueue: 'true' }),
+    };
     if (!ctx.store.createQueue(name, attributes, ctx.now)) {
       const existing = ctx.store.getQueue(name)?.attributes ?? {};
-      if (Object.entries(attributes).some(([k, v]) => (existing[k] ?? String(SETTINGS[k]?.default)) !== v))
+      const defaultOf = (k: string) =>
+        Object.hasOwn(SETTINGS, k) ? String(SETTINGS[k]?.default) : FIFO_DEFAULTS[k];
+      if (
+        (existing.FifoQueue === 'true') !== fifo ||
+        Object.entries(attributes).some(([k, v]) => (existing[k] ?? defaultOf(k)) !== v)
+      )
         throw new SqsFault(
           'com.amazonaws.sqs#QueueNameExists',
           'QueueAlreadyExists',
@@ -163,6 +252,20 @@ export const actions: Record<string, (ctx: ActionContext, input: Input) => unkno
         );
     }
     return { QueueUrl: queueUrl(ctx, name) };
+  },
+  SetQueueAttributes(ctx, input) {
+    const queue = queueOf(ctx, input);
+    const given = (input.Attributes ?? {}) as Record<string, unknown>;
+    if (Object.hasOwn(given, 'FifoQueue')) throw invalidAttribute('FifoQueue');
+    const changes = queueSettings(given, { fifo: isFifo(queue), store: ctx.store });
+    const next: Record<string, string> = { ...queue.attributes };
+    for (const [name, value] of Object.entries(changes)) {
+      // An empty policy removes it, as SQS documents for RedrivePolicy and Policy.
+      if (value === '' && PASSTHROUGH.includes(name)) delete next[name];
+      else next[name] = value;
+    }
+    ctx.store.setAttributes(queue.name, next, ctx.now);
+    return {};
   },
   GetQueueUrl(ctx, input) {
     if (typeof input.QueueName !== 'string') throw faults.missing('QueueName');
@@ -188,12 +291,14 @@ export const actions: Record<string, (ctx: ActionContext, input: Input) => unkno
   },
   GetQueueAttributes(ctx, input) {
     const queue = queueOf(ctx, input);
-    const known = [...Object.keys(SETTINGS), ...PASSTHROUGH, ...COMPUTED];
+    const fifo = isFifo(queue) ? Object.keys(FIFO_DEFAULTS) : [];
+    const known = [...Object.keys(SETTINGS), ...PASSTHROUGH, ...COMPUTED, ...fifo];
     for (const n of list(input.AttributeNames))
       if (n !== 'All' && !known.includes(String(n))) throw invalidAttribute(String(n));
     const counts = ctx.store.counts(queue.name, ctx.now);
     const values: Record<string, string | undefined> = {
       ...Object.fromEntries(Object.entries(SETTINGS).map(([k, s]) => [k, String(s.default)])),
+      ...(fifo.length > 0 && FIFO_DEFAULTS),
       ...queue.attributes,
       ApproximateNumberOfMessages: String(counts.visible),
       ApproximateNumberOfMessagesNotVisible: String(counts.inFlight),

@@ -44,7 +44,6 @@ export interface SqsEndpoint {
 const UNSUPPORTED = [
   'AddPermission',
   'RemovePermission',
-  'SetQueueAttributes',
   'TagQueue',
   'UntagQueue',
   'ListQueueTags',
