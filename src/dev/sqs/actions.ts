@@ -4,7 +4,6 @@
  * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_Operations.html
  */
 
-import { createHash } from 'node:crypto';
 import type { SqsMessageRow, SqsQueueRow } from '../store/sqs-queues.js';
 import {
   ACCOUNT_ID,
@@ -24,6 +23,7 @@ import {
   SETTINGS,
   setting,
 } from './queues.js';
+import { sendOptions, sequenceNumber } from './send-options.js';
 import {
   checkBody,
   faults,
@@ -47,10 +47,6 @@ const MESSAGE_SYSTEM = [
 ];
 const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
 const FIFO_QUEUE_NAME = /^[A-Za-z0-9_-]{1,75}\.fifo$/;
-/** MessageGroupId and MessageDeduplicationId: 1 to 128 printable ASCII characters. */
-const MESSAGE_TAG = /^[\x21-\x7e]{1,128}$/;
-/** How long a FIFO queue remembers a deduplication id. */
-const DEDUPLICATION_WINDOW_MS = 5 * 60_000;
 const RECEIPT = /^[0-9a-f-]{36} [0-9a-f-]{36}$/;
 
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
@@ -59,52 +55,6 @@ function checkReceipt(handle: unknown): string {
   if (typeof handle !== 'string') throw faults.missing('ReceiptHandle');
   if (!RECEIPT.test(Buffer.from(handle, 'base64url').toString('latin1'))) throw faults.receipt(handle);
   return handle;
-}
-
-/** The MessageGroupId or MessageDeduplicationId of a request, checked. */
-function tag(input: Input, name: string): string | undefined {
-  const value = input[name];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || !MESSAGE_TAG.test(value))
-    throw faults.invalid(
-      `Value ${String(value)} for parameter ${name} is invalid. Reason: it must be 1 to 128 printable ASCII characters.`,
-    );
-  return value;
-}
-
-const notForThisQueueType = (name: string, value: unknown) =>
-  faults.invalid(
-    `Value ${String(value)} for parameter ${name} is invalid. Reason: The request includes a parameter that is not valid for this queue type.`,
-  );
-
-/**
- * How a message is sent to this queue: a FIFO queue needs a group and a deduplication id (or content-based
- * deduplication) and takes no per-message delay; a standard queue takes no deduplication id (a group id
- * is fine: fair queues).
- */
-function sendOptions(queue: SqsQueueRow, input: Input, body: string) {
-  const groupId = tag(input, 'MessageGroupId');
-  let deduplicationId = tag(input, 'MessageDeduplicationId');
-  if (!isFifo(queue)) {
-    if (deduplicationId !== undefined) throw notForThisQueueType('MessageDeduplicationId', deduplicationId);
-    return { groupId };
-  }
-  if (groupId === undefined) throw faults.missing('MessageGroupId');
-  if (input.DelaySeconds !== undefined && input.DelaySeconds !== null)
-    throw notForThisQueueType('DelaySeconds', input.DelaySeconds);
-  if (deduplicationId === undefined) {
-    if (queue.attributes.ContentBasedDeduplication !== 'true')
-      throw faults.invalid(
-        'The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly',
-      );
-    deduplicationId = createHash('sha256').update(body).digest('hex');
-  }
-  const scope = queue.attributes.DeduplicationScope === 'messageGroup' ? `${groupId}\u0000` : '';
-  return {
-    groupId,
-    deduplicationId,
-    deduplication: { key: `${scope}${deduplicationId}`, windowMs: DEDUPLICATION_WINDOW_MS },
-  };
 }
 
 /** SendMessage for one entry; shared by SendMessage and SendMessageBatch. */
@@ -127,8 +77,6 @@ function sendOne(ctx: ActionContext, queue: SqsQueueRow, input: Input) {
     ...(isFifo(queue) && { SequenceNumber: sequenceNumber(sent.seq) }),
   };
 }
-
-const sequenceNumber = (seq: number) => String(seq).padStart(20, '0');
 
 /** Runs `each` per entry of a batch request, collecting per-entry failures as SQS does. */
 function batch<T>(input: Input, each: (entry: Input) => T) {
