@@ -44,7 +44,7 @@ function raw(
   method: string,
   path: string,
   headers: Record<string, string> = {},
-  body = '',
+  body: string | Buffer = '',
 ): Promise<{ status: number; headers: IncomingHttpHeaders; text: string }> {
   return new Promise((resolve, reject) => {
     const target = new URL(path, url);
@@ -395,5 +395,20 @@ describe('triggerkit dev', () => {
     expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
     expect((await raw('OPTIONS', '/events')).status).toBe(204);
     expect(stored()).toEqual(before);
+  });
+
+  it('keeps every byte of a body sent without a Content-Type, as Lambda gets it', async () => {
+    const bytes = Buffer.from([0xff, 0x00, 0xfe, 0x80, 0x41]);
+    const headers = {
+      'ce-specversion': '1.0',
+      'ce-id': 'bytes-1',
+      'ce-source': '/bytes',
+      'ce-type': 'bytes',
+    };
+    expect((await raw('POST', '/events', headers, bytes)).status).toBe(202);
+    const story = (await (await fetch(`${url}/events/bytes-1`)).json()) as {
+      event: { data_base64?: string };
+    };
+    expect(story.event.data_base64).toBe(bytes.toString('base64'));
   });
 });
