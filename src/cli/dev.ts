@@ -12,6 +12,7 @@ import { watch } from 'chokidar';
 import { devBuildContext } from '../build/bundle.js';
 import { isTriggerHandler, type TriggerHandler } from '../define-handler.js';
 import { scaledClock } from '../dev/clock.js';
+import { describeSources } from '../dev/describe.js';
 import {
   createEmulator,
   type Emulator,
@@ -209,14 +210,4 @@ function pickHandler(module: Record<string, unknown>, fn: FunctionEntry): Trigge
     );
   }
   return handler;
-}
-
-function describeSources(handler: TriggerHandler): string {
-  const sources = handler.definition.sources ?? [];
-  if (sources.length === 0) return 'bus';
-  return sources
-    .map((s) =>
-      s.type === 'http' ? `${s.method ?? 'ANY'} ${s.path}` : s.type === 'aws:sqs' ? `sqs:${s.queue}` : 'bus',
-    )
-    .join(', ');
 }

@@ -4,12 +4,12 @@
  * preflight or any other bare `OPTIONS` gets 204 and nothing is stored.
  * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/http-webhook.md#4-abuse-protection
  */
-import type { CloudEvent } from '../cloud-event.js';
+import { type CloudEvent, isJsonContentType } from '../cloud-event.js';
 import { fromApiGatewayV2 } from '../sources/aws/apigateway-v2.js';
 import { cloudEventsMode } from '../sources/http/cloudevents-binding.js';
 import { toCloudEvents } from '../sources/index.js';
-import { toApiGatewayV2Event } from './http-ingress.js';
-import { type Route, type RouteRequest, send } from './router.js';
+import { jsonDepthExceeds, MAX_JSON_DEPTH, toApiGatewayV2Event } from './http-ingress.js';
+import { HttpProblem, type Route, type RouteRequest, send } from './router.js';
 
 export interface BusRoutesContext {
   /** Stores the events in one transaction, then starts their delivery. */
@@ -42,13 +42,22 @@ export function busRoutes(context: BusRoutesContext): Route[] {
 function accept(context: BusRoutesContext, { req, body, res }: RouteRequest): void {
   const v2 = toApiGatewayV2Event(req, body, '$default');
   const request = fromApiGatewayV2(v2);
-  if (cloudEventsMode(request) === undefined) {
+  const mode = cloudEventsMode(request);
+  if (mode === undefined) {
     send(res, 415, {
       error: 'E_SOURCE_INVALID',
       message: `${TAKES}; got Content-Type ${JSON.stringify(request.headers['content-type'] ?? '(none)')} without ce-* headers.`,
     });
     return;
   }
+  const type = request.headers['content-type'];
+  const json = mode !== 'binary' || type === undefined || isJsonContentType(type);
+  if (json && jsonDepthExceeds(body, MAX_JSON_DEPTH))
+    throw new HttpProblem(
+      400,
+      'E_SOURCE_INVALID',
+      `The request body nests JSON deeper than ${MAX_JSON_DEPTH} levels; no event needs that many.`,
+    );
   const batch = toCloudEvents(v2);
   // Committed to the store before the 202: an acknowledged event survives a crash of the emulator.
   context.publishAll(batch.items.map((item) => item.event));

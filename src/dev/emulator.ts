@@ -18,7 +18,7 @@ import { createBus, listensOnBus } from './bus.js';
 import { busRoutes } from './bus-routes.js';
 import { type Clock, scaledClock } from './clock.js';
 import { createDeliveryLoop } from './delivery-loop.js';
-import { describeRoute } from './describe.js';
+import { describeRoute, describeSources } from './describe.js';
 import { checkHost, checkOwnRoute, type HostPolicy } from './guard.js';
 import { readBody, toApiGatewayV2Event } from './http-ingress.js';
 import { INVOKE_PATH, serveInvoke } from './invoke-api.js';
@@ -261,6 +261,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
         name: fn.name,
         handler: fn.handler.definition.name ?? fn.name,
         bus: listensOnBus(fn),
+        listensTo: describeSources(fn.handler),
       })),
       routes: [
         ...routes.map(describeRoute),

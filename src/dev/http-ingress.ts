@@ -29,6 +29,30 @@ export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
   return Buffer.concat(chunks);
 }
 
+/**
+ * How deep the emulator's own routes (Invoke, SQS, `/events`) let a JSON body nest. Realistic events nest
+ * a few dozen levels; thousands of levels only exhaust the stack of whatever walks the value, so they are
+ * refused up front with a 400 (Jackson, behind many AWS services, stops at 1,000 by default).
+ */
+export const MAX_JSON_DEPTH = 512;
+
+/** Whether a JSON text nests arrays and objects deeper than `max` (strings are skipped; no parse). */
+export function jsonDepthExceeds(body: Buffer, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < body.length; i++) {
+    const byte = body[i];
+    if (inString) {
+      if (byte === 0x5c) i++;
+      else if (byte === 0x22) inString = false;
+    } else if (byte === 0x22) inString = true;
+    else if (byte === 0x5b || byte === 0x7b) {
+      if (++depth > max) return true;
+    } else if (byte === 0x5d || byte === 0x7d) depth--;
+  }
+  return false;
+}
+
 const TEXT_TYPES = /^(text\/|application\/(json|xml|x-www-form-urlencoded|[\w.+-]*\+(json|xml)))/i;
 const UTF8_CHARSETS = new Set(['utf-8', 'utf8', 'us-ascii', 'ascii']);
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });

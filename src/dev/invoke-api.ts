@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from './http-ingress.js';
 import { logTail, withLogCapture } from './log-capture.js';
 import type { RouteRequest } from './router.js';
 
@@ -109,6 +110,13 @@ export async function serveInvoke(ctx: InvokeApiContext, request: RouteRequest):
     );
   let raw: unknown = {};
   if (body.length > 0) {
+    if (jsonDepthExceeds(body, MAX_JSON_DEPTH))
+      return fail(
+        res,
+        400,
+        'InvalidRequestContentException',
+        `Could not parse request body into json: it nests deeper than ${MAX_JSON_DEPTH} levels.`,
+      );
     try {
       raw = JSON.parse(body.toString('utf8'));
     } catch (error) {
