@@ -2,8 +2,16 @@
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { type IncomingHttpHeaders, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  CreateQueueCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, post, ROOT, type Running, startCli } from './support/processes.js';
 
@@ -31,6 +39,46 @@ async function settled(id: string): Promise<Story> {
   throw new Error(`event ${id} did not settle`);
 }
 
+/** A request with exactly these headers (fetch will not send a Host or Origin of our choosing). */
+function raw(
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body: string | Buffer = '',
+): Promise<{ status: number; headers: IncomingHttpHeaders; text: string }> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(path, url);
+    const req = request(target, {
+      method,
+      headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+    });
+    req.on('response', (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** What the store holds: events archived, dead letters redriven. */
+function stored() {
+  const db = new Database(join(stateDir, 'state.db'), { readonly: true, fileMustExist: true });
+  try {
+    const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
+    return {
+      events: count('SELECT count(*) AS n FROM events'),
+      redriven: count('SELECT count(*) AS n FROM dead_letters WHERE redriven_at IS NOT NULL'),
+    };
+  } finally {
+    db.close();
+  }
+}
+
 beforeAll(async () => {
   dev = startCli(['dev', '--port', '0', '--no-watch', '--state-dir', stateDir]);
   url = (await dev.waitFor(/listening on (http:\/\/[\d.:]+)/))[1] as string;
@@ -53,6 +101,8 @@ describe('triggerkit dev', () => {
   it('lists the functions of serverless.yml and their routes', () => {
     expect(dev.output()).toContain('ordersWebhook: POST /webhooks/orders');
     expect(dev.output()).toContain('orderCreated: bus');
+    // What it really listens to: a source with no live trigger here is reached through the Invoke API.
+    expect(dev.output()).toContain('ordersQueue: aws:sqs queue shop-orders (Invoke API)');
   });
 
   it('lists every route of its table on GET /, the state routes included', async () => {
@@ -223,5 +273,144 @@ describe('triggerkit dev', () => {
     });
     expect(response.status).toBe(200);
     expect(response.headers.get('webhook-allowed-origin')).toBe('eventemitter.example.com');
+  });
+
+  it('answers only the hosts it is: localhost, IP addresses, the bound host (no DNS rebinding)', async () => {
+    const port = new URL(url).port;
+    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, `app.localhost:${port}`])
+      expect((await raw('GET', '/dead-letters', { host })).status).toBe(200);
+    const rebound = await raw('GET', '/events/bin-1', { host: `attacker.example:${port}` });
+    expect(rebound.status).toBe(403);
+    expect(JSON.parse(rebound.text).message).toMatch(/--allow-host attacker\.example/);
+    expect(rebound.text).not.toContain('com.example.order.created');
+    // Routes a handler declares too: a rebinding page must not reach the handlers either.
+    expect((await raw('POST', '/webhooks/orders', { host: 'attacker.example' }, '{}')).status).toBe(403);
+  });
+
+  it('refuses what a web page can send cross-site, and changes nothing', async () => {
+    const before = stored();
+    const invoke = '/2015-03-31/functions/orderCreated/invocations';
+    const ce = { specversion: '1.0', id: 'xsite-1', source: '/x', type: 'com.example.order.created' };
+    for (const [path, headers, body, status] of [
+      ['/dead-letters/redrive', {}, '', 415],
+      ['/dead-letters/redrive', { 'content-type': 'text/plain' }, '', 415],
+      [
+        '/dead-letters/redrive',
+        { 'content-type': 'application/json', origin: 'https://evil.example' },
+        '{}',
+        403,
+      ],
+      [
+        '/replay?from=2000-01-01T00:00:00Z',
+        { 'content-type': 'application/x-www-form-urlencoded' },
+        'a=1',
+        415,
+      ],
+      ['/replay?from=2000-01-01T00:00:00Z', { 'content-type': 'multipart/form-data; boundary=x' }, '', 415],
+      [invoke, { 'content-type': 'text/plain' }, JSON.stringify(ce), 415],
+      [
+        '/events',
+        { 'content-type': 'application/cloudevents+json', origin: 'null' },
+        JSON.stringify(ce),
+        403,
+      ],
+      [
+        '/events',
+        { 'content-type': 'application/cloudevents+json', origin: 'https://evil.example' },
+        JSON.stringify(ce),
+        403,
+      ],
+    ] as const) {
+      const answer = await raw('POST', path, headers, body);
+      expect([path, answer.status]).toEqual([path, status]);
+      expect(JSON.parse(answer.text).message).toMatch(
+        status === 403 ? /refused/ : /which any web page may send/,
+      );
+    }
+    expect(stored()).toEqual(before);
+  });
+
+  it('keeps serving real clients: curl types, binary mode, local pages, the AWS SDK', async () => {
+    const ce = (id: string) =>
+      JSON.stringify({
+        specversion: '1.0',
+        id,
+        source: '/x',
+        type: 'com.example.order.created',
+        data: { total: 1 },
+      });
+    const structured = await raw(
+      'POST',
+      '/events',
+      { 'content-type': 'application/cloudevents+json' },
+      ce('ok-1'),
+    );
+    expect(structured.status).toBe(202);
+    const local = await raw(
+      'POST',
+      '/events',
+      {
+        'content-type': 'application/cloudevents+json; charset=utf-8',
+        origin: 'http://localhost:5173',
+      },
+      ce('ok-2'),
+    );
+    expect(local.status).toBe(202);
+    // Binary mode may carry text/plain data: its ce-* headers are what a page cannot send unasked.
+    const text = await raw(
+      'POST',
+      '/events',
+      { ...binaryHeaders, 'ce-id': 'ok-3', 'content-type': 'text/plain' },
+      'hi',
+    );
+    expect(text.status).toBe(202);
+    const redrive = await raw(
+      'POST',
+      '/dead-letters/redrive',
+      { 'content-type': 'application/json' },
+      '{"ids":[]}',
+    );
+    expect(JSON.parse(redrive.text)).toEqual({ redriven: [] });
+    const sqs = new SQSClient({
+      endpoint: url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    try {
+      const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'guard-check' }));
+      await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'hello' }));
+      const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl }));
+      expect(Messages?.[0]?.Body).toBe('hello');
+    } finally {
+      sqs.destroy();
+    }
+  });
+
+  it('stores no event for a bare OPTIONS /events (a CORS preflight): 204, no CORS grant', async () => {
+    const before = stored();
+    const preflight = await raw('OPTIONS', '/events', {
+      origin: 'http://localhost:5173',
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'content-type',
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+    expect((await raw('OPTIONS', '/events')).status).toBe(204);
+    expect(stored()).toEqual(before);
+  });
+
+  it('keeps every byte of a body sent without a Content-Type, as Lambda gets it', async () => {
+    const bytes = Buffer.from([0xff, 0x00, 0xfe, 0x80, 0x41]);
+    const headers = {
+      'ce-specversion': '1.0',
+      'ce-id': 'bytes-1',
+      'ce-source': '/bytes',
+      'ce-type': 'bytes',
+    };
+    expect((await raw('POST', '/events', headers, bytes)).status).toBe(202);
+    const story = (await (await fetch(`${url}/events/bytes-1`)).json()) as {
+      event: { data_base64?: string };
+    };
+    expect(story.event.data_base64).toBe(bytes.toString('base64'));
   });
 });

@@ -22,6 +22,10 @@ export const dev = defineCommand({
     handler: { type: 'string', description: 'Handlers to run instead, as <file>[:export], comma-separated' },
     port: { type: 'string', description: 'Port to listen on (0: any free port)', default: '3000' },
     host: { type: 'string', description: 'Address to listen on', default: '127.0.0.1' },
+    'allow-host': {
+      type: 'string',
+      description: 'More host names to answer (a tunnel, a LAN name), comma-separated',
+    },
     watch: { type: 'boolean', description: 'Rebuild handlers when their files change', default: true },
     'state-dir': {
       type: 'string',
@@ -43,6 +47,7 @@ export const dev = defineCommand({
       functions: await selectFunctions(args),
       port: args.port,
       host: args.host,
+      allowHosts: args['allow-host']?.split(',').map((h) => h.trim()),
       watch: args.watch,
       stateDir: args['state-dir'] === ':memory:' ? ':memory:' : resolve(root(), args['state-dir']),
       timeScale: args['time-scale'],

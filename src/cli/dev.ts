@@ -12,6 +12,7 @@ import { watch } from 'chokidar';
 import { devBuildContext } from '../build/bundle.js';
 import { isTriggerHandler, type TriggerHandler } from '../define-handler.js';
 import { scaledClock } from '../dev/clock.js';
+import { describeSources } from '../dev/describe.js';
 import {
   createEmulator,
   type Emulator,
@@ -28,6 +29,8 @@ export interface DevOptions {
   /** 0 to 65535 (0: any free port); a string is read as the `--port` flag. */
   port: number | string;
   host?: string;
+  /** Host names to answer besides localhost, IP addresses and `host` (a tunnel's, a LAN name). */
+  allowHosts?: readonly string[];
   /** Rebuild on file changes (default true). */
   watch?: boolean;
   log?: (line: string) => void;
@@ -160,6 +163,7 @@ async function serve(
     stateDir: started.stateDir,
     stateLock: started.lock,
     server: started.server,
+    allowHosts: options.allowHosts,
     clock: scaledClock(started.timeScale),
   });
   started.undo.unshift(() => emulator.close());
@@ -210,14 +214,4 @@ function pickHandler(module: Record<string, unknown>, fn: FunctionEntry): Trigge
     );
   }
   return handler;
-}
-
-function describeSources(handler: TriggerHandler): string {
-  const sources = handler.definition.sources ?? [];
-  if (sources.length === 0) return 'bus';
-  return sources
-    .map((s) =>
-      s.type === 'http' ? `${s.method ?? 'ANY'} ${s.path}` : s.type === 'aws:sqs' ? `sqs:${s.queue}` : 'bus',
-    )
-    .join(', ');
 }

@@ -63,7 +63,7 @@ export function createDeliveryLoop(options: DeliveryLoopOptions) {
         lastAttemptAt: now,
       });
       store.deadLetter(delivery, envelope, now);
-      store.trace(delivery.event.id, delivery.handler, 'dead-lettered', now, { reason: 'handler-missing' });
+      store.trace(delivery.event, delivery.handler, 'dead-lettered', now, { reason: 'handler-missing' });
       return;
     }
     const idempotency = options.idempotency?.deferred();
@@ -82,7 +82,7 @@ export function createDeliveryLoop(options: DeliveryLoopOptions) {
         // A pending row, picked up when due: it survives a restart of the emulator.
         async retry(retry) {
           store.retry(delivery.id, retry.at);
-          store.trace(delivery.event.id, delivery.handler, 'retry-scheduled', retry.now, {
+          store.trace(delivery.event, delivery.handler, 'retry-scheduled', retry.now, {
             at: new Date(retry.at).toISOString(),
             delay: retry.delay,
           });
@@ -91,7 +91,7 @@ export function createDeliveryLoop(options: DeliveryLoopOptions) {
         async deadLetter(envelope) {
           const at = Date.parse(envelope.dllastattempt);
           store.deadLetter(delivery, envelope, at);
-          store.trace(delivery.event.id, delivery.handler, 'dead-lettered', at, {
+          store.trace(delivery.event, delivery.handler, 'dead-lettered', at, {
             reason: envelope.dlreason,
           });
           return 'handed-off';
@@ -105,7 +105,7 @@ export function createDeliveryLoop(options: DeliveryLoopOptions) {
         }),
       observe(record) {
         const { outcome } = record;
-        store.trace(delivery.event.id, delivery.handler, `attempt-${record.attempt}`, clock.now(), {
+        store.trace(delivery.event, delivery.handler, `attempt-${record.attempt}`, clock.now(), {
           outcome: outcome.status,
           ...(outcome.status === 'delivered' && outcome.duplicate && { duplicate: true }),
           ms: Math.round(record.ms * 10) / 10,
@@ -144,7 +144,7 @@ export function createDeliveryLoop(options: DeliveryLoopOptions) {
     try {
       store.transaction(() => {
         store.retry(delivery.id, now + 1_000);
-        store.trace(delivery.event.id, delivery.handler, 'emulator-error', now, { error: String(error) });
+        store.trace(delivery.event, delivery.handler, 'emulator-error', now, { error: String(error) });
       });
       wake();
     } catch (again) {

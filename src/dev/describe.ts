@@ -1,7 +1,34 @@
-/** How `GET /` lists a route of the emulator's table. */
+/**
+ * What each function listens to in the emulator, said once for the `triggerkit dev` banner and `GET /`:
+ * the bus, the paths it declares, and — for every other source, which has no live trigger here — the
+ * Invoke API, with the resource the declaration names, or "any" of it when it names none.
+ */
+import type { TriggerHandler } from '../define-handler.js';
+import type { SourceDeclaration } from '../definition.js';
+import { DECLARATION_KEYS } from '../sources/declarations.js';
+import { methodsOf } from '../sources/http/guards.js';
 import type { Route } from './router.js';
 
-/** `GET /events/<id>: an event's deliveries and traces`, from a route's pattern, condition and summary. */
+function describeSource(source: SourceDeclaration): string {
+  if (source.type === 'bus') return 'bus';
+  if (source.type === 'http') return `${methodsOf(source)?.join(',') ?? 'ANY'} ${source.path}`;
+  // The declaration's resource is its first key (queue, topic, bucket, stream, table, logGroup, source).
+  const key = Object.keys(DECLARATION_KEYS[source.type] ?? {})[0];
+  const value = key === undefined ? undefined : (source as Readonly<Record<string, unknown>>)[key];
+  const resource = key === undefined ? '' : typeof value === 'string' ? ` ${key} ${value}` : ` any ${key}`;
+  return `${source.type}${resource} (Invoke API)`;
+}
+
+/**
+ * One line: `bus`, `POST /webhooks/orders`, `aws:sqs queue orders (Invoke API)`,
+ * `aws:sqs any queue (Invoke API)`.
+ */
+export function describeSources(handler: TriggerHandler): string {
+  const sources = handler.definition.sources ?? [];
+  return sources.length === 0 ? 'bus' : sources.map(describeSource).join(', ');
+}
+
+/** `POST /events/<id>` from a route's pattern, with its condition and summary. */
 export function describeRoute(route: Route): string {
   const path = route.path.replace(/:(\w+)/g, '<$1>');
   const when = route.header === undefined ? '' : ` with ${route.header}`;

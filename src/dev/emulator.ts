@@ -5,23 +5,23 @@
  * chain. The emulator's own routes are one table (`routes`); `GET /` lists it.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CloudEvent } from '../cloud-event.js';
 import type { TriggerHandler } from '../define-handler.js';
-import { isTriggerError, TriggerError } from '../errors.js';
+import { TriggerError } from '../errors.js';
 import { createLocalContext } from '../runtime/aws-lambda/context.js';
-import { malformedRequest } from '../runtime/aws-lambda/http-response.js';
 import type { TraceRecord } from '../runtime/hooks.js';
 import { methodsOf } from '../sources/http/guards.js';
 import { createBus, listensOnBus } from './bus.js';
 import { busRoutes } from './bus-routes.js';
 import { type Clock, scaledClock } from './clock.js';
 import { createDeliveryLoop } from './delivery-loop.js';
-import { describeRoute } from './describe.js';
-import { readBody, toApiGatewayV2Event } from './http-ingress.js';
+import { describeRoute, describeSources } from './describe.js';
+import type { HostPolicy } from './guard.js';
+import { createDispatcher } from './http-server.js';
 import { INVOKE_PATH, serveInvoke } from './invoke-api.js';
-import { compileRoute, findRoute, HttpProblem, parseTarget, type Route, send } from './router.js';
+import { compileRoute, HttpProblem, type Route, send } from './router.js';
 import { createSqsEndpoint } from './sqs/endpoint.js';
 import { stateRoutes } from './state-routes.js';
 import type { StateLock } from './store/lock.js';
@@ -47,6 +47,8 @@ export interface EmulatorOptions {
   stateLock?: StateLock;
   /** A server already listening (`triggerkit dev` binds the port before it touches the state). */
   server?: Server;
+  /** Host names to answer besides localhost, IP addresses and the bound host (a tunnel's, say). */
+  allowHosts?: readonly string[];
   /** Emulated time; default real time. */
   clock?: Clock;
   /** Randomness for backoff jitter. */
@@ -110,6 +112,15 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   const poll = Number.isFinite(clock.toRealDelay(1000)) ? setInterval(() => loop.wake(), 1000) : undefined;
   poll?.unref();
   const functionNames = () => functions.map((f) => f.name);
+  /** Background work (`Event` invocations) that `close` waits for before it closes the store. */
+  const background = new Set<Promise<unknown>>();
+  let boundHost = '127.0.0.1';
+  const hosts: HostPolicy = {
+    get bound() {
+      return boundHost;
+    },
+    extra: options.allowHosts ?? [],
+  };
 
   async function run(fn: EmulatorFunction, raw: unknown) {
     const traces: TraceRecord[] = [];
@@ -162,13 +173,18 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     {
       method: 'POST',
       path: INVOKE_PATH,
-      summary: 'the Lambda Invoke API, for any raw event',
+      summary: 'the Lambda Invoke API (names, ARNs; RequestResponse, Event, DryRun; --log-type Tail)',
       changesState: true,
       handle: (request) =>
         serveInvoke(
           {
             functionNames,
             run: (name, raw) => invoke(name, raw),
+            background(work) {
+              background.add(work);
+              void work.finally(() => background.delete(work));
+            },
+            log,
           },
           request,
         ),
@@ -189,60 +205,12 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       },
     },
   ];
-  const table = routes.map(compileRoute);
 
   function invoke(name: string, raw: unknown) {
     const fn = functions.find((f) => f.name === name);
     if (fn === undefined)
       throw new TriggerError('E_CONFIG', `No function ${JSON.stringify(name)} in the emulator.`);
     return run(fn, raw);
-  }
-
-  /** The function serving a path a handler declares, if any. */
-  function declared(method: string, path: string): EmulatorFunction | undefined {
-    return functions.find((fn) =>
-      (fn.handler.definition.sources ?? []).some(
-        (s) => s.type === 'http' && s.path === path && (methodsOf(s)?.includes(method) ?? true),
-      ),
-    );
-  }
-
-  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const method = (req.method ?? 'GET').toUpperCase();
-    const { path, query } = parseTarget(req.url ?? '/');
-    const found = findRoute(table, method, path, req.headers);
-    if ('route' in found) {
-      const body = await readBody(req);
-      return found.route.handle({ req, res, method, path, query, params: found.params, body });
-    }
-    const fn = declared(method, path);
-    if (fn === undefined) {
-      if (found.allowed.length > 0)
-        throw new HttpProblem(
-          405,
-          'E_METHOD_NOT_ALLOWED',
-          `${method} ${path} is not supported; use ${found.allowed.join(' or ')}.`,
-          {
-            allow: found.allowed.join(', '),
-          },
-        );
-      return send(res, 404, {
-        error: 'E_NOT_FOUND',
-        message: `No route for ${method} ${path}. Send CloudEvents to POST /events, or use a path a handler declares.`,
-        routes: describe().routes,
-      });
-    }
-    const body = await readBody(req);
-    const result = await run(fn, toApiGatewayV2Event(req, body, `${method} ${path}`));
-    if (result.error !== undefined)
-      return send(res, 502, { error: 'E_HANDLER_CRASHED', message: String(result.error) });
-    const response = result.response as {
-      statusCode: number;
-      headers?: Record<string, string>;
-      body?: string;
-    };
-    res.writeHead(response.statusCode, response.headers ?? {});
-    res.end(response.body ?? '');
   }
 
   function describe() {
@@ -252,6 +220,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
         name: fn.name,
         handler: fn.handler.definition.name ?? fn.name,
         bus: listensOnBus(fn),
+        listensTo: describeSources(fn.handler),
       })),
       routes: [
         ...routes.map(describeRoute),
@@ -264,29 +233,13 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     };
   }
 
-  function answer(req: IncomingMessage, res: ServerResponse): void {
-    serve(req, res).catch((error: unknown) => {
-      if (res.headersSent) return void res.end();
-      if (error instanceof HttpProblem)
-        return send(res, error.status, { error: error.code, message: error.message }, error.headers);
-      if (isTriggerError(error)) {
-        const answer = malformedRequest(error);
-        res.writeHead(answer.statusCode, answer.headers);
-        return void res.end(answer.body);
-      }
-      if (isStoreUnavailable(error))
-        return send(
-          res,
-          503,
-          {
-            error: 'E_STORE_UNAVAILABLE',
-            message: `The emulator's state could not be written (${(error as Error).message}); nothing was accepted, send it again (free disk space, or close the other connection writing .triggerkit/state.db).`,
-          },
-          { 'retry-after': '1' },
-        );
-      send(res, 500, { error: 'E_INTERNAL', message: String(error) });
-    });
-  }
+  const answer = createDispatcher({
+    table: routes.map(compileRoute),
+    hosts,
+    functions: () => functions,
+    run,
+    routeList: () => describe().routes,
+  });
 
   const server = options.server ?? createServer();
   // A server bound ahead of time may hold a placeholder that answered while the handlers were built.
@@ -296,6 +249,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   return {
     server,
     listen(port = 0, host = '127.0.0.1') {
+      boundHost = host;
       const url = () =>
         `http://${host.includes(':') ? `[${host}]` : host}:${(server.address() as AddressInfo).port}`;
       if (server.listening) return Promise.resolve(url());
@@ -321,6 +275,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       clearInterval(poll);
       sqs.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.allSettled([...background]);
       await loop.stop();
       store.close();
     },

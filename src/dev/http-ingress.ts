@@ -29,7 +29,52 @@ export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
   return Buffer.concat(chunks);
 }
 
+/**
+ * How deep the emulator's own routes (Invoke, SQS, `/events`) let a JSON body nest. Realistic events nest
+ * a few dozen levels; thousands of levels only exhaust the stack of whatever walks the value, so they are
+ * refused up front with a 400 (Jackson, behind many AWS services, stops at 1,000 by default).
+ */
+export const MAX_JSON_DEPTH = 512;
+
+/** Whether a JSON text nests arrays and objects deeper than `max` (strings are skipped; no parse). */
+export function jsonDepthExceeds(body: Buffer, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < body.length; i++) {
+    const byte = body[i];
+    if (inString) {
+      if (byte === 0x5c) i++;
+      else if (byte === 0x22) inString = false;
+    } else if (byte === 0x22) inString = true;
+    else if (byte === 0x5b || byte === 0x7b) {
+      if (++depth > max) return true;
+    } else if (byte === 0x5d || byte === 0x7d) depth--;
+  }
+  return false;
+}
+
 const TEXT_TYPES = /^(text\/|application\/(json|xml|x-www-form-urlencoded|[\w.+-]*\+(json|xml)))/i;
+const UTF8_CHARSETS = new Set(['utf-8', 'utf8', 'us-ascii', 'ascii']);
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Whether the body travels as text: a textual type (or none), in UTF-8 (or no charset said), and bytes
+ * that are valid UTF-8. Anything else — binary types, bytes sent without a type that are not UTF-8,
+ * Latin-1 or UTF-16 text — is base64 with `isBase64Encoded`, as API Gateway hands binary bodies to
+ * Lambda, so no byte is lost to U+FFFD and no charset is misread.
+ */
+export function isTextBody(body: Buffer, contentType: string): boolean {
+  if (body.length === 0) return true;
+  if (contentType !== '' && !TEXT_TYPES.test(contentType)) return false;
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType)?.[1]?.toLowerCase();
+  if (charset !== undefined && !UTF8_CHARSETS.has(charset)) return false;
+  try {
+    utf8.decode(body);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export function toApiGatewayV2Event(
   req: IncomingMessage,
@@ -37,14 +82,15 @@ export function toApiGatewayV2Event(
   routeKey: string,
   now = Date.now(),
 ): APIGatewayProxyEventV2 {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  // Origin-form targets only (the router refuses others): `//x` stays a path, not a host.
+  const url = new URL(`http://localhost${req.url?.startsWith('/') ? req.url : '/'}`);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined && name !== 'cookie')
       headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
   const contentType = headers['content-type'] ?? '';
-  const isText = body.length === 0 || contentType === '' || TEXT_TYPES.test(contentType);
+  const isText = isTextBody(body, contentType);
   const method = (req.method ?? 'GET').toUpperCase();
   const cookies = req.headers.cookie?.split(/;\s*/);
   const sourceIp = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');

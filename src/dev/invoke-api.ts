@@ -1,12 +1,23 @@
 /**
- * The Lambda Invoke API (`POST /2015-03-31/functions/<name>/invocations`): runs a function on any raw
- * event, as Lambda's synchronous invocation does.
+ * The Lambda Invoke API (`POST /2015-03-31/functions/<name>/invocations`) as AWS answers it, so the AWS
+ * SDK and CLI work against the emulator: names, ARNs and partial ARNs with a qualifier, the invocation
+ * types (`RequestResponse`, `Event` — 202 at once, run in the background — and `DryRun`), `Tail` logs,
+ * and errors with `x-amzn-ErrorType`.
  * @see https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
  */
+import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from './http-ingress.js';
+import { logTail, withLogCapture } from './log-capture.js';
 import type { RouteRequest } from './router.js';
-import { send } from './router.js';
 
 export const INVOKE_PATH = '/2015-03-31/functions/:name/invocations';
+const REGION = 'us-east-1';
+const ACCOUNT = '000000000000';
+// The FunctionName pattern of the API reference: name, `account:function:name` or a full ARN, with an
+// optional `:version` or `:alias`.
+const FUNCTION_NAME =
+  /^(?:arn:aws[a-zA-Z-]*:lambda:[a-z]{2}(?:-gov)?-[a-z]+-\d:)?(?:\d{12}:)?(?:function:)?([a-zA-Z0-9_-]{1,64})(?::(\$LATEST|[a-zA-Z0-9_-]{1,128}))?$/;
 
 export interface InvokeResult {
   response?: unknown;
@@ -17,37 +28,141 @@ export interface InvokeApiContext {
   readonly functionNames: () => readonly string[];
   /** Runs the function on a raw event, as Lambda would; resolves with its answer or its error. */
   readonly run: (name: string, raw: unknown) => Promise<InvokeResult>;
+  /** Keeps a background (`Event`) invocation for `close` to wait for. */
+  readonly background: (work: Promise<unknown>) => void;
+  readonly log: (line: string) => void;
 }
 
-export async function serveInvoke(ctx: InvokeApiContext, { res, params, body }: RouteRequest): Promise<void> {
-  const name = params.name ?? '';
-  if (!ctx.functionNames().includes(name)) {
-    send(res, 404, {
-      error: 'E_NOT_FOUND',
-      message: `No function ${JSON.stringify(name)}; known: ${ctx.functionNames().join(', ')}.`,
-    });
-    return;
+function fail(res: ServerResponse, status: number, type: string, message: string): void {
+  const text = JSON.stringify({ Type: 'User', message });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    'x-amzn-errortype': type,
+    'x-amzn-requestid': randomUUID(),
+  });
+  res.end(text);
+}
+
+const header = (request: RouteRequest, name: string) => {
+  const value = request.req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+/** The function a FunctionName (name, partial or full ARN) and an optional `Qualifier` name. */
+function resolve(
+  ctx: InvokeApiContext,
+  given: string,
+  qualifier: string | null,
+): { name: string; version: string } | { problem: [number, string, string] } {
+  const match = FUNCTION_NAME.exec(given);
+  if (match === null)
+    return {
+      problem: [
+        400,
+        'InvalidParameterValueException',
+        `FunctionName ${JSON.stringify(given)} is not a function name, ARN or partial ARN (name, 123456789012:function:name, arn:aws:lambda:region:123456789012:function:name, each with an optional :qualifier).`,
+      ],
+    };
+  const [, name = '', fromName] = match;
+  if (fromName !== undefined && qualifier !== null && qualifier !== fromName)
+    return {
+      problem: [
+        400,
+        'InvalidParameterValueException',
+        `The derived qualifier from the function name (${fromName}) does not match the specified qualifier (${qualifier}).`,
+      ],
+    };
+  if (!ctx.functionNames().includes(name))
+    return {
+      problem: [
+        404,
+        'ResourceNotFoundException',
+        `Function not found: arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}; the emulator has ${ctx.functionNames().join(', ') || 'no functions'}.`,
+      ],
+    };
+  // Every version and alias runs the code the emulator has loaded.
+  return {
+    name,
+    version: /^\d+$/.test(fromName ?? qualifier ?? '') ? (fromName ?? qualifier ?? '') : '$LATEST',
+  };
+}
+
+export async function serveInvoke(ctx: InvokeApiContext, request: RouteRequest): Promise<void> {
+  const { res, body } = request;
+  const target = resolve(ctx, request.params.name ?? '', request.query.get('Qualifier'));
+  if ('problem' in target) return fail(res, ...target.problem);
+  const type = header(request, 'x-amz-invocation-type') ?? 'RequestResponse';
+  const logType = header(request, 'x-amz-log-type') ?? 'None';
+  if (!['RequestResponse', 'Event', 'DryRun'].includes(type))
+    return fail(
+      res,
+      400,
+      'InvalidParameterValueException',
+      `X-Amz-Invocation-Type must be RequestResponse, Event or DryRun, got ${JSON.stringify(type)}.`,
+    );
+  if (logType !== 'None' && logType !== 'Tail')
+    return fail(
+      res,
+      400,
+      'InvalidParameterValueException',
+      `X-Amz-Log-Type must be None or Tail, got ${JSON.stringify(logType)}.`,
+    );
+  let raw: unknown = {};
+  if (body.length > 0) {
+    if (jsonDepthExceeds(body, MAX_JSON_DEPTH))
+      return fail(
+        res,
+        400,
+        'InvalidRequestContentException',
+        `Could not parse request body into json: it nests deeper than ${MAX_JSON_DEPTH} levels.`,
+      );
+    try {
+      raw = JSON.parse(body.toString('utf8'));
+    } catch (error) {
+      return fail(
+        res,
+        400,
+        'InvalidRequestContentException',
+        `Could not parse request body into json: ${(error as Error).message}.`,
+      );
+    }
   }
-  let raw: unknown;
-  try {
-    raw = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
-  } catch (error) {
-    send(res, 400, {
-      error: 'E_SOURCE_INVALID',
-      message: `The invocation payload is not JSON: ${(error as Error).message}.`,
-    });
-    return;
+  const requestId = randomUUID();
+  const headers = { 'x-amzn-requestid': requestId, 'x-amz-executed-version': target.version };
+  if (type === 'DryRun') return void res.writeHead(204, headers).end();
+  if (type === 'Event') {
+    // Lambda queues the event and answers at once; its outcome shows in the trace lines.
+    ctx.background(
+      ctx.run(target.name, raw).then(({ error }) => {
+        if (error !== undefined)
+          ctx.log(`invoke ${target.name} (Event) failed: ${describe(error).errorMessage}`);
+      }),
+    );
+    return void res.writeHead(202, headers).end();
   }
-  const result = await ctx.run(name, raw);
-  if (result.error === undefined) {
-    send(res, 200, result.response ?? null);
-    return;
-  }
-  const error = result.error as Error;
-  send(
-    res,
-    200,
-    { errorType: error?.name ?? 'Error', errorMessage: error?.message ?? String(error) },
-    { 'x-amz-function-error': 'Unhandled' },
-  );
+  const { result, log } =
+    logType === 'Tail'
+      ? await withLogCapture(requestId, () => ctx.run(target.name, raw))
+      : { result: await ctx.run(target.name, raw), log: undefined };
+  const payload = result.error === undefined ? (result.response ?? null) : describe(result.error);
+  const text = JSON.stringify(payload) ?? 'null';
+  res.writeHead(200, {
+    ...headers,
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...(result.error !== undefined && { 'x-amz-function-error': 'Unhandled' }),
+    ...(log !== undefined && { 'x-amz-log-result': logTail(log) }),
+  });
+  res.end(text);
+}
+
+/** A function error as Lambda's Node.js runtime reports it. */
+function describe(error: unknown) {
+  const e = error as Partial<Error> | undefined;
+  return {
+    errorType: e?.name ?? 'Error',
+    errorMessage: e?.message ?? String(error),
+    trace: typeof e?.stack === 'string' ? e.stack.split('\n') : [],
+  };
 }

@@ -25,8 +25,10 @@ export interface Route {
   readonly header?: string;
   /** One line for `GET /`. */
   readonly summary: string;
-  /** Refused to foreign origins and to requests a browser could send cross-site without asking (guard.ts). */
+  /** Refused to requests a browser could send cross-site without asking (guard.ts). */
   readonly changesState?: boolean;
+  /** What the route takes, for the answer to a request it refuses (`POST /events takes CloudEvents: …`). */
+  readonly accepts?: string;
   handle(request: RouteRequest): Promise<void> | void;
 }
 

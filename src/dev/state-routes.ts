@@ -21,7 +21,7 @@ export function stateRoutes(context: StateRoutesContext): Route[] {
     {
       method: 'GET',
       path: '/events/:id',
-      summary: "an event's deliveries and traces",
+      summary: "an event's deliveries and traces (?source= when two sources sent the same id)",
       handle: (request) => serveStory(context, request),
     },
     {
@@ -47,11 +47,37 @@ export function stateRoutes(context: StateRoutesContext): Route[] {
   ];
 }
 
-function serveStory({ store }: StateRoutesContext, { res, params }: RouteRequest): void {
+/**
+ * One story per event. CloudEvents ids are unique per source only: when two sources sent the same id,
+ * `?source=` picks one, and without it the answer is 300 listing each, so they are never mixed.
+ */
+function serveStory({ store }: StateRoutesContext, { res, params, query }: RouteRequest): void {
   const id = params.id ?? '';
-  const story = store.story(id);
-  if (story) send(res, 200, story);
-  else send(res, 404, { error: 'E_NOT_FOUND', message: `No event with id ${JSON.stringify(id)}.` });
+  const source = query.get('source');
+  const stories = store.stories(id).filter((s) => source === null || s.event.source === source);
+  const [only] = stories;
+  if (only === undefined) {
+    const of = source === null ? '' : ` from source ${JSON.stringify(source)}`;
+    send(res, 404, { error: 'E_NOT_FOUND', message: `No event with id ${JSON.stringify(id)}${of}.` });
+    return;
+  }
+  if (stories.length === 1) {
+    send(res, 200, only);
+    return;
+  }
+  const links = stories.map(
+    (s) => `/events/${encodeURIComponent(id)}?source=${encodeURIComponent(s.event.source)}`,
+  );
+  send(
+    res,
+    300,
+    {
+      error: 'E_AMBIGUOUS_ID',
+      message: `${stories.length} events have id ${JSON.stringify(id)}, from sources ${stories.map((s) => JSON.stringify(s.event.source)).join(', ')}; ask for one: ${links[0]}.`,
+      events: stories.map((story, i) => ({ source: story.event.source, href: links[i], story })),
+    },
+    { location: links[0] as string },
+  );
 }
 
 /** Redrives the dead letters listed as `{"ids":[1,2]}` (or `?ids=1,2`), or all of them. */
@@ -78,7 +104,7 @@ function serveRedrive(context: StateRoutesContext, { res, body, query }: RouteRe
 function parseIds(ids: unknown): number[] {
   const list = Array.isArray(ids) ? ids : [ids];
   const bad = list.find((id) => !/^[1-9]\d*$/.test(String(id).trim()));
-  if (bad !== undefined || list.length === 0)
+  if (bad !== undefined)
     throw new HttpProblem(
       400,
       'E_BAD_REQUEST',

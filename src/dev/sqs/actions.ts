@@ -9,9 +9,11 @@ import {
   ACCOUNT_ID,
   type ActionContext,
   COMPUTED,
+  FIFO_DEFAULTS,
   type Input,
   intParam,
   invalidAttribute,
+  isFifo,
   PASSTHROUGH,
   queueArn,
   queueOf,
@@ -21,6 +23,7 @@ import {
   SETTINGS,
   setting,
 } from './queues.js';
+import { sendOptions, sequenceNumber } from './send-options.js';
 import {
   checkBody,
   faults,
@@ -38,8 +41,12 @@ const MESSAGE_SYSTEM = [
   'SentTimestamp',
   'ApproximateReceiveCount',
   'ApproximateFirstReceiveTimestamp',
+  'MessageGroupId',
+  'MessageDeduplicationId',
+  'SequenceNumber',
 ];
 const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
+const FIFO_QUEUE_NAME = /^[A-Za-z0-9_-]{1,75}\.fifo$/;
 const RECEIPT = /^[0-9a-f-]{36} [0-9a-f-]{36}$/;
 
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
@@ -59,13 +66,15 @@ function sendOne(ctx: ActionContext, queue: SqsQueueRow, input: Input) {
     throw faults.invalid(
       `One or more parameters are invalid. Reason: Message must be shorter than ${max} bytes.`,
     );
+  const options = sendOptions(queue, input, body);
   const delay = intParam(input, 'DelaySeconds', 0, 900) ?? setting(queue, 'DelaySeconds');
-  const id = ctx.store.send(queue.name, body, attributes, ctx.now, ctx.now + delay * 1000);
+  const sent = ctx.store.send(queue.name, body, attributes, ctx.now, ctx.now + delay * 1000, options);
   const md5Attributes = md5OfMessageAttributes(attributes);
   return {
-    MessageId: id,
+    MessageId: sent.id,
     MD5OfMessageBody: md5Hex(body),
     ...(md5Attributes && { MD5OfMessageAttributes: md5Attributes }),
+    ...(isFifo(queue) && { SequenceNumber: sequenceNumber(sent.seq) }),
   };
 }
 
@@ -113,22 +122,32 @@ export function receiveNow(ctx: ActionContext, queue: SqsQueueRow, input: Input)
     max,
     visibilityMs: visibility * 1000,
     retentionMs: setting(queue, 'MessageRetentionPeriod') * 1000,
+    fifo: isFifo(queue),
     ...(redrive && { redrive }),
   });
   const system = selectNames(MESSAGE_SYSTEM, [
     ...list(input.AttributeNames),
     ...list(input.MessageSystemAttributeNames),
   ]);
-  return rows.map((row) => toWireMessage(row, system, input.MessageAttributeNames));
+  return rows.map((row) => toWireMessage(row, system, input.MessageAttributeNames, isFifo(queue)));
 }
 
-function toWireMessage(row: SqsMessageRow, system: readonly string[], attributeFilter: unknown) {
-  const values: Record<string, string> = {
+function toWireMessage(
+  row: SqsMessageRow,
+  wanted: readonly string[],
+  attributeFilter: unknown,
+  fifo: boolean,
+) {
+  const values: Record<string, string | null> = {
     SenderId: ACCOUNT_ID,
     SentTimestamp: String(row.sentAt),
     ApproximateReceiveCount: String(row.receiveCount),
     ApproximateFirstReceiveTimestamp: String(row.firstReceivedAt ?? row.sentAt),
+    MessageGroupId: row.groupId,
+    MessageDeduplicationId: row.deduplicationId,
+    SequenceNumber: fifo ? sequenceNumber(row.seq) : null,
   };
+  const system = wanted.filter((n) => values[n] !== null);
   const names = selectNames(Object.keys(row.attributes), attributeFilter);
   const attributes: MessageAttributes = Object.fromEntries(
     names.map((n) => [n, row.attributes[n] as MessageAttributeValue]),
@@ -148,14 +167,32 @@ export const actions: Record<string, (ctx: ActionContext, input: Input) => unkno
   CreateQueue(ctx, input) {
     const name = input.QueueName;
     if (typeof name !== 'string') throw faults.missing('QueueName');
-    if (!QUEUE_NAME.test(name))
+    const given = (input.Attributes ?? {}) as Record<string, unknown>;
+    const fifoFlag = Object.hasOwn(given, 'FifoQueue') ? String(given.FifoQueue) : undefined;
+    if (fifoFlag !== undefined && fifoFlag !== 'true' && fifoFlag !== 'false')
+      throw faults.invalid('Invalid value for the parameter FifoQueue.');
+    // A FIFO queue needs both the attribute and the `.fifo` name; a standard queue has neither.
+    const fifo = fifoFlag === 'true';
+    if (fifo && !FIFO_QUEUE_NAME.test(name))
+      throw faults.invalid(
+        'The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.',
+      );
+    if (!fifo && !QUEUE_NAME.test(name))
       throw faults.invalid(
         'Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length',
       );
-    const attributes = queueSettings(input.Attributes);
+    const attributes = {
+      ...queueSettings(input.Attributes, { fifo, store: ctx.store }),
+      ...(fifo && { FifoQueue: 'true' }),
+    };
     if (!ctx.store.createQueue(name, attributes, ctx.now)) {
       const existing = ctx.store.getQueue(name)?.attributes ?? {};
-      if (Object.entries(attributes).some(([k, v]) => (existing[k] ?? String(SETTINGS[k]?.default)) !== v))
+      const defaultOf = (k: string) =>
+        Object.hasOwn(SETTINGS, k) ? String(SETTINGS[k]?.default) : FIFO_DEFAULTS[k];
+      if (
+        (existing.FifoQueue === 'true') !== fifo ||
+        Object.entries(attributes).some(([k, v]) => (existing[k] ?? defaultOf(k)) !== v)
+      )
         throw new SqsFault(
           'com.amazonaws.sqs#QueueNameExists',
           'QueueAlreadyExists',
@@ -163,6 +200,20 @@ export const actions: Record<string, (ctx: ActionContext, input: Input) => unkno
         );
     }
     return { QueueUrl: queueUrl(ctx, name) };
+  },
+  SetQueueAttributes(ctx, input) {
+    const queue = queueOf(ctx, input);
+    const given = (input.Attributes ?? {}) as Record<string, unknown>;
+    if (Object.hasOwn(given, 'FifoQueue')) throw invalidAttribute('FifoQueue');
+    const changes = queueSettings(given, { fifo: isFifo(queue), store: ctx.store });
+    const next: Record<string, string> = { ...queue.attributes };
+    for (const [name, value] of Object.entries(changes)) {
+      // An empty policy removes it, as SQS documents for RedrivePolicy and Policy.
+      if (value === '' && PASSTHROUGH.includes(name)) delete next[name];
+      else next[name] = value;
+    }
+    ctx.store.setAttributes(queue.name, next, ctx.now);
+    return {};
   },
   GetQueueUrl(ctx, input) {
     if (typeof input.QueueName !== 'string') throw faults.missing('QueueName');
@@ -188,12 +239,14 @@ export const actions: Record<string, (ctx: ActionContext, input: Input) => unkno
   },
   GetQueueAttributes(ctx, input) {
     const queue = queueOf(ctx, input);
-    const known = [...Object.keys(SETTINGS), ...PASSTHROUGH, ...COMPUTED];
+    const fifo = isFifo(queue) ? Object.keys(FIFO_DEFAULTS) : [];
+    const known = [...Object.keys(SETTINGS), ...PASSTHROUGH, ...COMPUTED, ...fifo];
     for (const n of list(input.AttributeNames))
       if (n !== 'All' && !known.includes(String(n))) throw invalidAttribute(String(n));
     const counts = ctx.store.counts(queue.name, ctx.now);
     const values: Record<string, string | undefined> = {
       ...Object.fromEntries(Object.entries(SETTINGS).map(([k, s]) => [k, String(s.default)])),
+      ...(fifo.length > 0 && FIFO_DEFAULTS),
       ...queue.attributes,
       ApproximateNumberOfMessages: String(counts.visible),
       ApproximateNumberOfMessagesNotVisible: String(counts.inFlight),

@@ -11,7 +11,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type Database from 'better-sqlite3';
 import type { Clock } from '../clock.js';
-import { readBody } from '../http-ingress.js';
+import { jsonDepthExceeds, MAX_JSON_DEPTH, readBody } from '../http-ingress.js';
 import { openSqsStore, type SqsStore } from '../store/sqs-queues.js';
 import { actions, receiveNow } from './actions.js';
 import { type ActionContext, type Input, intParam, queueOf, setting } from './queues.js';
@@ -44,7 +44,6 @@ export interface SqsEndpoint {
 const UNSUPPORTED = [
   'AddPermission',
   'RemovePermission',
-  'SetQueueAttributes',
   'TagQueue',
   'UntagQueue',
   'ListQueueTags',
@@ -109,6 +108,12 @@ export function createSqsEndpoint(options: SqsEndpointOptions): SqsEndpoint {
   }
 
   async function run(action: string, body: Buffer, req: IncomingMessage, res: ServerResponse) {
+    if (jsonDepthExceeds(body, MAX_JSON_DEPTH))
+      throw new SqsFault(
+        'com.amazon.coral.service#SerializationException',
+        'MalformedInput',
+        `The body nests JSON deeper than ${MAX_JSON_DEPTH} levels.`,
+      );
     let input: Input;
     try {
       input = body.length === 0 ? {} : (JSON.parse(body.toString('utf8')) as Input);

@@ -51,24 +51,47 @@ export const invalidAttribute = (name: string) =>
     `Unknown Attribute ${name}.`,
   );
 
-/** Validates queue attributes and fills in the defaults. */
-export function queueSettings(raw: unknown): Record<string, string> {
-  const given = (raw ?? {}) as Record<string, unknown>;
+/** Attributes only a FIFO queue has, with the values each takes. */
+export const FIFO_SETTINGS: Readonly<Record<string, readonly string[]>> = {
+  ContentBasedDeduplication: ['true', 'false'],
+  DeduplicationScope: ['queue', 'messageGroup'],
+  FifoThroughputLimit: ['perQueue', 'perMessageGroupId'],
+};
+export const FIFO_DEFAULTS: Readonly<Record<string, string>> = {
+  FifoQueue: 'true',
+  ContentBasedDeduplication: 'false',
+  DeduplicationScope: 'queue',
+  FifoThroughputLimit: 'perQueue',
+};
+
+export const isFifo = (queue: SqsQueueRow) => queue.attributes.FifoQueue === 'true';
+
+/**
+ * Validates queue attributes (CreateQueue's or SetQueueAttributes') for a queue of the given type. Names
+ * are looked up as own keys only: `toString` or `__proto__` is an unknown attribute, not a prototype's.
+ */
+export function queueSettings(
+  raw: unknown,
+  queue: { fifo: boolean; store: SqsStore },
+): Record<string, string> {
+  if (raw !== undefined && raw !== null && (typeof raw !== 'object' || Array.isArray(raw)))
+    throw faults.invalid('Attributes must be a map of attribute names to values.');
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(given)) {
-    if (name === 'FifoQueue' || name === 'ContentBasedDeduplication')
-      throw new SqsFault(
-        'com.amazonaws.sqs#UnsupportedOperation',
-        'AWS.SimpleQueueService.UnsupportedOperation',
-        'FIFO queues are not supported by the triggerkit emulator.',
-      );
-    const range = SETTINGS[name];
-    if (range === undefined && !PASSTHROUGH.includes(name)) throw invalidAttribute(name);
-    const n = Number(value);
-    if (range && (!/^\d+$/.test(String(value)) || n < range.min || n > range.max))
-      throw faults.invalid(`Invalid value for the parameter ${name}.`);
-    if (name === 'RedrivePolicy') checkRedrivePolicy(value);
-    out[name] = String(value);
+  for (const [name, value] of Object.entries((raw ?? {}) as Record<string, unknown>)) {
+    const text = String(value);
+    if (name === 'FifoQueue') continue; // read by CreateQueue, which alone may set it
+    if (Object.hasOwn(FIFO_SETTINGS, name)) {
+      if (!queue.fifo) throw invalidAttribute(name);
+      if (!FIFO_SETTINGS[name]?.includes(text))
+        throw faults.invalid(`Invalid value for the parameter ${name}.`);
+    } else if (Object.hasOwn(SETTINGS, name)) {
+      const range = SETTINGS[name] as { min: number; max: number };
+      const n = Number(text);
+      if (!/^\d+$/.test(text) || n < range.min || n > range.max)
+        throw faults.invalid(`Invalid value for the parameter ${name}.`);
+    } else if (!PASSTHROUGH.includes(name)) throw invalidAttribute(name);
+    if (name === 'RedrivePolicy' && text !== '') checkRedrivePolicy(text, queue);
+    out[name] = text;
   }
   return out;
 }
@@ -108,29 +131,34 @@ export function intParam(input: Input, name: string, min: number, max: number): 
   return value;
 }
 
-function checkRedrivePolicy(value: unknown): void {
+/** A redrive policy must name an existing dead-letter queue of the same type, as SQS checks. */
+function checkRedrivePolicy(value: string, queue: { fifo: boolean; store: SqsStore }): void {
   let policy: Record<string, unknown> | undefined;
   try {
-    policy = JSON.parse(String(value)) as Record<string, unknown>;
+    policy = JSON.parse(value) as Record<string, unknown>;
   } catch {
     policy = undefined;
   }
   const count = Number(policy?.maxReceiveCount);
+  const reason = (why: string) =>
+    faults.invalid(`Value ${value} for parameter RedrivePolicy is invalid. Reason: ${why}`);
   if (
     typeof policy?.deadLetterTargetArn !== 'string' ||
     !Number.isInteger(count) ||
     count < 1 ||
     count > 1000
   )
-    throw faults.invalid(
-      'Value for parameter RedrivePolicy is invalid. Reason: it must be JSON with deadLetterTargetArn and maxReceiveCount (1 to 1000).',
-    );
+    throw reason('it must be JSON with deadLetterTargetArn and maxReceiveCount (1 to 1000).');
+  const target = queue.store.getQueue(policy.deadLetterTargetArn.split(':').at(-1) ?? '');
+  if (target === undefined) throw reason('Dead letter target does not exist.');
+  if (isFifo(target) !== queue.fifo)
+    throw reason('Dead-letter queue must be same type of queue as the source.');
 }
 
 /** The queue's redrive policy, if it has one: where over-received messages go. */
 export function redriveOf(queue: SqsQueueRow) {
   const policy = queue.attributes.RedrivePolicy;
-  if (policy === undefined) return undefined;
+  if (!policy) return undefined;
   const { deadLetterTargetArn, maxReceiveCount } = JSON.parse(policy) as Record<string, unknown>;
   const target = String(deadLetterTargetArn).split(':').at(-1) ?? '';
   return { deadLetterQueue: target, maxReceiveCount: Number(maxReceiveCount) };

@@ -102,7 +102,8 @@ export function readMessageAttributes(raw: unknown): { attributes: MessageAttrib
     throw faults.invalid(
       `Number of message attributes [${entries.length}] exceeds the allowed maximum [10].`,
     );
-  const attributes: Record<string, MessageAttributeValue> = {};
+  // No prototype: an attribute may be named `__proto__` or `constructor` (valid SQS names).
+  const attributes: Record<string, MessageAttributeValue> = Object.create(null);
   let bytes = 0;
   for (const [name, value] of entries) {
     if (!ATTRIBUTE_NAME.test(name) || RESERVED_PREFIX.test(name))

@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import type { CloudEvent } from '../../cloud-event.js';
 import type { DeadLetterEnvelope } from '../../delivery/dead-letter.js';
 import { TriggerError } from '../../errors.js';
+import { hasColumn } from './schema.js';
 
 export interface TraceRow {
   readonly eventId: string;
@@ -27,7 +28,9 @@ export interface DeadLetterRow {
   readonly envelope: DeadLetterEnvelope;
 }
 
+/** One event (CloudEvents identity: source + id), every copy of it received, and what became of them. */
 export interface EventStory {
+  /** The newest copy received. */
   readonly event: CloudEvent;
   readonly receivedAt: string;
   readonly deliveries: readonly {
@@ -49,8 +52,8 @@ export interface DeliverySummary {
 
 /** What can be read from the state, by the emulator or by another process. */
 export interface StateReader {
-  /** Everything the store knows of the newest event with this id. */
-  story(id: string): EventStory | undefined;
+  /** The stories of the events with this id: one per source (ids are unique per source), newest first. */
+  stories(id: string): EventStory[];
   deadLetters(options?: { handler?: string; includeRedriven?: boolean }): DeadLetterRow[];
   getDeadLetter(id: number): DeadLetterRow | undefined;
   /** Archived events received in [from, to), oldest first, for replay. */
@@ -62,13 +65,19 @@ export interface StateReader {
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export function createQueries(db: Database.Database): StateReader {
+  const tracedBySource = hasColumn(db, 'traces', 'source');
   const q = {
-    newest: db.prepare('SELECT seq, body, received_at FROM events WHERE id = ? ORDER BY seq DESC LIMIT 1'),
+    copies: db.prepare('SELECT seq, source, body, received_at FROM events WHERE id = ? ORDER BY seq DESC'),
     deliveries: db.prepare(
-      'SELECT handler, status, attempts, next_at FROM deliveries WHERE event_seq = ? ORDER BY id',
+      `SELECT d.handler, d.status, d.attempts, d.next_at FROM deliveries d JOIN events e ON e.seq = d.event_seq
+       WHERE e.id = ? AND e.source = ? ORDER BY d.id`,
     ),
+    // Traces written before traces had a source belong to the id's only source, if it has one.
     traces: db.prepare(
-      'SELECT event_id, handler, stage, at, detail FROM traces WHERE event_id = ? ORDER BY id',
+      tracedBySource
+        ? `SELECT event_id, handler, stage, at, detail FROM traces
+           WHERE event_id = @id AND (source = @source OR (source IS NULL AND @single = 1)) ORDER BY id`
+        : 'SELECT event_id, handler, stage, at, detail FROM traces WHERE event_id = @id AND @single = 1 ORDER BY id',
     ),
     deadLetters: db.prepare(
       `SELECT * FROM dead_letters WHERE (@handler IS NULL OR handler = @handler)
@@ -81,29 +90,35 @@ export function createQueries(db: Database.Database): StateReader {
     ),
   };
 
+  function story(id: string, source: string, newest: RawEvent, single: boolean): EventStory {
+    const deliveries = q.deliveries.all(id, source) as RawDelivery[];
+    const traces = q.traces.all({ id, source, single: single ? 1 : 0 }) as RawTrace[];
+    return {
+      event: JSON.parse(newest.body) as CloudEvent,
+      receivedAt: new Date(newest.received_at).toISOString(),
+      deliveries: deliveries.map((d) => ({
+        handler: d.handler,
+        status: d.status,
+        attempts: d.attempts,
+        nextAt: d.status === 'pending' ? iso(d.next_at) : null,
+      })),
+      traces: traces.map((t) => ({
+        eventId: t.event_id,
+        handler: t.handler,
+        stage: t.stage,
+        at: t.at,
+        detail: JSON.parse(t.detail),
+      })),
+    };
+  }
+
   return {
-    story(id) {
-      const row = q.newest.get(id) as RawEvent | undefined;
-      if (row === undefined) return undefined;
-      const deliveries = q.deliveries.all(row.seq) as RawDelivery[];
-      const traces = q.traces.all(id) as RawTrace[];
-      return {
-        event: JSON.parse(row.body) as CloudEvent,
-        receivedAt: new Date(row.received_at).toISOString(),
-        deliveries: deliveries.map((d) => ({
-          handler: d.handler,
-          status: d.status,
-          attempts: d.attempts,
-          nextAt: d.status === 'pending' ? iso(d.next_at) : null,
-        })),
-        traces: traces.map((t) => ({
-          eventId: t.event_id,
-          handler: t.handler,
-          stage: t.stage,
-          at: t.at,
-          detail: JSON.parse(t.detail),
-        })),
-      };
+    stories(id) {
+      const newestBySource = new Map<string, RawEvent>();
+      for (const row of q.copies.all(id) as RawEvent[])
+        if (!newestBySource.has(row.source)) newestBySource.set(row.source, row);
+      const single = newestBySource.size === 1;
+      return [...newestBySource].map(([source, newest]) => story(id, source, newest, single));
     },
     deadLetters(options = {}) {
       const rows = q.deadLetters.all({
@@ -151,9 +166,9 @@ export function openStateReader(dir: string): StateReader & { close(): void } {
 
 // Functions over a store, kept for callers written before the store had these methods.
 
-/** Everything the store knows of the newest event with this id. */
+/** Everything the store knows of the event with this id: the newest source's story when several share it. */
 export function eventStory(store: StateReader, id: string): EventStory | undefined {
-  return store.story(id);
+  return store.stories(id)[0];
 }
 
 export function listDeadLetters(
@@ -182,6 +197,7 @@ export function archivedEvents(store: StateReader, from: number, to: number): Cl
 
 interface RawEvent {
   seq: number;
+  source: string;
   body: string;
   received_at: number;
 }

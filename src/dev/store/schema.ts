@@ -1,6 +1,7 @@
 /**
  * The emulator's tables: the archive of accepted events, one delivery row per event and handler, dead
- * letters, and traces.
+ * letters, and traces. Traces carry the event's `source` as well as its `id`: CloudEvents ids are unique
+ * per source only, so two producers may send the same id and their stories must not mix.
  */
 import type Database from 'better-sqlite3';
 
@@ -21,10 +22,19 @@ CREATE TABLE IF NOT EXISTS dead_letters (
   created_at INTEGER NOT NULL, redriven_at INTEGER, envelope TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS traces (
   id INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL, handler TEXT, stage TEXT NOT NULL,
-  at INTEGER NOT NULL, detail TEXT NOT NULL);
+  at INTEGER NOT NULL, detail TEXT NOT NULL, source TEXT);
 CREATE INDEX IF NOT EXISTS traces_event ON traces (event_id);
 `;
 
+/** Creates the tables, and adds the columns later versions introduced to a state file made before them. */
 export function createSchema(db: Database.Database): void {
   db.exec(SCHEMA);
+  if (!hasColumn(db, 'traces', 'source')) db.exec('ALTER TABLE traces ADD COLUMN source TEXT');
+  db.exec('CREATE INDEX IF NOT EXISTS events_id ON events (id, source)');
+}
+
+export function hasColumn(db: Database.Database, table: string, column: string): boolean {
+  return (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]).some(
+    (c) => c.name === column,
+  );
 }

@@ -16,6 +16,10 @@ export interface SqsQueueRow {
 
 export interface SqsMessageRow {
   readonly id: string;
+  /** The message's place in the store: FIFO order, and the `SequenceNumber` of FIFO queues. */
+  readonly seq: number;
+  readonly groupId: string | null;
+  readonly deduplicationId: string | null;
   readonly queue: string;
   readonly body: string;
   readonly attributes: MessageAttributes;
@@ -41,7 +45,16 @@ CREATE TABLE IF NOT EXISTS sqs_messages (
   receive_count INTEGER NOT NULL DEFAULT 0, first_received_at INTEGER, receipt TEXT);
 CREATE INDEX IF NOT EXISTS sqs_messages_visible ON sqs_messages (queue, visible_at, seq);
 CREATE INDEX IF NOT EXISTS sqs_messages_receipt ON sqs_messages (receipt);
+CREATE TABLE IF NOT EXISTS sqs_deduplication (
+  queue TEXT NOT NULL, key TEXT NOT NULL, message_id TEXT NOT NULL, seq INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL, PRIMARY KEY (queue, key));
 `;
+
+/** A FIFO message's deduplication: within `windowMs` of the first, a message with this `key` is the same one. */
+export interface Deduplication {
+  readonly key: string;
+  readonly windowMs: number;
+}
 
 /** What `receive` needs to know of the queue: how long messages live, and its redrive policy. */
 export interface ReceiveOptions {
@@ -50,6 +63,8 @@ export interface ReceiveOptions {
   readonly retentionMs: number;
   /** Messages received this many times go to `deadLetterQueue` instead of being received again. */
   readonly redrive?: { readonly maxReceiveCount: number; readonly deadLetterQueue: string };
+  /** FIFO: messages in send order, and none of a group while one of it is in flight. */
+  readonly fifo?: boolean;
 }
 
 /**
@@ -62,6 +77,12 @@ export interface ReceiveOptions {
  */
 export function openSqsStore(db: Database.Database) {
   db.exec(SCHEMA);
+  const columns = (
+    db.prepare('SELECT name FROM pragma_table_info(?)').all('sqs_messages') as { name: string }[]
+  ).map((c) => c.name);
+  // State files written before FIFO queues existed get the columns they need.
+  for (const column of ['group_id', 'deduplication_id'])
+    if (!columns.includes(column)) db.exec(`ALTER TABLE sqs_messages ADD COLUMN ${column} TEXT`);
   const q = {
     insertQueue: db.prepare(
       'INSERT INTO sqs_queues (name, created_at, modified_at, attributes) VALUES (?, ?, ?, ?)',
@@ -70,7 +91,23 @@ export function openSqsStore(db: Database.Database) {
     queues: db.prepare('SELECT * FROM sqs_queues WHERE substr(name, 1, length(?)) = ? ORDER BY name'),
     dropQueue: db.prepare('DELETE FROM sqs_queues WHERE name = ?'),
     insert: db.prepare(
-      'INSERT INTO sqs_messages (id, queue, body, attributes, sent_at, visible_at) VALUES (?, ?, ?, ?, ?, ?)',
+      `INSERT INTO sqs_messages (id, queue, body, attributes, sent_at, visible_at, group_id, deduplication_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    updateQueue: db.prepare('UPDATE sqs_queues SET attributes = ?, modified_at = ? WHERE name = ?'),
+    duplicate: db.prepare(
+      'SELECT message_id, seq FROM sqs_deduplication WHERE queue = ? AND key = ? AND expires_at > ?',
+    ),
+    remember: db.prepare(
+      'INSERT OR REPLACE INTO sqs_deduplication (queue, key, message_id, seq, expires_at) VALUES (?, ?, ?, ?, ?)',
+    ),
+    forget: db.prepare('DELETE FROM sqs_deduplication WHERE queue = ?'),
+    inOrder: db.prepare(
+      'SELECT * FROM sqs_messages WHERE queue = ? AND visible_at <= ? ORDER BY seq LIMIT ?',
+    ),
+    busyGroups: db.prepare(
+      `SELECT DISTINCT group_id FROM sqs_messages WHERE queue = ? AND group_id IS NOT NULL
+       AND visible_at > ? AND receipt IS NOT NULL`,
     ),
     expire: db.prepare('DELETE FROM sqs_messages WHERE queue = ? AND sent_at <= ?'),
     visible: db.prepare(
@@ -111,17 +148,53 @@ export function openSqsStore(db: Database.Database) {
     listQueues(prefix = ''): SqsQueueRow[] {
       return (q.queues.all(prefix, prefix) as RawQueue[]).map(toQueue);
     },
+    /** Replaces the queue's attributes. */
+    setAttributes(name: string, attributes: Record<string, string>, now: number): void {
+      q.updateQueue.run(JSON.stringify(attributes), now, name);
+    },
     deleteQueue(name: string): void {
       db.transaction(() => {
         q.purge.run(name);
+        q.forget.run(name);
         q.dropQueue.run(name);
       })();
     },
-    /** Stores a message, visible from `visibleAt`; returns its id. */
-    send(queue: string, body: string, attributes: MessageAttributes, now: number, visibleAt: number): string {
-      const id = randomUUID();
-      q.insert.run(id, queue, body, JSON.stringify(attributes), now, visibleAt);
-      return id;
+    /**
+     * Stores a message, visible from `visibleAt`. With `deduplication`, a message already sent with that
+     * key within the window is not stored again: its id and sequence number are returned instead.
+     */
+    send(
+      queue: string,
+      body: string,
+      attributes: MessageAttributes,
+      now: number,
+      visibleAt: number,
+      options: { groupId?: string; deduplicationId?: string; deduplication?: Deduplication } = {},
+    ): { id: string; seq: number } {
+      return db.transaction(() => {
+        const { deduplication } = options;
+        if (deduplication !== undefined) {
+          const seen = q.duplicate.get(queue, deduplication.key, now) as
+            | { message_id: string; seq: number }
+            | undefined;
+          if (seen !== undefined) return { id: seen.message_id, seq: seen.seq };
+        }
+        const id = randomUUID();
+        const { lastInsertRowid } = q.insert.run(
+          id,
+          queue,
+          body,
+          JSON.stringify(attributes),
+          now,
+          visibleAt,
+          options.groupId ?? null,
+          options.deduplicationId ?? null,
+        );
+        const seq = Number(lastInsertRowid);
+        if (deduplication !== undefined)
+          q.remember.run(queue, deduplication.key, id, seq, now + deduplication.windowMs);
+        return { id, seq };
+      })();
     },
     /**
      * Takes up to `max` visible messages: each gets a new receipt handle and stays invisible for
@@ -133,14 +206,27 @@ export function openSqsStore(db: Database.Database) {
         const taken: SqsMessageRow[] = [];
         // With a visibility timeout of 0 a taken message is visible again at once: never take it twice.
         const seen = new Set<string>();
+        const busy = options.fifo
+          ? new Set((q.busyGroups.all(queue, now) as { group_id: string }[]).map((r) => r.group_id))
+          : undefined;
+        // A dead-letter queue deleted after the policy was set takes nothing: the message stays here.
+        const redrive =
+          options.redrive && q.queue.get(options.redrive.deadLetterQueue) !== undefined
+            ? options.redrive
+            : undefined;
         for (let moved = true; moved && taken.length < options.max; ) {
           moved = false;
-          const rows = q.visible.all(queue, now, options.max + seen.size) as RawMessage[];
+          const rows = (options.fifo ? q.inOrder : q.visible).all(
+            queue,
+            now,
+            options.max + seen.size,
+          ) as RawMessage[];
           for (const row of rows) {
             if (taken.length >= options.max) break;
             if (seen.has(row.id)) continue;
             seen.add(row.id);
-            const redrive = options.redrive;
+            // A FIFO group with a message in flight gives nothing more until that one is done.
+            if (busy !== undefined && row.group_id !== null && busy.has(row.group_id)) continue;
             if (redrive && row.receive_count >= redrive.maxReceiveCount) {
               q.move.run(redrive.deadLetterQueue, now, row.id);
               moved = true;
@@ -196,6 +282,9 @@ interface RawQueue {
 }
 
 interface RawMessage {
+  seq: number;
+  group_id: string | null;
+  deduplication_id: string | null;
   id: string;
   queue: string;
   body: string;
@@ -216,6 +305,9 @@ const toQueue = (row: RawQueue): SqsQueueRow => ({
 
 const toMessage = (row: RawMessage): SqsMessageRow => ({
   id: row.id,
+  seq: row.seq,
+  groupId: row.group_id,
+  deduplicationId: row.deduplication_id,
   queue: row.queue,
   body: row.body,
   attributes: JSON.parse(row.attributes) as MessageAttributes,

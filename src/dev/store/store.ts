@@ -14,8 +14,10 @@ import { acquireStateLock, type StateLock } from './lock.js';
 import { createQueries, type StateReader } from './queries.js';
 import { createSchema } from './schema.js';
 import { openSqsStore, type SqsStore } from './sqs-queues.js';
+import { createTraceWriter, type TraceSubject } from './traces.js';
 
 export type { DeadLetterRow, EventStory, StateReader, TraceRow } from './queries.js';
+export type { TraceSubject } from './traces.js';
 
 export type DeliveryStatus = 'pending' | 'running' | 'delivered' | 'filtered' | 'dead-lettered';
 
@@ -61,7 +63,7 @@ export interface Store extends StateReader {
    */
   redrive(ids: readonly number[], now: number): number[];
   trace(
-    eventId: string,
+    event: TraceSubject,
     handler: string | null,
     stage: string,
     at: number,
@@ -116,9 +118,6 @@ export function openStore(dir: string, options: { lock?: StateLock } = {}): Stor
     insertDelivery: db.prepare(
       'INSERT INTO deliveries (event_seq, handler, status, next_at) VALUES (?, ?, ?, ?)',
     ),
-    insertTrace: db.prepare(
-      'INSERT INTO traces (event_id, handler, stage, at, detail) VALUES (?, ?, ?, ?, ?)',
-    ),
     selectDue: db.prepare(
       `SELECT d.*, e.body, e.received_at FROM deliveries d JOIN events e ON e.seq = d.event_seq
        WHERE d.status = 'pending' AND d.next_at <= ? ORDER BY d.next_at, d.id LIMIT ?`,
@@ -134,7 +133,7 @@ export function openStore(dir: string, options: { lock?: StateLock } = {}): Stor
     ),
     nextDue: db.prepare(`SELECT min(next_at) AS at FROM deliveries WHERE status = 'pending'`),
     redrivable: db.prepare(
-      `SELECT dl.handler, d.event_seq, e.id AS event_id FROM dead_letters dl
+      `SELECT dl.handler, d.event_seq, e.id AS event_id, e.source FROM dead_letters dl
        JOIN deliveries d ON d.id = dl.delivery_id JOIN events e ON e.seq = d.event_seq
        WHERE dl.id = ? AND dl.redriven_at IS NULL`,
     ),
@@ -147,15 +146,8 @@ export function openStore(dir: string, options: { lock?: StateLock } = {}): Stor
   };
 
   const transaction = <T>(fn: () => T): T => db.transaction(fn)();
-  const trace = (
-    eventId: string,
-    handler: string | null,
-    stage: string,
-    at: number,
-    detail: Record<string, unknown> = {},
-  ) => {
-    s.insertTrace.run(eventId, handler, stage, at, JSON.stringify(detail));
-  };
+  const traces = createTraceWriter(db);
+  const trace = traces.trace;
 
   return {
     ...queries,
@@ -176,10 +168,10 @@ export function openStore(dir: string, options: { lock?: StateLock } = {}): Stor
         const seq = Number(
           s.insertEvent.run(event.id, event.source, event.type, receivedAt, body).lastInsertRowid,
         );
-        trace(event.id, null, 'received', receivedAt, { source: event.source, type: event.type });
+        trace(event, null, 'received', receivedAt, { source: event.source, type: event.type });
         for (const route of routes) {
           s.insertDelivery.run(seq, route.handler, route.matched ? 'pending' : 'filtered', receivedAt);
-          trace(event.id, route.handler, route.matched ? 'matched' : 'filtered', receivedAt);
+          trace(event, route.handler, route.matched ? 'matched' : 'filtered', receivedAt);
         }
         return seq;
       });
@@ -194,9 +186,11 @@ export function openStore(dir: string, options: { lock?: StateLock } = {}): Stor
     },
     complete(id, status) {
       s.finish.run(status, id);
+      traces.settled(id, false);
     },
     retry(id, at) {
       s.reschedule.run(at, id);
+      traces.settled(id, true);
     },
     deadLetter(delivery, envelope, now) {
       transaction(() => {
@@ -209,17 +203,18 @@ export function openStore(dir: string, options: { lock?: StateLock } = {}): Stor
           toStructuredJson(envelope),
         );
       });
+      traces.settledWith({ id: delivery.event.id, source: delivery.event.source, handler: delivery.handler });
     },
     redrive(ids, now) {
       return transaction(() =>
         ids.filter((id) => {
           const row = s.redrivable.get(id) as
-            | { handler: string; event_seq: number; event_id: string }
+            | { handler: string; event_seq: number; event_id: string; source: string }
             | undefined;
           if (row === undefined) return false;
           s.insertDelivery.run(row.event_seq, row.handler, 'pending', now);
           s.markRedriven.run(now, id);
-          trace(row.event_id, row.handler, 'redriven', now, { deadLetter: id });
+          trace({ id: row.event_id, source: row.source }, row.handler, 'redriven', now, { deadLetter: id });
           return true;
         }),
       );
