@@ -167,7 +167,15 @@ async function serve(
     clock: scaledClock(started.timeScale),
   });
   started.undo.unshift(() => emulator.close());
-  const watcher = options.watch === false ? undefined : watch(first.inputs, { ignoreInitial: true });
+  // An editor's save (or `writeFileSync`) truncates, then writes: wait until the file has stopped
+  // changing, or the rebuild may read it empty and the change that completes it may be coalesced away.
+  const watcher =
+    options.watch === false
+      ? undefined
+      : watch(first.inputs, {
+          ignoreInitial: true,
+          awaitWriteFinish: { stabilityThreshold: 50, pollInterval: 10 },
+        });
   // Changes made before the watcher is ready would be missed: announce the server only once it is.
   if (watcher) await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
   let pending: Promise<void> = Promise.resolve();

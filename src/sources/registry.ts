@@ -84,7 +84,21 @@ export function detectSource(raw: unknown): Source | undefined {
 
 /** `batch` with what the transport names (`Batch.resources`, when it names anything), for the `sources` check. */
 export function withResources(source: Source, raw: unknown, batch: Batch): Batch {
-  const resources = source.resources?.(raw);
-  if (resources === undefined || Object.keys(resources).length === 0) return batch;
-  return Object.freeze({ ...batch, resources });
+  const read = source.resources;
+  if (read === undefined) return batch;
+  // Read on first use: only a handler whose declaration names a queue, topic, bucket… looks at them, and
+  // reading them (every record's ARN, every S3 key decoded) would cost each batch otherwise.
+  let resources: Batch['resources'] | null = null;
+  return Object.freeze(
+    Object.defineProperty({ ...batch }, 'resources', {
+      enumerable: true,
+      get() {
+        if (resources === null) {
+          const found = read(raw);
+          resources = Object.keys(found).length === 0 ? undefined : found;
+        }
+        return resources;
+      },
+    }),
+  );
 }
