@@ -7,9 +7,11 @@
  * It runs on its own after the rest of the suite (`npm test`), so its bound measures the emulator, not
  * the other test files sharing the machine's cores.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, expect, it } from 'vitest';
 import { CLI, type Running, start } from './support/processes.js';
@@ -19,7 +21,6 @@ const CONCURRENCY = 8;
 const STEADY_MS = 30_000;
 /** A sender waits this long between its requests: steady load, not a flood. */
 const PACE_MS = 2;
-const PROBE_EVERY_MS = 50;
 
 const dir = mkdtempSync(join(tmpdir(), 'triggerkit-load-'));
 let dev: Running | undefined;
@@ -37,26 +38,25 @@ const order = (id: string, total: number) => ({
   data: { orderId: id, total, items: [{ sku: 'sku-1', qty: 2 }] },
 });
 
-/** Probes `GET /` every 50 ms until stopped; the slowest answer, in ms. */
+/**
+ * Probes `GET /` every 50 ms from a process of its own (test/support/latency-probe.mjs), so the probe's
+ * timing measures the emulator, not this process's senders; `stop` resolves the slowest answer, in ms.
+ */
 function probe(url: string) {
-  let slowest = 0;
-  let probes = 0;
-  let stopped = false;
-  const done = (async () => {
-    while (!stopped) {
-      const began = performance.now();
-      const response = await fetch(`${url}/`);
-      await response.arrayBuffer();
-      slowest = Math.max(slowest, performance.now() - began);
-      probes++;
-      await new Promise((resolve) => setTimeout(resolve, PROBE_EVERY_MS));
-    }
-  })();
+  const child = spawn(process.execPath, [
+    fileURLToPath(new URL('./support/latency-probe.mjs', import.meta.url)),
+    url,
+  ]);
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   return {
-    async stop() {
-      stopped = true;
-      await done;
-      return { slowest, probes };
+    async stop(): Promise<{ slowest: number; probes: number; slow: number[][] }> {
+      child.stdin.end();
+      expect(await exited).toBe(0);
+      return JSON.parse(out);
     },
   };
 }
@@ -123,7 +123,8 @@ it('stays responsive and loses nothing under a 10,000-event batch and 30 s of st
     if ([...acknowledged].every((id) => ids.has(id))) break;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  const { slowest, probes } = await latency.stop();
+  const { slowest, probes, slow } = await latency.stop();
+  console.log('slow probes', JSON.stringify(slow));
   db.close();
   const peak = peakRssMb(pid);
   console.log(
