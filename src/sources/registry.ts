@@ -85,20 +85,31 @@ export function detectSource(raw: unknown): Source | undefined {
 /** `batch` with what the transport names (`Batch.resources`, when it names anything), for the `sources` check. */
 export function withResources(source: Source, raw: unknown, batch: Batch): Batch {
   const read = source.resources;
-  if (read === undefined) return batch;
-  // Read on first use: only a handler whose declaration names a queue, topic, bucket… looks at them, and
-  // reading them (every record's ARN, every S3 key decoded) would cost each batch otherwise.
-  let resources: Batch['resources'] | null = null;
-  return Object.freeze(
-    Object.defineProperty({ ...batch }, 'resources', {
-      enumerable: true,
-      get() {
-        if (resources === null) {
-          const found = read(raw);
-          resources = Object.keys(found).length === 0 ? undefined : found;
-        }
-        return resources;
-      },
-    }),
-  );
+  return read === undefined ? batch : (Object.freeze(new NamedBatch(batch, read, raw)) as Batch);
+}
+
+/**
+ * A batch whose `resources` are read from the transport on first use: only a declaration that names a
+ * queue, topic, bucket… looks at them, and reading them (every record's ARN, every S3 key decoded) would
+ * cost each batch otherwise. A class, so the getter lives on its prototype and the batch keeps one shape
+ * (an accessor defined on each object made batches twice as slow to build).
+ */
+class NamedBatch {
+  readonly #read: NonNullable<Source['resources']>;
+  readonly #raw: unknown;
+  #resources: Batch['resources'] | null = null;
+
+  constructor(batch: Batch, read: NonNullable<Source['resources']>, raw: unknown) {
+    Object.assign(this, batch);
+    this.#read = read;
+    this.#raw = raw;
+  }
+
+  get resources(): Batch['resources'] {
+    if (this.#resources === null) {
+      const found = this.#read(this.#raw);
+      this.#resources = Object.keys(found).length === 0 ? undefined : found;
+    }
+    return this.#resources;
+  }
 }
