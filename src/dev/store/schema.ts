@@ -1,6 +1,7 @@
 /**
  * The emulator's tables: the archive of accepted events, one delivery row per event and handler, dead
- * letters, and traces.
+ * letters, and traces. The indexes on `events (id)` and `deliveries (event_seq)` serve retention
+ * (store/retention.ts), which looks both up for every event it deletes, and an event's story.
  */
 import type Database from 'better-sqlite3';
 
@@ -10,12 +11,14 @@ CREATE TABLE IF NOT EXISTS events (
   id TEXT NOT NULL, source TEXT NOT NULL, type TEXT NOT NULL,
   received_at INTEGER NOT NULL, body TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS events_received ON events (received_at);
+CREATE INDEX IF NOT EXISTS events_id ON events (id);
 CREATE TABLE IF NOT EXISTS deliveries (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   event_seq INTEGER NOT NULL REFERENCES events (seq), handler TEXT NOT NULL,
   status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL,
   first_attempt_at INTEGER, last_attempt_at INTEGER);
 CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (status, next_at);
+CREATE INDEX IF NOT EXISTS deliveries_event ON deliveries (event_seq);
 CREATE TABLE IF NOT EXISTS dead_letters (
   id INTEGER PRIMARY KEY AUTOINCREMENT, delivery_id INTEGER, handler TEXT NOT NULL, reason TEXT NOT NULL,
   created_at INTEGER NOT NULL, redriven_at INTEGER, envelope TEXT NOT NULL);
