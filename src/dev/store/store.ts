@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import { type CloudEvent, toStructuredJson } from '../../cloud-event.js';
 import { type DeadLetterEnvelope, eventOfDeadLetter } from '../../delivery/dead-letter.js';
 import { createSqliteIdempotency, dropUnfinishedClaims, type SqliteIdempotency } from './idempotency.js';
+import { checkStateIntegrity } from './integrity.js';
 import { acquireStateLock, type StateLock } from './lock.js';
 import { createQueries, type StateReader } from './queries.js';
 import { createPruner, type PruneResult, type Retention } from './retention.js';
@@ -93,7 +94,8 @@ export function isStoreUnavailable(error: unknown): boolean {
 /**
  * Opens (or creates) the store in `dir`/state.db, holding the folder's lock until `close` (pass `lock`
  * when the caller took it already): one process at a time writes a state folder. `:memory:` keeps
- * nothing and locks nothing.
+ * nothing and locks nothing. A file that fails SQLite's quick_check is refused (`E_CONFIG`, naming the
+ * file and how to recover) before anything writes to it.
  *
  * @example
  * const store = openStore('.triggerkit');
@@ -103,6 +105,7 @@ export function openStore(dir: string, options: { lock?: StateLock } = {}): Stor
   const lock = memory ? undefined : (options.lock ?? acquireStateLock(dir));
   let db: Database.Database;
   try {
+    if (!memory) checkStateIntegrity(join(dir, 'state.db'));
     // A write that finds the database locked (another connection writing) waits at most this long, then
     // fails: the request answers 503 and the delivery is tried again, instead of the whole event loop
     // stalling for better-sqlite3's default 5 s per write.
