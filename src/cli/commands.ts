@@ -37,11 +37,27 @@ export const dev = defineCommand({
       description: 'Run emulated time this many times faster (60: a minute per second)',
       default: '1',
     },
+    'retain-age': {
+      type: 'string',
+      description: 'Delete finished events older than this (default 7d; 0 or off: keep any age)',
+    },
+    'retain-events': {
+      type: 'string',
+      description: 'Keep only the newest this many finished events (default 100000; 0 or off: no bound)',
+    },
   },
   async run({ args }) {
     const { checkDevOptions, startDev } = await import('./dev.js');
+    const retainAge = args['retain-age'];
+    const retainEvents = args['retain-events'];
     // Bad flags are refused before the handlers are even read.
-    checkDevOptions({ port: args.port, host: args.host, timeScale: args['time-scale'] });
+    checkDevOptions({
+      port: args.port,
+      host: args.host,
+      timeScale: args['time-scale'],
+      retainAge,
+      retainEvents,
+    });
     const server = await startDev({
       root: root(),
       functions: await selectFunctions(args),
@@ -51,6 +67,8 @@ export const dev = defineCommand({
       watch: args.watch,
       stateDir: args['state-dir'] === ':memory:' ? ':memory:' : resolve(root(), args['state-dir']),
       timeScale: args['time-scale'],
+      retainAge,
+      retainEvents,
     });
     const stop = () => void server.stop().then(() => process.exit(0));
     process.once('SIGINT', stop);

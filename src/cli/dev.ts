@@ -20,6 +20,7 @@ import {
   type EmulatorOptions,
 } from '../dev/emulator.js';
 import { acquireStateLock, type StateLock } from '../dev/store/lock.js';
+import { parseRetentionFlags } from '../dev/store/retention.js';
 import { TriggerError } from '../errors.js';
 import type { FunctionEntry } from './project.js';
 
@@ -40,6 +41,10 @@ export interface DevOptions {
   stateDir?: string;
   /** Emulated time runs this many times faster than real time (retries and backoff included); a string is read as `--time-scale`. */
   timeScale?: number | string;
+  /** Finished events older than this are deleted (`--retain-age`: `7d`, `12h`; `0`/`off`: any age is kept). Default 7 days. */
+  retainAge?: number | string;
+  /** Only the newest this many finished events are kept (`--retain-events`; `0`/`off`: no bound). Default 100,000. */
+  retainEvents?: number | string;
 }
 
 export interface DevServer {
@@ -51,7 +56,9 @@ export interface DevServer {
 const config = (message: string) => new TriggerError('E_CONFIG', message);
 
 /** The options checked and read, before anything is touched. */
-export function checkDevOptions(options: Pick<DevOptions, 'port' | 'host' | 'timeScale'>) {
+export function checkDevOptions(
+  options: Pick<DevOptions, 'port' | 'host' | 'timeScale' | 'retainAge' | 'retainEvents'>,
+) {
   const port = Number(options.port);
   if (!/^\d+$/.test(String(options.port).trim()) || port > 65_535)
     throw config(
@@ -64,7 +71,8 @@ export function checkDevOptions(options: Pick<DevOptions, 'port' | 'host' | 'tim
     throw config(
       `--time-scale must be a positive number such as 60, got ${JSON.stringify(String(options.timeScale))}.`,
     );
-  return { port, host, timeScale };
+  const retention = parseRetentionFlags(options.retainAge, options.retainEvents);
+  return { port, host, timeScale, retention };
 }
 
 /** Binds the port (a placeholder answers 503 until the emulator takes the server over). */
@@ -98,7 +106,7 @@ function bind(port: number, host: string): Promise<Server> {
  * const dev = await startDev({ root: process.cwd(), functions: functionsFromServerless('serverless.yml', process.cwd()), port: 3000 });
  */
 export async function startDev(options: DevOptions): Promise<DevServer> {
-  const { port, host, timeScale } = checkDevOptions(options);
+  const { port, host, timeScale, retention } = checkDevOptions(options);
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const stateDir = options.stateDir ?? resolve(options.root, '.triggerkit');
   const lock: StateLock | undefined = stateDir === ':memory:' ? undefined : acquireStateLock(stateDir);
@@ -109,7 +117,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
   ];
   try {
     server = await bind(port, host);
-    return await serve(options, { log, stateDir, lock, server, host, timeScale, undo });
+    return await serve(options, { log, stateDir, lock, server, host, timeScale, retention, undo });
   } catch (error) {
     for (const step of undo) await step();
     throw error;
@@ -125,6 +133,7 @@ async function serve(
     server: Server;
     host: string;
     timeScale: number;
+    retention: EmulatorOptions['retention'];
     undo: (() => unknown)[];
   },
 ): Promise<DevServer> {
@@ -165,6 +174,7 @@ async function serve(
     server: started.server,
     allowHosts: options.allowHosts,
     clock: scaledClock(started.timeScale),
+    retention: started.retention,
   });
   started.undo.unshift(() => emulator.close());
   // An editor's save (or `writeFileSync`) truncates, then writes: wait until the file has stopped

@@ -49,3 +49,26 @@ export function deadLetterEnvelope(input: DeadLetterInput): DeadLetterEnvelope {
     dllastattempt: new Date(input.lastAttemptAt).toISOString(),
   }) as DeadLetterEnvelope;
 }
+
+/** The extensions `deadLetterEnvelope` adds to the event (the `dl*` keys of `DeadLetterEnvelope`). */
+const DEAD_LETTER_EXTENSIONS: readonly string[] = [
+  'dlreason',
+  'dlattempts',
+  'dlerrortype',
+  'dlerror',
+  'dlhandler',
+  'dlfirstattempt',
+  'dllastattempt',
+];
+
+/**
+ * The event a dead letter carries: its envelope without the `dl*` extensions.
+ *
+ * @example
+ * const event = eventOfDeadLetter(envelope); // redelivered as the handler first saw it
+ */
+export function eventOfDeadLetter(envelope: DeadLetterEnvelope): CloudEvent {
+  return Object.freeze(
+    Object.fromEntries(Object.entries(envelope).filter(([name]) => !DEAD_LETTER_EXTENSIONS.includes(name))),
+  ) as CloudEvent;
+}

@@ -25,6 +25,7 @@ import { compileRoute, HttpProblem, type Route, send } from './router.js';
 import { createSqsEndpoint } from './sqs/endpoint.js';
 import { stateRoutes } from './state-routes.js';
 import type { StateLock } from './store/lock.js';
+import { resolveRetention } from './store/retention.js';
 import { isStoreUnavailable, openStore, type Store } from './store/store.js';
 import { formatTraceLine } from './trace-line.js';
 
@@ -53,6 +54,12 @@ export interface EmulatorOptions {
   clock?: Clock;
   /** Randomness for backoff jitter. */
   random?: () => number;
+  /**
+   * How long finished events (with their deliveries and traces) are kept: deleted once older than
+   * `maxAgeMs` or beyond the newest `maxEvents`, at start and every minute. Default 7 days and
+   * 100,000 events; 0 turns a bound off. Pending work and dead letters are always kept.
+   */
+  retention?: { maxAgeMs?: number; maxEvents?: number };
 }
 
 export interface Emulator {
@@ -76,6 +83,8 @@ export interface Emulator {
 
 /** Events committed per transaction when a batch is accepted. */
 const ACCEPT_SLICE = 128;
+/** Real time between two passes of retention. */
+const PRUNE_EVERY_MS = 60_000;
 
 /**
  * Creates the emulator over loaded handlers. It owns its state folder while it runs (store/lock.ts).
@@ -88,6 +97,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   let functions = options.functions;
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const onTrace = options.onTrace ?? ((trace: TraceRecord) => log(formatTraceLine(trace)));
+  const retention = resolveRetention(options.retention);
   const store = openStore(options.stateDir ?? ':memory:', { lock: options.stateLock });
   store.recover();
   const clock = options.clock ?? scaledClock(1);
@@ -111,6 +121,21 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   loop.wake();
   const poll = Number.isFinite(clock.toRealDelay(1000)) ? setInterval(() => loop.wake(), 1000) : undefined;
   poll?.unref();
+  // At most one pass at a time; a pass that fails (the store busy, the disk full) is tried next minute.
+  let pruning: Promise<unknown> | undefined;
+  const prune = () => {
+    pruning ??= store
+      .prune(clock.now(), retention)
+      .catch((error: unknown) =>
+        log(`retention: could not delete old events (${String(error)}); trying again in a minute.`),
+      )
+      .finally(() => {
+        pruning = undefined;
+      });
+  };
+  prune();
+  const pruneTimer = setInterval(prune, PRUNE_EVERY_MS);
+  pruneTimer.unref();
   const functionNames = () => functions.map((f) => f.name);
   /** Background work (`Event` invocations) that `close` waits for before it closes the store. */
   const background = new Set<Promise<unknown>>();
@@ -273,10 +298,12 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     invoke,
     async close() {
       clearInterval(poll);
+      clearInterval(pruneTimer);
       sqs.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.allSettled([...background]);
       await loop.stop();
+      await pruning;
       store.close();
     },
   };

@@ -2,6 +2,8 @@
  * The emulator's tables: the archive of accepted events, one delivery row per event and handler, dead
  * letters, and traces. Traces carry the event's `source` as well as its `id`: CloudEvents ids are unique
  * per source only, so two producers may send the same id and their stories must not mix.
+ * The indexes on `events (id, source)` and `deliveries (event_seq)` also serve retention (store/retention.ts),
+ * which looks both up for every event it deletes.
  */
 import type Database from 'better-sqlite3';
 
@@ -17,6 +19,7 @@ CREATE TABLE IF NOT EXISTS deliveries (
   status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL,
   first_attempt_at INTEGER, last_attempt_at INTEGER);
 CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (status, next_at);
+CREATE INDEX IF NOT EXISTS deliveries_event ON deliveries (event_seq);
 CREATE TABLE IF NOT EXISTS dead_letters (
   id INTEGER PRIMARY KEY AUTOINCREMENT, delivery_id INTEGER, handler TEXT NOT NULL, reason TEXT NOT NULL,
   created_at INTEGER NOT NULL, redriven_at INTEGER, envelope TEXT NOT NULL);

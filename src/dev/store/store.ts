@@ -8,15 +8,18 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { type CloudEvent, toStructuredJson } from '../../cloud-event.js';
-import type { DeadLetterEnvelope } from '../../delivery/dead-letter.js';
+import { type DeadLetterEnvelope, eventOfDeadLetter } from '../../delivery/dead-letter.js';
 import { createSqliteIdempotency, dropUnfinishedClaims, type SqliteIdempotency } from './idempotency.js';
+import { checkStateIntegrity } from './integrity.js';
 import { acquireStateLock, type StateLock } from './lock.js';
 import { createQueries, type StateReader } from './queries.js';
+import { createPruner, type PruneResult, type Retention } from './retention.js';
 import { createSchema } from './schema.js';
 import { openSqsStore, type SqsStore } from './sqs-queues.js';
 import { createTraceWriter, type TraceSubject } from './traces.js';
 
 export type { DeadLetterRow, EventStory, StateReader, TraceRow } from './queries.js';
+export type { PruneResult, Retention } from './retention.js';
 export type { TraceSubject } from './traces.js';
 
 export type DeliveryStatus = 'pending' | 'running' | 'delivered' | 'filtered' | 'dead-lettered';
@@ -59,7 +62,8 @@ export interface Store extends StateReader {
   deadLetter(delivery: DeliveryRow, envelope: DeadLetterEnvelope, now: number): void;
   /**
    * Sends dead letters back to their handler: a new pending delivery of the original event (the `dl*`
-   * extensions are the dead letter's, not the event's), due now. Returns the redriven dead-letter ids.
+   * extensions are the dead letter's, not the event's), due now; an event retention deleted is rebuilt
+   * from the envelope. Returns the redriven dead-letter ids.
    */
   redrive(ids: readonly number[], now: number): number[];
   trace(
@@ -70,17 +74,16 @@ export interface Store extends StateReader {
     detail?: Record<string, unknown>,
   ): void;
   nextDueAt(): number | undefined;
+  /**
+   * Deletes finished events (every delivery delivered, filtered or dead-lettered) received before
+   * `now - maxAgeMs` or beyond the newest `maxEvents` finished ones, with their deliveries and traces, in
+   * chunks with the event loop free between them (store/retention.ts). Missing bounds take the defaults
+   * (7 days, 100,000 events); 0 turns a bound off. Stops early, quietly, when the store is closed.
+   */
+  prune(now: number, retention: Partial<Retention>, options?: { chunkSize?: number }): Promise<PruneResult>;
   close(): void;
 }
 
-/**
- * Opens (or creates) the store in `dir`/state.db, holding the folder's lock until `close` (pass `lock`
- * when the caller took it already): one process at a time writes a state folder. `:memory:` keeps
- * nothing and locks nothing.
- *
- * @example
- * const store = openStore('.triggerkit');
- */
 /** How long a write waits for another connection's lock, in ms. */
 export const BUSY_TIMEOUT_MS = 100;
 
@@ -90,11 +93,21 @@ export function isStoreUnavailable(error: unknown): boolean {
   return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|FULL|IOERR|READONLY|CANTOPEN)/.test(code);
 }
 
+/**
+ * Opens (or creates) the store in `dir`/state.db, holding the folder's lock until `close` (pass `lock`
+ * when the caller took it already): one process at a time writes a state folder. `:memory:` keeps
+ * nothing and locks nothing. A file that fails SQLite's quick_check is refused (`E_CONFIG`, naming the
+ * file and how to recover) before anything writes to it.
+ *
+ * @example
+ * const store = openStore('.triggerkit');
+ */
 export function openStore(dir: string, options: { lock?: StateLock } = {}): Store {
   const memory = dir === ':memory:';
   const lock = memory ? undefined : (options.lock ?? acquireStateLock(dir));
   let db: Database.Database;
   try {
+    if (!memory) checkStateIntegrity(join(dir, 'state.db'));
     // A write that finds the database locked (another connection writing) waits at most this long, then
     // fails: the request answers 503 and the delivery is tried again, instead of the whole event loop
     // stalling for better-sqlite3's default 5 s per write.
@@ -132,9 +145,10 @@ export function openStore(dir: string, options: { lock?: StateLock } = {}): Stor
       'INSERT INTO dead_letters (delivery_id, handler, reason, created_at, envelope) VALUES (?, ?, ?, ?, ?)',
     ),
     nextDue: db.prepare(`SELECT min(next_at) AS at FROM deliveries WHERE status = 'pending'`),
+    // The event (and its delivery) may have been deleted by retention: then the envelope is read.
     redrivable: db.prepare(
-      `SELECT dl.handler, d.event_seq, e.id AS event_id, e.source FROM dead_letters dl
-       JOIN deliveries d ON d.id = dl.delivery_id JOIN events e ON e.seq = d.event_seq
+      `SELECT dl.handler, e.seq AS event_seq, e.id AS event_id, e.source, CASE WHEN e.seq IS NULL THEN dl.envelope END AS envelope
+       FROM dead_letters dl LEFT JOIN deliveries d ON d.id = dl.delivery_id LEFT JOIN events e ON e.seq = d.event_seq
        WHERE dl.id = ? AND dl.redriven_at IS NULL`,
     ),
     markRedriven: db.prepare('UPDATE dead_letters SET redriven_at = ? WHERE id = ?'),
@@ -148,6 +162,23 @@ export function openStore(dir: string, options: { lock?: StateLock } = {}): Stor
   const transaction = <T>(fn: () => T): T => db.transaction(fn)();
   const traces = createTraceWriter(db);
   const trace = traces.trace;
+  /**
+   * Archives again the event of a dead letter whose event retention deleted, as received at its first
+   * attempt (so `maxEventAge` still counts from about when it arrived); returns its new seq.
+   */
+  const restore = (envelope: string, now: number): { seq: number; id: string; source: string } => {
+    const dead = JSON.parse(envelope) as DeadLetterEnvelope;
+    const event = eventOfDeadLetter(dead);
+    const at = Date.parse(dead.dlfirstattempt) || now;
+    const seq = s.insertEvent.run(
+      event.id,
+      event.source,
+      event.type,
+      at,
+      JSON.stringify(event),
+    ).lastInsertRowid;
+    return { seq: Number(seq), id: event.id, source: event.source };
+  };
 
   return {
     ...queries,
@@ -209,12 +240,17 @@ export function openStore(dir: string, options: { lock?: StateLock } = {}): Stor
       return transaction(() =>
         ids.filter((id) => {
           const row = s.redrivable.get(id) as
-            | { handler: string; event_seq: number; event_id: string; source: string }
+            | { handler: string; event_seq: number; event_id: string; source: string; envelope: null }
+            | { handler: string; event_seq: null; event_id: null; source: null; envelope: string }
             | undefined;
           if (row === undefined) return false;
-          s.insertDelivery.run(row.event_seq, row.handler, 'pending', now);
+          const event =
+            row.envelope === null
+              ? { seq: row.event_seq, id: row.event_id, source: row.source }
+              : restore(row.envelope, now);
+          s.insertDelivery.run(event.seq, row.handler, 'pending', now);
           s.markRedriven.run(now, id);
-          trace({ id: row.event_id, source: row.source }, row.handler, 'redriven', now, { deadLetter: id });
+          trace({ id: event.id, source: event.source }, row.handler, 'redriven', now, { deadLetter: id });
           return true;
         }),
       );
@@ -224,6 +260,7 @@ export function openStore(dir: string, options: { lock?: StateLock } = {}): Stor
     nextDueAt() {
       return ((s.nextDue.get() as { at: number | null }).at ?? undefined) as number | undefined;
     },
+    prune: createPruner(db),
     close() {
       db.close();
       lock?.release();
