@@ -10,12 +10,16 @@ export type PayloadV2 = JsonObject & { requestContext: JsonObject };
 
 const FUNCTION_URL_DOMAIN = /\.lambda-url\.[a-z0-9-]+\.on\.aws$/;
 
-/** The payload 2.0 shape. Lambda authorizer requests (`type`, `routeArn`) are not requests to answer. */
+/**
+ * The payload 2.0 shape. Lambda authorizer requests (`type`, `routeArn`) are not requests to answer.
+ * `routeKey` may be missing (function URL requests recorded by some tools omit it): `rawPath` then says
+ * it is a request.
+ */
 export function isPayloadV2(raw: unknown): raw is PayloadV2 {
   return (
     isObject(raw) &&
     raw.version === '2.0' &&
-    typeof raw.routeKey === 'string' &&
+    (typeof raw.routeKey === 'string' || (raw.routeKey === undefined && typeof raw.rawPath === 'string')) &&
     isObject(raw.requestContext) &&
     isObject(raw.requestContext.http) &&
     raw.type === undefined &&

@@ -72,7 +72,9 @@ export function queryString(single: unknown, multi: unknown, encode: boolean): s
 /** Epoch milliseconds to RFC 3339, or undefined when absent or out of range. */
 export function epochMsToTime(value: unknown): string | undefined {
   if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
-  const date = new Date(value);
+  // API Gateway sends milliseconds; SAM local sends seconds. A value below 10^11 would be a time in 1973
+  // or before as milliseconds, but is 5138 or before as seconds: read it as seconds.
+  const date = new Date(Math.abs(value) < 1e11 ? value * 1000 : value);
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }
 

@@ -3,6 +3,7 @@
  * CloudEvents HTTP binding → a known webhook provider's mapping → one plain webhook event.
  */
 import { type CloudEvent, createCloudEvent, isJsonContentType } from '../../cloud-event.js';
+import { isMediaType } from '../kit/payload.js';
 import type { Batch, HttpRequest, NormalizeOptions, SourceKind } from '../types.js';
 import { controlBatch, eventBatch } from './batch.js';
 import { parseJsonBody, tryJson, utf8Text } from './body.js';
@@ -112,6 +113,10 @@ function webhookPayload(req: HttpRequest): Record<string, unknown> {
     datacontenttype: contentType ?? 'application/octet-stream',
     data_base64: req.body.toString('base64'),
   };
+  if (contentType !== undefined && !isMediaType(contentType)) {
+    // A Content-Type that is no media type (`json`, `foo`) declares nothing usable: the bytes as sent.
+    return { datacontenttype: 'application/octet-stream', data_base64: req.body.toString('base64') };
+  }
   if (contentType === undefined) {
     // RFC 9110 §8.3: without a Content-Type the recipient may sniff the body or assume
     // application/octet-stream. JSON stays JSON; anything else is kept as bytes, never refused.

@@ -14,6 +14,11 @@ export interface Payload {
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
 const MEDIA_TYPE = /^[\w!#$&^.+-]+\/[\w!#$&^.+-]+(?:\s*;.*)?$/;
 
+/** True for a `type/subtype` media type, parameters allowed (`text/plain; charset=utf-8`). */
+export function isMediaType(value: string): boolean {
+  return MEDIA_TYPE.test(value);
+}
+
 /** JSON when `text` is a JSON object or array, the text itself otherwise (scalars and broken JSON stay text). */
 export function readJsonOrText(text: string): unknown {
   let i = 0;
