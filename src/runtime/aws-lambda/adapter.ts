@@ -5,28 +5,21 @@
  * queue configured, failed events are retried and dead-lettered here (`managed-delivery.ts`), and only
  * what no queue took is reported to the platform.
  */
-import type { Context as LambdaContext, SQSRecord } from 'aws-lambda';
-import { type CloudEvent, createCloudEvent } from '../../cloud-event.js';
-import type { CompiledDefinition, HandlerContext, OnError } from '../../definition.js';
-import {
-  type AttemptRecord,
-  type AttemptRuntime,
-  type AttemptStart,
-  runAttempts,
-} from '../../delivery/attempts.js';
+import type { Context as LambdaContext } from 'aws-lambda';
+import type { CompiledDefinition } from '../../definition.js';
 import type { Outcome } from '../../delivery/outcome.js';
 import { describeError, isTriggerError, TriggerError } from '../../errors.js';
-import { type PipelineRuntime, runPipeline } from '../../pipeline.js';
+import { runPipeline } from '../../pipeline.js';
 import { checkDeclaredSource } from '../../sources/declarations.js';
 import { settleHttpBatch } from '../../sources/http/sns-subscription.js';
 import { detectSource, toCloudEvents } from '../../sources/index.js';
-import { type Batch, type BatchItem, isObject, type NormalizeOptions } from '../../sources/types.js';
-import { hooksOf, type RuntimeHooks, traceRecord } from '../hooks.js';
+import { type Batch, isObject, type NormalizeOptions } from '../../sources/types.js';
+import { hooksOf } from '../hooks.js';
 import { outcomeResponse, type PreparedEvent, preparedOf } from '../prepared.js';
-import { idempotencyRuntime } from './dynamodb-idempotency.js';
 import { httpResponse, malformedRequest } from './http-response.js';
-import { lambdaRuntime, type ManagedDelivery, managedDelivery } from './managed-delivery.js';
-import { planArrival, readRetryMessage, retryQueueRecords } from './retry-plan.js';
+import { type ManagedDelivery, managedDelivery } from './managed-delivery.js';
+import { retryQueueRecords } from './retry-plan.js';
+import { resumeRetries, runBatch } from './run-batch.js';
 
 /** Runs a raw Lambda event through a compiled definition and returns the Lambda response. */
 export async function handleLambdaEvent(
@@ -130,208 +123,6 @@ function forEnvelope(
     Object.entries(response.headers).map(([name, value]) => [name, [value]]),
   );
   return { statusCode: response.statusCode, multiValueHeaders, body: response.body };
-}
-
-interface BatchResults {
-  readonly outcomes: Outcome[];
-  /** Refs to report as failed, in batch order: failed, rejected, and — in ordered batches — never tried. */
-  readonly failedRefs: string[];
-  /** The failed outcomes the platform must redeliver (with managed delivery, those no queue took). */
-  readonly redelivered: ReadonlySet<Outcome>;
-}
-
-/**
- * Runs every item. In an ordered batch (FIFO queue, stream) the first failure stops the batch: later
- * records are reported failed without running, so they are retried after it, in order — unless the
- * handler's `onError` is `'dead-letter'` and the failed record went to the dead-letter queue.
- * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
- */
-async function runBatch(
-  definition: CompiledDefinition,
-  batch: Batch,
-  lambda: LambdaContext,
-  delivery: ManagedDelivery | undefined,
-): Promise<BatchResults> {
-  const hooks = hooksOf(lambda);
-  const http = batch.http && {
-    method: batch.http.method,
-    path: batch.http.path,
-    query: batch.http.query,
-    headers: batch.http.headers,
-  };
-  const rejectedAt = new Map((batch.rejected ?? []).map((r) => [r.index, r]));
-  const total = batch.items.length + rejectedAt.size;
-  const outcomes: Outcome[] = [];
-  const failedRefs: string[] = [];
-  const redelivered = new Set<Outcome>();
-  const ordered = batch.ordered ? definition.onError : undefined;
-  const run = itemRunner(definition, hooks, lambda);
-  let item = 0;
-  let stopped = false;
-  for (let index = 0; index < total; index++) {
-    const rejected = rejectedAt.get(index);
-    const ref = rejected?.ref ?? (batch.items[item] as BatchItem).ref;
-    if (stopped) {
-      failedRefs.push(ref);
-      if (rejected === undefined) item++;
-      continue;
-    }
-    const event =
-      rejected === undefined ? (batch.items[item++] as BatchItem).event : placeholderEvent(batch, ref);
-    // A record that could not be read never reaches the handler: `decide` dead-letters it as invalid.
-    const unreadable: Outcome | undefined = rejected && {
-      status: 'failed',
-      event,
-      stage: 'source',
-      error: rejected.error,
-      retryable: false,
-    };
-    const runtime = attemptRuntime(delivery, hooks, ordered);
-    const ctx = { attempt: hooks?.attempt ?? 1, ref, transport: batch.source, http, lambda };
-    const { outcome, redeliver } =
-      runtime === undefined
-        ? await attemptOnce(run, event, ctx, unreadable)
-        : await deliverItem(run, event, ctx, runtime, unreadable);
-    outcomes.push(outcome);
-    if (redeliver) {
-      redelivered.add(outcome);
-      failedRefs.push(ref);
-      // Streams checkpoint at the lowest failed sequence number: reporting later records adds nothing.
-      if (batch.reply === 'stream-checkpoint') break;
-      if (batch.ordered) stopped = true;
-    }
-  }
-  return { outcomes, failedRefs, redelivered };
-}
-
-/** Where this invocation's retries wait: in this process (`invoke`'s virtual clock), AWS's queues, or nowhere. */
-function attemptRuntime(
-  delivery: ManagedDelivery | undefined,
-  hooks: RuntimeHooks | undefined,
-  ordered: OnError | undefined,
-): AttemptRuntime | undefined {
-  if (hooks?.attempts !== undefined) return hooks.attempts();
-  return delivery && lambdaRuntime(delivery, ordered);
-}
-
-/** What every item of one invocation shares: the definition, its idempotency store, the trace hook. */
-interface ItemRunner {
-  readonly definition: CompiledDefinition;
-  readonly hooks: RuntimeHooks | undefined;
-  readonly handler: string;
-  readonly pipeline: PipelineRuntime;
-}
-
-function itemRunner(
-  definition: CompiledDefinition,
-  hooks: RuntimeHooks | undefined,
-  lambda: LambdaContext,
-): ItemRunner {
-  const pipeline = idempotencyRuntime(definition, hooks);
-  return { definition, hooks, handler: definition.name ?? lambda.functionName, pipeline };
-}
-
-/** One attempt, when the platform keeps the retries: the hot path of every plain invocation. */
-async function attemptOnce(
-  run: ItemRunner,
-  event: CloudEvent,
-  ctx: HandlerContext,
-  unreadable: Outcome | undefined,
-): Promise<{ outcome: Outcome; redeliver: boolean }> {
-  const observe = run.hooks?.observe;
-  if (observe === undefined) {
-    const outcome = unreadable ?? (await runPipeline(run.definition, event, ctx, run.pipeline));
-    return { outcome, redeliver: outcome.status === 'failed' };
-  }
-  const at = run.hooks?.now?.() ?? Date.now();
-  const began = performance.now();
-  const outcome = unreadable ?? (await runPipeline(run.definition, event, ctx, run.pipeline));
-  const timing = { ms: performance.now() - began, attempt: ctx.attempt, at };
-  observe(traceRecord(run.handler, ctx.transport, ctx.ref, outcome, timing));
-  return { outcome, redeliver: outcome.status === 'failed' };
-}
-
-/**
- * One event through the attempt loop until it is delivered, handed off or dead-lettered. Each attempt
- * gets its own copy of the event, so a handler that changes `event.data` changes it for itself.
- */
-async function deliverItem(
-  run: ItemRunner,
-  event: CloudEvent,
-  ctx: HandlerContext,
-  runtime: AttemptRuntime,
-  unreadable: Outcome | undefined,
-  start?: AttemptStart,
-): Promise<{ outcome: Outcome; redeliver: boolean }> {
-  const now = runtime.now();
-  const result = await runAttempts({
-    event,
-    handler: run.handler,
-    policy: run.definition.retry,
-    start: start ?? { attempt: 1, receivedAt: now, firstAttemptAt: now },
-    runtime,
-    observe: (record: AttemptRecord) =>
-      run.hooks?.observe?.(traceRecord(run.handler, ctx.transport, ctx.ref, record.outcome, record)),
-    run: async (attempt) =>
-      unreadable ?? runPipeline(run.definition, freshCopy(event), { ...ctx, attempt }, run.pipeline),
-  });
-  return { outcome: result.outcome, redeliver: result.end === 'redeliver' };
-}
-
-/** A copy of the event for one attempt: the next attempt sees the event as it arrived. */
-function freshCopy(event: CloudEvent): CloudEvent {
-  return event.data === null || typeof event.data !== 'object'
-    ? event
-    : Object.freeze({ ...event, data: structuredClone(event.data) });
-}
-
-/**
- * Each retry-queue message runs its attempt when it is due, or goes round the queue again when it came
- * early (a wait longer than SQS's 15 minutes). Resolves the message ids SQS must redeliver.
- */
-async function resumeRetries(
-  definition: CompiledDefinition,
-  records: readonly SQSRecord[],
-  delivery: ManagedDelivery,
-): Promise<{ itemIdentifier: string }[]> {
-  const failures: { itemIdentifier: string }[] = [];
-  const run = itemRunner(definition, hooksOf(delivery.lambda), delivery.lambda);
-  for (const record of records) {
-    try {
-      const retry = readRetryMessage(record);
-      if (retry === undefined) continue;
-      const arrival = planArrival(retry, delivery.now());
-      if (arrival.kind !== 'run') {
-        await delivery.queue.sendRetry(arrival);
-        continue;
-      }
-      const ctx = {
-        attempt: retry.attempt,
-        ref: record.messageId,
-        transport: 'aws:sqs' as const,
-        lambda: delivery.lambda,
-      };
-      const { redeliver } = await deliverItem(
-        run,
-        retry.event,
-        ctx,
-        lambdaRuntime(delivery),
-        undefined,
-        retry,
-      );
-      if (redeliver) failures.push({ itemIdentifier: record.messageId });
-    } catch (error) {
-      // Unreadable, or the queue refused the re-delay: SQS redelivers it (its redrive policy ends a loop).
-      console.error(`triggerkit: ${delivery.handler}: retry-queue message ${record.messageId}`, error);
-      failures.push({ itemIdentifier: record.messageId });
-    }
-  }
-  return failures;
-}
-
-/** A record that could not be read still needs an identity in traces: the record's ref and transport. */
-function placeholderEvent(batch: Batch, ref: string) {
-  return createCloudEvent({ id: ref, source: batch.source, type: 'dev.triggerkit.record.unreadable' });
 }
 
 /** Kafka identifies records by `{ "topic-partition", offset }`; our ref for them is `<topic>-<partition>@<offset>`. */
