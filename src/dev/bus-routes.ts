@@ -43,7 +43,11 @@ export function busRoutes(context: BusRoutesContext): Route[] {
 }
 
 async function accept(context: BusRoutesContext, { req, body, res }: RouteRequest): Promise<void> {
+  // A large body is read in several passes (decoded, scanned, parsed), each a few ms per megabyte: let
+  // other requests in between them, as between the slices below.
+  const pause = body.length > LARGE_BODY ? nextTurn : noPause;
   const v2 = toApiGatewayV2Event(req, body, '$default');
+  await pause();
   const request = fromApiGatewayV2(v2);
   const mode = cloudEventsMode(request);
   if (mode === undefined) {
@@ -55,18 +59,25 @@ async function accept(context: BusRoutesContext, { req, body, res }: RouteReques
   }
   const type = request.headers['content-type'];
   const json = mode !== 'binary' || type === undefined || isJsonContentType(type);
+  await pause();
   if (json && jsonDepthExceeds(body, MAX_JSON_DEPTH))
     throw new HttpProblem(
       400,
       'E_SOURCE_INVALID',
       `The request body nests JSON deeper than ${MAX_JSON_DEPTH} levels; no event needs that many.`,
     );
+  await pause();
   const events = mode === 'batch' ? await readBatchInSlices(request) : undefined;
   const accepted = events ?? toCloudEvents(v2).items.map((item) => item.event);
   // Committed to the store before the 202: an acknowledged event survives a crash of the emulator.
   await context.publishAll(accepted);
   send(res, 202, { accepted: accepted.map((event) => event.id) });
 }
+
+/** Bodies larger than this are read with pauses between passes. */
+const LARGE_BODY = 64 * 1024;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+const noPause = () => Promise.resolve();
 
 /** Batch entries read per turn of the event loop. */
 const READ_SLICE = 256;
