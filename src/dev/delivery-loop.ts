@@ -10,14 +10,14 @@ import { runAttempts } from '../delivery/attempts.js';
 import { deadLetterEnvelope } from '../delivery/dead-letter.js';
 import type { TraceRecord } from '../runtime/hooks.js';
 import type { Clock } from './clock.js';
-import { type LoopFunction, runBusDelivery } from './run-delivery.js';
+import { type EmulatorFunction, runBusDelivery } from './run-delivery.js';
 import type { SqliteIdempotency } from './store/idempotency.js';
 import type { DeliveryRow, Store } from './store/store.js';
 
 export interface DeliveryLoopOptions {
   store: Store;
   clock: Clock;
-  functions: () => readonly LoopFunction[];
+  functions: () => readonly EmulatorFunction[];
   onTrace: (trace: TraceRecord) => void;
   random?: () => number;
   /** Idempotency records, in the same database as the deliveries. */

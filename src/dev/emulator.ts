@@ -8,7 +8,6 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CloudEvent } from '../cloud-event.js';
-import type { TriggerHandler } from '../define-handler.js';
 import { TriggerError } from '../errors.js';
 import { createLocalContext } from '../runtime/aws-lambda/context.js';
 import type { TraceRecord } from '../runtime/hooks.js';
@@ -22,20 +21,15 @@ import type { HostPolicy } from './guard.js';
 import { createDispatcher } from './http-server.js';
 import { INVOKE_PATH, serveInvoke } from './invoke-api.js';
 import { compileRoute, HttpProblem, type Route, send } from './router.js';
+import type { EmulatorFunction } from './run-delivery.js';
 import { createSqsEndpoint } from './sqs/endpoint.js';
 import { stateRoutes } from './state-routes.js';
 import type { StateLock } from './store/lock.js';
 import { resolveRetention } from './store/retention.js';
-import { isStoreUnavailable, openStore, type Store } from './store/store.js';
+import { openStore, type Store } from './store/store.js';
 import { formatTraceLine } from './trace-line.js';
 
-export interface EmulatorFunction {
-  /** The function's name (serverless.yml key). */
-  readonly name: string;
-  readonly handler: TriggerHandler;
-  /** The function's timeout (serverless.yml `timeout`, in ms): a bus delivery still running then fails. Default 30 s. */
-  readonly timeoutMs?: number;
-}
+export type { EmulatorFunction } from './run-delivery.js';
 
 export interface EmulatorOptions {
   functions: readonly EmulatorFunction[];

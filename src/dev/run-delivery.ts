@@ -13,10 +13,12 @@ import { type TraceRecord, traceRecord } from '../runtime/hooks.js';
 import { outcomeOf, prepareEvent } from '../runtime/prepared.js';
 import type { Clock } from './clock.js';
 
-export interface LoopFunction {
+/** One function the emulator hosts. */
+export interface EmulatorFunction {
+  /** The function's name (serverless.yml key, or the file's). */
   readonly name: string;
   readonly handler: TriggerHandler;
-  /** The function's timeout (serverless.yml `timeout`); an attempt still running then fails. Default 30 s. */
+  /** The function's timeout in ms (serverless.yml `timeout`): a bus delivery still running then fails. Default 30 s. */
   readonly timeoutMs?: number;
 }
 
@@ -32,7 +34,7 @@ export interface BusDeliveryOptions {
 
 /** Runs attempt `attempt` of `event` through `fn` and reports the outcome (and its trace); never throws. */
 export async function runBusDelivery(
-  fn: LoopFunction,
+  fn: EmulatorFunction,
   event: CloudEvent,
   attempt: number,
   { clock, onTrace, idempotency }: BusDeliveryOptions,
