@@ -11,7 +11,14 @@ import type { RetryPresetName } from './delivery/presets.js';
 import { isTriggerError, TriggerError } from './errors.js';
 import { compilePattern, type Matcher, type PatternDialect } from './rules/compile-pattern.js';
 import { compileSchema, type DataValidator } from './schema/compile.js';
-import { DECLARATION_KEYS, DECLARED_TYPES, type SourceDeclaration } from './sources/declarations.js';
+import type { Setting } from './sources/catalog-row.js';
+import {
+  DECLARATION_KEYS,
+  DECLARED_TYPES,
+  declarationCheck,
+  type KeyRule,
+  type SourceDeclaration,
+} from './sources/declarations.js';
 import { validateHttpSourceOptions } from './sources/http/options.js';
 import type { Transport } from './sources/types.js';
 import { compileTransform, type Transform, type TransformSpec } from './transforms/compile.js';
@@ -232,20 +239,29 @@ function checkSources(sources: unknown, label: string): SourceDeclaration[] {
           `${label}: unknown key \`${where}.${key}\` for a ${String(source.type)} source; ${names.length > 0 ? `it takes ${names.join(', ')}` : 'it takes no other keys'}`,
         );
       }
-      const values = keys[key];
-      const allowed =
-        values !== undefined ? values.includes(value as string) : typeof value === 'string' && value !== '';
-      if (!allowed) {
+      const problem = keyProblem(keys[key], value);
+      if (problem !== undefined)
         throw config(
           `${where}.${key}`,
-          values !== undefined
-            ? `${label}: \`${where}.${key}\` must be ${values.map((v) => `'${v}'`).join(' or ')}`
-            : `${label}: \`${where}.${key}\` must be a non-empty string naming the ${key}, e.g. { type: '${String(source.type)}', ${key}: 'orders' }`,
+          `${label}: \`${where}.${key}\` must be ${problem === 'name' ? `a non-empty string naming the ${key}, e.g. { type: '${String(source.type)}', ${key}: 'orders' }` : problem}; got ${JSON.stringify(value)}`,
         );
-      }
     }
+    const problem = declarationCheck(source.type as string)?.(source);
+    if (problem !== undefined) throw config(where, `${label}: \`${where}\`: ${problem}`);
     return Object.freeze({ ...source }) as SourceDeclaration;
   });
+}
+
+/** What `value` should have been for a declaration key (`name`: a non-empty string), or undefined if it is. */
+function keyProblem(rule: KeyRule, value: unknown): string | undefined {
+  if (rule === undefined) return typeof value === 'string' && value !== '' ? undefined : 'name';
+  if (Array.isArray(rule))
+    return rule.includes(value as string) ? undefined : rule.map((v) => `'${v}'`).join(' or ');
+  const setting = rule as Setting;
+  if (setting.kind === 'boolean') return typeof value === 'boolean' ? undefined : 'true or false';
+  return Number.isInteger(value) && (value as number) >= setting.min && (value as number) <= setting.max
+    ? undefined
+    : `a whole number of ${setting.unit} from ${setting.min} to ${setting.max}`;
 }
 
 function config(path: string, message: string): TriggerError {

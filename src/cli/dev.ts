@@ -12,7 +12,6 @@ import { watch } from 'chokidar';
 import { devBuildContext } from '../build/bundle.js';
 import { isTriggerHandler, type TriggerHandler } from '../define-handler.js';
 import { scaledClock } from '../dev/clock.js';
-import { describeSources } from '../dev/describe.js';
 import {
   createEmulator,
   type Emulator,
@@ -206,7 +205,7 @@ async function serve(
   const url = await emulator.listen(0, started.host);
   started.lock?.announce(url);
   log(`triggerkit emulator listening on ${url}`);
-  for (const fn of first.functions) log(`  ${fn.name}: ${describeSources(fn.handler)}`);
+  for (const fn of first.functions) log(`  ${fn.name}: ${emulator.listensTo(fn.name)}`);
   log(`  POST ${url}/events takes CloudEvents; traces follow, one line per event and handler.`);
 
   return {

@@ -7,7 +7,7 @@
  */
 import { compiledOf } from '../define-handler.js';
 import { runAttempts } from '../delivery/attempts.js';
-import { deadLetterEnvelope } from '../delivery/dead-letter.js';
+import { type DeadLetterEnvelope, deadLetterEnvelope } from '../delivery/dead-letter.js';
 import type { TraceRecord } from '../runtime/hooks.js';
 import type { Clock } from './clock.js';
 import { type EmulatorFunction, runBusDelivery } from './run-delivery.js';
@@ -24,6 +24,8 @@ export interface DeliveryLoopOptions {
   idempotency?: SqliteIdempotency;
   /** Deliveries running at once. Default 64. */
   concurrency?: number;
+  /** After a dead letter is stored: its copy to the handler's local dead-letter queue (`triggers/host.ts`). */
+  onDeadLetter?: (fn: EmulatorFunction, envelope: DeadLetterEnvelope, at: number) => void;
   /** Where the emulator's own failures are reported. Default stderr. */
   log?: (line: string) => void;
 }
@@ -90,9 +92,12 @@ export function createDeliveryLoop(options: DeliveryLoopOptions) {
         },
         async deadLetter(envelope) {
           const at = Date.parse(envelope.dllastattempt);
-          store.deadLetter(delivery, envelope, at);
-          store.trace(delivery.event, delivery.handler, 'dead-lettered', at, {
-            reason: envelope.dlreason,
+          store.transaction(() => {
+            store.deadLetter(delivery, envelope, at);
+            store.trace(delivery.event, delivery.handler, 'dead-lettered', at, {
+              reason: envelope.dlreason,
+            });
+            options.onDeadLetter?.(fn, envelope, at);
           });
           return 'handed-off';
         },
@@ -102,6 +107,7 @@ export function createDeliveryLoop(options: DeliveryLoopOptions) {
           clock,
           onTrace: options.onTrace,
           idempotency: idempotency?.store,
+          transport: delivery.transport,
         }),
       observe(record) {
         const { outcome } = record;

@@ -8,6 +8,7 @@ import type { SourceDeclaration } from '../definition.js';
 import { DECLARATION_KEYS } from '../sources/declarations.js';
 import { methodsOf } from '../sources/http/guards.js';
 import type { Route } from './router.js';
+import type { Feed } from './triggers/types.js';
 
 function describeSource(source: SourceDeclaration): string {
   if (source.type === 'bus') return 'bus';
@@ -20,12 +21,20 @@ function describeSource(source: SourceDeclaration): string {
 }
 
 /**
- * One line: `bus`, `POST /webhooks/orders`, `aws:sqs queue orders (Invoke API)`,
- * `aws:sqs any queue (Invoke API)`.
+ * One line: `bus`, `POST /webhooks/orders`, `aws:sqs shop-orders` (a live trigger feeds it),
+ * `aws:sqs any queue (Invoke API)` (none does: only the Invoke API reaches it).
  */
-export function describeSources(handler: TriggerHandler): string {
-  const sources = handler.definition.sources ?? [];
-  return sources.length === 0 ? 'bus' : sources.map(describeSource).join(', ');
+export function describeSources(
+  fn: { name: string; handler: TriggerHandler },
+  feeds: readonly Feed[],
+): string {
+  const sources = fn.handler.definition.sources ?? [];
+  if (sources.length === 0) return 'bus';
+  return sources
+    .map(
+      (source) => feeds.find((f) => f.fn === fn.name && f.source === source)?.label ?? describeSource(source),
+    )
+    .join(', ');
 }
 
 /** `POST /events/<id>` from a route's pattern, with its condition and summary. */

@@ -28,6 +28,8 @@ import type { StateLock } from './store/lock.js';
 import { resolveRetention } from './store/retention.js';
 import { openStore, type Store } from './store/store.js';
 import { formatTraceLine } from './trace-line.js';
+import { createTriggerHost, toDeadLetterQueue } from './triggers/host.js';
+import { startTriggers } from './triggers/index.js';
 
 export type { EmulatorFunction } from './run-delivery.js';
 
@@ -69,6 +71,8 @@ export interface Emulator {
   runUntilIdle(advanceTo: (at: number) => void): Promise<void>;
   readonly store: Store;
   readonly clock: Clock;
+  /** What feeds a function here, in one line: `aws:sqs shop-orders, POST /hooks/orders`. */
+  listensTo(name: string): string;
   /** Invokes one function with a raw Lambda event, as the Lambda Invoke API does. */
   invoke(name: string, raw: unknown): Promise<{ response?: unknown; error?: unknown; traces: TraceRecord[] }>;
   close(): Promise<void>;
@@ -97,7 +101,11 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   const clock = options.clock ?? scaledClock(1);
   // The emulator is also an SQS endpoint (the JSON protocol of AWS SDK v3): retry queues and dead-letter
   // queues written by handlers land in the same store.
-  const sqs = createSqsEndpoint({ queues: store.queues, clock });
+  const sqs = createSqsEndpoint({
+    queues: store.queues,
+    clock,
+    onChange: (queue) => host.queueChanged(queue),
+  });
   const idempotency = store.idempotency;
   const loop = createDeliveryLoop({
     store,
@@ -107,9 +115,24 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     onTrace,
     log,
     random: options.random,
+    onDeadLetter(fn, envelope, at) {
+      const queue = toDeadLetterQueue(store, fn, envelope, at);
+      if (queue !== undefined) host.queueChanged(queue);
+    },
   });
   const bus = createBus(store, onTrace);
   bus.setFunctions(functions);
+  // Every declared source with a local platform is live: queues, topics, streams, schedules…
+  const host = createTriggerHost({
+    store,
+    clock,
+    functions: () => functions,
+    onTrace,
+    idempotency,
+    wake: () => loop.wake(),
+    log,
+  });
+  let triggers = startTriggers(host, functions);
   // Deliveries left pending (or running) by a previous run pick up where they stopped; a pass every
   // second also picks up what another process put in the store.
   loop.wake();
@@ -239,7 +262,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
         name: fn.name,
         handler: fn.handler.definition.name ?? fn.name,
         bus: listensOnBus(fn),
-        listensTo: describeSources(fn.handler),
+        listensTo: describeSources(fn, triggers.feeds),
       })),
       routes: [
         ...routes.map(describeRoute),
@@ -283,8 +306,15 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     setFunctions(next) {
       functions = next;
       bus.setFunctions(next);
+      const previous = triggers;
+      triggers = startTriggers(host, next);
+      void previous.stop();
     },
     publish,
+    listensTo(name) {
+      const fn = functions.find((f) => f.name === name);
+      return fn === undefined ? '' : describeSources(fn, triggers.feeds);
+    },
     settle: () => loop.kick(),
     runUntilIdle: (advanceTo) => loop.runUntilIdle(advanceTo),
     store,
@@ -296,6 +326,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       sqs.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.allSettled([...background]);
+      await triggers.stop();
       await loop.stop();
       await pruning;
       store.close();

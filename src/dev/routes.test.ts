@@ -147,7 +147,13 @@ describe('hostile requests to the emulator routes', () => {
 
 describe('what a function listens to', () => {
   const listening = (sources: unknown) =>
-    describeSources(defineHandler({ name: 'f', sources: sources as never, handle: async () => undefined }));
+    describeSources(
+      {
+        name: 'f',
+        handler: defineHandler({ name: 'f', sources: sources as never, handle: async () => undefined }),
+      },
+      [],
+    );
 
   it('names the resource a source declares, or says any, and how the emulator reaches it', () => {
     expect(listening(undefined)).toBe('bus');

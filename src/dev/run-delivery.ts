@@ -11,6 +11,7 @@ import type { Outcome } from '../delivery/outcome.js';
 import { createLocalContext } from '../runtime/aws-lambda/context.js';
 import { type TraceRecord, traceRecord } from '../runtime/hooks.js';
 import { outcomeOf, prepareEvent } from '../runtime/prepared.js';
+import type { Transport } from '../sources/types.js';
 import type { Clock } from './clock.js';
 
 /** One function the emulator hosts. */
@@ -30,6 +31,8 @@ export interface BusDeliveryOptions {
   readonly onTrace: (trace: TraceRecord) => void;
   /** Where a handler that declares `idempotency` keeps its records (the attempt's deferred store). */
   readonly idempotency?: IdempotencyStore;
+  /** How the event came (a live trigger's retry keeps its `aws:sqs`…); default the bus's `cloudevents`. */
+  readonly transport?: Transport;
 }
 
 /** Runs attempt `attempt` of `event` through `fn` and reports the outcome (and its trace); never throws. */
@@ -37,7 +40,7 @@ export async function runBusDelivery(
   fn: EmulatorFunction,
   event: CloudEvent,
   attempt: number,
-  { clock, onTrace, idempotency }: BusDeliveryOptions,
+  { clock, onTrace, idempotency, transport = 'cloudevents' }: BusDeliveryOptions,
 ): Promise<Outcome> {
   const timeoutMs = fn.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const context = createLocalContext({
@@ -49,7 +52,7 @@ export async function runBusDelivery(
   const raw = prepareEvent({
     event,
     ref: event.id,
-    transport: 'cloudevents',
+    transport,
     attempt,
     now: () => clock.now(),
     ...(idempotency && { idempotency }),
@@ -66,9 +69,7 @@ export async function runBusDelivery(
     outcome = failure(event, error);
   }
   const handler = fn.handler.definition.name ?? fn.name;
-  onTrace(
-    traceRecord(handler, 'cloudevents', event.id, outcome, { ms: performance.now() - began, attempt, at }),
-  );
+  onTrace(traceRecord(handler, transport, event.id, outcome, { ms: performance.now() - began, attempt, at }));
   return outcome;
 }
 
@@ -80,18 +81,21 @@ const failure = (event: CloudEvent, error: unknown): Outcome => ({
   retryable: true,
 });
 
+/** The failure of an attempt that ran past the function's timeout. */
+export class FunctionTimeout extends Error {}
+
 /**
  * The handler's promise, or a failure once the function's timeout has passed on the emulator's clock —
  * as Lambda ends an invocation that runs too long. The abandoned call runs on in the background, as it
  * cannot be stopped in-process; its result is ignored.
  */
-function withTimeout<T>(running: Promise<T>, timeoutMs: number, clock: Clock): Promise<T> {
+export function withTimeout<T>(running: Promise<T>, timeoutMs: number, clock: Clock): Promise<T> {
   const realMs = clock.toRealDelay(timeoutMs);
   if (!Number.isFinite(realMs)) return running;
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new Error(`Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`)),
+      () => reject(new FunctionTimeout(`Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`)),
       realMs,
     );
   });

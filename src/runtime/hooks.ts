@@ -4,6 +4,7 @@
  * work across two loaded copies of the library (the emulator's and the handler bundle's).
  */
 import type { CloudEvent } from '../cloud-event.js';
+import type { OnError } from '../definition.js';
 import type { AttemptRuntime } from '../delivery/attempts.js';
 import type { IdempotencyStore } from '../delivery/idempotency.js';
 import type { Outcome } from '../delivery/outcome.js';
@@ -37,9 +38,10 @@ export interface RuntimeHooks {
   /**
    * Plays every retry of each event in this process, on the runtime the factory returns (a fresh one per
    * event: `invoke(…, { retries: true })` gives each a virtual clock). Unset: one attempt per invocation,
-   * or the adapter's own retry queue in AWS.
+   * or the adapter's own retry queue in AWS. `ordered` is the handler's `onError` when the batch keeps
+   * order (FIFO queue, stream): such a record may wait in-process but never be handed to a later delivery.
    */
-  attempts?: () => AttemptRuntime;
+  attempts?: (ordered?: OnError) => AttemptRuntime;
   /** The runtime's clock (virtual in tests, scaled in the emulator), for replay windows and event age. */
   now?: () => number;
   /** Waits between in-process retries on the runtime's clock (a virtual clock advances). Default a timer. */

@@ -24,9 +24,31 @@ export type Marks = ReadonlyArray<readonly [path: string, expect: Expect]>;
  * distinct values of the batch's records) equals the declared one; `prefix`, every value starts with it;
  * `none`, taken but not checked on delivery (`values`: what it may be, else any non-empty string).
  */
-export type Key<T> =
-  | { readonly match: 'equal' | 'prefix'; read(raw: T): readonly string[] }
-  | { readonly match: 'none'; readonly values?: readonly string[] };
+export type Key<T> = ReadKey<T> | { readonly match: 'none'; readonly values?: readonly string[] } | Setting;
+
+/** A key checked against what the transport names (`equal` or `prefix`). */
+export interface ReadKey<T> {
+  readonly match: 'equal' | 'prefix';
+  read(raw: T): readonly string[];
+}
+
+/**
+ * A setting of the trigger itself (an event source mapping's `batchSize`…), not a property of the
+ * batch: checked when the handler is defined, read by the emulator's live trigger and the deploy plugin.
+ */
+export type Setting = IntegerSetting | FlagSetting;
+export interface IntegerSetting {
+  readonly match: 'setting';
+  readonly kind: 'integer';
+  readonly min: number;
+  readonly max: number;
+  /** What the number counts, for messages (`seconds`, `records`). */
+  readonly unit: string;
+}
+export interface FlagSetting {
+  readonly match: 'setting';
+  readonly kind: 'boolean';
+}
 
 /** Which `sources` declarations cover a source. */
 export interface Declares<T> {
@@ -34,6 +56,8 @@ export interface Declares<T> {
   readonly types?: readonly string[];
   /** Its other keys (default none); `http`: the HTTP source options, which their own validator checks. */
   readonly keys?: { readonly [key: string]: Key<T> } | 'http';
+  /** A rule across keys (`batchSize` over 10 needs a batching window): the problem, or undefined. */
+  readonly check?: (declaration: Readonly<Record<string, unknown>>) => string | undefined;
 }
 
 /**
@@ -67,7 +91,13 @@ export function row<const K extends string, T, const D extends Declares<T> = { r
   return Object.freeze(entry);
 }
 
-type KeyValue<S> = S extends { readonly values: readonly (infer V)[] } ? V : string;
+type KeyValue<S> = S extends { readonly values: readonly (infer V)[] }
+  ? V
+  : S extends { readonly kind: 'integer' }
+    ? number
+    : S extends { readonly kind: 'boolean' }
+      ? boolean
+      : string;
 type KeysOf<D> = D extends { readonly keys: infer Ks }
   ? { -readonly [P in keyof Ks]?: KeyValue<Ks[P]> }
   : unknown;
@@ -84,10 +114,13 @@ export type DeclarationOf<R> =
   R extends CatalogRow<infer K, infer _T, infer D> ? Each<TypesOf<K, D>, D> : never;
 
 /** A resource every record names; a declaration naming it accepts a batch whose records all name it. */
-export const named = <T>(read: (raw: T) => readonly string[]): Key<T> => ({ match: 'equal', read });
+export const named = <T>(read: (raw: T) => readonly string[]): ReadKey<T> => ({ match: 'equal', read });
 
 /** A prefix every value read must start with (S3 object keys). */
-export const prefixOf = <T>(read: (raw: T) => readonly string[]): Key<T> => ({ match: 'prefix', read });
+export const prefixOf = <T>(read: (raw: T) => readonly string[]): ReadKey<T> => ({
+  match: 'prefix',
+  read,
+});
 
 /** A key taken as a non-empty string and not checked on delivery. */
 export const taken = { match: 'none' } as const;
@@ -95,6 +128,18 @@ export const taken = { match: 'none' } as const;
 /** A key that must be one of `values` (checked when the handler is defined). */
 export const oneOf = <const V extends string>(...values: V[]) =>
   ({ match: 'none', values }) as { readonly match: 'none'; readonly values: readonly V[] };
+
+/** A whole number of `unit` from `min` to `max`. */
+export const integer = (min: number, max: number, unit: string): IntegerSetting => ({
+  match: 'setting',
+  kind: 'integer',
+  min,
+  max,
+  unit,
+});
+
+/** `true` or `false`. */
+export const flag: FlagSetting = { match: 'setting', kind: 'boolean' };
 
 /** The first record's `key` of a `{ Records: [...] }` batch: what record-batch detectors test. */
 export function firstRecord(raw: unknown, key: 'eventSource' | 'EventSource'): unknown {

@@ -71,6 +71,9 @@ describe('source catalog: one place per fact', () => {
     expectTypeOf<Extract<SourceDeclaration, { type: 'aws:sqs' }>>().toEqualTypeOf<{
       type: 'aws:sqs';
       queue?: string;
+      batchSize?: number;
+      maximumBatchingWindow?: number;
+      maximumConcurrency?: number;
     }>();
     expectTypeOf<Extract<SourceDeclaration, { type: 'aws:s3' }>>().toEqualTypeOf<{
       type: 'aws:s3';

@@ -35,7 +35,19 @@ import { normalize as s3 } from './aws/s3.js';
 import { decodeS3Key, isS3Notification, isS3TestEvent } from './aws/s3-detect.js';
 import { normalize as sns } from './aws/sns.js';
 import { normalize as sqs } from './aws/sqs.js';
-import { at, eachRecord, firstRecord, lastPart, named, oneOf, prefixOf, row, taken } from './catalog-row.js';
+import {
+  at,
+  eachRecord,
+  firstRecord,
+  flag,
+  integer,
+  lastPart,
+  named,
+  oneOf,
+  prefixOf,
+  row,
+  taken,
+} from './catalog-row.js';
 import { normalize as debezium } from './cdc/debezium.js';
 import { isDebeziumEnvelope } from './cdc/debezium-detect.js';
 import { normalize as dynamoDb } from './cdc/dynamodb.js';
@@ -74,6 +86,40 @@ const isV1 = (raw: unknown): raw is JsonObject & { requestContext: JsonObject } 
   // Lambda authorizer (`type: REQUEST`, `methodArn`) and WebSocket events need other answers.
   raw.methodArn === undefined &&
   raw.requestContext.connectionId === undefined;
+
+/**
+ * Settings of Lambda's SQS event source mapping, read by the emulator's live trigger and the deploy plugin.
+ * @see https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html
+ */
+const SQS_MAPPING = {
+  batchSize: integer(1, 10_000, 'messages'),
+  maximumBatchingWindow: integer(0, 300, 'seconds'),
+  maximumConcurrency: integer(2, 1_000, 'concurrent batches'),
+} as const;
+const checkSqsMapping = (d: Readonly<Record<string, unknown>>) => {
+  const size = d.batchSize;
+  if (typeof size !== 'number' || size <= 10) return undefined;
+  if (typeof d.queue === 'string' && d.queue.endsWith('.fifo'))
+    return `a FIFO queue takes a batchSize of at most 10; got ${size}`;
+  return Number(d.maximumBatchingWindow) >= 1
+    ? undefined
+    : `a batchSize over 10 needs a maximumBatchingWindow of at least 1 second, as Lambda's SQS mapping does; got batchSize ${size}`;
+};
+/** Settings of a stream's event source mapping (Kinesis, DynamoDB Streams). */
+const STREAM_MAPPING = {
+  batchSize: integer(1, 10_000, 'records'),
+  maximumBatchingWindow: integer(0, 300, 'seconds'),
+  startingPosition: oneOf('LATEST', 'TRIM_HORIZON'),
+  bisectBatchOnFunctionError: flag,
+  maximumRetryAttempts: integer(-1, 10_000, 'retries (-1: until the record expires)'),
+  maximumRecordAgeInSeconds: integer(-1, 604_800, 'seconds (-1: no limit)'),
+} as const;
+const checkStreamMapping = (d: Readonly<Record<string, unknown>>) => {
+  const age = d.maximumRecordAgeInSeconds;
+  return typeof age === 'number' && age !== -1 && age < 60
+    ? `maximumRecordAgeInSeconds must be -1 or from 60 to 604800 (as Lambda's stream mapping requires); got ${age}`
+    : undefined;
+};
 
 export const CATALOG = [
   row({
@@ -178,7 +224,13 @@ export const CATALOG = [
         ['Records[0].eventSourceARN', 'string'],
       ],
     ],
-    declares: { keys: { queue: named(eachRecord((r) => lastPart(r.eventSourceARN, ':'))) } },
+    declares: {
+      keys: {
+        queue: named(eachRecord((r) => lastPart(r.eventSourceARN, ':'))),
+        ...SQS_MAPPING,
+      },
+      check: checkSqsMapping,
+    },
     module: './aws/sqs.js',
     normalize: sqs,
   }),
@@ -238,7 +290,10 @@ export const CATALOG = [
         ['Records[0].kinesis.sequenceNumber', 'string'],
       ],
     ],
-    declares: { keys: { stream: named(eachRecord((r) => lastPart(r.eventSourceARN, '/'))) } },
+    declares: {
+      keys: { stream: named(eachRecord((r) => lastPart(r.eventSourceARN, '/'))), ...STREAM_MAPPING },
+      check: checkStreamMapping,
+    },
     module: './aws/kinesis.js',
     normalize: kinesis,
   }),
@@ -301,7 +356,10 @@ export const CATALOG = [
         ['Records[0].dynamodb.Keys', 'object'],
       ],
     ],
-    declares: { keys: { table: named(eachRecord((r) => tableOf(r.eventSourceARN))) } },
+    declares: {
+      keys: { table: named(eachRecord((r) => tableOf(r.eventSourceARN))), ...STREAM_MAPPING },
+      check: checkStreamMapping,
+    },
     module: './cdc/dynamodb.js',
     normalize: dynamoDb,
   }),

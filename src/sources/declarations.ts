@@ -6,7 +6,7 @@
  */
 import { TriggerError } from '../errors.js';
 import type { SourceRow } from './catalog.js';
-import type { CatalogRow, DeclarationOf, Key } from './catalog-row.js';
+import type { CatalogRow, DeclarationOf, Declares, Key, Setting } from './catalog-row.js';
 import { ROWS, rowOf } from './registry.js';
 import type { Batch, SourceKind } from './types.js';
 
@@ -32,21 +32,33 @@ export const DECLARED_TYPES: readonly string[] = (() => {
   return [...types.filter((t) => !kinds.has(t)), ...types.filter((t) => kinds.has(t))];
 })();
 
+/** What a declaration key may be: one of some strings, any non-empty string (`undefined`), or a setting. */
+export type KeyRule = readonly string[] | Setting | undefined;
+
 /**
- * The keys besides `type` each declaration type takes, and the values each may be (`undefined`: any
- * non-empty string); http's are checked by its own validator.
+ * The keys besides `type` each declaration type takes, and the values each may be; http's are checked by
+ * its own validator.
  */
-export const DECLARATION_KEYS: Readonly<
-  Record<string, Readonly<Record<string, readonly string[] | undefined>>>
-> = Object.fromEntries(
-  DECLARED_TYPES.map((type) => {
-    const keys = Object.entries(keysOf(rowOfType(type) as Row));
-    return [
-      type,
-      Object.fromEntries(keys.map(([key, spec]) => [key, 'values' in spec ? spec.values : undefined])),
-    ];
-  }),
-);
+export const DECLARATION_KEYS: Readonly<Record<string, Readonly<Record<string, KeyRule>>>> =
+  Object.fromEntries(
+    DECLARED_TYPES.map((type) => {
+      const keys = Object.entries(keysOf(rowOfType(type) as Row));
+      return [
+        type,
+        Object.fromEntries(
+          keys.map(([key, spec]) => [
+            key,
+            spec.match === 'setting' ? spec : 'values' in spec ? spec.values : undefined,
+          ]),
+        ),
+      ];
+    }),
+  );
+
+/** The cross-key rule of a declaration type, if its row has one. */
+export function declarationCheck(type: string): Declares<unknown>['check'] {
+  return rowOfType(type)?.declares?.check;
+}
 
 /** The batch kinds a declaration type covers: `http` every HTTP envelope, `bus` structured CloudEvents. */
 export function kindsOf(type: string): readonly SourceKind[] {

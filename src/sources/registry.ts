@@ -33,7 +33,7 @@ function resourcesOf(row: Row): Source['resources'] {
   const keys = row.declares?.keys;
   if (keys === undefined || keys === 'http') return undefined;
   const readers = Object.entries(keys).flatMap(([key, spec]) =>
-    spec.match === 'none' ? [] : [[key, spec.read.bind(spec)] as const],
+    'read' in spec ? [[key, spec.read.bind(spec)] as const] : [],
   );
   if (readers.length === 0) return undefined;
   return (raw): Resources => {

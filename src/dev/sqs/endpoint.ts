@@ -19,6 +19,8 @@ import { SqsFault } from './wire.js';
 
 export type SqsEndpointOptions = {
   readonly clock: Clock;
+  /** Called after an action that may have made messages visible on a queue (a send, a visibility change). */
+  readonly onChange?: (queue: string) => void;
 } & (
   | {
       /** The queues of the emulator's store (`store.queues`). */
@@ -151,8 +153,10 @@ export function createSqsEndpoint(options: SqsEndpointOptions): SqsEndpoint {
           );
     }
     const output = fn(ctx, input);
-    // A send (or a visibility change) can satisfy a waiting long poll.
+    // A send (or a visibility change) can satisfy a waiting long poll, or a live trigger.
     wakeAll();
+    if (options.onChange !== undefined && typeof input.QueueUrl === 'string')
+      options.onChange(input.QueueUrl.split('/').filter(Boolean).at(-1) ?? '');
     return output;
   }
 

@@ -34,6 +34,8 @@ export function createSchema(db: Database.Database): void {
   db.exec(SCHEMA);
   if (!hasColumn(db, 'traces', 'source')) db.exec('ALTER TABLE traces ADD COLUMN source TEXT');
   db.exec('CREATE INDEX IF NOT EXISTS events_id ON events (id, source)');
+  // How the event reached the handler (a live trigger's `aws:sqs`…); null: the bus.
+  if (!hasColumn(db, 'deliveries', 'transport')) db.exec('ALTER TABLE deliveries ADD COLUMN transport TEXT');
 }
 
 export function hasColumn(db: Database.Database, table: string, column: string): boolean {

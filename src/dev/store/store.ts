@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { type CloudEvent, toStructuredJson } from '../../cloud-event.js';
 import { type DeadLetterEnvelope, eventOfDeadLetter } from '../../delivery/dead-letter.js';
+import type { Transport } from '../../sources/types.js';
 import { createSqliteIdempotency, dropUnfinishedClaims, type SqliteIdempotency } from './idempotency.js';
 import { checkStateIntegrity } from './integrity.js';
 import { acquireStateLock, type StateLock } from './lock.js';
@@ -35,6 +36,20 @@ export interface DeliveryRow {
   readonly firstAttemptAt: number | null;
   readonly lastAttemptAt: number | null;
   readonly event: CloudEvent;
+  /** How a live trigger delivered the event (`aws:sqs`, `aws:sns`…); undefined: the bus. */
+  readonly transport?: Transport;
+}
+
+/** An event a live trigger delivered, whose retry or dead letter the store now takes over. */
+export interface Adopted {
+  readonly event: CloudEvent;
+  readonly handler: string;
+  readonly transport: Transport;
+  readonly receivedAt: number;
+  /** Attempts made so far. */
+  readonly attempts: number;
+  readonly firstAttemptAt: number;
+  readonly lastAttemptAt: number;
 }
 
 export interface Store extends StateReader {
@@ -56,6 +71,11 @@ export interface Store extends StateReader {
     receivedAt: number,
     routes: readonly { handler: string; matched: boolean }[],
   ): number;
+  /**
+   * Archives an event a live trigger delivered and returns its delivery row (running), so that `retry`
+   * or `deadLetter` can take it over: the row is the event's retry from then on.
+   */
+  adopt(adopted: Adopted): DeliveryRow;
   claimDue(now: number, limit?: number): DeliveryRow[];
   complete(id: number, status: 'delivered' | 'filtered'): void;
   retry(id: number, at: number): void;
@@ -130,6 +150,10 @@ export function openStore(dir: string, options: { lock?: StateLock } = {}): Stor
     ),
     insertDelivery: db.prepare(
       'INSERT INTO deliveries (event_seq, handler, status, next_at) VALUES (?, ?, ?, ?)',
+    ),
+    insertAdopted: db.prepare(
+      `INSERT INTO deliveries (event_seq, handler, status, attempts, next_at, first_attempt_at, last_attempt_at, transport)
+       VALUES (?, ?, 'running', ?, ?, ?, ?, ?)`,
     ),
     selectDue: db.prepare(
       `SELECT d.*, e.body, e.received_at FROM deliveries d JOIN events e ON e.seq = d.event_seq
@@ -207,6 +231,39 @@ export function openStore(dir: string, options: { lock?: StateLock } = {}): Stor
         return seq;
       });
     },
+    adopt(adopted) {
+      return transaction(() => {
+        const { event, handler, transport } = adopted;
+        const seq = Number(
+          s.insertEvent.run(event.id, event.source, event.type, adopted.receivedAt, JSON.stringify(event))
+            .lastInsertRowid,
+        );
+        const id = Number(
+          s.insertAdopted.run(
+            seq,
+            handler,
+            adopted.attempts,
+            adopted.lastAttemptAt,
+            adopted.firstAttemptAt,
+            adopted.lastAttemptAt,
+            transport,
+          ).lastInsertRowid,
+        );
+        return {
+          id,
+          eventSeq: seq,
+          handler,
+          status: 'running',
+          attempts: adopted.attempts,
+          nextAt: adopted.lastAttemptAt,
+          receivedAt: adopted.receivedAt,
+          firstAttemptAt: adopted.firstAttemptAt,
+          lastAttemptAt: adopted.lastAttemptAt,
+          event,
+          transport,
+        };
+      });
+    },
     /** Marks up to `limit` due deliveries running and returns them. */
     claimDue(now, limit = 64) {
       return transaction(() => {
@@ -279,6 +336,7 @@ interface RawDelivery {
   last_attempt_at: number | null;
   body: string;
   received_at: number;
+  transport: Transport | null;
 }
 
 function toDelivery(row: RawDelivery, now: number): DeliveryRow {
@@ -293,5 +351,6 @@ function toDelivery(row: RawDelivery, now: number): DeliveryRow {
     firstAttemptAt: row.first_attempt_at ?? now,
     lastAttemptAt: now,
     event: JSON.parse(row.body) as CloudEvent,
+    ...(row.transport !== null && { transport: row.transport }),
   };
 }

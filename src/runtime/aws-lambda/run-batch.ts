@@ -99,7 +99,7 @@ function attemptRuntime(
   hooks: RuntimeHooks | undefined,
   ordered: OnError | undefined,
 ): AttemptRuntime | undefined {
-  if (hooks?.attempts !== undefined) return hooks.attempts();
+  if (hooks?.attempts !== undefined) return hooks.attempts(ordered);
   return delivery && lambdaRuntime(delivery, ordered);
 }
 

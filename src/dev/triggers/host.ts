@@ -1,0 +1,232 @@
+/**
+ * What every live trigger shares: one invocation of a function with the raw event its platform would
+ * send, through the real Lambda path (detection, normalization, the handler's middy chain, the batch
+ * answer), with the emulator's attempt runtime plugged in (`RuntimeHooks.attempts`):
+ *
+ * - a retry of a record from an unordered batch becomes a pending delivery in the store, due when
+ *   `decide` says — what the retry queue is in AWS — and survives a restart;
+ * - a record of an ordered batch (FIFO queue, stream) waits in-process while the wait fits the
+ *   invocation, as in Lambda, else blocks the batch (`onError: 'block'`) or is dead-lettered;
+ * - a dead letter lands in the store (`triggerkit dlq list`) and, when the handler's `deadLetter.queue`
+ *   names a local queue, in that queue as the envelope (structured JSON), as the Lambda adapter sends it.
+ *
+ * The live triggers (sqs.ts, sns.ts, …) own their platform's semantics: what to poll, batch, delete,
+ * checkpoint or redeliver after an invocation.
+ */
+import { randomUUID } from 'node:crypto';
+import { type CloudEvent, toStructuredJson } from '../../cloud-event.js';
+import type { OnError } from '../../definition.js';
+import type { AttemptRuntime, DueRetry } from '../../delivery/attempts.js';
+import { type DeadLetterEnvelope, eventOfDeadLetter } from '../../delivery/dead-letter.js';
+import { createLocalContext } from '../../runtime/aws-lambda/context.js';
+import { placeRetry } from '../../runtime/aws-lambda/retry-plan.js';
+import type { TraceRecord } from '../../runtime/hooks.js';
+import type { Transport } from '../../sources/types.js';
+import type { Clock } from '../clock.js';
+import { DEFAULT_TIMEOUT_MS, type EmulatorFunction, FunctionTimeout, withTimeout } from '../run-delivery.js';
+import type { SqliteIdempotency } from '../store/idempotency.js';
+import type { DeliveryRow, Store } from '../store/store.js';
+
+/** What one invocation ended with: the handler's answer (e.g. `batchItemFailures`) or its error. */
+export interface Invocation {
+  readonly response?: unknown;
+  readonly error?: unknown;
+  /** True when the function's timeout ended it (its records stay in flight, as in Lambda). */
+  readonly timedOut?: boolean;
+}
+
+export interface TriggerHostOptions {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly functions: () => readonly EmulatorFunction[];
+  readonly onTrace: (trace: TraceRecord) => void;
+  readonly idempotency?: SqliteIdempotency;
+  /** The delivery loop's wake: a retry was scheduled. */
+  readonly wake: () => void;
+  readonly log: (line: string) => void;
+}
+
+export type TriggerHost = ReturnType<typeof createTriggerHost>;
+
+export function createTriggerHost(options: TriggerHostOptions) {
+  const { store, clock } = options;
+  const queueListeners = new Set<(queue: string) => void>();
+
+  /** Messages arrived in (or became visible on) a local queue: the triggers polling it look again. */
+  function queueChanged(queue: string): void {
+    for (const listener of queueListeners) listener(queue);
+  }
+
+  /** Records a dead letter of a delivery the store already holds (the bus's, a retry's). */
+  function deadLetter(fn: EmulatorFunction | undefined, delivery: DeliveryRow, envelope: DeadLetterEnvelope) {
+    const at = Date.parse(envelope.dllastattempt);
+    store.transaction(() => {
+      store.deadLetter(delivery, envelope, at);
+      store.trace(delivery.event, delivery.handler, 'dead-lettered', at, { reason: envelope.dlreason });
+      const queue = fn && toDeadLetterQueue(store, fn, envelope, at);
+      if (queue !== undefined) queueChanged(queue);
+    });
+  }
+
+  /** The attempt runtime of one record a live trigger delivered. */
+  function liveRuntime(
+    fn: EmulatorFunction,
+    transport: Transport,
+    remainingMs: () => number,
+    ordered: OnError | undefined,
+  ): AttemptRuntime {
+    const adopt = (event: CloudEvent, start: Omit<DueRetry, 'event' | 'handler' | 'at' | 'delay'>) =>
+      store.adopt({
+        event,
+        handler: fn.name,
+        transport,
+        receivedAt: start.receivedAt,
+        attempts: start.attempt - 1,
+        firstAttemptAt: start.firstAttemptAt,
+        lastAttemptAt: start.now,
+      });
+    return {
+      now: () => clock.now(),
+      async retry(retry) {
+        if (ordered !== undefined) {
+          if (placeRetry(retry.at - retry.now, retry.attemptMs, remainingMs()) === 'in-process') {
+            await waitUntil(clock, retry.at);
+            return 'here';
+          }
+          return ordered === 'block' ? 'redeliver' : 'dead-letter';
+        }
+        store.transaction(() => {
+          const row = adopt(retry.event, retry);
+          store.retry(row.id, retry.at);
+          store.trace(retry.event, fn.name, 'retry-scheduled', retry.now, {
+            at: new Date(retry.at).toISOString(),
+            delay: retry.delay,
+            transport,
+          });
+        });
+        options.wake();
+        return 'handed-off';
+      },
+      async deadLetter(envelope) {
+        if (ordered === 'block') return 'redeliver';
+        const at = Date.parse(envelope.dllastattempt);
+        const row = adopt(eventOfDeadLetter(envelope), {
+          attempt: envelope.dlattempts + 1,
+          receivedAt: Date.parse(envelope.dlfirstattempt) || at,
+          firstAttemptAt: Date.parse(envelope.dlfirstattempt) || at,
+          now: at,
+          attemptMs: 0,
+        });
+        deadLetter(fn, row, envelope);
+        return 'handed-off';
+      },
+    };
+  }
+
+  /**
+   * One invocation of `fn` with `raw`, as Lambda makes it for the trigger (`transport`). Never throws.
+   * Each attempt's trace goes to `onTrace` and into the store.
+   */
+  async function invoke(fn: EmulatorFunction, raw: unknown, transport: Transport): Promise<Invocation> {
+    const timeoutMs = fn.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const context = createLocalContext({
+      functionName: fn.name,
+      requestId: randomUUID(),
+      timeoutMs,
+      now: () => clock.now(),
+      hooks: {
+        now: () => clock.now(),
+        sleep: (ms) => waitUntil(clock, clock.now() + ms),
+        ...(options.idempotency && { idempotency: options.idempotency.store }),
+        attempts: (ordered) => liveRuntime(fn, transport, () => context.getRemainingTimeInMillis(), ordered),
+        observe(trace) {
+          options.onTrace(trace);
+          record(fn, trace);
+        },
+      },
+    });
+    try {
+      return { response: await withTimeout(fn.handler(raw, context), timeoutMs, clock) };
+    } catch (error) {
+      return { error, ...(error instanceof FunctionTimeout && { timedOut: true }) };
+    }
+  }
+
+  /** One attempt's trace in the store: the same stages the bus writes, under the event's id and source. */
+  function record(fn: EmulatorFunction, trace: TraceRecord): void {
+    const { outcome } = trace;
+    try {
+      store.trace(trace.event, fn.name, `attempt-${trace.attempt}`, trace.at, {
+        outcome: outcome.status,
+        transport: trace.transport,
+        ref: trace.ref,
+        ms: Math.round(trace.ms * 10) / 10,
+        ...(outcome.status === 'failed' && {
+          stage: outcome.stage,
+          error: String((outcome.error as Error)?.message ?? outcome.error),
+        }),
+      });
+    } catch (error) {
+      options.log(`triggerkit: could not record the trace of ${trace.event.id}: ${String(error)}`);
+    }
+  }
+
+  return {
+    store,
+    clock,
+    log: options.log,
+    functions: options.functions,
+    invoke,
+    deadLetter,
+    queueChanged,
+    /** Calls `listener` whenever a local queue may have messages to take; returns the unsubscribe. */
+    onQueueChange(listener: (queue: string) => void): () => void {
+      queueListeners.add(listener);
+      return () => queueListeners.delete(listener);
+    },
+  };
+}
+
+/**
+ * Sends a dead letter to the local queue the handler's `deadLetter.queue` names, when that queue exists,
+ * as the Lambda adapter sends it to SQS; returns the queue's name.
+ */
+export function toDeadLetterQueue(
+  store: Store,
+  fn: EmulatorFunction,
+  envelope: DeadLetterEnvelope,
+  now: number,
+): string | undefined {
+  const name = fn.handler.definition.deadLetter?.queue;
+  const queue = name === undefined ? undefined : localQueueName(name);
+  if (queue === undefined || store.queues.getQueue(queue) === undefined) return undefined;
+  const fifo = queue.endsWith('.fifo');
+  store.queues.send(queue, toStructuredJson(envelope), {}, now, now, {
+    ...(fifo && { groupId: envelope.dlhandler, deduplicationId: randomUUID() }),
+  });
+  return queue;
+}
+
+/** `orders`, `arn:aws:sqs:…:orders` or `http://…/000000000000/orders` → `orders`; a URL elsewhere: none. */
+export function localQueueName(nameOrUrl: string): string | undefined {
+  if (/^https?:\/\//.test(nameOrUrl)) {
+    try {
+      const url = new URL(nameOrUrl);
+      if (!['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) return undefined;
+      return url.pathname.split('/').filter(Boolean).at(-1);
+    } catch {
+      return undefined;
+    }
+  }
+  return nameOrUrl.startsWith('arn:') ? nameOrUrl.slice(nameOrUrl.lastIndexOf(':') + 1) : nameOrUrl;
+}
+
+/** Resolves once the emulator's clock reaches `at` (a manual clock is looked at every 20 ms). */
+export async function waitUntil(clock: Clock, at: number): Promise<void> {
+  for (;;) {
+    const left = at - clock.now();
+    if (left <= 0) return;
+    const real = clock.toRealDelay(left);
+    await new Promise((resolve) => setTimeout(resolve, Number.isFinite(real) ? Math.min(real, 1_000) : 20));
+  }
+}
