@@ -17,7 +17,7 @@ import { ACCOUNT_ID, FIFO_DEFAULTS, queueArn, REGION, redriveOf, setting } from 
 import { sequenceNumber } from '../sqs/send-options.js';
 import { md5Hex, md5OfMessageAttributes } from '../sqs/wire.js';
 import type { SqsMessageRow } from '../store/sqs-queues.js';
-import type { TriggerHost } from './host.js';
+import { localQueueName, type TriggerHost } from './host.js';
 import type { Feed, LiveTriggers } from './types.js';
 
 type SqsDeclaration = Extract<SourceDeclaration, { type: 'aws:sqs' }>;
@@ -36,6 +36,9 @@ export function startSqsTriggers(host: TriggerHost, functions: readonly Emulator
   const feeds: Feed[] = [];
   const mappings: Mapping[] = [];
   for (const fn of functions) {
+    const deadLetter = fn.handler.definition.deadLetter?.queue;
+    const dlq = deadLetter === undefined ? undefined : localQueueName(deadLetter);
+    if (dlq !== undefined) ensureQueue(host, dlq);
     for (const source of fn.handler.definition.sources ?? []) {
       if (source.type !== 'aws:sqs' || source.queue === undefined) continue;
       ensureQueue(host, source.queue);
