@@ -5,7 +5,7 @@
  * chain. The emulator's own routes are one table (`routes`); `GET /` lists it.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CloudEvent } from '../cloud-event.js';
 import { TriggerError } from '../errors.js';
@@ -78,6 +78,13 @@ export interface Emulator {
   close(): Promise<void>;
   readonly server: Server;
 }
+
+/** An API of the emulator in AWS's JSON protocol: answers and resolves true, or resolves false (not its call). */
+interface AwsJsonService {
+  readonly prefix: string;
+  handle(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<boolean>;
+}
+const AWS_JSON_SERVICES = 'AmazonSQS.*';
 
 /** Events committed per transaction when a batch is accepted. */
 const ACCEPT_SLICE = 128;
@@ -191,6 +198,9 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     loop.wake();
   }
 
+  /** The APIs that speak AWS's JSON protocol, by `X-Amz-Target` prefix. */
+  const awsJson: readonly AwsJsonService[] = [{ prefix: 'AmazonSQS.', handle: sqs.handle }];
+
   const routes: Route[] = [
     {
       method: 'GET',
@@ -235,15 +245,19 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       method: 'POST',
       path: '/',
       header: 'x-amz-target',
-      summary: 'the SQS endpoint (JSON protocol, X-Amz-Target: AmazonSQS.*) over the same store',
+      summary: `the AWS JSON-protocol APIs (X-Amz-Target: ${AWS_JSON_SERVICES}) over the same store`,
       changesState: true,
       async handle({ req, res, body }) {
-        if (!(await sqs.handle(req, res, body)))
-          throw new HttpProblem(
-            400,
-            'E_BAD_REQUEST',
-            `X-Amz-Target ${JSON.stringify(req.headers['x-amz-target'])} is not an SQS action (AmazonSQS.<Action>).`,
-          );
+        const target = String(req.headers['x-amz-target']);
+        for (const service of awsJson)
+          if (target.startsWith(service.prefix)) {
+            if (await service.handle(req, res, body)) return;
+          }
+        throw new HttpProblem(
+          400,
+          'E_BAD_REQUEST',
+          `X-Amz-Target ${JSON.stringify(target)} names no API of the emulator; it serves ${AWS_JSON_SERVICES}.`,
+        );
       },
     },
   ];
