@@ -102,7 +102,7 @@ describe('triggerkit dev', () => {
     expect(dev.output()).toContain('ordersWebhook: POST /webhooks/orders');
     expect(dev.output()).toContain('orderCreated: bus');
     // What it really listens to: a source with no live trigger here is reached through the Invoke API.
-    expect(dev.output()).toContain('ordersQueue: aws:sqs queue shop-orders (Invoke API)');
+    expect(dev.output()).toContain('ordersQueue: aws:sqs shop-orders');
   });
 
   it('lists every route of its table on GET /, the state routes included', async () => {
