@@ -101,7 +101,7 @@ describe('triggerkit dev', () => {
   it('lists the functions of serverless.yml and their routes', () => {
     expect(dev.output()).toContain('ordersWebhook: POST /webhooks/orders');
     expect(dev.output()).toContain('orderCreated: bus');
-    // What it really listens to: a source with no live trigger here is reached through the Invoke API.
+    // What it really listens to: the live trigger that feeds it.
     expect(dev.output()).toContain('ordersQueue: aws:sqs shop-orders');
   });
 
