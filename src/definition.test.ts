@@ -107,7 +107,7 @@ describe('defineHandler validates the definition when it is defined', () => {
         { type: 'aws:kinesis', stream: 's', bisectBatchOnFunctionError: true, maximumRetryAttempts: -1 },
       ],
     });
-    expect(handler.definition.sources[0]).toMatchObject({ batchSize: 100, maximumConcurrency: 10 });
+    expect(handler.definition.sources?.[0]).toMatchObject({ batchSize: 100, maximumConcurrency: 10 });
   });
 
   it('rejects an invalid filter with E_RULE_INVALID', () => {
