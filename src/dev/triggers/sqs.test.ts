@@ -51,7 +51,7 @@ describe('live SQS trigger', () => {
         seen.push(event);
       },
     });
-    const { sqs, queueUrl } = await start([{ name: 'orders', handler }]);
+    const { sqs, queueUrl, url } = await start([{ name: 'orders', handler }]);
     const sent = await sqs.send(
       new SendMessageCommand({ QueueUrl: queueUrl('shop-orders'), MessageBody: '{"order":1}' }),
     );
@@ -67,6 +67,11 @@ describe('live SQS trigger', () => {
     expect(attributes.Attributes?.ApproximateNumberOfMessagesNotVisible).toBe('0');
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(seen).toHaveLength(1);
+    // Its story is told as a bus event's is: the delivery and each attempt.
+    const story = await (await fetch(`${url}/events/${sent.MessageId}`)).json();
+    expect(story.deliveries).toEqual([{ handler: 'orders', status: 'delivered', attempts: 1, nextAt: null }]);
+    expect(story.traces.map((t: { stage: string }) => t.stage)).toEqual(['attempt-1']);
+    expect(story.traces[0].detail).toMatchObject({ outcome: 'delivered', transport: 'aws:sqs' });
   });
 
   it('hands the function the records Lambda sends, in batches of at most batchSize', async () => {
