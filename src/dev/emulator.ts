@@ -1,7 +1,7 @@
 /**
  * The local emulator: an HTTP server with a CloudEvents bus (`POST /events`), the webhook paths the
  * handlers declare, the Lambda Invoke API (`POST /2015-03-31/functions/<name>/invocations`) for any raw
- * event, and an SQS endpoint. Every route runs the handler exactly as Lambda would, through its middy
+ * event, and SQS and Kinesis endpoints. Every route runs the handler exactly as Lambda would, through its middy
  * chain. The emulator's own routes are one table (`routes`); `GET /` lists it.
  */
 import { randomUUID } from 'node:crypto';
@@ -18,8 +18,10 @@ import { type Clock, scaledClock } from './clock.js';
 import { createDeliveryLoop } from './delivery-loop.js';
 import { describeRoute, describeSources } from './describe.js';
 import type { HostPolicy } from './guard.js';
+import { acceptH2c } from './h2c.js';
 import { createDispatcher } from './http-server.js';
 import { INVOKE_PATH, serveInvoke } from './invoke-api.js';
+import { createKinesisEndpoint, KINESIS_TARGET_PREFIX } from './kinesis/endpoint.js';
 import { compileRoute, HttpProblem, type Route, send } from './router.js';
 import type { EmulatorFunction } from './run-delivery.js';
 import { createSqsEndpoint } from './sqs/endpoint.js';
@@ -84,7 +86,7 @@ interface AwsJsonService {
   readonly prefix: string;
   handle(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<boolean>;
 }
-const AWS_JSON_SERVICES = 'AmazonSQS.*';
+const AWS_JSON_SERVICES = 'AmazonSQS.*, Kinesis_20131202.*';
 
 /** Events committed per transaction when a batch is accepted. */
 const ACCEPT_SLICE = 128;
@@ -199,7 +201,13 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   }
 
   /** The APIs that speak AWS's JSON protocol, by `X-Amz-Target` prefix. */
-  const awsJson: readonly AwsJsonService[] = [{ prefix: 'AmazonSQS.', handle: sqs.handle }];
+  const awsJson: readonly AwsJsonService[] = [
+    { prefix: 'AmazonSQS.', handle: sqs.handle },
+    {
+      prefix: KINESIS_TARGET_PREFIX,
+      handle: createKinesisEndpoint({ streams: store.streams, clock }).handle,
+    },
+  ];
 
   const routes: Route[] = [
     {
@@ -301,6 +309,8 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   // A server bound ahead of time may hold a placeholder that answered while the handlers were built.
   server.removeAllListeners('request');
   server.on('request', answer);
+  // The Kinesis SDK speaks HTTP/2 only.
+  const h2c = acceptH2c(server, answer);
 
   return {
     server,
@@ -338,6 +348,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       clearInterval(poll);
       clearInterval(pruneTimer);
       sqs.close();
+      h2c.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.allSettled([...background]);
       await triggers.stop();

@@ -12,6 +12,7 @@ import { type DeadLetterEnvelope, eventOfDeadLetter } from '../../delivery/dead-
 import type { Transport } from '../../sources/types.js';
 import { createSqliteIdempotency, dropUnfinishedClaims, type SqliteIdempotency } from './idempotency.js';
 import { checkStateIntegrity } from './integrity.js';
+import { type KinesisStore, openKinesisStore } from './kinesis-streams.js';
 import { acquireStateLock, type StateLock } from './lock.js';
 import { createQueries, type StateReader } from './queries.js';
 import { createPruner, type PruneResult, type Retention } from './retention.js';
@@ -59,6 +60,8 @@ export interface Store extends StateReader {
   readonly db: Database.Database;
   /** The SQS endpoint's queues and messages. */
   readonly queues: SqsStore;
+  /** The Kinesis endpoint's streams, shards and records, and the stream mappings' checkpoints. */
+  readonly streams: KinesisStore;
   /** The idempotency records handlers claim and complete. */
   readonly idempotency: SqliteIdempotency;
   /** Runs `fn` in one transaction (nested calls join the outer one). */
@@ -144,6 +147,7 @@ export function openStore(dir: string, options: { lock?: StateLock } = {}): Stor
   }
   const queries = createQueries(db);
   const queues = openSqsStore(db);
+  const streams = openKinesisStore(db);
   const idempotency = createSqliteIdempotency(db);
 
   const s = {
@@ -210,6 +214,7 @@ export function openStore(dir: string, options: { lock?: StateLock } = {}): Stor
     ...queries,
     db,
     queues,
+    streams,
     idempotency,
     transaction,
     recover() {
