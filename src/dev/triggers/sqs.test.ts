@@ -68,10 +68,13 @@ describe('live SQS trigger', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(seen).toHaveLength(1);
     // Its story is told as a bus event's is: the delivery and each attempt.
-    const story = await (await fetch(`${url}/events/${sent.MessageId}`)).json();
+    const story = (await (await fetch(`${url}/events/${sent.MessageId}`)).json()) as {
+      deliveries: unknown[];
+      traces: { stage: string; detail: unknown }[];
+    };
     expect(story.deliveries).toEqual([{ handler: 'orders', status: 'delivered', attempts: 1, nextAt: null }]);
-    expect(story.traces.map((t: { stage: string }) => t.stage)).toEqual(['attempt-1']);
-    expect(story.traces[0].detail).toMatchObject({ outcome: 'delivered', transport: 'aws:sqs' });
+    expect(story.traces.map((t) => t.stage)).toEqual(['attempt-1']);
+    expect(story.traces[0]?.detail).toMatchObject({ outcome: 'delivered', transport: 'aws:sqs' });
   });
 
   it('hands the function the records Lambda sends, in batches of at most batchSize', async () => {
