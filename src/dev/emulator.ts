@@ -1,7 +1,7 @@
 /**
  * The local emulator: an HTTP server with a CloudEvents bus (`POST /events`), the webhook paths the
  * handlers declare, the Lambda Invoke API (`POST /2015-03-31/functions/<name>/invocations`) for any raw
- * event, and SQS and Kinesis endpoints. Every route runs the handler exactly as Lambda would, through its middy
+ * event, and SQS, SNS and Kinesis endpoints. Every route runs the handler exactly as Lambda would, through its middy
  * chain. The emulator's own routes are one table (`routes`); `GET /` lists it.
  */
 import { randomUUID } from 'node:crypto';
@@ -24,6 +24,7 @@ import { INVOKE_PATH, serveInvoke } from './invoke-api.js';
 import { createKinesisEndpoint, KINESIS_TARGET_PREFIX } from './kinesis/endpoint.js';
 import { compileRoute, HttpProblem, type Route, send } from './router.js';
 import type { EmulatorFunction } from './run-delivery.js';
+import { createSnsEndpoint, SNS_VERSION } from './sns/endpoint.js';
 import { createSqsEndpoint } from './sqs/endpoint.js';
 import { stateRoutes } from './state-routes.js';
 import type { StateLock } from './store/lock.js';
@@ -115,6 +116,8 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     clock,
     onChange: (queue) => host.queueChanged(queue),
   });
+  // And an SNS endpoint (the query protocol of AWS SDK v3): topics fan out to those queues and to functions.
+  const sns = createSnsEndpoint({ store, clock, log, onQueueChange: (queue) => host.queueChanged(queue) });
   const idempotency = store.idempotency;
   const loop = createDeliveryLoop({
     store,
@@ -265,6 +268,22 @@ export function createEmulator(options: EmulatorOptions): Emulator {
           400,
           'E_BAD_REQUEST',
           `X-Amz-Target ${JSON.stringify(target)} names no API of the emulator; it serves ${AWS_JSON_SERVICES}.`,
+        );
+      },
+    },
+    {
+      method: 'POST',
+      path: '/',
+      summary:
+        'the SNS API (AWS query protocol: form-encoded Action=Publish&Version=2010-03-31…, XML answers)',
+      changesState: true,
+      accepts: 'POST / takes AWS API calls as the AWS SDK signs them (an Authorization or X-Amz-* header)',
+      async handle({ req, res, body }) {
+        if (await sns.handle(req, res, body)) return;
+        throw new HttpProblem(
+          400,
+          'E_BAD_REQUEST',
+          `POST / serves AWS APIs: SNS as a form-encoded query (Content-Type application/x-www-form-urlencoded, Action=…&Version=${SNS_VERSION}) or ${AWS_JSON_SERVICES} with an X-Amz-Target header; this request is neither. Bus events go to POST /events.`,
         );
       },
     },

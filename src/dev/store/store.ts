@@ -1,7 +1,7 @@
 /**
  * The emulator's durable state in SQLite (WAL): the archive of accepted events, one delivery row per
  * event and handler (its attempts and next due time), dead letters, per-event traces, the SQS endpoint's
- * queues and the idempotency records. An event is committed here before the emulator acknowledges it,
+ * queues, the SNS endpoint's topics and subscriptions, and the idempotency records. An event is committed here before the emulator acknowledges it,
  * so a crash loses nothing that was acknowledged. All SQL lives in this folder: the rest of the emulator
  * goes through these methods.
  */
@@ -17,6 +17,7 @@ import { acquireStateLock, type StateLock } from './lock.js';
 import { createQueries, type StateReader } from './queries.js';
 import { createPruner, type PruneResult, type Retention } from './retention.js';
 import { createSchema } from './schema.js';
+import { openSnsStore, type SnsStore } from './sns-topics.js';
 import { openSqsStore, type SqsStore } from './sqs-queues.js';
 import { createTraceWriter, type TraceSubject } from './traces.js';
 
@@ -62,6 +63,8 @@ export interface Store extends StateReader {
   readonly queues: SqsStore;
   /** The Kinesis endpoint's streams, shards and records, and the stream mappings' checkpoints. */
   readonly streams: KinesisStore;
+  /** The SNS endpoint's topics, subscriptions and owed Lambda deliveries. */
+  readonly topics: SnsStore;
   /** The idempotency records handlers claim and complete. */
   readonly idempotency: SqliteIdempotency;
   /** Runs `fn` in one transaction (nested calls join the outer one). */
@@ -148,6 +151,7 @@ export function openStore(dir: string, options: { lock?: StateLock } = {}): Stor
   const queries = createQueries(db);
   const queues = openSqsStore(db);
   const streams = openKinesisStore(db);
+  const topics = openSnsStore(db);
   const idempotency = createSqliteIdempotency(db);
 
   const s = {
@@ -215,11 +219,13 @@ export function openStore(dir: string, options: { lock?: StateLock } = {}): Stor
     db,
     queues,
     streams,
+    topics,
     idempotency,
     transaction,
     recover() {
       transaction(() => {
         s.resetRunning.run();
+        topics.recover();
         dropUnfinishedClaims(db);
       });
     },

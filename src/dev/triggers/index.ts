@@ -6,12 +6,14 @@
 import type { EmulatorFunction } from '../run-delivery.js';
 import type { TriggerHost } from './host.js';
 import { startKinesisTriggers } from './kinesis.js';
+import { startSnsTriggers } from './sns.js';
 import { startSqsTriggers } from './sqs.js';
 import type { Feed, LiveTriggers } from './types.js';
 
 const FAMILIES: readonly ((host: TriggerHost, functions: readonly EmulatorFunction[]) => LiveTriggers)[] = [
   startSqsTriggers,
   startKinesisTriggers,
+  startSnsTriggers,
 ];
 
 /** Starts every family over `functions`; `feeds` says which declared sources are live. */
