@@ -22,6 +22,7 @@ import { createDispatcher } from './http-server.js';
 import { INVOKE_PATH, serveInvoke } from './invoke-api.js';
 import { compileRoute, HttpProblem, type Route, send } from './router.js';
 import type { EmulatorFunction } from './run-delivery.js';
+import { sourceRoutes } from './source-routes.js';
 import { createSqsEndpoint } from './sqs/endpoint.js';
 import { stateRoutes } from './state-routes.js';
 import type { StateLock } from './store/lock.js';
@@ -222,6 +223,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       },
     }),
     ...stateRoutes({ store, clock, bus, functionNames, kick: () => loop.wake() }),
+    ...sourceRoutes({ host }),
     {
       method: 'POST',
       path: INVOKE_PATH,
