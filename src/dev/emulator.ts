@@ -31,6 +31,7 @@ import { openStore, type Store } from './store/store.js';
 import { formatTraceLine } from './trace-line.js';
 import { createTriggerHost, toDeadLetterQueue } from './triggers/host.js';
 import { startTriggers } from './triggers/index.js';
+import { EXPLAINED, explainUnreceived, type Unreceived } from './unreceived.js';
 
 export type { EmulatorFunction } from './run-delivery.js';
 
@@ -213,13 +214,17 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       // Committed before the 202. A large batch commits in slices with the event loop free between them,
       // so other requests (and the deliveries already running) are answered while it is stored.
       async publishAll(events) {
+        const unreceived: Unreceived[] = [];
         for (let at = 0; at < events.length; at += ACCEPT_SLICE) {
           if (at > 0) await new Promise((resolve) => setImmediate(resolve));
           store.transaction(() => {
-            for (const event of events.slice(at, at + ACCEPT_SLICE)) bus.accept(event, clock.now());
+            for (const event of events.slice(at, at + ACCEPT_SLICE))
+              if (bus.accept(event, clock.now()) === 0 && unreceived.length < EXPLAINED)
+                unreceived.push(explainUnreceived(event, functions, triggers.feeds));
           });
         }
         loop.wake();
+        return unreceived;
       },
     }),
     ...stateRoutes({ store, clock, bus, functionNames, kick: () => loop.wake() }),

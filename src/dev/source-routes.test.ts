@@ -119,7 +119,11 @@ describe('POST /sources/<kind>', () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
     const [letter] = emulator?.store.deadLetters() ?? [];
     expect(attempts).toBe(3);
-    expect(letter?.envelope).toMatchObject({ dlreason: 'retries-exhausted', dlattempts: 3, data: { id: 'o-1' } });
+    expect(letter?.envelope).toMatchObject({
+      dlreason: 'retries-exhausted',
+      dlattempts: 3,
+      data: { id: 'o-1' },
+    });
   });
 
   it('dead-letters a failed Kafka record in the invocation with onError dead-letter, and goes on', async () => {
