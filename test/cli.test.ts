@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from './support/fixtures.js';
 import { CLI, post, ROOT, startCli } from './support/processes.js';
 
@@ -282,5 +282,121 @@ describe('triggerkit dlq', () => {
       expect(code).toBe(2);
       expect(stderr.trimEnd()).toMatch(/^triggerkit: E_CONFIG: ids: ".*" is not a dead-letter id; .*\.$/);
     }
+  });
+});
+
+describe('triggerkit send', () => {
+  let dev: ReturnType<typeof startCli> | undefined;
+  let url = '';
+  beforeAll(async () => {
+    const handlers = ['kafka-orders', 'orders-images', 'mns-failing'].map(
+      (h) => `test/fixtures/handlers/${h}.ts`,
+    );
+    dev = startCli([
+      'dev',
+      '--handler',
+      handlers.join(','),
+      '--port',
+      '0',
+      '--no-watch',
+      '--state-dir',
+      ':memory:',
+    ]);
+    url = (await dev.waitFor(/listening on (http:\/\/[\d.:]+)/))[1] as string;
+  }, 60_000);
+  afterAll(() => dev?.stop());
+
+  it('--as aws:kafka delivers the records given, in order, to the function that declares the topic', async () => {
+    const sent = run(
+      'send',
+      '--as',
+      'aws:kafka',
+      '--topic',
+      'orders',
+      '--data',
+      '[{"n":1},{"n":2}]',
+      '--data',
+      '{"n":3}',
+      '--url',
+      `${url}/events`,
+    );
+    // Two --data: two records, the first an array (one JSON array alone would be a batch of its items).
+    expect(sent.stderr).toBe('');
+    expect(sent.code).toBe(0);
+    expect(sent.stdout).toMatch(/^200 /);
+    expect(JSON.parse(sent.stdout.slice(4))).toEqual({
+      kind: 'aws:kafka',
+      reached: [{ function: 'kafka-orders', invocations: 1, records: 2, failed: 0 }],
+    });
+    const batch = run('send', '--as', 'aws:kafka', '--data', '[{"n":4},{"n":5},{"n":6}]', '--url', url);
+    expect(JSON.parse(batch.stdout.slice(4)).reached).toEqual([
+      { function: 'kafka-orders', invocations: 1, records: 3, failed: 0 },
+    ]);
+    for (let i = 0; i < 200 && (dev?.output().match(/kafka-orders got/g) ?? []).length < 5; i++)
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    const got = [...(dev?.output().matchAll(/kafka-orders got (\d+) (.*)/g) ?? [])];
+    expect(got.map((m) => m[2])).toEqual(['[{"n":1},{"n":2}]', '{"n":3}', '{"n":4}', '{"n":5}', '{"n":6}']);
+    const offsets = got.map((m) => Number(m[1]));
+    expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
+  });
+
+  it('--as an unknown kind exits 2 with one line listing the kinds', () => {
+    const { code, stderr } = run('send', '--as', 'aws:kafak', '--data', '{}', '--url', url);
+    expect(code).toBe(2);
+    expect(stderr.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(
+        /^triggerkit: E_CONFIG: --as "aws:kafak" is not a source kind; use one of aws:sqs, .*aws:kafka, aws:mq, .*rocketmq, alibaba:mns\.$/,
+      ),
+    ]);
+  });
+
+  it('--as alibaba:mns to a failing handler dead-letters the message after maxAttempts', async () => {
+    const sent = run(
+      'send',
+      '--as',
+      'alibaba:mns',
+      '--topic',
+      'stock',
+      '--data',
+      '{"sku":"mug"}',
+      '--url',
+      url,
+    );
+    expect(sent.code).toBe(0);
+    let letters: { envelope: Record<string, unknown> }[] = [];
+    for (let i = 0; i < 200 && letters.length === 0; i++) {
+      letters = (await (await fetch(`${url}/dead-letters`)).json()) as typeof letters;
+      if (letters.length === 0) await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(letters.map((l) => l.envelope)).toEqual([
+      expect.objectContaining({
+        dlreason: 'retries-exhausted',
+        dlattempts: 2,
+        dlhandler: 'mns-failing',
+        data: { sku: 'mug' },
+      }),
+    ]);
+  });
+
+  it('says when no function received a bus event, and names the command that reaches its handler', () => {
+    const sent = run(
+      'send',
+      '--type',
+      'com.amazonaws.s3.ObjectCreated:Put',
+      '--data',
+      '{"key":"a.jpg"}',
+      '--url',
+      `${url}/events`,
+    );
+    expect(sent.code).toBe(0);
+    const answer = JSON.parse(sent.stdout.slice(4));
+    expect(sent.stdout.startsWith('202 ')).toBe(true);
+    expect(answer.unreceived).toEqual([
+      { id: answer.accepted[0], reason: 'no-listener', message: expect.any(String) },
+    ]);
+    expect(sent.stderr).toBe(
+      `triggerkit: event ${answer.accepted[0]} reached no function: no function listens on the bus for this event; ` +
+        'orders-images declares aws:s3 bucket photos: run `triggerkit send --as aws:s3 --to orders-images --bucket photos --data …`.\n',
+    );
   });
 });

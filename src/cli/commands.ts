@@ -1,6 +1,7 @@
 /** The CLI's commands: each a thin shell over an exported, tested function, imported only when used. */
 import { resolve } from 'node:path';
 import { defineCommand } from 'citty';
+import { TriggerError } from '../errors.js';
 import { readJsonArgument } from './input.js';
 
 const root = () => process.cwd();
@@ -107,27 +108,60 @@ export const build = defineCommand({
 export const send = defineCommand({
   meta: {
     name: 'send',
-    description: 'Send a CloudEvent (binary mode) to the emulator or any CloudEvents endpoint',
+    description:
+      'Send a CloudEvent (binary mode) to the emulator or any CloudEvents endpoint; with --as <source>, the raw event that source sends, to the functions that declare it',
   },
   args: {
-    type: { type: 'string', required: true, description: 'CloudEvents type, e.g. com.example.order.created' },
-    source: { type: 'string', default: '/triggerkit/cli', description: 'CloudEvents source' },
+    type: { type: 'string', description: 'CloudEvents type, e.g. com.example.order.created (without --as)' },
+    source: {
+      type: 'string',
+      description: 'CloudEvents source (default /triggerkit/cli); with --as aws:eventbridge the event source',
+    },
     id: { type: 'string', description: 'CloudEvents id (default: a new UUID)' },
     subject: { type: 'string', description: 'CloudEvents subject' },
-    data: { type: 'string', description: 'JSON data, inline or @file.json' },
+    data: {
+      type: 'string',
+      description: 'JSON data, inline or @file.json; with --as repeatable, one per record',
+    },
     url: { type: 'string', default: 'http://127.0.0.1:3000/events', description: 'Where to POST it' },
+    as: {
+      type: 'string',
+      description: 'Send the raw event of this source (aws:kafka, aws:mq, rocketmq, alibaba:mns, aws:sqs…)',
+    },
+    to: { type: 'string', description: 'With --as: only this function' },
+    topic: { type: 'string', description: 'With --as: the topic (Kafka, SNS, RocketMQ, MNS)' },
+    queue: { type: 'string', description: 'With --as: the queue (SQS, Amazon MQ)' },
+    bucket: { type: 'string', description: 'With --as aws:s3: the bucket' },
+    stream: { type: 'string', description: 'With --as aws:kinesis: the stream' },
+    table: { type: 'string', description: 'With --as aws:dynamodb: the table' },
+    'log-group': { type: 'string', description: 'With --as aws:cloudwatch-logs: the log group' },
+    partition: { type: 'string', description: 'With --as aws:kafka: the partition (default 0)' },
+    key: { type: 'string', description: 'With --as: the Kafka record key, or the S3 object key' },
+    option: { type: 'string', description: 'With --as: any other generator option, name=value (repeatable)' },
   },
-  async run({ args }) {
-    const { sendCloudEvent } = await import('./send.js');
-    const data = args.data === undefined ? undefined : readJsonArgument(args.data, '--data');
-    const answer = await sendCloudEvent(args.url, {
-      type: args.type,
-      source: args.source,
-      id: args.id,
-      subject: args.subject,
-      data,
-    });
+  async run({ args, rawArgs }) {
+    const { describeAnswer, readSendAs, sendAs, sendCloudEvent } = await import('./send.js');
+    let answer: { status: number; body: string };
+    if (args.as !== undefined) {
+      answer = await sendAs(args.url, readSendAs(args.as, args, rawArgs));
+    } else {
+      if (args.type === undefined)
+        throw new TriggerError(
+          'E_CONFIG',
+          "send needs --type (a CloudEvent for the bus) or --as <source> (that source's raw event).",
+          { path: '--type' },
+        );
+      const data = args.data === undefined ? undefined : readJsonArgument(args.data, '--data');
+      answer = await sendCloudEvent(args.url, {
+        type: args.type,
+        source: args.source ?? '/triggerkit/cli',
+        id: args.id,
+        subject: args.subject,
+        data,
+      });
+    }
     process.stdout.write(`${answer.status} ${answer.body}\n`);
+    for (const line of describeAnswer(answer.body)) process.stderr.write(`triggerkit: ${line}\n`);
     if (answer.status >= 400) process.exitCode = 1;
   },
 });

@@ -1,9 +1,10 @@
 /** POST /events in batch mode, read a slice at a time: the same events and refusals as the HTTP binding. */
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { defineHandler } from '../define-handler.js';
 import { toCloudEvents } from '../sources/index.js';
 import { manualClock } from './clock.js';
 import { createEmulator, type Emulator } from './emulator.js';
+import type { EmulatorFunction } from './run-delivery.js';
 
 const open: Emulator[] = [];
 afterEach(async () => {
@@ -81,4 +82,78 @@ it('refuses a batch with a bad entry as the binding does, and stores none of it'
   expect(response.status).toBe(400);
   expect(((await response.json()) as { message: string }).message).toBe(expected);
   expect(emulator.store.db.prepare('SELECT count(*) FROM events').pluck().get()).toBe(0);
+});
+
+describe('the answer to an event no function receives', () => {
+  const binary = (url: string, type: string, id: string) =>
+    fetch(`${url}/events`, {
+      method: 'POST',
+      headers: {
+        'ce-specversion': '1.0',
+        'ce-id': id,
+        'ce-source': '/t',
+        'ce-type': type,
+        'content-type': 'application/json',
+      },
+      body: '{}',
+    }).then((r) => r.json() as Promise<{ unreceived: { message: string }[] }>);
+
+  async function startWith(functions: EmulatorFunction[]) {
+    const emulator = createEmulator({ functions, clock: manualClock(), log: () => {}, onTrace: () => {} });
+    open.push(emulator);
+    return emulator.listen(0);
+  }
+
+  const images = defineHandler({
+    name: 'orders-images',
+    sources: [{ type: 'aws:s3', bucket: 'photos' }],
+    handle: () => {},
+  });
+  const kafka = defineHandler({ name: 'k', sources: [{ type: 'aws:kafka' }], handle: () => {} });
+
+  it('says no function listens on the bus, and names the command for each function declaring its source', async () => {
+    const url = await startWith([
+      { name: 'orders-images', handler: images },
+      { name: 'k', handler: kafka },
+    ]);
+    expect(await binary(url, 'com.amazonaws.s3.ObjectCreated:Put', 'e-1')).toEqual({
+      accepted: ['e-1'],
+      unreceived: [
+        {
+          id: 'e-1',
+          reason: 'no-listener',
+          message:
+            'no function listens on the bus for this event; orders-images declares aws:s3 bucket photos: run ' +
+            '`triggerkit send --as aws:s3 --to orders-images --bucket photos --data …`.',
+        },
+      ],
+    });
+    const record = await binary(url, 'org.apache.kafka.record', 'e-2');
+    expect(record.unreceived[0]?.message).toMatch(
+      /; k declares aws:kafka: run `triggerkit send --as aws:kafka --to k --data …`\.$/,
+    );
+    const other = await binary(url, 'com.shop.order.created', 'e-3');
+    expect(other.unreceived[0]?.message).toBe(
+      "no function listens on the bus for this event; a handler with no `sources` (or { type: 'bus' }) and a filter that matches it would receive it.",
+    );
+  });
+
+  it('says every bus listener filtered it out, and stays as before for an event some function receives', async () => {
+    const picky = defineHandler({
+      name: 'picky',
+      filter: { type: ['com.shop.order.created'] },
+      handle: () => {},
+    });
+    const url = await startWith([{ name: 'picky', handler: picky }]);
+    expect(await binary(url, 'com.shop.order.created', 'ok')).toEqual({ accepted: ['ok'] });
+    const filtered = await binary(url, 'com.amazonaws.sqs.message', 'f');
+    expect(filtered.unreceived).toEqual([
+      {
+        id: 'f',
+        reason: 'filtered',
+        message:
+          'every function on the bus filtered it out (picky); it is typed as an event of aws:sqs, and no function declares aws:sqs.',
+      },
+    ]);
+  });
 });

@@ -13,10 +13,14 @@ import { toCloudEvents } from '../sources/index.js';
 import type { HttpRequest } from '../sources/types.js';
 import { jsonDepthExceeds, MAX_JSON_DEPTH, toApiGatewayV2Event } from './http-ingress.js';
 import { HttpProblem, type Route, type RouteRequest, send } from './router.js';
+import type { Unreceived } from './unreceived.js';
 
 export interface BusRoutesContext {
-  /** Stores the events (committed when it resolves), then starts their delivery. */
-  readonly publishAll: (events: readonly CloudEvent[]) => Promise<void>;
+  /**
+   * Stores the events (committed when it resolves), then starts their delivery; resolves to the events
+   * no function received (none listens on the bus, or every listener filtered them out), explained.
+   */
+  readonly publishAll: (events: readonly CloudEvent[]) => Promise<readonly Unreceived[]>;
 }
 
 const TAKES =
@@ -70,8 +74,12 @@ async function accept(context: BusRoutesContext, { req, body, res }: RouteReques
   const events = mode === 'batch' ? await readBatchInSlices(request) : undefined;
   const accepted = events ?? toCloudEvents(v2).items.map((item) => item.event);
   // Committed to the store before the 202: an acknowledged event survives a crash of the emulator.
-  await context.publishAll(accepted);
-  send(res, 202, { accepted: accepted.map((event) => event.id) });
+  const unreceived = await context.publishAll(accepted);
+  // `unreceived` only when some event reached no function: the answer of a delivered event is unchanged.
+  send(res, 202, {
+    accepted: accepted.map((event) => event.id),
+    ...(unreceived.length > 0 && { unreceived }),
+  });
 }
 
 /** Bodies larger than this are read with pauses between passes. */

@@ -42,9 +42,9 @@ export function createBus(store: Store, onTrace: (trace: TraceRecord) => void) {
     },
     /**
      * Stores the event with one delivery per matching listener (and a `filtered` record for the others),
-     * in one transaction, before anyone is told it was accepted.
+     * in one transaction, before anyone is told it was accepted. Returns how many functions it matched.
      */
-    accept(event: CloudEvent, now: number, only?: string): void {
+    accept(event: CloudEvent, now: number, only?: string): number {
       const matched = new Set(index.match(event));
       const targets = only === undefined ? listeners : listeners.filter((fn) => fn.name === only);
       const routes = targets.map((fn) => ({
@@ -53,8 +53,12 @@ export function createBus(store: Store, onTrace: (trace: TraceRecord) => void) {
         matched: unfiltered.has(fn.name) || matched.has(fn.name),
       }));
       store.accept(event, now, routes);
+      let received = 0;
       for (const route of routes) {
-        if (route.matched) continue;
+        if (route.matched) {
+          received++;
+          continue;
+        }
         const handler = route.fn.handler.definition.name ?? route.fn.name;
         onTrace({
           handler,
@@ -67,6 +71,7 @@ export function createBus(store: Store, onTrace: (trace: TraceRecord) => void) {
           at: now,
         });
       }
+      return received;
     },
     listeners: () => listeners,
   };

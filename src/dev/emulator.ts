@@ -25,6 +25,7 @@ import { createKinesisEndpoint, KINESIS_TARGET_PREFIX } from './kinesis/endpoint
 import { compileRoute, HttpProblem, type Route, send } from './router.js';
 import type { EmulatorFunction } from './run-delivery.js';
 import { createSnsEndpoint, SNS_VERSION } from './sns/endpoint.js';
+import { sourceRoutes } from './source-routes.js';
 import { createSqsEndpoint } from './sqs/endpoint.js';
 import { stateRoutes } from './state-routes.js';
 import type { StateLock } from './store/lock.js';
@@ -33,6 +34,7 @@ import { openStore, type Store } from './store/store.js';
 import { formatTraceLine } from './trace-line.js';
 import { createTriggerHost, toDeadLetterQueue } from './triggers/host.js';
 import { startTriggers } from './triggers/index.js';
+import { EXPLAINED, explainUnreceived, type Unreceived } from './unreceived.js';
 
 export type { EmulatorFunction } from './run-delivery.js';
 
@@ -223,16 +225,21 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       // Committed before the 202. A large batch commits in slices with the event loop free between them,
       // so other requests (and the deliveries already running) are answered while it is stored.
       async publishAll(events) {
+        const unreceived: Unreceived[] = [];
         for (let at = 0; at < events.length; at += ACCEPT_SLICE) {
           if (at > 0) await new Promise((resolve) => setImmediate(resolve));
           store.transaction(() => {
-            for (const event of events.slice(at, at + ACCEPT_SLICE)) bus.accept(event, clock.now());
+            for (const event of events.slice(at, at + ACCEPT_SLICE))
+              if (bus.accept(event, clock.now()) === 0 && unreceived.length < EXPLAINED)
+                unreceived.push(explainUnreceived(event, functions, triggers.feeds));
           });
         }
         loop.wake();
+        return unreceived;
       },
     }),
     ...stateRoutes({ store, clock, bus, functionNames, kick: () => loop.wake() }),
+    ...sourceRoutes({ host }),
     {
       method: 'POST',
       path: INVOKE_PATH,
