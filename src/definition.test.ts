@@ -57,11 +57,57 @@ describe('defineHandler validates the definition when it is defined', () => {
     [{ handle, retry: { maxEventAge: '6 hours' } }, 'retry.maxEventAge', /duration such as '500ms'/],
     [{ handle, retry: { tries: 3 } }, 'retry.tries', /Unknown key `retry.tries`/],
     [{ handle, deadLetter: 'dlq' }, 'deadLetter', /`deadLetter` must be \{ queue/],
+    [
+      { handle, sources: [{ type: 'aws:sqs', queue: 'q', batchSize: 0 }] },
+      'sources[0].batchSize',
+      /`sources\[0\].batchSize` must be a whole number of messages from 1 to 10000; got 0\./,
+    ],
+    [
+      { handle, sources: [{ type: 'aws:sqs', queue: 'q', batchSize: '10' }] },
+      'sources[0].batchSize',
+      /from 1 to 10000; got "10"/,
+    ],
+    [
+      { handle, sources: [{ type: 'aws:sqs', queue: 'q', batchSize: 50 }] },
+      'sources[0]',
+      /a batchSize over 10 needs a maximumBatchingWindow of at least 1 second/,
+    ],
+    [
+      { handle, sources: [{ type: 'aws:sqs', queue: 'q.fifo', batchSize: 20, maximumBatchingWindow: 5 }] },
+      'sources[0]',
+      /a FIFO queue takes a batchSize of at most 10; got 20/,
+    ],
+    [
+      { handle, sources: [{ type: 'aws:kinesis', stream: 's', bisectBatchOnFunctionError: 'yes' }] },
+      'sources[0].bisectBatchOnFunctionError',
+      /must be true or false; got "yes"/,
+    ],
+    [
+      { handle, sources: [{ type: 'aws:kinesis', stream: 's', maximumRecordAgeInSeconds: 30 }] },
+      'sources[0]',
+      /maximumRecordAgeInSeconds must be -1 or from 60 to 604800/,
+    ],
+    [
+      { handle, sources: [{ type: 'aws:dynamodb', table: 't', startingPosition: 'AT_TIMESTAMP' }] },
+      'sources[0].startingPosition',
+      /must be 'LATEST' or 'TRIM_HORIZON'/,
+    ],
   ])('%j → E_CONFIG at %s', (definition, path, message) => {
     const error = definitionError(definition);
     expect(error.code).toBe('E_CONFIG');
     expect(error.path).toBe(path);
     expect(error.message).toMatch(message);
+  });
+
+  it('takes the event source mapping settings a source declares', () => {
+    const handler = defineHandler({
+      handle,
+      sources: [
+        { type: 'aws:sqs', queue: 'q', batchSize: 100, maximumBatchingWindow: 2, maximumConcurrency: 10 },
+        { type: 'aws:kinesis', stream: 's', bisectBatchOnFunctionError: true, maximumRetryAttempts: -1 },
+      ],
+    });
+    expect(handler.definition.sources?.[0]).toMatchObject({ batchSize: 100, maximumConcurrency: 10 });
   });
 
   it('rejects an invalid filter with E_RULE_INVALID', () => {

@@ -50,6 +50,8 @@ export interface Adopted {
   readonly attempts: number;
   readonly firstAttemptAt: number;
   readonly lastAttemptAt: number;
+  /** `running` (default): the caller retries or dead-letters it next; else how it already ended. */
+  readonly status?: 'running' | 'delivered' | 'filtered';
 }
 
 export interface Store extends StateReader {
@@ -72,8 +74,8 @@ export interface Store extends StateReader {
     routes: readonly { handler: string; matched: boolean }[],
   ): number;
   /**
-   * Archives an event a live trigger delivered and returns its delivery row (running), so that `retry`
-   * or `deadLetter` can take it over: the row is the event's retry from then on.
+   * Archives an event a live trigger delivered and returns its delivery row: `running`, so that `retry`
+   * or `deadLetter` takes it over (the row is the event's retry from then on), or already ended.
    */
   adopt(adopted: Adopted): DeliveryRow;
   claimDue(now: number, limit?: number): DeliveryRow[];
@@ -153,7 +155,7 @@ export function openStore(dir: string, options: { lock?: StateLock } = {}): Stor
     ),
     insertAdopted: db.prepare(
       `INSERT INTO deliveries (event_seq, handler, status, attempts, next_at, first_attempt_at, last_attempt_at, transport)
-       VALUES (?, ?, 'running', ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     selectDue: db.prepare(
       `SELECT d.*, e.body, e.received_at FROM deliveries d JOIN events e ON e.seq = d.event_seq
@@ -242,6 +244,7 @@ export function openStore(dir: string, options: { lock?: StateLock } = {}): Stor
           s.insertAdopted.run(
             seq,
             handler,
+            adopted.status ?? 'running',
             adopted.attempts,
             adopted.lastAttemptAt,
             adopted.firstAttemptAt,
@@ -253,7 +256,7 @@ export function openStore(dir: string, options: { lock?: StateLock } = {}): Stor
           id,
           eventSeq: seq,
           handler,
-          status: 'running',
+          status: adopted.status ?? 'running',
           attempts: adopted.attempts,
           nextAt: adopted.lastAttemptAt,
           receivedAt: adopted.receivedAt,

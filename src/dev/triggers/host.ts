@@ -129,6 +129,8 @@ export function createTriggerHost(options: TriggerHostOptions) {
    */
   async function invoke(fn: EmulatorFunction, raw: unknown, transport: Transport): Promise<Invocation> {
     const timeoutMs = fn.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    /** Each event's attempts in this invocation, by CloudEvents identity: archived once it ended here. */
+    const events = new Map<string, { first: TraceRecord; last: TraceRecord }>();
     const context = createLocalContext({
       functionName: fn.name,
       requestId: randomUUID(),
@@ -142,6 +144,9 @@ export function createTriggerHost(options: TriggerHostOptions) {
         observe(trace) {
           options.onTrace(trace);
           record(fn, trace);
+          const key = `${trace.event.source}\n${trace.event.id}`;
+          const seen = events.get(key);
+          events.set(key, { first: seen?.first ?? trace, last: trace });
         },
       },
     });
@@ -149,6 +154,40 @@ export function createTriggerHost(options: TriggerHostOptions) {
       return { response: await withTimeout(fn.handler(raw, context), timeoutMs, clock) };
     } catch (error) {
       return { error, ...(error instanceof FunctionTimeout && { timedOut: true }) };
+    } finally {
+      archive(fn, transport, events.values());
+    }
+  }
+
+  /**
+   * Archives the events that ended in this invocation (delivered or filtered), so that `GET /events/<id>`
+   * tells their story as it tells a bus event's. Those handed to a retry or a dead letter were archived
+   * when they were handed over.
+   */
+  function archive(
+    fn: EmulatorFunction,
+    transport: Transport,
+    ended: Iterable<{ first: TraceRecord; last: TraceRecord }>,
+  ): void {
+    try {
+      store.transaction(() => {
+        for (const { first, last } of ended) {
+          const status = last.outcome.status;
+          if (status !== 'delivered' && status !== 'filtered') continue;
+          store.adopt({
+            event: first.event,
+            handler: fn.name,
+            transport,
+            receivedAt: first.at,
+            attempts: last.attempt,
+            firstAttemptAt: first.at,
+            lastAttemptAt: last.at,
+            status,
+          });
+        }
+      });
+    } catch (error) {
+      options.log(`triggerkit: could not archive the events of ${fn.name}: ${String(error)}`);
     }
   }
 

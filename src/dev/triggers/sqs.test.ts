@@ -5,6 +5,7 @@ import {
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   SendMessageCommand,
+  SetQueueAttributesCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
@@ -50,7 +51,7 @@ describe('live SQS trigger', () => {
         seen.push(event);
       },
     });
-    const { sqs, queueUrl } = await start([{ name: 'orders', handler }]);
+    const { sqs, queueUrl, url } = await start([{ name: 'orders', handler }]);
     const sent = await sqs.send(
       new SendMessageCommand({ QueueUrl: queueUrl('shop-orders'), MessageBody: '{"order":1}' }),
     );
@@ -66,6 +67,11 @@ describe('live SQS trigger', () => {
     expect(attributes.Attributes?.ApproximateNumberOfMessagesNotVisible).toBe('0');
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(seen).toHaveLength(1);
+    // Its story is told as a bus event's is: the delivery and each attempt.
+    const story = await (await fetch(`${url}/events/${sent.MessageId}`)).json();
+    expect(story.deliveries).toEqual([{ handler: 'orders', status: 'delivered', attempts: 1, nextAt: null }]);
+    expect(story.traces.map((t: { stage: string }) => t.stage)).toEqual(['attempt-1']);
+    expect(story.traces[0].detail).toMatchObject({ outcome: 'delivered', transport: 'aws:sqs' });
   });
 
   it('hands the function the records Lambda sends, in batches of at most batchSize', async () => {
@@ -129,7 +135,11 @@ describe('live SQS trigger', () => {
     await until(() => emulator.store.deadLetters().length === 1);
     expect(calls).toBe(3);
     const [letter] = emulator.store.deadLetters();
-    expect(letter?.envelope).toMatchObject({ id: poison.MessageId, dlreason: 'retries-exhausted', dlattempts: 3 });
+    expect(letter?.envelope).toMatchObject({
+      id: poison.MessageId,
+      dlreason: 'retries-exhausted',
+      dlattempts: 3,
+    });
     const dlq = await sqs.send(
       new ReceiveMessageCommand({ QueueUrl: queueUrl('orders-dlq'), MaxNumberOfMessages: 10 }),
     );
@@ -199,6 +209,47 @@ describe('live SQS trigger', () => {
     expect(odd).toEqual(['1', '3', '5', '7', '9', '11']);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(seen).toHaveLength(12);
+  });
+
+  it('leaves a batch the function did not finish in flight until the visibility timeout, then redelivers it', async () => {
+    const counts: string[] = [];
+    let hang = true;
+    const handler = defineHandler({
+      name: 'slow',
+      sources: [{ type: 'aws:sqs', queue: 'slow' }],
+      handle: async () => {
+        if (hang) {
+          hang = false;
+          await new Promise((resolve) => setTimeout(resolve, 1_000));
+        }
+      },
+    });
+    const { sqs, queueUrl, emulator } = await start([
+      {
+        name: 'slow',
+        timeoutMs: 100,
+        handler: Object.assign(
+          (raw: { Records: SQSRecord[] }, context: unknown) => {
+            counts.push(raw.Records[0]?.attributes.ApproximateReceiveCount as string);
+            return handler(raw, context as never);
+          },
+          { definition: handler.definition },
+        ) as never,
+      },
+    ]);
+    await sqs.send(
+      new SetQueueAttributesCommand({ QueueUrl: queueUrl('slow'), Attributes: { VisibilityTimeout: '1' } }),
+    );
+    const sentAt = Date.now();
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl('slow'), MessageBody: '{}' }));
+    await until(() => counts.length === 1);
+    // While the function runs (and after it timed out) the message is in flight: nobody else receives it.
+    const meanwhile = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl('slow') }));
+    expect(meanwhile.Messages).toBeUndefined();
+    await until(() => counts.length === 2);
+    expect(Date.now() - sentAt).toBeGreaterThanOrEqual(900);
+    expect(counts).toEqual(['1', '2']);
+    await until(() => emulator.store.queues.counts('slow', Date.now()).inFlight === 0);
   });
 
   it('says which live trigger feeds each function', async () => {
