@@ -16,7 +16,7 @@
  *   npm run bench -- sqs-live --messages=2000 --duration=5      a quick run
  */
 import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -100,6 +100,17 @@ class LogTail {
   }
 }
 
+/** CPU time (user + system, ms) a process has used so far; NaN where /proc is not there (not Linux). */
+function cpuMs(/** @type {number | undefined} */ pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in ticks of 1/100 s
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** Starts a child process; resolves once its output matches `ready`, with its first match and a stop. */
 function startProcess(
   /** @type {string[]} */ args,
@@ -119,7 +130,7 @@ function startProcess(
       child.once('exit', () => done(undefined));
       process.kill(-(/** @type {number} */ (child.pid)), 'SIGTERM');
     });
-  return /** @type {Promise<{ match: RegExpExecArray, stop: () => Promise<unknown> }>} */ (
+  return /** @type {Promise<{ match: RegExpExecArray, pid: number | undefined, stop: () => Promise<unknown> }>} */ (
     new Promise((resolve, reject) => {
       const onData = (/** @type {Buffer} */ chunk) => {
         // The emulator prints a trace line per delivery: read and drop them, as a terminal would.
@@ -127,7 +138,7 @@ function startProcess(
         const match = ready.exec(output);
         if (match) {
           output = output.slice(0, 10_000);
-          resolve({ match, stop });
+          resolve({ match, pid: child.pid, stop });
         }
       };
       child.stdout.on('data', onData);
@@ -147,6 +158,7 @@ const body = (/** @type {number} */ i) => JSON.stringify({ ...order(i), sentAt: 
  * @property {string} name
  * @property {string} queueUrl
  * @property {LogTail} log
+ * @property {() => number} cpu  CPU ms used so far by the processes that move its messages
  * @property {() => Promise<void>} [open]  starts its consumer (the poller process)
  * @property {() => Promise<void>} [close]
  */
@@ -162,6 +174,7 @@ async function throughput(
   let next = 0;
   let failed = 0;
   const started = now();
+  const cpuBefore = peer.cpu();
   await Promise.all(
     Array.from({ length: SENDERS }, async () => {
       while (next < total) {
@@ -189,6 +202,7 @@ async function throughput(
   );
   const sendSeconds = (now() - started) / 1000;
   await peer.log.drain(accepted);
+  const cpu = peer.cpu() - cpuBefore;
   const handled = accepted.filter((id) => peer.log.latencies.has(id));
   const last = Math.max(
     ...handled.map((id) => sentAt.get(id) + /** @type {number} */ (peer.log.latencies.get(id))),
@@ -199,6 +213,7 @@ async function throughput(
     lost: accepted.length - handled.length,
     sendRate: accepted.length / sendSeconds,
     rate: handled.length / ((last - started) / 1000),
+    cpuPerMessage: cpu / accepted.length,
   };
 }
 
@@ -266,17 +281,21 @@ export default async function () {
       /** @type {string} */ ((await client.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl);
     /** @type {(() => Promise<unknown>) | undefined} */
     let poller;
+    /** @type {number | undefined} */
+    let pollerPid;
     /** @type {Peer[]} */
     const peers = [
       {
         name: 'live trigger (triggerkit dev)',
         queueUrl: await queueUrl('bench-live'),
         log: new LogTail(join(dir, 'live.log')),
+        cpu: () => cpuMs(dev.pid),
       },
       {
         name: 'ReceiveMessage polling, own process',
         queueUrl: await queueUrl('bench-poll'),
         log: new LogTail(join(dir, 'poll.log')),
+        cpu: () => cpuMs(dev.pid) + cpuMs(pollerPid),
         async open() {
           const p = await startProcess(
             [POLLER, this.queueUrl],
@@ -284,15 +303,19 @@ export default async function () {
             /polling/,
           );
           poller = p.stop;
+          pollerPid = p.pid;
         },
         async close() {
           await poller?.();
         },
       },
     ];
-    /** @type {Map<string, { rates: number[], sendRates: number[], lost: number, failed: number, p50: number[], p99: number[], max: number[] }>} */
+    /** @type {Map<string, { rates: number[], sendRates: number[], cpu: number[], lost: number, failed: number, p50: number[], p99: number[], max: number[] }>} */
     const results = new Map(
-      peers.map((p) => [p.name, { rates: [], sendRates: [], lost: 0, failed: 0, p50: [], p99: [], max: [] }]),
+      peers.map((p) => [
+        p.name,
+        { rates: [], sendRates: [], cpu: [], lost: 0, failed: 0, p50: [], p99: [], max: [] },
+      ]),
     );
     for (const peer of peers) {
       // Warm-up, discarded: both code paths compiled, the queue's pages in the cache.
@@ -310,6 +333,7 @@ export default async function () {
         await peer.close?.();
         r.rates.push(t.rate);
         r.sendRates.push(t.sendRate);
+        r.cpu.push(t.cpuPerMessage);
         r.lost += t.lost + l.lost;
         r.failed += t.failed + l.failed;
         r.p50.push(l.p50);
@@ -333,6 +357,7 @@ export default async function () {
             'msg/s end to end (rounds)': `${median(r.rates).toFixed(0)} (${list(r.rates)})`,
             '× live': (median(r.rates) / median(live.rates)).toFixed(2),
             'sends accepted/s': median(r.sendRates).toFixed(0),
+            'CPU ms/msg': median(r.cpu).toFixed(3),
             'p50 ms (rounds)': `${median(r.p50).toFixed(2)} (${list(r.p50, 2)})`,
             'p50 × live': (median(r.p50) / median(live.p50)).toFixed(2),
             'p99 ms (rounds)': `${median(r.p99).toFixed(1)} (${list(r.p99, 1)})`,
@@ -344,6 +369,7 @@ export default async function () {
         notes: [
           'msg/s end to end: accepted messages / (last consumer call − first send); the emulator commits each send to SQLite (WAL) before answering',
           'latency: from just before SendMessage to the consumer call (both processes read the same clock: performance.timeOrigin + now())',
+          'CPU ms/msg: CPU time (user + system) of the emulator process, plus the poller process for polling, over the throughput run, per message; less sensitive than rates to other load on the machine',
           'lost: sends answered with a MessageId that never reached the consumer (waited up to 60 s)',
           `load average at start (1, 5, 15 min): ${load.join(', ')}; at end: ${loadavg()
             .map((l) => l.toFixed(1))
