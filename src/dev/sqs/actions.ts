@@ -265,7 +265,8 @@ export const actions: Record<string, (ctx: ActionContext, input: Input) => unkno
   SendMessage: (ctx, input) => sendOne(ctx, queueOf(ctx, input), input),
   SendMessageBatch(ctx, input) {
     const queue = queueOf(ctx, input);
-    return batch(input, (entry) => sendOne(ctx, queue, entry));
+    // One commit for the whole call: each entry still succeeds or fails on its own (a savepoint each).
+    return ctx.store.atomically(() => batch(input, (entry) => sendOne(ctx, queue, entry)));
   },
   DeleteMessage(ctx, input) {
     ctx.store.delete(queueOf(ctx, input).name, checkReceipt(input.ReceiptHandle));
@@ -273,10 +274,12 @@ export const actions: Record<string, (ctx: ActionContext, input: Input) => unkno
   },
   DeleteMessageBatch(ctx, input) {
     const queue = queueOf(ctx, input);
-    return batch(input, (entry) => {
-      ctx.store.delete(queue.name, checkReceipt(entry.ReceiptHandle));
-      return {};
-    });
+    return ctx.store.atomically(() =>
+      batch(input, (entry) => {
+        ctx.store.delete(queue.name, checkReceipt(entry.ReceiptHandle));
+        return {};
+      }),
+    );
   },
   ChangeMessageVisibility(ctx, input) {
     const queue = queueOf(ctx, input);

@@ -135,6 +135,10 @@ export function openSqsStore(db: Database.Database) {
   };
 
   return {
+    /** Runs `fn` in one transaction (one commit): a batch call's entries are stored together. */
+    atomically<T>(fn: () => T): T {
+      return db.transaction(fn)();
+    },
     /** Creates a queue; `false` when one of that name exists already (the caller compares attributes). */
     createQueue(name: string, attributes: Record<string, string>, now: number): boolean {
       if (q.queue.get(name) !== undefined) return false;

@@ -74,6 +74,7 @@ export function createTriggerHost(options: TriggerHostOptions) {
     transport: Transport,
     remainingMs: () => number,
     ordered: OnError | undefined,
+    flush: () => void,
   ): AttemptRuntime {
     const adopt = (event: CloudEvent, start: Omit<DueRetry, 'event' | 'handler' | 'at' | 'delay'>) =>
       store.adopt({
@@ -88,6 +89,7 @@ export function createTriggerHost(options: TriggerHostOptions) {
     return {
       now: () => clock.now(),
       async retry(retry) {
+        flush();
         if (ordered !== undefined) {
           if (placeRetry(retry.at - retry.now, retry.attemptMs, remainingMs()) === 'in-process') {
             await waitUntil(clock, retry.at);
@@ -108,6 +110,7 @@ export function createTriggerHost(options: TriggerHostOptions) {
         return 'handed-off';
       },
       async deadLetter(envelope) {
+        flush();
         if (ordered === 'block') return 'redeliver';
         const at = Date.parse(envelope.dllastattempt);
         const row = adopt(eventOfDeadLetter(envelope), {
@@ -125,12 +128,28 @@ export function createTriggerHost(options: TriggerHostOptions) {
 
   /**
    * One invocation of `fn` with `raw`, as Lambda makes it for the trigger (`transport`). Never throws.
-   * Each attempt's trace goes to `onTrace` and into the store.
+   * Each attempt's trace goes to `onTrace` at once, and into the store with the events that ended here
+   * and the trigger's own bookkeeping (`settle`: the SQS mapping's deletes, say) in one transaction when
+   * the invocation ends — one commit per batch, not one per record — or before a retry or dead letter
+   * takes a record over.
    */
-  async function invoke(fn: EmulatorFunction, raw: unknown, transport: Transport): Promise<Invocation> {
+  async function invoke(
+    fn: EmulatorFunction,
+    raw: unknown,
+    transport: Transport,
+    settle?: (result: Invocation) => void,
+  ): Promise<Invocation> {
     const timeoutMs = fn.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     /** Each event's attempts in this invocation, by CloudEvents identity: archived once it ended here. */
     const events = new Map<string, { first: TraceRecord; last: TraceRecord }>();
+    /** Attempt traces not yet in the store. */
+    let unwritten: TraceRecord[] = [];
+    let ended = false;
+    const flush = () => {
+      const traces = unwritten;
+      unwritten = [];
+      if (traces.length > 0) store.transaction(() => traces.forEach((trace) => record(fn, trace)));
+    };
     const context = createLocalContext({
       functionName: fn.name,
       requestId: randomUUID(),
@@ -140,23 +159,36 @@ export function createTriggerHost(options: TriggerHostOptions) {
         now: () => clock.now(),
         sleep: (ms) => waitUntil(clock, clock.now() + ms),
         ...(options.idempotency && { idempotency: options.idempotency.store }),
-        attempts: (ordered) => liveRuntime(fn, transport, () => context.getRemainingTimeInMillis(), ordered),
+        attempts: (ordered) =>
+          liveRuntime(fn, transport, () => context.getRemainingTimeInMillis(), ordered, flush),
         observe(trace) {
           options.onTrace(trace);
-          record(fn, trace);
+          unwritten.push(trace);
+          // A function that timed out may still run on: what it does then is written as it happens.
+          if (ended) flush();
           const key = `${trace.event.source}\n${trace.event.id}`;
           const seen = events.get(key);
           events.set(key, { first: seen?.first ?? trace, last: trace });
         },
       },
     });
+    let result: Invocation;
     try {
-      return { response: await withTimeout(fn.handler(raw, context), timeoutMs, clock) };
+      result = { response: await withTimeout(fn.handler(raw, context), timeoutMs, clock) };
     } catch (error) {
-      return { error, ...(error instanceof FunctionTimeout && { timedOut: true }) };
-    } finally {
-      archive(fn, transport, events.values());
+      result = { error, ...(error instanceof FunctionTimeout && { timedOut: true }) };
     }
+    ended = true;
+    try {
+      store.transaction(() => {
+        flush();
+        archive(fn, transport, events.values());
+        settle?.(result);
+      });
+    } catch (error) {
+      options.log(`triggerkit: could not record the invocation of ${fn.name}: ${String(error)}`);
+    }
+    return result;
   }
 
   /**

@@ -17,7 +17,7 @@ import { ACCOUNT_ID, FIFO_DEFAULTS, queueArn, REGION, redriveOf, setting } from 
 import { sequenceNumber } from '../sqs/send-options.js';
 import { md5Hex, md5OfMessageAttributes } from '../sqs/wire.js';
 import type { SqsMessageRow } from '../store/sqs-queues.js';
-import { localQueueName, type TriggerHost } from './host.js';
+import { type Invocation, localQueueName, type TriggerHost } from './host.js';
 import type { Feed, LiveTriggers } from './types.js';
 
 type SqsDeclaration = Extract<SourceDeclaration, { type: 'aws:sqs' }>;
@@ -126,7 +126,12 @@ function startMapping(host: TriggerHost, fn: EmulatorFunction, source: SqsDeclar
 
   async function deliver(messages: SqsMessageRow[], fifo: boolean): Promise<void> {
     const event: SQSEvent = { Records: messages.map((m) => toRecord(queue, m, fifo)) };
-    const result = await host.invoke(fn, event, 'aws:sqs');
+    // The deletes commit with the invocation's traces and archive: one transaction per batch.
+    await host.invoke(fn, event, 'aws:sqs', (result) => settle(messages, result));
+  }
+
+  /** Deletes what the function handled, by the answer Lambda reads. */
+  function settle(messages: SqsMessageRow[], result: Invocation): void {
     if (result.error !== undefined) {
       // The whole batch failed (a middleware threw, the function timed out): every message becomes
       // visible again when its visibility timeout ends.
