@@ -1,7 +1,7 @@
 /**
  * The emulator's durable state in SQLite (WAL): the archive of accepted events, one delivery row per
  * event and handler (its attempts and next due time), dead letters, per-event traces, the SQS endpoint's
- * queues and the idempotency records. An event is committed here before the emulator acknowledges it,
+ * queues, the live schedules' next times and the idempotency records. An event is committed here before the emulator acknowledges it,
  * so a crash loses nothing that was acknowledged. All SQL lives in this folder: the rest of the emulator
  * goes through these methods.
  */
@@ -15,6 +15,7 @@ import { checkStateIntegrity } from './integrity.js';
 import { acquireStateLock, type StateLock } from './lock.js';
 import { createQueries, type StateReader } from './queries.js';
 import { createPruner, type PruneResult, type Retention } from './retention.js';
+import { openScheduleStore, type ScheduleStore } from './schedules.js';
 import { createSchema } from './schema.js';
 import { openSqsStore, type SqsStore } from './sqs-queues.js';
 import { createTraceWriter, type TraceSubject } from './traces.js';
@@ -57,6 +58,8 @@ export interface Store extends StateReader {
   readonly db: Database.Database;
   /** The SQS endpoint's queues and messages. */
   readonly queues: SqsStore;
+  /** The live schedules' next fire times. */
+  readonly schedules: ScheduleStore;
   /** The idempotency records handlers claim and complete. */
   readonly idempotency: SqliteIdempotency;
   /** Runs `fn` in one transaction (nested calls join the outer one). */
@@ -142,6 +145,7 @@ export function openStore(dir: string, options: { lock?: StateLock } = {}): Stor
   }
   const queries = createQueries(db);
   const queues = openSqsStore(db);
+  const schedules = openScheduleStore(db);
   const idempotency = createSqliteIdempotency(db);
 
   const s = {
@@ -208,6 +212,7 @@ export function openStore(dir: string, options: { lock?: StateLock } = {}): Stor
     ...queries,
     db,
     queues,
+    schedules,
     idempotency,
     transaction,
     recover() {

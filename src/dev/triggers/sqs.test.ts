@@ -129,7 +129,11 @@ describe('live SQS trigger', () => {
     await until(() => emulator.store.deadLetters().length === 1);
     expect(calls).toBe(3);
     const [letter] = emulator.store.deadLetters();
-    expect(letter?.envelope).toMatchObject({ id: poison.MessageId, dlreason: 'retries-exhausted', dlattempts: 3 });
+    expect(letter?.envelope).toMatchObject({
+      id: poison.MessageId,
+      dlreason: 'retries-exhausted',
+      dlattempts: 3,
+    });
     const dlq = await sqs.send(
       new ReceiveMessageCommand({ QueueUrl: queueUrl('orders-dlq'), MaxNumberOfMessages: 10 }),
     );
