@@ -11,7 +11,7 @@ import type { RetryPresetName } from './delivery/presets.js';
 import { isTriggerError, TriggerError } from './errors.js';
 import { compilePattern, type Matcher, type PatternDialect } from './rules/compile-pattern.js';
 import { compileSchema, type DataValidator } from './schema/compile.js';
-import type { Setting } from './sources/catalog-row.js';
+import type { ParsedSetting, Setting } from './sources/catalog-row.js';
 import {
   DECLARATION_KEYS,
   DECLARED_TYPES,
@@ -246,11 +246,22 @@ function checkSources(sources: unknown, label: string): SourceDeclaration[] {
           `${label}: \`${where}.${key}\` must be ${problem === 'name' ? `a non-empty string naming the ${key}, e.g. { type: '${String(source.type)}', ${key}: 'orders' }` : problem}; got ${JSON.stringify(value)}`,
         );
     }
+    for (const [key, rule] of Object.entries(keys)) {
+      if (!isRequired(rule) || Object.hasOwn(source, key)) continue;
+      throw config(
+        `${where}.${key}`,
+        `${label}: \`${where}\` needs \`${key}\`, e.g. { type: '${String(source.type)}', ${key}: '${rule.example}' }`,
+      );
+    }
     const problem = declarationCheck(source.type as string)?.(source);
     if (problem !== undefined) throw config(where, `${label}: \`${where}\`: ${problem}`);
     return Object.freeze({ ...source }) as SourceDeclaration;
   });
 }
+
+/** A key every declaration of its type must give (`aws:schedule`'s `expression`). */
+const isRequired = (rule: KeyRule): rule is ParsedSetting =>
+  rule !== undefined && !Array.isArray(rule) && (rule as Setting).kind === 'parsed';
 
 /** What `value` should have been for a declaration key (`name`: a non-empty string), or undefined if it is. */
 function keyProblem(rule: KeyRule, value: unknown): string | undefined {
@@ -259,6 +270,7 @@ function keyProblem(rule: KeyRule, value: unknown): string | undefined {
     return rule.includes(value as string) ? undefined : rule.map((v) => `'${v}'`).join(' or ');
   const setting = rule as Setting;
   if (setting.kind === 'boolean') return typeof value === 'boolean' ? undefined : 'true or false';
+  if (setting.kind === 'parsed') return setting.check(value);
   return Number.isInteger(value) && (value as number) >= setting.min && (value as number) <= setting.max
     ? undefined
     : `a whole number of ${setting.unit} from ${setting.min} to ${setting.max}`;

@@ -13,16 +13,34 @@ export interface BusFunction {
   readonly handler: TriggerHandler;
 }
 
-/** A handler with no `sources` listens on the bus, as does one that declares `{ type: 'bus' }`. */
+/**
+ * A handler with no `sources` listens on the bus, as does one that declares `{ type: 'bus' }` or
+ * `{ type: 'aws:eventbridge' }`: the emulator's bus is its EventBridge bus too (PutEvents lands there).
+ */
 export function listensOnBus(fn: BusFunction): boolean {
   const sources = fn.handler.definition.sources ?? [];
-  return sources.length === 0 || sources.some((s) => s.type === 'bus');
+  return sources.length === 0 || sources.some((s) => s.type === 'bus' || s.type === 'aws:eventbridge');
+}
+
+/**
+ * The event sources a listener takes when each way it listens names one — `{ type: 'aws:eventbridge',
+ * source: 'com.shop' }` is the rule `{ source: ['com.shop'] }` — else undefined (any source).
+ */
+function busSources(fn: BusFunction): ReadonlySet<string> | undefined {
+  const sources = fn.handler.definition.sources ?? [];
+  const sourced: string[] = [];
+  for (const s of sources) {
+    if (s.type === 'bus' || (s.type === 'aws:eventbridge' && s.source === undefined)) return undefined;
+    if (s.type === 'aws:eventbridge' && s.source !== undefined) sourced.push(s.source);
+  }
+  return sourced.length === 0 ? undefined : new Set(sourced);
 }
 
 export function createBus(store: Store, onTrace: (trace: TraceRecord) => void) {
   let listeners: BusFunction[] = [];
   let index: RuleIndex = compileRuleIndex([]);
   let unfiltered = new Set<string>();
+  let sourced = new Map<string, ReadonlySet<string>>();
 
   return {
     /** Rebuilds the routing table (at start and after every hot reload). */
@@ -39,6 +57,12 @@ export function createBus(store: Store, onTrace: (trace: TraceRecord) => void) {
       unfiltered = new Set(
         listeners.filter((fn) => fn.handler.definition.filter === undefined).map((fn) => fn.name),
       );
+      sourced = new Map(
+        listeners.flatMap((fn) => {
+          const sources = busSources(fn);
+          return sources === undefined ? [] : [[fn.name, sources] as const];
+        }),
+      );
     },
     /**
      * Stores the event with one delivery per matching listener (and a `filtered` record for the others),
@@ -50,7 +74,9 @@ export function createBus(store: Store, onTrace: (trace: TraceRecord) => void) {
       const routes = targets.map((fn) => ({
         fn,
         handler: fn.name,
-        matched: unfiltered.has(fn.name) || matched.has(fn.name),
+        matched:
+          (unfiltered.has(fn.name) || matched.has(fn.name)) &&
+          (sourced.get(fn.name)?.has(event.source) ?? true),
       }));
       store.accept(event, now, routes);
       let received = 0;

@@ -1,7 +1,8 @@
 /**
  * What each function listens to in the emulator, said once for the `triggerkit dev` banner and `GET /`:
- * the bus, the paths it declares, and — for every other source, which has no live trigger here — the
- * Invoke API, with the resource the declaration names, or "any" of it when it names none.
+ * the bus (and EventBridge, whose PutEvents lands there), the paths it declares, and — for every other
+ * source, which has no live trigger here — the Invoke API, with the resource the declaration names, or
+ * "any" of it when it names none.
  */
 import type { TriggerHandler } from '../define-handler.js';
 import type { SourceDeclaration } from '../definition.js';
@@ -12,6 +13,8 @@ import type { Feed } from './triggers/types.js';
 
 function describeSource(source: SourceDeclaration): string {
   if (source.type === 'bus') return 'bus';
+  // PutEvents lands on the bus (src/dev/eventbridge/).
+  if (source.type === 'aws:eventbridge') return `aws:eventbridge ${source.source ?? 'any source'} (bus)`;
   if (source.type === 'http') return `${methodsOf(source)?.join(',') ?? 'ANY'} ${source.path}`;
   // The declaration's resource is its first key (queue, topic, bucket, stream, table, logGroup, source).
   const key = Object.keys(DECLARATION_KEYS[source.type] ?? {})[0];

@@ -1,8 +1,9 @@
 /**
  * The local emulator: an HTTP server with a CloudEvents bus (`POST /events`), the webhook paths the
  * handlers declare, the Lambda Invoke API (`POST /2015-03-31/functions/<name>/invocations`) for any raw
- * event, and SQS, SNS and Kinesis endpoints. Every route runs the handler exactly as Lambda would, through its middy
- * chain. The emulator's own routes are one table (`routes`); `GET /` lists it.
+ * event, and SQS, SNS, Kinesis and EventBridge endpoints (PutEvents lands on the bus). Every route runs
+ * the handler exactly as Lambda would, through its middy chain. The emulator's own routes are one table
+ * (`routes`); `GET /` lists it.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -17,6 +18,7 @@ import { busRoutes } from './bus-routes.js';
 import { type Clock, scaledClock } from './clock.js';
 import { createDeliveryLoop } from './delivery-loop.js';
 import { describeRoute, describeSources } from './describe.js';
+import { createEventBridgeEndpoint } from './eventbridge/endpoint.js';
 import type { HostPolicy } from './guard.js';
 import { acceptH2c } from './h2c.js';
 import { createDispatcher } from './http-server.js';
@@ -89,7 +91,7 @@ interface AwsJsonService {
   readonly prefix: string;
   handle(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<boolean>;
 }
-const AWS_JSON_SERVICES = 'AmazonSQS.*, Kinesis_20131202.*';
+const AWS_JSON_SERVICES = 'AmazonSQS.*, Kinesis_20131202.*, AWSEvents.*';
 
 /** Events committed per transaction when a batch is accepted. */
 const ACCEPT_SLICE = 128;
@@ -205,6 +207,17 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     loop.wake();
   }
 
+  /** Accepts events on the bus in one transaction (committed when it returns), then wakes the deliveries. */
+  function publishNow(events: readonly CloudEvent[]): void {
+    store.transaction(() => {
+      for (const event of events) bus.accept(event, clock.now());
+    });
+    loop.wake();
+  }
+
+  // EventBridge's PutEvents lands on the bus: the handlers' filters are its rules.
+  const eventBridge = createEventBridgeEndpoint({ clock, publish: publishNow });
+
   /** The APIs that speak AWS's JSON protocol, by `X-Amz-Target` prefix. */
   const awsJson: readonly AwsJsonService[] = [
     { prefix: 'AmazonSQS.', handle: sqs.handle },
@@ -212,6 +225,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       prefix: KINESIS_TARGET_PREFIX,
       handle: createKinesisEndpoint({ streams: store.streams, clock }).handle,
     },
+    { prefix: 'AWSEvents.', handle: eventBridge.handle },
   ];
 
   const routes: Route[] = [

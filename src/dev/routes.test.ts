@@ -162,5 +162,9 @@ describe('what a function listens to', () => {
     expect(listening([{ type: 'aws:sns' }, { type: 'bus' }])).toBe('aws:sns any topic (Invoke API), bus');
     expect(listening([{ type: 'http', path: '/hook', method: ['GET', 'post'] }])).toBe('GET,POST /hook');
     expect(listening([{ type: 'cloudevents' }])).toBe('cloudevents (Invoke API)');
+    expect(listening([{ type: 'aws:eventbridge', source: 'com.shop' }])).toBe(
+      'aws:eventbridge com.shop (bus)',
+    );
+    expect(listening([{ type: 'aws:eventbridge' }])).toBe('aws:eventbridge any source (bus)');
   });
 });

@@ -36,7 +36,7 @@ export interface ReadKey<T> {
  * A setting of the trigger itself (an event source mapping's `batchSize`…), not a property of the
  * batch: checked when the handler is defined, read by the emulator's live trigger and the deploy plugin.
  */
-export type Setting = IntegerSetting | FlagSetting;
+export type Setting = IntegerSetting | FlagSetting | ParsedSetting;
 export interface IntegerSetting {
   readonly match: 'setting';
   readonly kind: 'integer';
@@ -49,6 +49,16 @@ export interface FlagSetting {
   readonly match: 'setting';
   readonly kind: 'boolean';
 }
+/** A required string the trigger reads (a schedule expression), checked by `check` when the handler is defined. */
+export interface ParsedSetting {
+  readonly match: 'setting';
+  readonly kind: 'parsed';
+  readonly required: true;
+  /** A valid value, shown when the key is missing. */
+  readonly example: string;
+  /** What the value must be (the phrase after "must be"), or undefined when it is valid. */
+  check(value: unknown): string | undefined;
+}
 
 /** Which `sources` declarations cover a source. */
 export interface Declares<T> {
@@ -58,6 +68,20 @@ export interface Declares<T> {
   readonly keys?: { readonly [key: string]: Key<T> } | 'http';
   /** A rule across keys (`batchSize` over 10 needs a batching window): the problem, or undefined. */
   readonly check?: (declaration: Readonly<Record<string, unknown>>) => string | undefined;
+  /**
+   * More declaration types of the same source, each with keys of its own: `aws:schedule` (a schedule
+   * rule, whose events are EventBridge events) beside `aws:eventbridge`.
+   */
+  readonly variants?: { readonly [type: string]: Variant };
+}
+
+/**
+ * A declaration type that covers a row's source with keys of its own (`Declares.variants`): settings and
+ * unchecked keys only, as the transport's resources are read by the row's own keys.
+ */
+export interface Variant {
+  readonly keys?: { readonly [key: string]: Exclude<Key<never>, ReadKey<never>> };
+  readonly check?: Declares<unknown>['check'];
 }
 
 /**
@@ -91,15 +115,20 @@ export function row<const K extends string, T, const D extends Declares<T> = { r
   return Object.freeze(entry);
 }
 
-type KeyValue<S> = S extends { readonly values: readonly (infer V)[] }
-  ? V
-  : S extends { readonly kind: 'integer' }
-    ? number
-    : S extends { readonly kind: 'boolean' }
-      ? boolean
-      : string;
+type KeyValue<S> = S extends { readonly kind: 'parsed' }
+  ? string
+  : S extends { readonly values: readonly (infer V)[] }
+    ? V
+    : S extends { readonly kind: 'integer' }
+      ? number
+      : S extends { readonly kind: 'boolean' }
+        ? boolean
+        : string;
+type Required<Ks> = { [P in keyof Ks]: Ks[P] extends { readonly required: true } ? P : never }[keyof Ks];
 type KeysOf<D> = D extends { readonly keys: infer Ks }
-  ? { -readonly [P in keyof Ks]?: KeyValue<Ks[P]> }
+  ? { -readonly [P in Exclude<keyof Ks, Required<Ks>>]?: KeyValue<Ks[P]> } & {
+      -readonly [P in Required<Ks>]: KeyValue<Ks[P]>;
+    }
   : unknown;
 type TypesOf<K, D> = D extends { readonly types: readonly (infer Ty)[] } ? Ty : K;
 type Flat<T> = { [P in keyof T]: T[P] } & {};
@@ -109,9 +138,13 @@ type Each<Ty, D> = Ty extends string
     : Flat<{ type: Ty } & KeysOf<D>>
   : never;
 
+type VariantsOf<D> = D extends { readonly variants: infer V }
+  ? { [Ty in keyof V & string]: Flat<{ type: Ty } & KeysOf<V[Ty]>> }[keyof V & string]
+  : never;
+
 /** The `sources` entries that declare a row, e.g. `{ type: 'http' } & HttpSourceOptions` for HTTP envelopes. */
 export type DeclarationOf<R> =
-  R extends CatalogRow<infer K, infer _T, infer D> ? Each<TypesOf<K, D>, D> : never;
+  R extends CatalogRow<infer K, infer _T, infer D> ? Each<TypesOf<K, D>, D> | VariantsOf<D> : never;
 
 /** A resource every record names; a declaration naming it accepts a batch whose records all name it. */
 export const named = <T>(read: (raw: T) => readonly string[]): ReadKey<T> => ({ match: 'equal', read });
@@ -140,6 +173,15 @@ export const integer = (min: number, max: number, unit: string): IntegerSetting 
 
 /** `true` or `false`. */
 export const flag: FlagSetting = { match: 'setting', kind: 'boolean' };
+
+/** A required string `check` reads (`check` says what it must be, or undefined); `example` is a valid one. */
+export const parsed = (example: string, check: (value: unknown) => string | undefined): ParsedSetting => ({
+  match: 'setting',
+  kind: 'parsed',
+  required: true,
+  example,
+  check,
+});
 
 /** The first record's `key` of a `{ Records: [...] }` batch: what record-batch detectors test. */
 export function firstRecord(raw: unknown, key: 'eventSource' | 'EventSource'): unknown {

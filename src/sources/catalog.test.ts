@@ -63,6 +63,9 @@ describe('source catalog: one place per fact', () => {
       events: ['per-line', 'per-batch'],
     });
     expect(DECLARATION_KEYS.debezium).toEqual({});
+    expect(kindsOf('aws:schedule')).toEqual(['aws:eventbridge']);
+    expect(Object.keys(DECLARATION_KEYS['aws:schedule'] ?? {})).toEqual(['expression']);
+    expect(DECLARATION_KEYS['aws:eventbridge']).toEqual({ source: undefined });
   });
 
   it('SourceKind and SourceDeclaration are derived types, as users write them', () => {
@@ -90,8 +93,16 @@ describe('source catalog: one place per fact', () => {
     >();
     expectTypeOf<Extract<SourceDeclaration, { type: 'bus' }>>().toEqualTypeOf<{ type: 'bus' }>();
     expectTypeOf<Extract<SourceDeclaration, { type: 'debezium' }>>().toEqualTypeOf<{ type: 'debezium' }>();
+    // A variant: a second declaration type of the EventBridge row, with a required key of its own.
+    expectTypeOf<Extract<SourceDeclaration, { type: 'aws:schedule' }>>().toEqualTypeOf<{
+      type: 'aws:schedule';
+      expression: string;
+    }>();
     expectTypeOf<SourceDeclaration['type']>().toEqualTypeOf<
-      Exclude<SourceKind, `aws:${'apigateway:v1' | 'apigateway:v2' | 'lambda-url' | 'alb'}`> | 'bus' | 'http'
+      | Exclude<SourceKind, `aws:${'apigateway:v1' | 'apigateway:v2' | 'lambda-url' | 'alb'}`>
+      | 'bus'
+      | 'http'
+      | 'aws:schedule'
     >();
   });
 });

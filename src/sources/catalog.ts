@@ -33,6 +33,7 @@ import { normalize as mq } from './aws/mq.js';
 import { isAmazonMqBatch } from './aws/mq-detect.js';
 import { normalize as s3 } from './aws/s3.js';
 import { decodeS3Key, isS3Notification, isS3TestEvent } from './aws/s3-detect.js';
+import { readScheduleExpression } from './aws/schedule-expression.js';
 import { normalize as sns } from './aws/sns.js';
 import { normalize as sqs } from './aws/sqs.js';
 import {
@@ -44,6 +45,7 @@ import {
   lastPart,
   named,
   oneOf,
+  parsed,
   prefixOf,
   row,
   taken,
@@ -120,6 +122,17 @@ const checkStreamMapping = (d: Readonly<Record<string, unknown>>) => {
     ? `maximumRecordAgeInSeconds must be -1 or from 60 to 604800 (as Lambda's stream mapping requires); got ${age}`
     : undefined;
 };
+
+/**
+ * An EventBridge schedule expression, read as EventBridge reads it.
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html
+ */
+const SCHEDULE_EXPRESSION = parsed('rate(5 minutes)', (value) => {
+  const problem = typeof value === 'string' ? readScheduleExpression(value) : 'not a string';
+  return typeof problem === 'string'
+    ? `an EventBridge schedule expression such as 'rate(5 minutes)' or 'cron(0 12 * * ? *)' (${problem})`
+    : undefined;
+});
 
 export const CATALOG = [
   row({
@@ -489,7 +502,11 @@ export const CATALOG = [
         ['time', 'string'],
       ],
     ],
-    declares: { keys: { source: taken } },
+    declares: {
+      keys: { source: taken },
+      // A schedule rule's events are EventBridge events (`Scheduled Event` from `aws.events`).
+      variants: { 'aws:schedule': { keys: { expression: SCHEDULE_EXPRESSION } } },
+    },
     module: './aws/eventbridge.js',
     normalize: eventBridge,
   }),

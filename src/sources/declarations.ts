@@ -15,21 +15,32 @@ export type SourceDeclaration = DeclarationOf<SourceRow>;
 
 type Row = CatalogRow<SourceKind>;
 
-const typesOf = (row: Row): readonly string[] => row.declares?.types ?? [row.kind];
-const keysOf = (row: Row): Readonly<Record<string, Key<unknown>>> => {
-  const keys = row.declares?.keys;
+/** The types that declare a row: its own (default its kind), then its variants'. */
+const typesOf = (row: Row): readonly string[] => [
+  ...(row.declares?.types ?? [row.kind]),
+  ...Object.keys(row.declares?.variants ?? {}),
+];
+/** The keys a declaration `type` takes on `row`: a variant's own, else the row's. */
+const keysOf = (row: Row, type: string): Readonly<Record<string, Key<unknown>>> => {
+  const variant = row.declares?.variants?.[type];
+  const keys = variant === undefined ? row.declares?.keys : variant.keys;
   return keys === undefined || keys === 'http' ? {} : keys;
 };
 /** The key whose value names the resource (queue, topic, bucket…), for messages. */
-const resourceKey = (row: Row) => Object.entries(keysOf(row)).find(([, key]) => key.match === 'equal')?.[0];
+const resourceKey = (row: Row, type: string) =>
+  Object.entries(keysOf(row, type)).find(([, key]) => key.match === 'equal')?.[0];
 /** The first row a declaration type covers: it holds the type's keys. */
 const rowOfType = (type: string) => ROWS.find((row) => typesOf(row).includes(type));
 
-/** Every declaration type: those that are not a kind first (`bus`, `http`), then the kinds, in catalog order. */
+/**
+ * Every declaration type: those that are not a kind first (`bus`, `http`), then the kinds, in catalog
+ * order, then the variants (`aws:schedule`).
+ */
 export const DECLARED_TYPES: readonly string[] = (() => {
-  const types = [...new Set(ROWS.flatMap(typesOf))];
+  const variants = ROWS.flatMap((row) => Object.keys(row.declares?.variants ?? {}));
+  const types = [...new Set(ROWS.flatMap(typesOf))].filter((t) => !variants.includes(t));
   const kinds = new Set<string>(ROWS.map((row) => row.kind));
-  return [...types.filter((t) => !kinds.has(t)), ...types.filter((t) => kinds.has(t))];
+  return [...types.filter((t) => !kinds.has(t)), ...types.filter((t) => kinds.has(t)), ...variants];
 })();
 
 /** What a declaration key may be: one of some strings, any non-empty string (`undefined`), or a setting. */
@@ -42,7 +53,7 @@ export type KeyRule = readonly string[] | Setting | undefined;
 export const DECLARATION_KEYS: Readonly<Record<string, Readonly<Record<string, KeyRule>>>> =
   Object.fromEntries(
     DECLARED_TYPES.map((type) => {
-      const keys = Object.entries(keysOf(rowOfType(type) as Row));
+      const keys = Object.entries(keysOf(rowOfType(type) as Row, type));
       return [
         type,
         Object.fromEntries(
@@ -57,7 +68,9 @@ export const DECLARATION_KEYS: Readonly<Record<string, Readonly<Record<string, K
 
 /** The cross-key rule of a declaration type, if its row has one. */
 export function declarationCheck(type: string): Declares<unknown>['check'] {
-  return rowOfType(type)?.declares?.check;
+  const declares = rowOfType(type)?.declares;
+  const variant = declares?.variants?.[type];
+  return variant === undefined ? declares?.check : variant.check;
 }
 
 /** The batch kinds a declaration type covers: `http` every HTTP envelope, `bus` structured CloudEvents. */
@@ -116,7 +129,7 @@ export function checkDeclaredSource(
 
 function accepts(declaration: SourceDeclaration, row: Row, batch: Batch): boolean {
   if (declaration.type === 'http') return batch.http === undefined || batch.http.path === declaration.path;
-  return Object.entries(keysOf(row)).every(([key, spec]) => {
+  return Object.entries(keysOf(row, declaration.type)).every(([key, spec]) => {
     const wanted = (declaration as Record<string, unknown>)[key];
     if (spec.match === 'none' || typeof wanted !== 'string') return true;
     const values = batch.resources?.[key] ?? [];
@@ -129,14 +142,14 @@ function accepts(declaration: SourceDeclaration, row: Row, batch: Batch): boolea
 function describe(declaration: SourceDeclaration): string {
   if (declaration.type === 'http') return `http ${declaration.path}`;
   const row = rowOfType(declaration.type);
-  const key = row && resourceKey(row);
+  const key = row && resourceKey(row, declaration.type);
   const value = key && (declaration as Record<string, unknown>)[key];
   return value === undefined ? declaration.type : `${declaration.type} ${key} "${String(value)}"`;
 }
 
 function describeBatch(type: string, row: Row, batch: Batch): string {
   if (type === 'http') return `an HTTP request to ${batch.http?.path ?? '(unknown path)'}`;
-  const key = resourceKey(row);
+  const key = resourceKey(row, type);
   const values = (key && batch.resources?.[key]) || [];
   return values.length > 0 ? `${type} ${key} ${values.map((v) => `"${v}"`).join(', ')}` : type;
 }

@@ -1,7 +1,8 @@
 /**
  * The emulator's durable state in SQLite (WAL): the archive of accepted events, one delivery row per
  * event and handler (its attempts and next due time), dead letters, per-event traces, the SQS endpoint's
- * queues, the SNS endpoint's topics and subscriptions, and the idempotency records. An event is committed here before the emulator acknowledges it,
+ * queues, the SNS endpoint's topics and subscriptions, the Kinesis streams, the live schedules' next times
+ * and the idempotency records. An event is committed here before the emulator acknowledges it,
  * so a crash loses nothing that was acknowledged. All SQL lives in this folder: the rest of the emulator
  * goes through these methods.
  */
@@ -16,6 +17,7 @@ import { type KinesisStore, openKinesisStore } from './kinesis-streams.js';
 import { acquireStateLock, type StateLock } from './lock.js';
 import { createQueries, type StateReader } from './queries.js';
 import { createPruner, type PruneResult, type Retention } from './retention.js';
+import { openScheduleStore, type ScheduleStore } from './schedules.js';
 import { createSchema } from './schema.js';
 import { openSnsStore, type SnsStore } from './sns-topics.js';
 import { openSqsStore, type SqsStore } from './sqs-queues.js';
@@ -65,6 +67,8 @@ export interface Store extends StateReader {
   readonly streams: KinesisStore;
   /** The SNS endpoint's topics, subscriptions and owed Lambda deliveries. */
   readonly topics: SnsStore;
+  /** The live schedules' next fire times. */
+  readonly schedules: ScheduleStore;
   /** The idempotency records handlers claim and complete. */
   readonly idempotency: SqliteIdempotency;
   /** Runs `fn` in one transaction (nested calls join the outer one). */
@@ -152,6 +156,7 @@ export function openStore(dir: string, options: { lock?: StateLock } = {}): Stor
   const queues = openSqsStore(db);
   const streams = openKinesisStore(db);
   const topics = openSnsStore(db);
+  const schedules = openScheduleStore(db);
   const idempotency = createSqliteIdempotency(db);
 
   const s = {
@@ -220,6 +225,7 @@ export function openStore(dir: string, options: { lock?: StateLock } = {}): Stor
     queues,
     streams,
     topics,
+    schedules,
     idempotency,
     transaction,
     recover() {

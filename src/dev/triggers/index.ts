@@ -6,6 +6,7 @@
 import type { EmulatorFunction } from '../run-delivery.js';
 import type { TriggerHost } from './host.js';
 import { startKinesisTriggers } from './kinesis.js';
+import { startScheduleTriggers } from './schedules.js';
 import { startSnsTriggers } from './sns.js';
 import { startSqsTriggers } from './sqs.js';
 import type { Feed, LiveTriggers } from './types.js';
@@ -14,6 +15,7 @@ const FAMILIES: readonly ((host: TriggerHost, functions: readonly EmulatorFuncti
   startSqsTriggers,
   startKinesisTriggers,
   startSnsTriggers,
+  startScheduleTriggers,
 ];
 
 /** Starts every family over `functions`; `feeds` says which declared sources are live. */
