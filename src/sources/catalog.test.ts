@@ -89,7 +89,11 @@ describe('source catalog: one place per fact', () => {
       { type: 'http' } & HttpSourceOptions
     >();
     expectTypeOf<Extract<SourceDeclaration, { type: 'bus' }>>().toEqualTypeOf<{ type: 'bus' }>();
-    expectTypeOf<Extract<SourceDeclaration, { type: 'debezium' }>>().toEqualTypeOf<{ type: 'debezium' }>();
+    expectTypeOf<Extract<SourceDeclaration, { type: 'debezium' }>>().toEqualTypeOf<{
+      type: 'debezium';
+      table?: string;
+      snapshotMode?: 'initial' | 'no_data';
+    }>();
     expectTypeOf<SourceDeclaration['type']>().toEqualTypeOf<
       Exclude<SourceKind, `aws:${'apigateway:v1' | 'apigateway:v2' | 'lambda-url' | 'alb'}`> | 'bus' | 'http'
     >();

@@ -44,6 +44,8 @@ export interface TriggerHostOptions {
   /** The delivery loop's wake: a retry was scheduled. */
   readonly wake: () => void;
   readonly log: (line: string) => void;
+  /** The PostgreSQL server the `debezium` sources are fed from (`--postgres`). */
+  readonly postgres?: string;
 }
 
 export type TriggerHost = ReturnType<typeof createTriggerHost>;
@@ -214,6 +216,7 @@ export function createTriggerHost(options: TriggerHostOptions) {
     store,
     clock,
     log: options.log,
+    postgres: options.postgres,
     functions: options.functions,
     invoke,
     deadLetter,
