@@ -117,4 +117,79 @@ describe('live PostgreSQL trigger (Debezium change events over pgoutput)', () =>
     expect(seen[5]?.type).toBe('io.debezium.postgresql.datachangeevent');
     expect(seen[5]?.subject).toBe('shop.public.orders');
   }, 60_000);
+
+  it('sends whole before images for a table with REPLICA IDENTITY FULL', async () => {
+    await sql.query('CREATE TABLE items (sku text PRIMARY KEY, qty int, note text)');
+    await sql.query('ALTER TABLE items REPLICA IDENTITY FULL');
+    const seen = start('items', {
+      sources: [{ type: 'debezium', table: 'public.items', snapshotMode: 'no_data' }],
+    });
+    // no_data: no snapshot; changes count from when the slot exists.
+    const slot = async () =>
+      (await sql.query('SELECT 1 FROM pg_replication_slots WHERE slot_name = $1', [slotName('items')]))
+        .rowCount;
+    for (let i = 0; i < 300 && !(await slot()); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    await sql.query("INSERT INTO items VALUES ('A', 1, 'x')");
+    await sql.query("UPDATE items SET qty = 2 WHERE sku = 'A'");
+    await sql.query("DELETE FROM items WHERE sku = 'A'");
+    await until(() => seen.length === 3, 'the changes');
+    expect(seen.map((e) => e.data.op)).toEqual(['c', 'u', 'd']);
+    expect(seen[1]?.data).toMatchObject({
+      before: { sku: 'A', qty: 1, note: 'x' },
+      after: { sku: 'A', qty: 2 },
+    });
+    expect(seen[2]?.data).toMatchObject({ before: { sku: 'A', qty: 2, note: 'x' }, after: null });
+  }, 60_000);
+
+  it('holds the slot on a failing change (onError: block) and delivers what follows only after it', async () => {
+    await sql.query('CREATE TABLE payments (id int PRIMARY KEY)');
+    let failures = 2;
+    const seen = start('payments', {
+      sources: [{ type: 'debezium', table: 'public.payments' }],
+      retry: { maxAttempts: 1 },
+      handle: async (event: CloudEvent) => {
+        if (
+          (event.data as Change).after &&
+          ((event.data as Change).after as { id: number }).id === 1 &&
+          failures-- > 0
+        )
+          throw new Error('payment service down');
+      },
+    });
+    const slot = async () =>
+      (await sql.query('SELECT 1 FROM pg_replication_slots WHERE slot_name = $1', [slotName('payments')]))
+        .rowCount;
+    for (let i = 0; i < 300 && !(await slot()); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    await sql.query('INSERT INTO payments VALUES (1)');
+    await sql.query('INSERT INTO payments VALUES (2)');
+    await until(
+      () => seen.filter((e) => e.data.op === 'c').length >= 4,
+      'the retries and the next change',
+      20_000,
+    );
+    const ids = seen.map((e) => (e.data.after as { id: number }).id);
+    // Change 1 three times (two failures), then change 2: nothing overtook it.
+    expect(ids).toEqual([1, 1, 1, 2]);
+    expect(new Set(seen.slice(0, 3).map((e) => e.id)).size).toBe(1);
+    expect(lines.some((l) => l.includes('payment service down') && l.includes("onError: 'block'"))).toBe(
+      true,
+    );
+  }, 60_000);
+
+  it('reports a slot no function reads, with the SQL that drops it', async () => {
+    await sql.query("SELECT pg_create_logical_replication_slot('triggerkit_removed_fn', 'pgoutput')");
+    await sql.query('CREATE TABLE notes (id int PRIMARY KEY)');
+    start('notes', { sources: [{ type: 'debezium', table: 'public.notes' }] });
+    await until(() => lines.some((l) => l.includes('triggerkit_removed_fn')), 'the report');
+    expect(lines.find((l) => l.includes('triggerkit_removed_fn'))).toContain(
+      "SELECT pg_drop_replication_slot('triggerkit_removed_fn');",
+    );
+    expect(lines.some((l) => l.includes("pg_drop_replication_slot('triggerkit_notes')"))).toBe(false);
+  }, 60_000);
+
+  it('refuses a table that names no schema when the handler is defined', () => {
+    expect(() =>
+      defineHandler({ sources: [{ type: 'debezium', table: 'orders' }], handle: async () => {} }),
+    ).toThrow(/table must name a schema and a table, such as 'public.orders'; got "orders"/);
+  });
 });
