@@ -62,7 +62,7 @@ describe('source catalog: one place per fact', () => {
       logGroup: undefined,
       events: ['per-line', 'per-batch'],
     });
-    expect(DECLARATION_KEYS.debezium).toEqual({});
+    expect(DECLARATION_KEYS.debezium).toEqual({ table: undefined, snapshotMode: ['initial', 'no_data'] });
   });
 
   it('SourceKind and SourceDeclaration are derived types, as users write them', () => {

@@ -40,19 +40,20 @@ async function until(test: () => boolean, what: string, ms = 15_000) {
   }
 }
 
+type Seen = CloudEvent<Change> & { readonly data: Change };
 type Change = { op: string; before: unknown; after: unknown; source: Record<string, unknown> };
 
 function start(
   name: string,
   definition: Partial<HandlerDefinition> & { sources: HandlerDefinition['sources'] },
 ) {
-  const seen: CloudEvent<Change>[] = [];
+  const seen: Seen[] = [];
   const handler = defineHandler({
     name,
     ...definition,
     handle: async (event: CloudEvent) => {
-      seen.push(event as CloudEvent<Change>);
-      await definition.handle?.(event, undefined as never);
+      seen.push(event as Seen);
+      await definition.handle?.(event as Seen, undefined as never);
     },
   } as HandlerDefinition);
   emulator = createEmulator({
