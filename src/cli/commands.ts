@@ -46,6 +46,11 @@ export const dev = defineCommand({
       type: 'string',
       description: 'Keep only the newest this many finished events (default 100000; 0 or off: no bound)',
     },
+    postgres: {
+      type: 'string',
+      description:
+        'PostgreSQL URL whose changes feed the debezium sources (default: TRIGGERKIT_POSTGRES_URL)',
+    },
   },
   async run({ args }) {
     const { checkDevOptions, startDev } = await import('./dev.js');
@@ -70,6 +75,7 @@ export const dev = defineCommand({
       timeScale: args['time-scale'],
       retainAge,
       retainEvents,
+      postgres: args.postgres ?? process.env.TRIGGERKIT_POSTGRES_URL,
     });
     const stop = () => void server.stop().then(() => process.exit(0));
     process.once('SIGINT', stop);

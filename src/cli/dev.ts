@@ -44,6 +44,8 @@ export interface DevOptions {
   retainAge?: number | string;
   /** Only the newest this many finished events are kept (`--retain-events`; `0`/`off`: no bound). Default 100,000. */
   retainEvents?: number | string;
+  /** The PostgreSQL server (`postgres://user@host:5432/db`) that feeds the `debezium` sources (`--postgres`). */
+  postgres?: string;
 }
 
 export interface DevServer {
@@ -174,6 +176,7 @@ async function serve(
     allowHosts: options.allowHosts,
     clock: scaledClock(started.timeScale),
     retention: started.retention,
+    ...(options.postgres && { postgres: options.postgres }),
   });
   started.undo.unshift(() => emulator.close());
   // An editor's save (or `writeFileSync`) truncates, then writes: wait until the file has stopped

@@ -63,6 +63,8 @@ export interface EmulatorOptions {
    * 100,000 events; 0 turns a bound off. Pending work and dead letters are always kept.
    */
   retention?: { maxAgeMs?: number; maxEvents?: number };
+  /** The PostgreSQL server (`postgres://…`) whose changes feed the `debezium` sources. */
+  postgres?: string;
 }
 
 export interface Emulator {
@@ -147,6 +149,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     idempotency,
     wake: () => loop.wake(),
     log,
+    postgres: options.postgres,
   });
   let triggers = startTriggers(host, functions);
   // Deliveries left pending (or running) by a previous run pick up where they stopped; a pass every

@@ -62,10 +62,10 @@ describe('source catalog: one place per fact', () => {
       logGroup: undefined,
       events: ['per-line', 'per-batch'],
     });
-    expect(DECLARATION_KEYS.debezium).toEqual({});
     expect(kindsOf('aws:schedule')).toEqual(['aws:eventbridge']);
     expect(Object.keys(DECLARATION_KEYS['aws:schedule'] ?? {})).toEqual(['expression']);
     expect(DECLARATION_KEYS['aws:eventbridge']).toEqual({ source: undefined });
+    expect(DECLARATION_KEYS.debezium).toEqual({ table: undefined, snapshotMode: ['initial', 'no_data'] });
   });
 
   it('SourceKind and SourceDeclaration are derived types, as users write them', () => {
@@ -92,7 +92,11 @@ describe('source catalog: one place per fact', () => {
       { type: 'http' } & HttpSourceOptions
     >();
     expectTypeOf<Extract<SourceDeclaration, { type: 'bus' }>>().toEqualTypeOf<{ type: 'bus' }>();
-    expectTypeOf<Extract<SourceDeclaration, { type: 'debezium' }>>().toEqualTypeOf<{ type: 'debezium' }>();
+    expectTypeOf<Extract<SourceDeclaration, { type: 'debezium' }>>().toEqualTypeOf<{
+      type: 'debezium';
+      table?: string;
+      snapshotMode?: 'initial' | 'no_data';
+    }>();
     // A variant: a second declaration type of the EventBridge row, with a required key of its own.
     expectTypeOf<Extract<SourceDeclaration, { type: 'aws:schedule' }>>().toEqualTypeOf<{
       type: 'aws:schedule';

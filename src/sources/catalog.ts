@@ -51,7 +51,7 @@ import {
   taken,
 } from './catalog-row.js';
 import { normalize as debezium } from './cdc/debezium.js';
-import { isDebeziumEnvelope } from './cdc/debezium-detect.js';
+import { isDebeziumEnvelope, unwrapDebezium } from './cdc/debezium-detect.js';
 import { normalize as dynamoDb } from './cdc/dynamodb.js';
 import { normalize as cloudEvents } from './cloudevents.js';
 import { normalize as cloudWatchLogs } from './logs/cloudwatch-logs.js';
@@ -70,6 +70,15 @@ const text = (value: unknown) => (typeof value === 'string' ? value : undefined)
 const isRecords = (eventSource: string, key: 'eventSource' | 'EventSource' = 'eventSource') => {
   return (raw: unknown): raw is RecordBatch => firstRecord(raw, key) === eventSource;
 };
+/** The `schema.table` (`db.table` for MySQL) a Debezium change event is of. */
+const debeziumTable = (raw: unknown): string[] => {
+  const block = at(unwrapDebezium(raw), 'source');
+  return [[text(at(block, 'schema')) ?? text(at(block, 'db')), text(at(block, 'table'))].join('.')];
+};
+const checkDebeziumTable = (d: Readonly<Record<string, unknown>>) =>
+  typeof d.table === 'string' && !/^[^.\s]+\.[^.\s]+$/.test(d.table)
+    ? `table must name a schema and a table, such as 'public.orders'; got ${JSON.stringify(d.table)}`
+    : undefined;
 /** `arn:aws:dynamodb:region:account:table/Orders/stream/2026-…` → `Orders` */
 const tableOf = (arn: unknown): string => {
   const at = typeof arn === 'string' ? arn.indexOf(':table/') : -1;
@@ -484,6 +493,13 @@ export const CATALOG = [
         ['source.connector', 'string'],
       ],
     ],
+    // `table` as Debezium's `table.include.list` names it: `schema.table` (PostgreSQL), `db.table` (MySQL).
+    // The emulator feeds a declaration from PostgreSQL (`triggerkit dev --postgres`) with a snapshot of
+    // the table first, unless `snapshotMode` is `no_data` (Debezium's `snapshot.mode`).
+    declares: {
+      keys: { table: named(debeziumTable), snapshotMode: oneOf('initial', 'no_data') },
+      check: checkDebeziumTable,
+    },
     module: './cdc/debezium.js',
     normalize: debezium,
   }),

@@ -44,6 +44,8 @@ export interface TriggerHostOptions {
   /** The delivery loop's wake: a retry was scheduled. */
   readonly wake: () => void;
   readonly log: (line: string) => void;
+  /** The PostgreSQL server the `debezium` sources are fed from (`--postgres`). */
+  readonly postgres?: string;
 }
 
 export type TriggerHost = ReturnType<typeof createTriggerHost>;
@@ -148,7 +150,10 @@ export function createTriggerHost(options: TriggerHostOptions) {
     const flush = () => {
       const traces = unwritten;
       unwritten = [];
-      if (traces.length > 0) store.transaction(() => traces.forEach((trace) => record(fn, trace)));
+      if (traces.length === 0) return;
+      store.transaction(() => {
+        for (const trace of traces) record(fn, trace);
+      });
     };
     const context = createLocalContext({
       functionName: fn.name,
@@ -246,6 +251,7 @@ export function createTriggerHost(options: TriggerHostOptions) {
     store,
     clock,
     log: options.log,
+    postgres: options.postgres,
     functions: options.functions,
     invoke,
     deadLetter,

@@ -6,6 +6,7 @@
 import type { EmulatorFunction } from '../run-delivery.js';
 import type { TriggerHost } from './host.js';
 import { startKinesisTriggers } from './kinesis.js';
+import { startPostgresTriggers } from './postgres.js';
 import { startScheduleTriggers } from './schedules.js';
 import { startSnsTriggers } from './sns.js';
 import { startSqsTriggers } from './sqs.js';
@@ -16,6 +17,7 @@ const FAMILIES: readonly ((host: TriggerHost, functions: readonly EmulatorFuncti
   startKinesisTriggers,
   startSnsTriggers,
   startScheduleTriggers,
+  startPostgresTriggers,
 ];
 
 /** Starts every family over `functions`; `feeds` says which declared sources are live. */

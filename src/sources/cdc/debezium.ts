@@ -196,6 +196,8 @@ export function normalize(raw: JsonObject): Batch {
   return Object.freeze({
     source: 'debezium',
     reply: 'throw' as const,
+    // A change stream: a change that fails holds the ones after it (`onError`), as a stream's record does.
+    ordered: true,
     items: Object.freeze([Object.freeze({ event, ref: event.id })]),
   });
 }
