@@ -4,12 +4,14 @@
  * is rebuilt after a reload. Adding a family is its module plus one entry in `FAMILIES`.
  */
 import type { EmulatorFunction } from '../run-delivery.js';
+import { startBucketTriggers } from './buckets.js';
 import type { TriggerHost } from './host.js';
 import { startSqsTriggers } from './sqs.js';
 import type { Feed, LiveTriggers } from './types.js';
 
 const FAMILIES: readonly ((host: TriggerHost, functions: readonly EmulatorFunction[]) => LiveTriggers)[] = [
   startSqsTriggers,
+  startBucketTriggers,
 ];
 
 /** Starts every family over `functions`; `feeds` says which declared sources are live. */
