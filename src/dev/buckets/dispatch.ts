@@ -43,7 +43,8 @@ export function createBucketDispatcher(host: TriggerHost, buckets: BucketStore) 
       due = buckets.due(clock.now(), CONCURRENCY + running.size).filter((d) => !running.has(idOf(d)));
     } catch (error) {
       host.log(`triggerkit: could not read the bucket notifications due (${String(error)}); trying again.`);
-      return later(clock.now() + 1_000);
+      later(clock.now() + 1_000);
+      return;
     }
     for (const d of due.slice(0, CONCURRENCY - running.size)) {
       const id = idOf(d);
