@@ -89,13 +89,26 @@ export function s3Routes(host: TriggerHost, buckets: BucketService, canPublish: 
     route(
       'PUT',
       '/:bucket/*key',
-      'S3 PutObject (aws-chunked too), CreateBucket (empty key), PutBucketNotificationConfiguration (?notification)',
+      'S3 PutObject (aws-chunked too), PutBucketNotificationConfiguration (empty key, ?notification)',
       (request, bucket, key, id) =>
         key === '' ? putBucket(request, bucket, id) : objects.put(request, bucket, key),
-      ({ bucket, key }) =>
-        bucket !== undefined &&
-        (buckets.exists(bucket) || (key === '' && buckets.problem(bucket) === undefined)),
     ),
+    // Creating a bucket takes a path no route has: only an S3 client's request (signed with this header)
+    // may, so that any other request to an unknown path stays a 404.
+    {
+      ...route(
+        'PUT',
+        '/:bucket/*key',
+        'S3 CreateBucket (a new bucket, empty key)',
+        (request, bucket, _key, id) => putBucket(request, bucket, id),
+      ),
+      header: 'x-amz-content-sha256',
+      when: ({ bucket, key }) =>
+        key === '' &&
+        bucket !== undefined &&
+        !buckets.exists(bucket) &&
+        buckets.problem(bucket) === undefined,
+    },
     route(
       'GET',
       '/:bucket/*key',
