@@ -27,6 +27,7 @@ export const dev = defineCommand({
       type: 'string',
       description: 'More host names to answer (a tunnel, a LAN name), comma-separated',
     },
+    bucket: { type: 'string', description: 'A folder as an S3/OSS bucket: name=dir (repeatable)' },
     watch: { type: 'boolean', description: 'Rebuild handlers when their files change', default: true },
     'state-dir': {
       type: 'string',
@@ -52,8 +53,9 @@ export const dev = defineCommand({
         'PostgreSQL URL whose changes feed the debezium sources (default: TRIGGERKIT_POSTGRES_URL)',
     },
   },
-  async run({ args }) {
+  async run({ args, rawArgs }) {
     const { checkDevOptions, startDev } = await import('./dev.js');
+    const { flagValues, parseBucketFlags } = await import('../dev/buckets/flags.js');
     const retainAge = args['retain-age'];
     const retainEvents = args['retain-events'];
     // Bad flags are refused before the handlers are even read.
@@ -64,12 +66,14 @@ export const dev = defineCommand({
       retainAge,
       retainEvents,
     });
+    const buckets = parseBucketFlags(flagValues(rawArgs, 'bucket'), root());
     const server = await startDev({
       root: root(),
       functions: await selectFunctions(args),
       port: args.port,
       host: args.host,
       allowHosts: args['allow-host']?.split(',').map((h) => h.trim()),
+      buckets,
       watch: args.watch,
       stateDir: args['state-dir'] === ':memory:' ? ':memory:' : resolve(root(), args['state-dir']),
       timeScale: args['time-scale'],

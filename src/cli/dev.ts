@@ -31,6 +31,8 @@ export interface DevOptions {
   host?: string;
   /** Host names to answer besides localhost, IP addresses and `host` (a tunnel's, a LAN name). */
   allowHosts?: readonly string[];
+  /** A folder per bucket (`--bucket name=dir`); others live in `<stateDir>/buckets/<name>`. */
+  buckets?: Readonly<Record<string, string>>;
   /** Rebuild on file changes (default true). */
   watch?: boolean;
   log?: (line: string) => void;
@@ -174,6 +176,7 @@ async function serve(
     stateLock: started.lock,
     server: started.server,
     allowHosts: options.allowHosts,
+    buckets: options.buckets,
     clock: scaledClock(started.timeScale),
     retention: started.retention,
     ...(options.postgres && { postgres: options.postgres }),

@@ -42,7 +42,7 @@ export function describeSources(
 
 /** `POST /events/<id>` from a route's pattern, with its condition and summary. */
 export function describeRoute(route: Route): string {
-  const path = route.path.replace(/:(\w+)/g, '<$1>');
+  const path = route.path.replace(/:(\w+)/g, '<$1>').replace(/\*(\w+)/g, '<$1…>');
   const when = route.header === undefined ? '' : ` with ${route.header}`;
   return `${route.method} ${path}${when}: ${route.summary}`;
 }

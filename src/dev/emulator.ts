@@ -13,6 +13,8 @@ import { TriggerError } from '../errors.js';
 import { createLocalContext } from '../runtime/aws-lambda/context.js';
 import type { TraceRecord } from '../runtime/hooks.js';
 import { methodsOf } from '../sources/http/guards.js';
+import { s3Routes } from './buckets/s3-api.js';
+import { createBuckets } from './buckets/service.js';
 import { createBus, listensOnBus } from './bus.js';
 import { busRoutes } from './bus-routes.js';
 import { type Clock, scaledClock } from './clock.js';
@@ -65,6 +67,8 @@ export interface EmulatorOptions {
   retention?: { maxAgeMs?: number; maxEvents?: number };
   /** The PostgreSQL server (`postgres://…`) whose changes feed the `debezium` sources. */
   postgres?: string;
+  /** A folder per bucket (`--bucket name=dir`); other buckets: `<stateDir>/buckets/<name>` (in memory: a temporary folder). */
+  buckets?: Readonly<Record<string, string>>;
 }
 
 export interface Emulator {
@@ -151,7 +155,11 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     log,
     postgres: options.postgres,
   });
-  let triggers = startTriggers(host, functions);
+  const buckets = createBuckets(host, {
+    folders: options.buckets,
+    stateDir: options.stateDir,
+    ownRoutes: () => routes,
+  });
   // Deliveries left pending (or running) by a previous run pick up where they stopped; a pass every
   // second also picks up what another process put in the store.
   loop.wake();
@@ -311,7 +319,10 @@ export function createEmulator(options: EmulatorOptions): Emulator {
         );
       },
     },
+    ...s3Routes(host, buckets, false),
   ];
+  // Started once the route table exists: a declared bucket may not be named like one of its routes.
+  let triggers = startTriggers(host, functions);
 
   function invoke(name: string, raw: unknown) {
     const fn = functions.find((f) => f.name === name);
@@ -395,6 +406,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.allSettled([...background]);
       await triggers.stop();
+      await buckets.close();
       await loop.stop();
       await pruning;
       store.close();

@@ -19,10 +19,15 @@ export interface RouteRequest {
 
 export interface Route {
   readonly method: string;
-  /** Literal segments and `:name` placeholders, each one whole segment. */
+  /**
+   * Literal segments and `:name` placeholders, each one whole non-empty segment; a last `*name` takes
+   * the rest of the path, `/` included, and may be empty or absent (`/photos/`, `/photos` of `/:bucket/*key`).
+   */
   readonly path: string;
   /** Served only to requests that carry this header (the SQS JSON protocol's `x-amz-target`). */
   readonly header?: string;
+  /** Served only when this holds of the path's params as sent (a bucket route: only for buckets that exist). */
+  readonly when?: (params: Readonly<Record<string, string>>) => boolean;
   /** One line for `GET /`. */
   readonly summary: string;
   /** Refused to requests a browser could send cross-site without asking (guard.ts). */
@@ -98,16 +103,21 @@ export function compileRoute(route: Route): CompiledRoute {
   return {
     route,
     match(path) {
-      const segments = path.split('/');
-      if (segments.length !== pattern.length) return undefined;
+      const rest = pattern.at(-1)?.startsWith('*') === true;
+      const found = path.split('/');
+      if (rest ? found.length < pattern.length - 1 : found.length !== pattern.length) return undefined;
+      const segments = rest
+        ? [...found.slice(0, pattern.length - 1), found.slice(pattern.length - 1).join('/')]
+        : found;
       const params: Record<string, string> = {};
       for (const [i, part] of pattern.entries()) {
         const segment = segments[i] as string;
-        if (part.startsWith(':')) {
-          if (segment === '') return undefined;
+        if (part.startsWith(':') || part.startsWith('*')) {
+          if (segment === '' && part.startsWith(':')) return undefined;
           params[part.slice(1)] = segment;
         } else if (part !== segment) return undefined;
       }
+      if (route.when?.(params) === false) return undefined;
       // Decoded only once the path matched: a malformed segment of an unknown path is a plain 404.
       for (const [name, raw] of Object.entries(params)) params[name] = decodeSegment(raw);
       return params;

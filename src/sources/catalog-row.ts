@@ -22,13 +22,13 @@ export type Marks = ReadonlyArray<readonly [path: string, expect: Expect]>;
 /**
  * How one declaration key selects batches: `equal`, every value the transport names (`read` gives the
  * distinct values of the batch's records) equals the declared one; `prefix`, every value starts with it;
- * `none`, taken but not checked on delivery (`values`: what it may be, else any non-empty string).
+ * `suffix`, every value ends with it; `none`, taken but not checked on delivery (`values`: what it may be, else any non-empty string).
  */
 export type Key<T> = ReadKey<T> | { readonly match: 'none'; readonly values?: readonly string[] } | Setting;
 
-/** A key checked against what the transport names (`equal` or `prefix`). */
+/** A key checked against what the transport names (`equal`, `prefix` or `suffix`). */
 export interface ReadKey<T> {
-  readonly match: 'equal' | 'prefix';
+  readonly match: 'equal' | 'prefix' | 'suffix';
   read(raw: T): readonly string[];
 }
 
@@ -155,6 +155,12 @@ export const prefixOf = <T>(read: (raw: T) => readonly string[]): ReadKey<T> => 
   read,
 });
 
+/** A suffix every value read must end with (S3 and OSS object keys: `.jpg`). */
+export const suffixOf = <T>(read: (raw: T) => readonly string[]): ReadKey<T> => ({
+  match: 'suffix',
+  read,
+});
+
 /** A key taken as a non-empty string and not checked on delivery. */
 export const taken = { match: 'none' } as const;
 
@@ -194,9 +200,9 @@ export function firstRecord(raw: unknown, key: 'eventSource' | 'EventSource'): u
  * The distinct values `read` gives for the records of a `Records` batch (a non-string as `''`): what a
  * declaration key is checked against. Runs on every batch, so one pass and no intermediate arrays.
  */
-export function eachRecord(read: (record: JsonObject) => unknown) {
+export function eachRecord(read: (record: JsonObject) => unknown, list: 'Records' | 'events' = 'Records') {
   return (raw: unknown): string[] => {
-    const records = isObject(raw) && Array.isArray(raw.Records) ? raw.Records : [];
+    const records = isObject(raw) && Array.isArray(raw[list]) ? (raw[list] as unknown[]) : [];
     const values = new Set<string>();
     for (const record of records) {
       if (!isObject(record)) continue;

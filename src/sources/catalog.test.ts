@@ -82,6 +82,13 @@ describe('source catalog: one place per fact', () => {
       type: 'aws:s3';
       bucket?: string;
       prefix?: string;
+      suffix?: string;
+    }>();
+    expectTypeOf<Extract<SourceDeclaration, { type: 'alibaba:oss' }>>().toEqualTypeOf<{
+      type: 'alibaba:oss';
+      bucket?: string;
+      prefix?: string;
+      suffix?: string;
     }>();
     expectTypeOf<Extract<SourceDeclaration, { type: 'aws:cloudwatch-logs' }>>().toEqualTypeOf<{
       type: 'aws:cloudwatch-logs';

@@ -48,6 +48,7 @@ import {
   parsed,
   prefixOf,
   row,
+  suffixOf,
   taken,
 } from './catalog-row.js';
 import { normalize as debezium } from './cdc/debezium.js';
@@ -294,6 +295,7 @@ export const CATALOG = [
       keys: {
         bucket: named(eachRecord((r) => at(r, 's3', 'bucket', 'name'))),
         prefix: prefixOf(eachRecord((r) => decodeS3Key(text(at(r, 's3', 'object', 'key')) ?? ''))),
+        suffix: suffixOf(eachRecord((r) => decodeS3Key(text(at(r, 's3', 'object', 'key')) ?? ''))),
       },
     },
     module: './aws/s3.js',
@@ -414,6 +416,14 @@ export const CATALOG = [
         ['events[0].oss.object.key', 'string'],
       ],
     ],
+    // OSS sends keys as their raw UTF-8 names (alibaba/oss.ts, `OSS_KEY_ENCODING`).
+    declares: {
+      keys: {
+        bucket: named(eachRecord((e) => at(e, 'oss', 'bucket', 'name'), 'events')),
+        prefix: prefixOf(eachRecord((e) => at(e, 'oss', 'object', 'key'), 'events')),
+        suffix: suffixOf(eachRecord((e) => at(e, 'oss', 'object', 'key'), 'events')),
+      },
+    },
     module: './alibaba/oss.js',
     normalize: alibabaOss,
   }),

@@ -133,9 +133,10 @@ function accepts(declaration: SourceDeclaration, row: Row, batch: Batch): boolea
     const wanted = (declaration as Record<string, unknown>)[key];
     if (spec.match === 'none' || typeof wanted !== 'string') return true;
     const values = batch.resources?.[key] ?? [];
-    return spec.match === 'equal'
-      ? values.every((value) => value === wanted)
-      : values.every((value) => value.startsWith(wanted));
+    if (spec.match === 'equal') return values.every((value) => value === wanted);
+    return spec.match === 'prefix'
+      ? values.every((value) => value.startsWith(wanted))
+      : values.every((value) => value.endsWith(wanted));
   });
 }
 

@@ -4,6 +4,7 @@
  * is rebuilt after a reload. Adding a family is its module plus one entry in `FAMILIES`.
  */
 import type { EmulatorFunction } from '../run-delivery.js';
+import { startBucketTriggers } from './buckets.js';
 import type { TriggerHost } from './host.js';
 import { startKinesisTriggers } from './kinesis.js';
 import { startPostgresTriggers } from './postgres.js';
@@ -18,6 +19,7 @@ const FAMILIES: readonly ((host: TriggerHost, functions: readonly EmulatorFuncti
   startSnsTriggers,
   startScheduleTriggers,
   startPostgresTriggers,
+  startBucketTriggers,
 ];
 
 /** Starts every family over `functions`; `feeds` says which declared sources are live. */
