@@ -20,11 +20,14 @@ import { describeRoute, describeSources } from './describe.js';
 import type { HostPolicy } from './guard.js';
 import { createDispatcher } from './http-server.js';
 import { INVOKE_PATH, serveInvoke } from './invoke-api.js';
+import { createLogsApi, LOGS_TARGET } from './logs/api.js';
+import { type LogFeed, startLogFeeds } from './logs/feeds.js';
 import { compileRoute, HttpProblem, type Route, send } from './router.js';
 import type { EmulatorFunction } from './run-delivery.js';
 import { createSqsEndpoint } from './sqs/endpoint.js';
 import { stateRoutes } from './state-routes.js';
 import type { StateLock } from './store/lock.js';
+import { openLogStore } from './store/logs.js';
 import { resolveRetention } from './store/retention.js';
 import { openStore, type Store } from './store/store.js';
 import { formatTraceLine } from './trace-line.js';
@@ -56,6 +59,8 @@ export interface EmulatorOptions {
    * 100,000 events; 0 turns a bound off. Pending work and dead letters are always kept.
    */
   retention?: { maxAgeMs?: number; maxEvents?: number };
+  /** Local log groups fed by a tailed file or a command's output (`--logs app=logs/app.log`). */
+  logs?: readonly LogFeed[];
 }
 
 export interface Emulator {
@@ -84,7 +89,7 @@ interface AwsJsonService {
   readonly prefix: string;
   handle(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<boolean>;
 }
-const AWS_JSON_SERVICES = 'AmazonSQS.*';
+const AWS_JSON_SERVICES = 'AmazonSQS.*, Logs_20140328.*';
 
 /** Events committed per transaction when a batch is accepted. */
 const ACCEPT_SLICE = 128;
@@ -139,6 +144,8 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     wake: () => loop.wake(),
     log,
   });
+  const logs = openLogStore(store.db);
+  const logFeeds = startLogFeeds(logs, clock, options.logs ?? [], log);
   let triggers = startTriggers(host, functions);
   // Deliveries left pending (or running) by a previous run pick up where they stopped; a pass every
   // second also picks up what another process put in the store.
@@ -199,7 +206,10 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   }
 
   /** The APIs that speak AWS's JSON protocol, by `X-Amz-Target` prefix. */
-  const awsJson: readonly AwsJsonService[] = [{ prefix: 'AmazonSQS.', handle: sqs.handle }];
+  const awsJson: readonly AwsJsonService[] = [
+    { prefix: 'AmazonSQS.', handle: sqs.handle },
+    { prefix: LOGS_TARGET, handle: createLogsApi(logs, clock) },
+  ];
 
   const routes: Route[] = [
     {
@@ -340,6 +350,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       sqs.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.allSettled([...background]);
+      logFeeds.close();
       await triggers.stop();
       await loop.stop();
       await pruning;

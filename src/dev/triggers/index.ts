@@ -5,11 +5,13 @@
  */
 import type { EmulatorFunction } from '../run-delivery.js';
 import type { TriggerHost } from './host.js';
+import { startLogTriggers } from './logs.js';
 import { startSqsTriggers } from './sqs.js';
 import type { Feed, LiveTriggers } from './types.js';
 
 const FAMILIES: readonly ((host: TriggerHost, functions: readonly EmulatorFunction[]) => LiveTriggers)[] = [
   startSqsTriggers,
+  startLogTriggers,
 ];
 
 /** Starts every family over `functions`; `feeds` says which declared sources are live. */
