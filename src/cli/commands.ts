@@ -45,8 +45,13 @@ export const dev = defineCommand({
       type: 'string',
       description: 'Keep only the newest this many finished events (default 100000; 0 or off: no bound)',
     },
+    logs: {
+      type: 'string',
+      description:
+        'Feed a local log group from a file or a command: <group>=<file> or <group>=cmd:<command> (repeatable)',
+    },
   },
-  async run({ args }) {
+  async run({ args, rawArgs }) {
     const { checkDevOptions, startDev } = await import('./dev.js');
     const retainAge = args['retain-age'];
     const retainEvents = args['retain-events'];
@@ -58,6 +63,7 @@ export const dev = defineCommand({
       retainAge,
       retainEvents,
     });
+    const logs = (await import('../dev/logs/feeds.js')).readLogsFlags(rawArgs);
     const server = await startDev({
       root: root(),
       functions: await selectFunctions(args),
@@ -69,6 +75,7 @@ export const dev = defineCommand({
       timeScale: args['time-scale'],
       retainAge,
       retainEvents,
+      logs,
     });
     const stop = () => void server.stop().then(() => process.exit(0));
     process.once('SIGINT', stop);

@@ -44,6 +44,8 @@ export interface DevOptions {
   retainAge?: number | string;
   /** Only the newest this many finished events are kept (`--retain-events`; `0`/`off`: no bound). Default 100,000. */
   retainEvents?: number | string;
+  /** Local log groups fed by a file or a command (`--logs app=logs/app.log`, `--logs app=cmd:node app.js`). */
+  logs?: EmulatorOptions['logs'];
 }
 
 export interface DevServer {
@@ -174,6 +176,7 @@ async function serve(
     allowHosts: options.allowHosts,
     clock: scaledClock(started.timeScale),
     retention: started.retention,
+    logs: options.logs,
   });
   started.undo.unshift(() => emulator.close());
   // An editor's save (or `writeFileSync`) truncates, then writes: wait until the file has stopped

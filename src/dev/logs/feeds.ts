@@ -44,6 +44,21 @@ export function parseLogsFlag(value: string): LogFeed {
   return target.startsWith('cmd:') ? { group, command: target.slice(4).trim() } : { group, file: target };
 }
 
+/**
+ * Every `--logs` of a command line (the flag repeats: `--logs app=app.log --logs api=cmd:node api.js`,
+ * or `--logs=app=app.log`), read and checked.
+ */
+export function readLogsFlags(rawArgs: readonly string[]): LogFeed[] {
+  return rawArgs.flatMap((arg, i) => {
+    if (arg.startsWith('--logs=')) return [parseLogsFlag(arg.slice('--logs='.length))];
+    if (arg !== '--logs') return [];
+    const value = rawArgs[i + 1];
+    if (value === undefined || value.startsWith('--'))
+      throw new TriggerError('E_CONFIG', '--logs needs a value: <group>=<file> or <group>=cmd:<command>.');
+    return [parseLogsFlag(value)];
+  });
+}
+
 /** Starts every feed; `close` stops them (and the commands they run). */
 export function startLogFeeds(
   logs: LogStore,
