@@ -52,6 +52,11 @@ export const dev = defineCommand({
       description:
         'PostgreSQL URL whose changes feed the debezium sources (default: TRIGGERKIT_POSTGRES_URL)',
     },
+    logs: {
+      type: 'string',
+      description:
+        'Feed a local log group from a file or a command: <group>=<file> or <group>=cmd:<command> (repeatable)',
+    },
   },
   async run({ args, rawArgs }) {
     const { checkDevOptions, startDev } = await import('./dev.js');
@@ -67,6 +72,7 @@ export const dev = defineCommand({
       retainEvents,
     });
     const buckets = parseBucketFlags(flagValues(rawArgs, 'bucket'), root());
+    const logs = (await import('../dev/logs/feeds.js')).readLogsFlags(rawArgs);
     const server = await startDev({
       root: root(),
       functions: await selectFunctions(args),
@@ -80,6 +86,7 @@ export const dev = defineCommand({
       retainAge,
       retainEvents,
       postgres: args.postgres ?? process.env.TRIGGERKIT_POSTGRES_URL,
+      logs,
     });
     const stop = () => void server.stop().then(() => process.exit(0));
     process.once('SIGINT', stop);

@@ -48,6 +48,8 @@ export interface DevOptions {
   retainEvents?: number | string;
   /** The PostgreSQL server (`postgres://user@host:5432/db`) that feeds the `debezium` sources (`--postgres`). */
   postgres?: string;
+  /** Local log groups fed by a file or a command (`--logs app=logs/app.log`, `--logs app=cmd:node app.js`). */
+  logs?: EmulatorOptions['logs'];
 }
 
 export interface DevServer {
@@ -180,6 +182,7 @@ async function serve(
     clock: scaledClock(started.timeScale),
     retention: started.retention,
     ...(options.postgres && { postgres: options.postgres }),
+    logs: options.logs,
   });
   started.undo.unshift(() => emulator.close());
   // An editor's save (or `writeFileSync`) truncates, then writes: wait until the file has stopped

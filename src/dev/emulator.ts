@@ -26,6 +26,8 @@ import { acceptH2c } from './h2c.js';
 import { createDispatcher } from './http-server.js';
 import { INVOKE_PATH, serveInvoke } from './invoke-api.js';
 import { createKinesisEndpoint, KINESIS_TARGET_PREFIX } from './kinesis/endpoint.js';
+import { createLogsApi, LOGS_TARGET } from './logs/api.js';
+import { type LogFeed, startLogFeeds } from './logs/feeds.js';
 import { compileRoute, HttpProblem, type Route, send } from './router.js';
 import type { EmulatorFunction } from './run-delivery.js';
 import { createSnsEndpoint, SNS_VERSION } from './sns/endpoint.js';
@@ -33,6 +35,7 @@ import { sourceRoutes } from './source-routes.js';
 import { createSqsEndpoint } from './sqs/endpoint.js';
 import { stateRoutes } from './state-routes.js';
 import type { StateLock } from './store/lock.js';
+import { openLogStore } from './store/logs.js';
 import { resolveRetention } from './store/retention.js';
 import { openStore, type Store } from './store/store.js';
 import { formatTraceLine } from './trace-line.js';
@@ -69,6 +72,8 @@ export interface EmulatorOptions {
   postgres?: string;
   /** A folder per bucket (`--bucket name=dir`); other buckets: `<stateDir>/buckets/<name>` (in memory: a temporary folder). */
   buckets?: Readonly<Record<string, string>>;
+  /** Local log groups fed by a tailed file or a command's output (`--logs app=logs/app.log`). */
+  logs?: readonly LogFeed[];
 }
 
 export interface Emulator {
@@ -97,7 +102,7 @@ interface AwsJsonService {
   readonly prefix: string;
   handle(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<boolean>;
 }
-const AWS_JSON_SERVICES = 'AmazonSQS.*, Kinesis_20131202.*, AWSEvents.*';
+const AWS_JSON_SERVICES = 'AmazonSQS.*, Kinesis_20131202.*, AWSEvents.*, Logs_20140328.*';
 
 /** Events committed per transaction when a batch is accepted. */
 const ACCEPT_SLICE = 128;
@@ -160,6 +165,8 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     stateDir: options.stateDir,
     ownRoutes: () => routes,
   });
+  const logs = openLogStore(store.db);
+  const logFeeds = startLogFeeds(logs, clock, options.logs ?? [], log);
   // Deliveries left pending (or running) by a previous run pick up where they stopped; a pass every
   // second also picks up what another process put in the store.
   loop.wake();
@@ -237,6 +244,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       handle: createKinesisEndpoint({ streams: store.streams, clock }).handle,
     },
     { prefix: 'AWSEvents.', handle: eventBridge.handle },
+    { prefix: LOGS_TARGET, handle: createLogsApi(logs, clock) },
   ];
 
   const routes: Route[] = [
@@ -405,6 +413,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       h2c.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.allSettled([...background]);
+      logFeeds.close();
       await triggers.stop();
       await buckets.close();
       await loop.stop();

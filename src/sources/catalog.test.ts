@@ -60,6 +60,7 @@ describe('source catalog: one place per fact', () => {
     expect(DECLARATION_KEYS['aws:s3']).toEqual({ bucket: undefined, prefix: undefined });
     expect(DECLARATION_KEYS['aws:cloudwatch-logs']).toEqual({
       logGroup: undefined,
+      filterPattern: undefined,
       events: ['per-line', 'per-batch'],
     });
     expect(kindsOf('aws:schedule')).toEqual(['aws:eventbridge']);
@@ -93,6 +94,7 @@ describe('source catalog: one place per fact', () => {
     expectTypeOf<Extract<SourceDeclaration, { type: 'aws:cloudwatch-logs' }>>().toEqualTypeOf<{
       type: 'aws:cloudwatch-logs';
       logGroup?: string;
+      filterPattern?: string;
       events?: 'per-line' | 'per-batch';
     }>();
     expectTypeOf<Extract<SourceDeclaration, { type: 'http' }>>().toEqualTypeOf<

@@ -56,6 +56,7 @@ import { isDebeziumEnvelope, unwrapDebezium } from './cdc/debezium-detect.js';
 import { normalize as dynamoDb } from './cdc/dynamodb.js';
 import { normalize as cloudEvents } from './cloudevents.js';
 import { normalize as cloudWatchLogs } from './logs/cloudwatch-logs.js';
+import { filterPatternProblem } from './logs/filter-pattern.js';
 import { isObject, type JsonObject, type RecordBatch } from './types.js';
 
 const isStructured = (value: unknown) => isObject(value) && typeof value.specversion === 'string';
@@ -143,6 +144,8 @@ const SCHEDULE_EXPRESSION = parsed('rate(5 minutes)', (value) => {
     ? `an EventBridge schedule expression such as 'rate(5 minutes)' or 'cron(0 12 * * ? *)' (${problem})`
     : undefined;
 });
+/** A native SLS trigger event, as its detector sees it. */
+type SlsEvent = JsonObject & { source: JsonObject };
 
 export const CATALOG = [
   row({
@@ -399,7 +402,11 @@ export const CATALOG = [
         ['awslogs.data', 'string'],
       ],
     ],
-    declares: { keys: { logGroup: taken, events: oneOf('per-line', 'per-batch') } },
+    declares: {
+      keys: { logGroup: taken, filterPattern: taken, events: oneOf('per-line', 'per-batch') },
+      check: (d: Readonly<Record<string, unknown>>) =>
+        d.filterPattern === undefined ? undefined : filterPatternProblem(d.filterPattern),
+    },
     module: './logs/cloudwatch-logs.js',
     normalize: cloudWatchLogs,
   }),
@@ -431,7 +438,7 @@ export const CATALOG = [
     kind: 'alibaba:sls',
     label: 'Alibaba SLS trigger',
     reply: 'throw',
-    detect: (raw): raw is JsonObject & { source: JsonObject } =>
+    detect: (raw): raw is SlsEvent =>
       isObject(raw) &&
       isObject(raw.source) &&
       typeof raw.source.logstoreName === 'string' &&
@@ -443,6 +450,14 @@ export const CATALOG = [
         ['source.endCursor', 'string'],
       ],
     ],
+    // `triggerInterval`: how often SLS looks for new data in the Logstore's shards (3 to 600 s, default 60).
+    declares: {
+      keys: {
+        project: named((raw: SlsEvent) => [String(raw.source.projectName)]),
+        logstore: named((raw: SlsEvent) => [String(raw.source.logstoreName)]),
+        triggerInterval: integer(3, 600, 'seconds'),
+      },
+    },
     module: './alibaba/sls.js',
     normalize: alibabaSls,
   }),

@@ -7,6 +7,7 @@ import type { EmulatorFunction } from '../run-delivery.js';
 import { startBucketTriggers } from './buckets.js';
 import type { TriggerHost } from './host.js';
 import { startKinesisTriggers } from './kinesis.js';
+import { startLogTriggers } from './logs.js';
 import { startPostgresTriggers } from './postgres.js';
 import { startScheduleTriggers } from './schedules.js';
 import { startSnsTriggers } from './sns.js';
@@ -20,6 +21,7 @@ const FAMILIES: readonly ((host: TriggerHost, functions: readonly EmulatorFuncti
   startScheduleTriggers,
   startPostgresTriggers,
   startBucketTriggers,
+  startLogTriggers,
 ];
 
 /** Starts every family over `functions`; `feeds` says which declared sources are live. */
