@@ -44,7 +44,7 @@ const body = Buffer.alloc(64 * 1024, 7);
 async function until(key) {
   const deadline = Date.now() + 30_000;
   while (!seen.has(key)) {
-    if (Date.now() > deadline) throw new Error(`${key} never reached the handler`);
+    if (Date.now() > deadline) throw new Error(`${key} never reached the handler (it saw: ${[...seen.keys()].slice(0, 5).join(", ")})`);
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
   return seen.get(key);
@@ -66,7 +66,7 @@ async function run(label, put) {
   return { label, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
-// Warm-up: the first announcement builds the watcher and the handler.
+// Warm-up: the first announcement builds the handler.
 await run('warm-file', async (key) => writeFileSync(join(folder, key), body));
 const rows = [
   await run('file written into the folder', async (key) => writeFileSync(join(folder, key), body)),

@@ -77,7 +77,10 @@ export interface EmulatorOptions {
 }
 
 export interface Emulator {
-  /** Starts listening (or, given a listening server, reports it); resolves to the base URL. Port 0 picks a free port. */
+  /**
+   * Starts listening (or, given a listening server, reports it); resolves to the base URL once the live
+   * triggers are ready to notice (every bucket folder scanned). Port 0 picks a free port.
+   */
   listen(port?: number, host?: string): Promise<string>;
   /** Swaps in rebuilt handlers without dropping the server. */
   setFunctions(functions: readonly EmulatorFunction[]): void;
@@ -380,14 +383,18 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       boundHost = host;
       const url = () =>
         `http://${host.includes(':') ? `[${host}]` : host}:${(server.address() as AddressInfo).port}`;
-      if (server.listening) return Promise.resolve(url());
-      return new Promise((resolve, reject) => {
+      // Resolved once every bucket folder has had its first (silent) look: a file dropped after the
+      // emulator says it listens is announced, never taken for one that was already there.
+      if (server.listening) return buckets.ready().then(url);
+      return new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
           server.off('error', reject);
-          resolve(url());
+          resolve();
         });
-      });
+      })
+        .then(() => buckets.ready())
+        .then(url);
     },
     setFunctions(next) {
       functions = next;

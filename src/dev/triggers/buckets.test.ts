@@ -78,6 +78,22 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const md5 = (data: string | Buffer) => createHash('md5').update(data).digest('hex');
 
 describe('live bucket triggers: a folder is a bucket', () => {
+  it('announces a file dropped as soon as listen resolves: the first look at the folder is already done', async () => {
+    const folder = tempFolder();
+    writeFileSync(join(folder, 'old.jpg'), 'there before');
+    const { seen, handler } = recorder([{ type: 'aws:s3', bucket: 'photos' }]);
+    emulator = createEmulator({
+      log: () => {},
+      onTrace: () => {},
+      functions: [{ name: 'photos', handler }],
+      buckets: { photos: folder },
+    });
+    await emulator.listen(0);
+    writeFileSync(join(folder, 'new.jpg'), 'dropped right away');
+    await until(() => seen.length === 1);
+    expect(seen.map((e) => e.subject)).toEqual(['new.jpg']);
+  });
+
   it('a dropped .jpg reaches an aws:s3 handler with suffix .jpg as ObjectCreated:Put; a .png does not', async () => {
     const folder = tempFolder();
     const { seen, handler } = recorder([{ type: 'aws:s3', bucket: 'photos', suffix: '.jpg' }]);
