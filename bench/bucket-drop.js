@@ -44,7 +44,10 @@ const body = Buffer.alloc(64 * 1024, 7);
 async function until(key) {
   const deadline = Date.now() + 30_000;
   while (!seen.has(key)) {
-    if (Date.now() > deadline) throw new Error(`${key} never reached the handler (it saw: ${[...seen.keys()].slice(0, 5).join(", ")})`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `${key} never reached the handler (it saw: ${[...seen.keys()].slice(0, 5).join(', ')})`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
   return seen.get(key);
