@@ -48,6 +48,8 @@ export interface DevOptions {
   retainEvents?: number | string;
   /** The PostgreSQL server (`postgres://user@host:5432/db`) that feeds the `debezium` sources (`--postgres`). */
   postgres?: string;
+  /** The DynamoDB-compatible server the DynamoDB API is forwarded to (`--dynamodb http://localhost:8000`). */
+  dynamodb?: string;
   /** Local log groups fed by a file or a command (`--logs app=logs/app.log`, `--logs app=cmd:node app.js`). */
   logs?: EmulatorOptions['logs'];
 }
@@ -182,6 +184,7 @@ async function serve(
     clock: scaledClock(started.timeScale),
     retention: started.retention,
     ...(options.postgres && { postgres: options.postgres }),
+    ...(options.dynamodb && { dynamodb: options.dynamodb }),
     logs: options.logs,
   });
   started.undo.unshift(() => emulator.close());
