@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  BatchWriteItemCommand,
   CreateTableCommand,
   DeleteItemCommand,
   DynamoDBClient,
@@ -18,6 +19,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type DynaliteHarness, openDynalite } from '../../../test/support/dynalite.js';
 import { defineHandler, type TriggerHandler } from '../../define-handler.js';
 import type { SourceDeclaration } from '../../definition.js';
+import { touchedItems } from '../dynamodb/endpoint.js';
 import { createEmulator, type Emulator } from '../emulator.js';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -172,6 +174,56 @@ describe('live DynamoDB Streams trigger', () => {
       'INSERT a',
       'INSERT b',
     ]);
+  });
+
+  it('records every item a BatchWriteItem changes, and nothing for a write the server refuses', async () => {
+    const table = await newTable();
+    const r = recorder({ table });
+    await start(r.handler);
+    await put(table, 'gone', 0);
+    await client?.send(
+      new BatchWriteItemCommand({
+        RequestItems: {
+          [table]: [
+            { PutRequest: { Item: { pk: { S: 'x' }, n: { N: '1' } } } },
+            { PutRequest: { Item: { pk: { S: 'y' }, n: { N: '1' } } } },
+            { DeleteRequest: { Key: { pk: { S: 'gone' } } } },
+          ],
+        },
+      }),
+    );
+    await expect(
+      client?.send(
+        new PutItemCommand({
+          TableName: table,
+          Item: { pk: { S: 'x' }, n: { N: '9' } },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+    ).rejects.toThrow(/conditional/i);
+    await until(() => r.records.length === 4);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const seen = r.records.map((x) => `${x.eventName} ${x.dynamodb?.Keys?.pk?.S}`);
+    expect(seen.sort()).toEqual(['INSERT gone', 'INSERT x', 'INSERT y', 'REMOVE gone']);
+  });
+
+  it('reads the items a TransactWriteItems touches (its Put, Update and Delete; not its ConditionCheck)', () => {
+    const body = Buffer.from(
+      JSON.stringify({
+        TransactItems: [
+          { Put: { TableName: 'A', Item: { pk: { S: '1' }, v: { N: '1' } } } },
+          { Update: { TableName: 'B', Key: { pk: { S: '2' } }, UpdateExpression: 'SET v = :v' } },
+          { Delete: { TableName: 'A', Key: { pk: { S: '3' } } } },
+          { ConditionCheck: { TableName: 'A', Key: { pk: { S: '4' } }, ConditionExpression: 'x' } },
+        ],
+      }),
+    );
+    expect(touchedItems('TransactWriteItems', body)).toEqual([
+      { table: 'A', key: { pk: { S: '1' }, v: { N: '1' } } },
+      { table: 'B', key: { pk: { S: '2' } } },
+      { table: 'A', key: { pk: { S: '3' } } },
+    ]);
+    expect(touchedItems('Query', body)).toEqual([]);
   });
 
   it('gives a KEYS_ONLY declaration only the keys', async () => {
