@@ -14,6 +14,7 @@ import {
   PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import { KinesisClient, ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type DynaliteHarness, openDynalite } from '../../../test/support/dynalite.js';
@@ -159,6 +160,14 @@ describe('live DynamoDB Streams trigger', () => {
       new GetItemCommand({ TableName: table, Key: { pk: { S: 'a' } } }),
     );
     expect(item.Item).toBeUndefined();
+    // The table's stream is kept beside the Kinesis streams, but it is not one of them.
+    const kinesis = new KinesisClient({
+      endpoint: await emulator.listen(),
+      region: 'us-east-1',
+      credentials,
+    });
+    expect((await kinesis.send(new ListStreamsCommand({}))).StreamNames).toEqual([]);
+    kinesis.destroy();
   });
 
   it('writes no record for a write that leaves the item as it was', async () => {
@@ -285,6 +294,21 @@ describe('live DynamoDB Streams trigger', () => {
       dlerror: 'poison item',
     });
     expect(dead[0]?.envelope.data).toMatchObject({ after: { pk: 'k', n: 2, poison: true } });
+  });
+
+  it('says how to name a DynamoDB server when the emulator was started without one', async () => {
+    const table = await newTable();
+    const lines: string[] = [];
+    emulator = createEmulator({
+      functions: [{ name: 'orders', handler: recorder({ table }).handler }],
+      log: (l) => void lines.push(l),
+      onTrace: () => {},
+    });
+    const url = await emulator.listen(0);
+    client = new DynamoDBClient({ endpoint: url, region: 'us-east-1', credentials, maxAttempts: 1 });
+    await expect(put(table, 'a', 1)).rejects.toThrow(/--dynamodb <url>/);
+    expect(lines.join('\n')).toContain(`orders declares the DynamoDB table ${table}; pass --dynamodb <url>`);
+    expect(emulator.listensTo('orders')).not.toContain('stream of');
   });
 
   it('resumes after its checkpoint on restart: nothing twice, nothing written while it was down lost', async () => {
