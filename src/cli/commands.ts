@@ -75,6 +75,7 @@ export const dev = defineCommand({
       timeScale: args['time-scale'],
       retainAge,
       retainEvents,
+      dynamodb: args.dynamodb ?? process.env.TRIGGERKIT_DYNAMODB_URL,
     });
     const buckets = parseBucketFlags(flagValues(rawArgs, 'bucket'), root());
     const logs = (await import('../dev/logs/feeds.js')).readLogsFlags(rawArgs);

@@ -64,7 +64,7 @@ const config = (message: string) => new TriggerError('E_CONFIG', message);
 
 /** The options checked and read, before anything is touched. */
 export function checkDevOptions(
-  options: Pick<DevOptions, 'port' | 'host' | 'timeScale' | 'retainAge' | 'retainEvents'>,
+  options: Pick<DevOptions, 'port' | 'host' | 'timeScale' | 'retainAge' | 'retainEvents' | 'dynamodb'>,
 ) {
   const port = Number(options.port);
   if (!/^\d+$/.test(String(options.port).trim()) || port > 65_535)
@@ -77,6 +77,10 @@ export function checkDevOptions(
   if (!(timeScale > 0) || !Number.isFinite(timeScale))
     throw config(
       `--time-scale must be a positive number such as 60, got ${JSON.stringify(String(options.timeScale))}.`,
+    );
+  if (options.dynamodb !== undefined && !/^https?:\/\/[^/\s]+/.test(options.dynamodb))
+    throw config(
+      `--dynamodb (or TRIGGERKIT_DYNAMODB_URL) must be the http:// URL of a DynamoDB-compatible server, such as http://127.0.0.1:8000, got ${JSON.stringify(options.dynamodb)}.`,
     );
   const retention = parseRetentionFlags(options.retainAge, options.retainEvents);
   return { port, host, timeScale, retention };

@@ -18,6 +18,7 @@ import { KinesisClient, ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type DynaliteHarness, openDynalite } from '../../../test/support/dynalite.js';
+import { checkDevOptions } from '../../cli/dev.js';
 import { defineHandler, type TriggerHandler } from '../../define-handler.js';
 import type { SourceDeclaration } from '../../definition.js';
 import { touchedItems } from '../dynamodb/endpoint.js';
@@ -309,6 +310,14 @@ describe('live DynamoDB Streams trigger', () => {
     await expect(put(table, 'a', 1)).rejects.toThrow(/--dynamodb <url>/);
     expect(lines.join('\n')).toContain(`orders declares the DynamoDB table ${table}; pass --dynamodb <url>`);
     expect(emulator.listensTo('orders')).not.toContain('stream of');
+  });
+
+  it('refuses a --dynamodb that is not an http URL before anything starts', () => {
+    const flags = { port: '0', host: '127.0.0.1' };
+    expect(() => checkDevOptions({ ...flags, dynamodb: 'localhost:8000' })).toThrow(
+      /--dynamodb .* must be the http:\/\/ URL of a DynamoDB-compatible server, .*got "localhost:8000"/,
+    );
+    expect(() => checkDevOptions({ ...flags, dynamodb: 'http://127.0.0.1:8000' })).not.toThrow();
   });
 
   it('resumes after its checkpoint on restart: nothing twice, nothing written while it was down lost', async () => {
