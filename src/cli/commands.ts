@@ -52,6 +52,11 @@ export const dev = defineCommand({
       description:
         'PostgreSQL URL whose changes feed the debezium sources (default: TRIGGERKIT_POSTGRES_URL)',
     },
+    dynamodb: {
+      type: 'string',
+      description:
+        'DynamoDB-compatible server (dynalite, DynamoDB Local) the DynamoDB API is forwarded to; writes through it feed the aws:dynamodb sources (default: TRIGGERKIT_DYNAMODB_URL)',
+    },
     logs: {
       type: 'string',
       description:
@@ -70,6 +75,7 @@ export const dev = defineCommand({
       timeScale: args['time-scale'],
       retainAge,
       retainEvents,
+      dynamodb: args.dynamodb ?? process.env.TRIGGERKIT_DYNAMODB_URL,
     });
     const buckets = parseBucketFlags(flagValues(rawArgs, 'bucket'), root());
     const logs = (await import('../dev/logs/feeds.js')).readLogsFlags(rawArgs);
@@ -86,6 +92,7 @@ export const dev = defineCommand({
       retainAge,
       retainEvents,
       postgres: args.postgres ?? process.env.TRIGGERKIT_POSTGRES_URL,
+      dynamodb: args.dynamodb ?? process.env.TRIGGERKIT_DYNAMODB_URL,
       logs,
     });
     const stop = () => void server.stop().then(() => process.exit(0));

@@ -48,6 +48,8 @@ export interface DevOptions {
   retainEvents?: number | string;
   /** The PostgreSQL server (`postgres://user@host:5432/db`) that feeds the `debezium` sources (`--postgres`). */
   postgres?: string;
+  /** The DynamoDB-compatible server the DynamoDB API is forwarded to (`--dynamodb http://localhost:8000`). */
+  dynamodb?: string;
   /** Local log groups fed by a file or a command (`--logs app=logs/app.log`, `--logs app=cmd:node app.js`). */
   logs?: EmulatorOptions['logs'];
 }
@@ -62,7 +64,7 @@ const config = (message: string) => new TriggerError('E_CONFIG', message);
 
 /** The options checked and read, before anything is touched. */
 export function checkDevOptions(
-  options: Pick<DevOptions, 'port' | 'host' | 'timeScale' | 'retainAge' | 'retainEvents'>,
+  options: Pick<DevOptions, 'port' | 'host' | 'timeScale' | 'retainAge' | 'retainEvents' | 'dynamodb'>,
 ) {
   const port = Number(options.port);
   if (!/^\d+$/.test(String(options.port).trim()) || port > 65_535)
@@ -75,6 +77,10 @@ export function checkDevOptions(
   if (!(timeScale > 0) || !Number.isFinite(timeScale))
     throw config(
       `--time-scale must be a positive number such as 60, got ${JSON.stringify(String(options.timeScale))}.`,
+    );
+  if (options.dynamodb !== undefined && !/^https?:\/\/[^/\s]+/.test(options.dynamodb))
+    throw config(
+      `--dynamodb (or TRIGGERKIT_DYNAMODB_URL) must be the http:// URL of a DynamoDB-compatible server, such as http://127.0.0.1:8000, got ${JSON.stringify(options.dynamodb)}.`,
     );
   const retention = parseRetentionFlags(options.retainAge, options.retainEvents);
   return { port, host, timeScale, retention };
@@ -182,6 +188,7 @@ async function serve(
     clock: scaledClock(started.timeScale),
     retention: started.retention,
     ...(options.postgres && { postgres: options.postgres }),
+    ...(options.dynamodb && { dynamodb: options.dynamodb }),
     logs: options.logs,
   });
   started.undo.unshift(() => emulator.close());

@@ -5,6 +5,7 @@
  * the handler exactly as Lambda would, through its middy chain. The emulator's own routes are one table
  * (`routes`); `GET /` lists it.
  */
+
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +21,8 @@ import { busRoutes } from './bus-routes.js';
 import { type Clock, scaledClock } from './clock.js';
 import { createDeliveryLoop } from './delivery-loop.js';
 import { describeRoute, describeSources } from './describe.js';
+import { createDynamoDbEndpoint } from './dynamodb/endpoint.js';
+import { createUpstream, DYNAMODB_TARGET_PREFIX } from './dynamodb/upstream.js';
 import { createEventBridgeEndpoint } from './eventbridge/endpoint.js';
 import type { HostPolicy } from './guard.js';
 import { acceptH2c } from './h2c.js';
@@ -70,6 +73,11 @@ export interface EmulatorOptions {
   retention?: { maxAgeMs?: number; maxEvents?: number };
   /** The PostgreSQL server (`postgres://…`) whose changes feed the `debezium` sources. */
   postgres?: string;
+  /**
+   * The DynamoDB-compatible server (dynalite, DynamoDB Local: `http://localhost:8000`) the DynamoDB API is
+   * forwarded to; writes through the emulator feed the `aws:dynamodb` sources.
+   */
+  dynamodb?: string;
   /** A folder per bucket (`--bucket name=dir`); other buckets: `<stateDir>/buckets/<name>` (in memory: a temporary folder). */
   buckets?: Readonly<Record<string, string>>;
   /** Local log groups fed by a tailed file or a command's output (`--logs app=logs/app.log`). */
@@ -105,7 +113,8 @@ interface AwsJsonService {
   readonly prefix: string;
   handle(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<boolean>;
 }
-const AWS_JSON_SERVICES = 'AmazonSQS.*, Kinesis_20131202.*, AWSEvents.*, Logs_20140328.*';
+const AWS_JSON_SERVICES =
+  'AmazonSQS.*, Kinesis_20131202.*, AWSEvents.*, Logs_20140328.*, DynamoDB_20120810.* (forwarded to --dynamodb)';
 
 /** Events committed per transaction when a batch is accepted. */
 const ACCEPT_SLICE = 128;
@@ -162,6 +171,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     wake: () => loop.wake(),
     log,
     postgres: options.postgres,
+    dynamodb: options.dynamodb,
   });
   const buckets = createBuckets(host, {
     folders: options.buckets,
@@ -248,6 +258,14 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     },
     { prefix: 'AWSEvents.', handle: eventBridge.handle },
     { prefix: LOGS_TARGET, handle: createLogsApi(logs, clock) },
+    {
+      prefix: DYNAMODB_TARGET_PREFIX,
+      handle: createDynamoDbEndpoint({
+        upstream: options.dynamodb === undefined ? undefined : createUpstream(options.dynamodb),
+        streams: store.streams,
+        clock,
+      }).handle,
+    },
   ];
 
   const routes: Route[] = [

@@ -384,7 +384,12 @@ export const CATALOG = [
       ],
     ],
     declares: {
-      keys: { table: named(eachRecord((r) => tableOf(r.eventSourceARN))), ...STREAM_MAPPING },
+      keys: {
+        table: named(eachRecord((r) => tableOf(r.eventSourceARN))),
+        ...STREAM_MAPPING,
+        // What the table's stream records carry (DynamoDB's StreamViewType); the emulator's live stream.
+        streamViewType: oneOf('NEW_AND_OLD_IMAGES', 'NEW_IMAGE', 'OLD_IMAGE', 'KEYS_ONLY'),
+      },
       check: checkStreamMapping,
     },
     module: './cdc/dynamodb.js',

@@ -156,7 +156,8 @@ export const actions: Readonly<Record<string, Action>> = {
   ListStreams(ctx, input) {
     const limit = intParam(input, 'Limit', 1, 10_000) ?? 100;
     const after = typeof input.ExclusiveStartStreamName === 'string' ? input.ExclusiveStartStreamName : '';
-    const streams = ctx.store.listStreams(after);
+    // `dynamodb:<table>` streams hold DynamoDB tables' records (dynamodb/changes.ts): not Kinesis streams.
+    const streams = ctx.store.listStreams(after).filter((s) => !s.name.includes(':'));
     const page = streams.slice(0, limit);
     return {
       StreamNames: page.map((s) => s.name),

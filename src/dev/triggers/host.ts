@@ -46,6 +46,8 @@ export interface TriggerHostOptions {
   readonly log: (line: string) => void;
   /** The PostgreSQL server the `debezium` sources are fed from (`--postgres`). */
   readonly postgres?: string;
+  /** The DynamoDB-compatible server the emulator's DynamoDB API forwards to (`--dynamodb`). */
+  readonly dynamodb?: string;
 }
 
 export type TriggerHost = ReturnType<typeof createTriggerHost>;
@@ -252,6 +254,7 @@ export function createTriggerHost(options: TriggerHostOptions) {
     clock,
     log: options.log,
     postgres: options.postgres,
+    dynamodb: options.dynamodb,
     functions: options.functions,
     invoke,
     deadLetter,

@@ -5,6 +5,7 @@
  */
 import type { EmulatorFunction } from '../run-delivery.js';
 import { startBucketTriggers } from './buckets.js';
+import { startDynamoDbTriggers } from './dynamodb.js';
 import type { TriggerHost } from './host.js';
 import { startKinesisTriggers } from './kinesis.js';
 import { startLogTriggers } from './logs.js';
@@ -22,6 +23,7 @@ const FAMILIES: readonly ((host: TriggerHost, functions: readonly EmulatorFuncti
   startPostgresTriggers,
   startBucketTriggers,
   startLogTriggers,
+  startDynamoDbTriggers,
 ];
 
 /** Starts every family over `functions`; `feeds` says which declared sources are live. */

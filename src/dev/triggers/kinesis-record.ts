@@ -16,13 +16,14 @@ import type { KinesisRecordRow } from '../store/kinesis-streams.js';
 export function lowestFailure(
   response: unknown,
   records: readonly KinesisRecordRow[],
+  itemId: (r: KinesisRecordRow) => string = (r) => sequenceNumber(r.shard, r.seq),
 ): KinesisRecordRow | 'invalid' | undefined {
   const failures = (response as { batchItemFailures?: unknown } | undefined)?.batchItemFailures;
   if (!Array.isArray(failures) || failures.length === 0) return undefined;
   let lowest: number | undefined;
   for (const f of failures) {
     const id = (f as { itemIdentifier?: unknown } | null)?.itemIdentifier;
-    const index = records.findIndex((r) => sequenceNumber(r.shard, r.seq) === id);
+    const index = records.findIndex((r) => itemId(r) === id);
     if (index === -1) return 'invalid';
     lowest = Math.min(lowest ?? index, index);
   }

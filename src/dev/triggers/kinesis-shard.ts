@@ -14,7 +14,6 @@
  *   in the store and the handler's `deadLetter.queue`.
  * @see https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html
  */
-import type { KinesisStreamEvent } from 'aws-lambda';
 import { type CloudEvent, createCloudEvent } from '../../cloud-event.js';
 import { deadLetterEnvelope } from '../../delivery/dead-letter.js';
 import type { DeadLetterReason } from '../../delivery/decide.js';
@@ -37,6 +36,35 @@ export interface MappingSettings {
   readonly maxRetries: number;
   /** Negative: no limit but the stream's retention. */
   readonly maxAgeMs: number;
+  /** What the records are to Lambda (default: Kinesis records); DynamoDB Streams brings its own. */
+  readonly codec?: RecordCodec;
+}
+
+/** How a mapping turns a stored record into the platform's Lambda record, and finds it in an answer. */
+export interface RecordCodec {
+  readonly transport: 'aws:kinesis' | 'aws:dynamodb';
+  /** The record as Lambda hands it to the function. */
+  record(r: KinesisRecordRow): unknown;
+  /** What a `batchItemFailures` entry's `itemIdentifier` names the record by. */
+  itemId(r: KinesisRecordRow): string;
+  /** The record as one CloudEvent, for a dead letter when the normalizer cannot read it. */
+  fallback(r: KinesisRecordRow): CloudEvent;
+}
+
+/** Lambda's Kinesis records, named by sequence number. */
+export function kinesisCodec(stream: string, fnName: string): RecordCodec {
+  return {
+    transport: 'aws:kinesis',
+    record: (r) => toRecord(stream, fnName, r),
+    itemId: (r) => sequenceNumber(r.shard, r.seq),
+    fallback: (r) =>
+      createCloudEvent({
+        id: `${shardId(r.shard)}:${sequenceNumber(r.shard, r.seq)}`,
+        source: streamArn(stream),
+        type: KINESIS_RECORD_TYPE,
+        data_base64: r.data.toString('base64'),
+      }),
+  };
 }
 
 /** The mapping's wait before retrying a failed batch: doubling from 500 ms to 30 s (AWS names none). */
@@ -57,6 +85,7 @@ export function startShardPoller(
   const { store, clock } = host;
   const streams = store.streams;
   const { stream } = settings;
+  const codec = settings.codec ?? kinesisCodec(stream, fn.name);
   const createdAt = streams.getStream(stream)?.createdAt;
   let stopped = false;
   let wake: () => void = () => {};
@@ -145,7 +174,7 @@ export function startShardPoller(
           const row = store.adopt({
             event,
             handler: fn.name,
-            transport: 'aws:kinesis',
+            transport: codec.transport,
             receivedAt: r.arrivedAt,
             attempts: failures,
             firstAttemptAt,
@@ -163,31 +192,23 @@ export function startShardPoller(
 
   /** The CloudEvents of a record, as the handler would have got them (for its dead letters). */
   function eventsOf(r: KinesisRecordRow): CloudEvent[] {
-    const raw = { Records: [toRecord(stream, fn.name, r)] };
+    const raw = { Records: [codec.record(r)] };
     try {
       const batch = toCloudEvents(raw);
       if (batch.items.length > 0) return batch.items.map((i) => i.event);
     } catch {
       // Unreadable data: the envelope carries its bytes.
     }
-    const id = `${shardId(r.shard)}:${sequenceNumber(r.shard, r.seq)}`;
-    return [
-      createCloudEvent({
-        id,
-        source: streamArn(stream),
-        type: KINESIS_RECORD_TYPE,
-        data_base64: r.data.toString('base64'),
-      }),
-    ];
+    return [codec.fallback(r)];
   }
 
   /** One invocation with `records`, and what the mapping does with its answer. */
   async function deliver(records: KinesisRecordRow[]): Promise<void> {
-    const event: KinesisStreamEvent = { Records: records.map((r) => toRecord(stream, fn.name, r)) };
-    const result = await host.invoke(fn, event, 'aws:kinesis');
+    const event = { Records: records.map((r) => codec.record(r)) };
+    const result = await host.invoke(fn, event, codec.transport);
     if (!alive()) return;
     const last = records.at(-1) as KinesisRecordRow;
-    const failed = lowestFailure(result.response, records);
+    const failed = lowestFailure(result.response, records, codec.itemId);
     if (result.error === undefined && failed === undefined) {
       failures = 0;
       save(last.seq);

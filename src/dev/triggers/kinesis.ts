@@ -47,7 +47,7 @@ export function startKinesisTriggers(
     for (const source of fn.handler.definition.sources ?? []) {
       if (source.type !== 'aws:kinesis' || source.stream === undefined) continue;
       ensureStream(host, source.stream);
-      mappings.push(startMapping(host, fn, settingsOf(source as KinesisDeclaration & { stream: string })));
+      mappings.push(startMappingOf(host, fn, settingsOf(source as KinesisDeclaration & { stream: string })));
       feeds.push({ fn: fn.name, source, label: `aws:kinesis ${source.stream}` });
     }
   return {
@@ -72,11 +72,11 @@ function settingsOf(source: KinesisDeclaration & { stream: string }): MappingSet
 }
 
 /**
- * One mapping: a poller per shard of the stream, started as shards appear (a stream deleted and created
+ * One mapping (Kinesis, or a DynamoDB table's stream): a poller per shard of the stream, started as shards appear (a stream deleted and created
  * again gets new pollers). A poller left by the previous set of functions (a reload) finishes its batch
  * before the new one reads the same shard, so a shard never has two batches in flight.
  */
-function startMapping(host: TriggerHost, fn: EmulatorFunction, settings: MappingSettings) {
+export function startMappingOf(host: TriggerHost, fn: EmulatorFunction, settings: MappingSettings) {
   const startedAt = host.clock.now();
   const pollers = new Map<string, ReturnType<typeof startShardPoller>>();
   const running = leases(host.store);
