@@ -53,6 +53,24 @@ export function jsonDepthExceeds(body: Buffer, max: number): boolean {
   return false;
 }
 
+/**
+ * The body of an AWS JSON-protocol call as its input object (empty: `{}`), or why it is not one — each
+ * API wraps the reason in its own `SerializationException`.
+ */
+export function readJsonObject(body: Buffer): { input: Record<string, unknown> } | { problem: string } {
+  if (jsonDepthExceeds(body, MAX_JSON_DEPTH))
+    return { problem: `The body nests JSON deeper than ${MAX_JSON_DEPTH} levels.` };
+  let input: unknown;
+  try {
+    input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+  } catch {
+    return { problem: 'The body is not JSON.' };
+  }
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    return { problem: 'Expected a JSON object.' };
+  return { input: input as Record<string, unknown> };
+}
+
 const TEXT_TYPES = /^(text\/|application\/(json|xml|x-www-form-urlencoded|[\w.+-]*\+(json|xml)))/i;
 const UTF8_CHARSETS = new Set(['utf-8', 'utf8', 'us-ascii', 'ascii']);
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });

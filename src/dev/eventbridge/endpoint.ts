@@ -14,7 +14,7 @@ import { isTriggerError } from '../../errors.js';
 import { sourceOf } from '../../sources/registry.js';
 import { isObject, type JsonObject } from '../../sources/types.js';
 import type { Clock } from '../clock.js';
-import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../http-ingress.js';
+import { readJsonObject } from '../http-ingress.js';
 import { checkEntries, type PutEventsResultEntry, toEntryOutcome } from './put-events.js';
 import { busArn, DEFAULT_BUS, EventBridgeFault, reply, TARGET_PREFIX } from './wire.js';
 
@@ -114,19 +114,9 @@ export function createEventBridgeEndpoint(options: EventBridgeEndpointOptions): 
 }
 
 function readInput(body: Buffer): Input {
-  if (jsonDepthExceeds(body, MAX_JSON_DEPTH))
-    throw new EventBridgeFault(
-      'SerializationException',
-      `The body nests JSON deeper than ${MAX_JSON_DEPTH} levels.`,
-    );
-  let input: unknown;
-  try {
-    input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new EventBridgeFault('SerializationException', 'The body is not JSON.');
-  }
-  if (!isObject(input)) throw new EventBridgeFault('SerializationException', 'Expected a JSON object.');
-  return input;
+  const read = readJsonObject(body);
+  if ('problem' in read) throw new EventBridgeFault('SerializationException', read.problem);
+  return read.input as Input;
 }
 
 const bus = () => ({ Name: DEFAULT_BUS, Arn: busArn(DEFAULT_BUS) });

@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../clock.js';
-import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../http-ingress.js';
+import { readJsonObject } from '../http-ingress.js';
 import type { KinesisStore } from '../store/kinesis-streams.js';
 import { actions } from './actions.js';
 import { type Input, KinesisFault } from './streams.js';
@@ -31,26 +31,15 @@ export interface KinesisEndpoint {
  */
 export function createKinesisEndpoint(options: { streams: KinesisStore; clock: Clock }): KinesisEndpoint {
   function run(action: string, body: Buffer): unknown {
-    if (jsonDepthExceeds(body, MAX_JSON_DEPTH))
-      throw new KinesisFault(
-        'SerializationException',
-        `The body nests JSON deeper than ${MAX_JSON_DEPTH} levels.`,
-      );
-    let input: unknown;
-    try {
-      input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
-    } catch {
-      throw new KinesisFault('SerializationException', 'The body is not JSON.');
-    }
-    if (typeof input !== 'object' || input === null || Array.isArray(input))
-      throw new KinesisFault('SerializationException', 'Expected a JSON object.');
+    const read = readJsonObject(body);
+    if ('problem' in read) throw new KinesisFault('SerializationException', read.problem);
     const fn = Object.hasOwn(actions, action) ? actions[action] : undefined;
     if (fn === undefined)
       throw new KinesisFault(
         'UnknownOperationException',
         `${action} is not served by the triggerkit emulator's Kinesis endpoint; it serves ${Object.keys(actions).join(', ')}.`,
       );
-    return fn({ store: options.streams, now: options.clock.now() }, input as Input);
+    return fn({ store: options.streams, now: options.clock.now() }, read.input as Input);
   }
 
   return {

@@ -9,6 +9,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { compileFilterPattern } from '../../sources/logs/filter-pattern.js';
 import type { Clock } from '../clock.js';
+import { readJsonObject } from '../http-ingress.js';
 import { ACCOUNT_ID, REGION } from '../sqs/queues.js';
 import type { LogEventRow, LogStore } from '../store/logs.js';
 
@@ -209,13 +210,9 @@ export function createLogsApi(logs: LogStore, clock: Clock) {
           'UnknownOperationException',
           `${action} is not emulated; the emulator serves ${Object.keys(table).join(', ')}.`,
         );
-      let input: unknown;
-      try {
-        input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
-      } catch {
-        throw new LogsFault('SerializationException', 'The request body is not JSON.');
-      }
-      reply(200, run((input ?? {}) as Input));
+      const read = readJsonObject(body);
+      if ('problem' in read) throw new LogsFault('SerializationException', read.problem);
+      reply(200, run(read.input as Input));
     } catch (error) {
       if (error instanceof LogsFault) reply(400, { __type: error.type, message: error.message }, error.type);
       else if ((error as { code?: unknown }).code === 'E_RULE_INVALID')

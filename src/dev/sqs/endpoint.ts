@@ -11,7 +11,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type Database from 'better-sqlite3';
 import type { Clock } from '../clock.js';
-import { jsonDepthExceeds, MAX_JSON_DEPTH, readBody } from '../http-ingress.js';
+import { readBody, readJsonObject } from '../http-ingress.js';
 import { openSqsStore, type SqsStore } from '../store/sqs-queues.js';
 import { actions, receiveNow } from './actions.js';
 import { type ActionContext, type Input, intParam, queueOf, setting } from './queues.js';
@@ -110,28 +110,10 @@ export function createSqsEndpoint(options: SqsEndpointOptions): SqsEndpoint {
   }
 
   async function run(action: string, body: Buffer, req: IncomingMessage, res: ServerResponse) {
-    if (jsonDepthExceeds(body, MAX_JSON_DEPTH))
-      throw new SqsFault(
-        'com.amazon.coral.service#SerializationException',
-        'MalformedInput',
-        `The body nests JSON deeper than ${MAX_JSON_DEPTH} levels.`,
-      );
-    let input: Input;
-    try {
-      input = body.length === 0 ? {} : (JSON.parse(body.toString('utf8')) as Input);
-    } catch {
-      throw new SqsFault(
-        'com.amazon.coral.service#SerializationException',
-        'MalformedInput',
-        'The body is not JSON.',
-      );
-    }
-    if (typeof input !== 'object' || input === null || Array.isArray(input))
-      throw new SqsFault(
-        'com.amazon.coral.service#SerializationException',
-        'MalformedInput',
-        'Expected a JSON object.',
-      );
+    const read = readJsonObject(body);
+    if ('problem' in read)
+      throw new SqsFault('com.amazon.coral.service#SerializationException', 'MalformedInput', read.problem);
+    const input: Input = read.input;
     const ctx: ActionContext = {
       store,
       now: clock.now(),
