@@ -39,3 +39,15 @@ export function manualClock(start = Date.UTC(2026, 0, 1)): ManualClock {
     },
   };
 }
+
+/** How often (real ms) a timer looks at a manual clock, which moves without telling anyone. */
+const MANUAL_POLL_MS = 20;
+
+/**
+ * The real delay of a timer that must fire when `clock` reaches `at`: the scaled wait (within what
+ * `setTimeout` takes), or a short poll for a manual clock.
+ */
+export function realDelayUntil(clock: Clock, at: number): number {
+  const real = clock.toRealDelay(at - clock.now());
+  return Number.isFinite(real) ? Math.max(0, Math.min(real, 2 ** 31 - 1)) : MANUAL_POLL_MS;
+}

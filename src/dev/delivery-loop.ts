@@ -7,9 +7,10 @@
  */
 import { compiledOf } from '../define-handler.js';
 import { runAttempts } from '../delivery/attempts.js';
-import { type DeadLetterEnvelope, deadLetterEnvelope } from '../delivery/dead-letter.js';
+import { deadLetterEnvelope } from '../delivery/dead-letter.js';
 import type { TraceRecord } from '../runtime/hooks.js';
 import type { Clock } from './clock.js';
+import { recordDeadLetter } from './dead-letters.js';
 import { type EmulatorFunction, runBusDelivery } from './run-delivery.js';
 import type { SqliteIdempotency } from './store/idempotency.js';
 import type { DeliveryRow, Store } from './store/store.js';
@@ -24,8 +25,8 @@ export interface DeliveryLoopOptions {
   idempotency?: SqliteIdempotency;
   /** Deliveries running at once. Default 64. */
   concurrency?: number;
-  /** After a dead letter is stored: its copy to the handler's local dead-letter queue (`triggers/host.ts`). */
-  onDeadLetter?: (fn: EmulatorFunction, envelope: DeadLetterEnvelope, at: number) => void;
+  /** A dead letter went to this local queue as well (the handler's `deadLetter.queue`): its readers look. */
+  onQueueMessage?: (queue: string) => void;
   /** Where the emulator's own failures are reported. Default stderr. */
   log?: (line: string) => void;
 }
@@ -64,8 +65,7 @@ export function createDeliveryLoop(options: DeliveryLoopOptions) {
         firstAttemptAt: delivery.firstAttemptAt ?? now,
         lastAttemptAt: now,
       });
-      store.deadLetter(delivery, envelope, now);
-      store.trace(delivery.event, delivery.handler, 'dead-lettered', now, { reason: 'handler-missing' });
+      recordDeadLetter(store, undefined, delivery, envelope);
       return;
     }
     const idempotency = options.idempotency?.deferred();
@@ -91,14 +91,8 @@ export function createDeliveryLoop(options: DeliveryLoopOptions) {
           return 'handed-off';
         },
         async deadLetter(envelope) {
-          const at = Date.parse(envelope.dllastattempt);
-          store.transaction(() => {
-            store.deadLetter(delivery, envelope, at);
-            store.trace(delivery.event, delivery.handler, 'dead-lettered', at, {
-              reason: envelope.dlreason,
-            });
-            options.onDeadLetter?.(fn, envelope, at);
-          });
+          const queue = recordDeadLetter(store, fn, delivery, envelope);
+          if (queue !== undefined) options.onQueueMessage?.(queue);
           return 'handed-off';
         },
       },

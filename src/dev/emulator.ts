@@ -42,7 +42,7 @@ import { openLogStore } from './store/logs.js';
 import { resolveRetention } from './store/retention.js';
 import { openStore, type Store } from './store/store.js';
 import { formatTraceLine } from './trace-line.js';
-import { createTriggerHost, toDeadLetterQueue } from './triggers/host.js';
+import { createTriggerHost } from './triggers/host.js';
 import { startTriggers } from './triggers/index.js';
 import { EXPLAINED, explainUnreceived, type Unreceived } from './unreceived.js';
 
@@ -154,10 +154,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     onTrace,
     log,
     random: options.random,
-    onDeadLetter(fn, envelope, at) {
-      const queue = toDeadLetterQueue(store, fn, envelope, at);
-      if (queue !== undefined) host.queueChanged(queue);
-    },
+    onQueueMessage: (queue) => host.queueChanged(queue),
   });
   const bus = createBus(store, onTrace);
   bus.setFunctions(functions);

@@ -7,6 +7,7 @@
  * store only once its invocation ended, so a restart runs again what was running (at least once).
  * @see https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
  */
+import { realDelayUntil } from '../clock.js';
 import type { BucketDeliveryRow, BucketStore } from '../store/buckets.js';
 import type { TriggerHost } from '../triggers/host.js';
 import { toOssEvent, toS3Notification } from './records.js';
@@ -31,8 +32,7 @@ export function createBucketDispatcher(host: TriggerHost, buckets: BucketStore) 
   function later(at: number | undefined): void {
     clearTimeout(timer);
     if (at === undefined || stopped) return;
-    const real = clock.toRealDelay(at - clock.now());
-    timer = setTimeout(pump, Number.isFinite(real) ? Math.max(0, Math.min(real, 2 ** 31 - 1)) : 20);
+    timer = setTimeout(pump, realDelayUntil(clock, at));
     timer.unref?.();
   }
 

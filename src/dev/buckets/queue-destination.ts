@@ -7,8 +7,9 @@
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-event-types-and-destinations.html
  */
 import { randomUUID } from 'node:crypto';
+import { localQueueName } from '../dead-letters.js';
 import type { BucketStore, ChangeRow } from '../store/buckets.js';
-import { localQueueName, type TriggerHost } from '../triggers/host.js';
+import type { TriggerHost } from '../triggers/host.js';
 import { EMPTY_CONFIG, type NotificationConfig, wants } from './notifications.js';
 import { toS3Notification } from './records.js';
 import { S3Error } from './s3-xml.js';

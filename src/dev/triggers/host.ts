@@ -14,7 +14,7 @@
  * checkpoint or redeliver after an invocation.
  */
 import { randomUUID } from 'node:crypto';
-import { type CloudEvent, toStructuredJson } from '../../cloud-event.js';
+import type { CloudEvent } from '../../cloud-event.js';
 import type { OnError } from '../../definition.js';
 import type { AttemptRuntime, DueRetry } from '../../delivery/attempts.js';
 import { type DeadLetterEnvelope, eventOfDeadLetter } from '../../delivery/dead-letter.js';
@@ -23,6 +23,7 @@ import { placeRetry } from '../../runtime/aws-lambda/retry-plan.js';
 import type { TraceRecord } from '../../runtime/hooks.js';
 import type { Transport } from '../../sources/types.js';
 import type { Clock } from '../clock.js';
+import { recordDeadLetter } from '../dead-letters.js';
 import { DEFAULT_TIMEOUT_MS, type EmulatorFunction, FunctionTimeout, withTimeout } from '../run-delivery.js';
 import type { SqliteIdempotency } from '../store/idempotency.js';
 import type { DeliveryRow, Store } from '../store/store.js';
@@ -63,13 +64,8 @@ export function createTriggerHost(options: TriggerHostOptions) {
 
   /** Records a dead letter of a delivery the store already holds (the bus's, a retry's). */
   function deadLetter(fn: EmulatorFunction | undefined, delivery: DeliveryRow, envelope: DeadLetterEnvelope) {
-    const at = Date.parse(envelope.dllastattempt);
-    store.transaction(() => {
-      store.deadLetter(delivery, envelope, at);
-      store.trace(delivery.event, delivery.handler, 'dead-lettered', at, { reason: envelope.dlreason });
-      const queue = fn && toDeadLetterQueue(store, fn, envelope, at);
-      if (queue !== undefined) queueChanged(queue);
-    });
+    const queue = recordDeadLetter(store, fn, delivery, envelope);
+    if (queue !== undefined) queueChanged(queue);
   }
 
   /** The attempt runtime of one record a live trigger delivered. */
@@ -265,40 +261,6 @@ export function createTriggerHost(options: TriggerHostOptions) {
       return () => queueListeners.delete(listener);
     },
   };
-}
-
-/**
- * Sends a dead letter to the local queue the handler's `deadLetter.queue` names, when that queue exists,
- * as the Lambda adapter sends it to SQS; returns the queue's name.
- */
-export function toDeadLetterQueue(
-  store: Store,
-  fn: EmulatorFunction,
-  envelope: DeadLetterEnvelope,
-  now: number,
-): string | undefined {
-  const name = fn.handler.definition.deadLetter?.queue;
-  const queue = name === undefined ? undefined : localQueueName(name);
-  if (queue === undefined || store.queues.getQueue(queue) === undefined) return undefined;
-  const fifo = queue.endsWith('.fifo');
-  store.queues.send(queue, toStructuredJson(envelope), {}, now, now, {
-    ...(fifo && { groupId: envelope.dlhandler, deduplicationId: randomUUID() }),
-  });
-  return queue;
-}
-
-/** `orders`, `arn:aws:sqs:…:orders` or `http://…/000000000000/orders` → `orders`; a URL elsewhere: none. */
-export function localQueueName(nameOrUrl: string): string | undefined {
-  if (/^https?:\/\//.test(nameOrUrl)) {
-    try {
-      const url = new URL(nameOrUrl);
-      if (!['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) return undefined;
-      return url.pathname.split('/').filter(Boolean).at(-1);
-    } catch {
-      return undefined;
-    }
-  }
-  return nameOrUrl.startsWith('arn:') ? nameOrUrl.slice(nameOrUrl.lastIndexOf(':') + 1) : nameOrUrl;
 }
 
 /** Resolves once the emulator's clock reaches `at` (a manual clock is looked at every 20 ms). */

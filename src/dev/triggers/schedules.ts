@@ -10,10 +10,12 @@
  * catch-up); a rate keeps its phase. A schedule whose expression changed starts afresh.
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-run-lambda-schedule.html
  */
+
 import { randomUUID } from 'node:crypto';
 import type { ScheduledEvent } from 'aws-lambda';
 import { parseScheduleExpression, type ScheduleExpression } from '../../sources/aws/schedule-expression.js';
 import { nextFireTime } from '../../sources/aws/schedule-next.js';
+import { realDelayUntil } from '../clock.js';
 import { ruleArn } from '../eventbridge/wire.js';
 import type { EmulatorFunction } from '../run-delivery.js';
 import { ACCOUNT_ID, REGION } from '../sqs/queues.js';
@@ -84,8 +86,7 @@ function startSchedule(host: TriggerHost, fn: EmulatorFunction, text: string, ru
   function arm(): void {
     clearTimeout(timer);
     if (stopped || nextAt === undefined) return;
-    const real = clock.toRealDelay(nextAt - clock.now());
-    timer = setTimeout(tick, Number.isFinite(real) ? Math.max(0, Math.min(real, 2 ** 31 - 1)) : 20);
+    timer = setTimeout(tick, realDelayUntil(clock, nextAt));
     timer.unref?.();
   }
 

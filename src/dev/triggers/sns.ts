@@ -10,8 +10,10 @@
  * @see https://docs.aws.amazon.com/lambda/latest/dg/with-sns.html
  * @see https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
  */
+
 import { randomUUID } from 'node:crypto';
 import type { SourceDeclaration } from '../../definition.js';
+import { realDelayUntil } from '../clock.js';
 import type { EmulatorFunction } from '../run-delivery.js';
 import { functionOfEndpoint } from '../sns/fan-out.js';
 import { functionArn, topicArn } from '../sns/wire.js';
@@ -60,8 +62,7 @@ function startInvoker(
   function later(at: number | undefined): void {
     clearTimeout(timer);
     if (at === undefined || stopped) return;
-    const real = host.clock.toRealDelay(at - host.clock.now());
-    timer = setTimeout(pump, Number.isFinite(real) ? Math.max(0, Math.min(real, 2 ** 31 - 1)) : 20);
+    timer = setTimeout(pump, realDelayUntil(host.clock, at));
     timer.unref?.();
   }
 

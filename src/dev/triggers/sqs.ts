@@ -10,14 +10,17 @@
  * with `ApproximateReceiveCount` one higher, and the queue's redrive policy applies.
  * @see https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
  */
+
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import type { SourceDeclaration } from '../../definition.js';
+import { realDelayUntil } from '../clock.js';
+import { localQueueName } from '../dead-letters.js';
 import type { EmulatorFunction } from '../run-delivery.js';
 import { ACCOUNT_ID, FIFO_DEFAULTS, queueArn, REGION, redriveOf, setting } from '../sqs/queues.js';
 import { sequenceNumber } from '../sqs/send-options.js';
 import { md5Hex, md5OfMessageAttributes } from '../sqs/wire.js';
 import type { SqsMessageRow } from '../store/sqs-queues.js';
-import { type Invocation, localQueueName, type TriggerHost } from './host.js';
+import type { Invocation, TriggerHost } from './host.js';
 import type { Feed, LiveTriggers } from './types.js';
 
 type SqsDeclaration = Extract<SourceDeclaration, { type: 'aws:sqs' }>;
@@ -77,8 +80,7 @@ function startMapping(host: TriggerHost, fn: EmulatorFunction, source: SqsDeclar
   function later(at: number | undefined): void {
     clearTimeout(timer);
     if (at === undefined || stopped) return;
-    const real = clock.toRealDelay(at - clock.now());
-    timer = setTimeout(pump, Number.isFinite(real) ? Math.max(0, Math.min(real, 2 ** 31 - 1)) : 20);
+    timer = setTimeout(pump, realDelayUntil(clock, at));
     timer.unref?.();
   }
 
