@@ -1,13 +1,13 @@
 /**
- * The deployed shape, run offline: `npm run build` writes the Lambda bundles serverless.yml points at,
- * `serverless offline` serves them, and a POST reaches the handler as the same CloudEvent the emulator gives.
+ * The deployed shape, run offline: the triggerkit plugin builds the Lambda bundles and points the
+ * functions at them, `serverless offline` serves them, and a POST reaches the handler as the same
+ * CloudEvent the emulator gives.
  */
-import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDev } from '../src/cli/dev.js';
 import { functionsFromServerless } from '../src/cli/project.js';
-import { CLI, post, ROOT, type Running, start } from './support/processes.js';
+import { post, ROOT, type Running, start } from './support/processes.js';
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -21,7 +21,6 @@ let offline: Running;
 let url: string;
 
 beforeAll(async () => {
-  execFileSync(process.execPath, [CLI, 'build'], { cwd: ROOT });
   const [httpPort, lambdaPort] = [await freePort(), await freePort()];
   offline = start(
     process.execPath,
@@ -75,7 +74,7 @@ describe('serverless offline over the built bundles', () => {
     } finally {
       await dev.stop();
     }
-  });
+  }, 60_000);
 
   it('answers an invalid order with 422 as the emulator does', async () => {
     const answer = await post(`${url}/webhooks/orders`, '{"orderId":"x"}', {

@@ -4,7 +4,7 @@ import * as esbuild from 'esbuild';
 import { BUILD_DIR, type FunctionEntry } from '../cli/project.js';
 import { TriggerError } from '../errors.js';
 import { planBundle, prunePlugin } from './prune.js';
-import { probeHandler, standalonePlugin } from './standalone.js';
+import { type DefinitionFacts, probeHandler, standalonePlugin } from './standalone.js';
 import { generateValidatorModules } from './standalone-code.js';
 
 // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
@@ -15,6 +15,8 @@ export interface BuiltFunction {
   readonly name: string;
   readonly outfile: string;
   readonly bytes: number;
+  /** The definition the function's handler export carries (undefined: the export is no `defineHandler`). */
+  readonly definition: DefinitionFacts | undefined;
 }
 
 /**
@@ -37,7 +39,7 @@ export function lambdaOutfile(root: string, fn: FunctionEntry, outdir = BUILD_DI
 }
 
 /**
- * Bundles every function for AWS Lambda: ESM, node20, minified, with source maps, all dependencies included.
+ * Bundles every function for AWS Lambda: ESM, for the nodejs22.x runtime, minified, with source maps, all dependencies included.
  *
  * @example
  * await buildForLambda(process.cwd(), functionsFromServerless('serverless.yml', process.cwd()));
@@ -61,7 +63,7 @@ export async function buildForLambda(
         bundle: true,
         platform: 'node',
         format: 'esm',
-        target: 'node20',
+        target: 'node22',
         minify: true,
         sourcemap: true,
         metafile: true,
@@ -77,7 +79,7 @@ export async function buildForLambda(
       });
       const output =
         result.metafile.outputs[Object.keys(result.metafile.outputs).find((o) => o.endsWith('.mjs')) ?? ''];
-      return { name: fn.name, outfile, bytes: output?.bytes ?? 0 };
+      return { name: fn.name, outfile, bytes: output?.bytes ?? 0, definition: probe.definitions[fn.exportName] };
     }),
   );
 }

@@ -37,15 +37,38 @@ globalThis[Symbol.for(${JSON.stringify(COLLECTOR_SYMBOL)})] = (item) => schemas.
 globalThis[Symbol.for(${JSON.stringify(DEFINITION_COLLECTOR_SYMBOL)})] = (c) =>
   handlers.push({ sources: c.sources.map((s) => s.type), filter: c.matcher !== undefined, transform: c.transform !== undefined });
 const { pathToFileURL } = await import('node:url');
-await import(pathToFileURL(probe).href);
-(await import('node:fs')).writeFileSync(out, JSON.stringify({ schemas, handlers }));
+const mod = await import(pathToFileURL(probe).href);
+const definitions = {};
+for (const [name, value] of Object.entries(mod)) {
+  const d = value?.definition;
+  if (d === null || typeof d !== 'object' || typeof d.handle !== 'function') continue;
+  definitions[name] = { name: d.name, sources: d.sources ?? [], filter: d.filter, filterDialect: d.filterDialect,
+    retry: d.retry, deadLetter: d.deadLetter, onError: d.onError, idempotency: d.idempotency !== undefined };
+}
+(await import('node:fs')).writeFileSync(out, JSON.stringify({ schemas, handlers, definitions }));
 process.exit(0);
 `;
 
-/** What loading a handler module showed: the schemas it compiled and the handlers it defined. */
+/**
+ * What the deploy plugin reads of a handler's definition (the JSON part of it: functions are dropped),
+ * by the module export that carries it.
+ */
+export interface DefinitionFacts {
+  readonly name?: string;
+  readonly sources: readonly Readonly<Record<string, unknown>>[];
+  readonly filter?: Readonly<Record<string, unknown>>;
+  readonly filterDialect?: 'aws' | 'alibaba';
+  readonly retry?: unknown;
+  readonly deadLetter?: { readonly queue: string };
+  readonly onError?: 'block' | 'dead-letter';
+  readonly idempotency: boolean;
+}
+
+/** What loading a handler module showed: the schemas it compiled, the handlers it defined, their definitions by export. */
 export interface ProbeResult {
   readonly schemas: CollectedSchema[];
   readonly handlers: HandlerFacts[];
+  readonly definitions: Readonly<Record<string, DefinitionFacts>>;
 }
 
 /**

@@ -33,7 +33,12 @@ export function functionsFromServerless(configPath: string, root: string): Funct
       path: configPath,
     });
   }
-  const config = doc.toJS() as {
+  return functionsOf(doc.toJS(), configPath, root);
+}
+
+/** The functions of a serverless.yml already read (the Serverless Framework's resolved `service`, for one). */
+export function functionsOf(parsed: unknown, configPath: string, root: string): FunctionEntry[] {
+  const config = parsed as {
     provider?: { timeout?: unknown };
     functions?: Record<string, { handler?: unknown; timeout?: unknown }>;
   };
