@@ -1,11 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Fn::Sub spells its variables ${Name}.
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateTemplate } from './cloudformation.js';
-import { CLI, ROOT } from './processes.js';
 
 const getAtt = (id: string, attribute: string) => ({ 'Fn::GetAtt': [id, attribute] });
 
@@ -254,51 +249,4 @@ describe('validateTemplate', () => {
       { resource: 'Group', path: `${path}[1]`, message: 'must be string, got number 7' },
     ]);
   });
-});
-
-const SERVERLESS = join(ROOT, 'node_modules/serverless/bin/serverless.js');
-
-/** Runs a Node script; a failure shows the end of what it printed. */
-function run(args: string[], cwd: string): void {
-  const env = { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' };
-  const result = spawnSync(process.execPath, args, { cwd, env, encoding: 'utf8' });
-  if (result.status !== 0) {
-    const output = `${result.stdout}${result.stderr}`.slice(-4000);
-    throw new Error(`node ${args.join(' ')} exited with ${result.status} in ${cwd}:\n${output}`);
-  }
-}
-
-describe('the template `serverless package` writes for this repository', () => {
-  it('validates with no problem', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'triggerkit-package-'));
-    try {
-      // The handlers point at bundles under .triggerkit/build: build them into the copy, then package it.
-      run([CLI, 'build', '--outdir', join(dir, '.triggerkit/build')], ROOT);
-      copyFileSync(join(ROOT, 'serverless.yml'), join(dir, 'serverless.yml'));
-      symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
-      run([SERVERLESS, 'package', '--stage', 'dev', '--package', join(dir, 'out')], dir);
-      const template = JSON.parse(
-        readFileSync(join(dir, 'out/cloudformation-template-update-stack.json'), 'utf8'),
-      );
-      const types = Object.values<{ Type: string }>(template.Resources).map((resource) => resource.Type);
-      // The wiring a deploy plugin generates is there to be checked (not an empty or a partial template).
-      expect(types).toEqual(
-        expect.arrayContaining([
-          'AWS::SQS::Queue',
-          'AWS::Lambda::EventSourceMapping',
-          'AWS::Events::Rule',
-          'AWS::SNS::Topic',
-          'AWS::Kinesis::Stream',
-          'AWS::DynamoDB::Table',
-          'AWS::IAM::Role',
-          'AWS::Lambda::Permission',
-          'AWS::Logs::LogGroup',
-          'AWS::S3::Bucket',
-        ]),
-      );
-      expect(validateTemplate(template)).toEqual([]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 120_000);
 });
