@@ -79,7 +79,12 @@ export async function buildForLambda(
       });
       const output =
         result.metafile.outputs[Object.keys(result.metafile.outputs).find((o) => o.endsWith('.mjs')) ?? ''];
-      return { name: fn.name, outfile, bytes: output?.bytes ?? 0, definition: probe.definitions[fn.exportName] };
+      return {
+        name: fn.name,
+        outfile,
+        bytes: output?.bytes ?? 0,
+        definition: probe.definitions[fn.exportName],
+      };
     }),
   );
 }

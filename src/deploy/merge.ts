@@ -54,7 +54,8 @@ export function mergeWiring(
   wiring: Wiring,
   declared: Readonly<Record<string, readonly string[]>>,
 ): void {
-  const resources = (config.resources ??= {}).Resources ?? {};
+  config.resources ??= {};
+  const resources = config.resources.Resources ?? {};
   for (const [id, resource] of Object.entries(wiring.resources)) {
     resources[id] = resources[id] === undefined ? resource : (deepMerge(resource, resources[id]) as Resource);
   }
@@ -69,7 +70,8 @@ export function mergeWiring(
   }
 
   if (wiring.statements.length > 0) {
-    const iam = (config.provider.iam ??= {}) as Json;
+    config.provider.iam ??= {};
+    const iam = config.provider.iam as Json;
     if (typeof iam.role === 'string') {
       throw new TriggerError(
         'E_CONFIG',
@@ -77,7 +79,8 @@ export function mergeWiring(
         { path: 'provider.iam.role' },
       );
     }
-    const role = (iam.role ??= {}) as Json;
+    iam.role ??= {};
+    const role = iam.role as Json;
     const statements = Array.isArray(role.statements) ? role.statements : [];
     role.statements = [...statements, ...wiring.statements];
   }

@@ -64,7 +64,8 @@ export default class TriggerkitPlugin {
         if (config === undefined) continue;
         const bundle = relative(root, fn.outfile).split('\\').join('/');
         config.handler = `${bundle.replace(/\.mjs$/, '')}.${entry.exportName}`;
-        const pkg = (config.package ??= {}) as { patterns?: string[] };
+        config.package ??= {};
+        const pkg = config.package as { patterns?: string[] };
         pkg.patterns = [...(pkg.patterns ?? []), bundle, `${bundle}.map`];
         if (fn.definition === undefined) {
           this.io.log.warning(
