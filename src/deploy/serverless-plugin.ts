@@ -43,7 +43,6 @@ export default class TriggerkitPlugin {
     this.hooks = {
       'before:package:initialize': wire,
       'before:deploy:function:initialize': wire,
-      'before:invoke:local:invoke': wire,
       'before:offline:start:init': wire,
       'before:offline:start': wire,
     };
