@@ -37,8 +37,10 @@ globalThis[Symbol.for(${JSON.stringify(COLLECTOR_SYMBOL)})] = (item) => schemas.
 globalThis[Symbol.for(${JSON.stringify(DEFINITION_COLLECTOR_SYMBOL)})] = (c) =>
   handlers.push({ sources: c.sources.map((s) => s.type), filter: c.matcher !== undefined, transform: c.transform !== undefined });
 const { pathToFileURL } = await import('node:url');
-await import(pathToFileURL(probe).href);
-(await import('node:fs')).writeFileSync(out, JSON.stringify({ schemas, handlers }));
+const exported = {};
+for (const [name, value] of Object.entries(await import(pathToFileURL(probe).href)))
+  if (value?.definition) exported[name] = { deadLetter: value.definition.deadLetter?.queue };
+(await import('node:fs')).writeFileSync(out, JSON.stringify({ schemas, handlers, exported }));
 process.exit(0);
 `;
 
@@ -46,6 +48,8 @@ process.exit(0);
 export interface ProbeResult {
   readonly schemas: CollectedSchema[];
   readonly handlers: HandlerFacts[];
+  /** The module's exported triggerkit handlers by export name, with their `deadLetter.queue`. */
+  readonly exported: Readonly<Record<string, { readonly deadLetter?: string }>>;
 }
 
 /**
