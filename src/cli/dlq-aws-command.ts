@@ -1,56 +1,19 @@
 /**
- * The `--aws` side of `triggerkit dlq list|show|redrive`: its flags, and what each subcommand prints
- * over the functions of dlq-aws.ts.
+ * The `--aws` side of `triggerkit dlq list|show|redrive`: what each subcommand prints over the functions
+ * of dlq-aws.ts and dlq-redrive.ts. Imported only with `--aws` (it loads the AWS SDK).
  */
 import { TriggerError } from '../errors.js';
 import { type AwsDlqOptions, listAwsDeadLetters, PASS_ENDS, showAwsDeadLetter } from './dlq-aws.js';
+import type { AwsFlags } from './dlq-aws-args.js';
 import { formatDlqMessage, shownDlqMessage } from './dlq-messages.js';
 import { redriveAwsDeadLetters } from './dlq-redrive.js';
 import { PASS_VISIBILITY_SECONDS } from './dlq-sqs.js';
 
-/** The flags every `dlq` subcommand takes for `--aws`. */
-export const awsArgs = {
-  aws: {
-    type: 'boolean',
-    description: "The function's SQS dead-letter queue in AWS, instead of the emulator's state",
-    default: false,
-  },
-  function: {
-    type: 'string',
-    description: "With --aws: the function, by its key in serverless.yml's functions",
-  },
-  stage: { type: 'string', description: 'With --aws: the stage (default provider.stage, else dev)' },
-  config: {
-    type: 'string',
-    description: 'With --aws: the serverless.yml to read',
-    default: 'serverless.yml',
-  },
-  'queue-url': {
-    type: 'string',
-    description: 'With --aws: the dead-letter queue URL (instead of finding it)',
-  },
-  region: { type: 'string', description: 'With --aws: the AWS region (default AWS_REGION, or the profile)' },
-} as const;
-
-type AwsArgs = { [K in keyof typeof awsArgs]?: string | boolean } & Record<string, unknown>;
+type AwsArgs = AwsFlags & Record<string, unknown>;
 
 const print = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
-
-/** Refuses `--aws`-only flags without `--aws`, rather than quietly reading the local state. */
-export function checkAwsFlags(args: AwsArgs, only: readonly string[]): void {
-  if (args.aws === true) return;
-  const given = ['function', 'stage', 'queue-url', 'region', ...only].find(
-    (flag) => args[flag] !== undefined && args[flag] !== false,
-  );
-  if (given !== undefined)
-    throw new TriggerError(
-      'E_CONFIG',
-      `--${given} works on a dead-letter queue in AWS: add --aws (without it, \`triggerkit dlq\` reads the emulator's state).`,
-      { path: `--${given}` },
-    );
-}
 
 function optionsOf(args: AwsArgs): AwsDlqOptions {
   const text = (name: string) => (typeof args[name] === 'string' ? (args[name] as string) : undefined);

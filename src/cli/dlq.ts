@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineCommand } from 'citty';
 import { TriggerError } from '../errors.js';
-import { awsArgs, checkAwsFlags } from './dlq-aws-command.js';
+import { awsArgs, checkAwsFlags } from './dlq-aws-args.js';
 
 const stateDirArg = {
   'state-dir': { type: 'string', description: 'Where the emulator keeps its state', default: '.triggerkit' },
