@@ -1,17 +1,22 @@
 /**
  * `triggerkit dlq list|show|redrive` over the emulator's state, and `triggerkit replay` through a running
  * emulator. `list` and `show` open the state read-only; `redrive` asks the emulator that holds the state
- * folder (over its HTTP API) and writes the state itself only when none does.
+ * folder (over its HTTP API) and writes the state itself only when none does. With `--aws` the same
+ * subcommands work on a function's SQS dead-letter queue instead (dlq-aws-command.ts).
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineCommand } from 'citty';
 import { TriggerError } from '../errors.js';
+import { awsArgs, checkAwsFlags } from './dlq-aws-args.js';
 
 const stateDirArg = {
   'state-dir': { type: 'string', description: 'Where the emulator keeps its state', default: '.triggerkit' },
   json: { type: 'boolean', description: 'Machine-readable output', default: false },
+  ...awsArgs,
 } as const;
+
+const aws = () => import('./dlq-aws-command.js');
 
 async function readState(dir: string) {
   const { openStateReader } = await import('../dev/store/queries.js');
@@ -35,8 +40,14 @@ export function parseDeadLetterIds(text: string, flag = 'ids'): number[] {
 
 const list = defineCommand({
   meta: { name: 'list', description: 'Dead letters not yet redriven' },
-  args: { ...stateDirArg, handler: { type: 'string', description: 'Only this function' } },
+  args: {
+    ...stateDirArg,
+    handler: { type: 'string', description: 'Only this function' },
+    max: { type: 'string', description: 'With --aws: look at this many messages at most (default 100)' },
+  },
   async run({ args }) {
+    checkAwsFlags(args, ['max']);
+    if (args.aws) return (await aws()).awsList(args);
     const state = await readState(args['state-dir']);
     const letters = state.deadLetters({ handler: args.handler });
     state.close();
@@ -54,9 +65,15 @@ const show = defineCommand({
   meta: { name: 'show', description: 'One dead letter: the envelope (original event + why)' },
   args: {
     ...stateDirArg,
-    id: { type: 'positional', required: true, description: 'Dead-letter id (from list)' },
+    id: {
+      type: 'positional',
+      required: true,
+      description: 'Dead-letter id (from list); with --aws, a message id or a CloudEvent id',
+    },
   },
   async run({ args }) {
+    checkAwsFlags(args, []);
+    if (args.aws) return (await aws()).awsShow({ ...args, id: String(args.id) });
     const [id] = parseDeadLetterIds(String(args.id), 'id');
     const state = await readState(args['state-dir']);
     const letter = state.getDeadLetter(id as number);
@@ -109,13 +126,25 @@ const redrive = defineCommand({
   meta: { name: 'redrive', description: 'Send dead letters back to their handlers (all, or the ids given)' },
   args: {
     ...stateDirArg,
-    ids: { type: 'positional', required: false, description: 'Dead-letter ids, comma-separated' },
+    ids: {
+      type: 'positional',
+      required: false,
+      description: 'Dead-letter ids, comma-separated; with --aws, message ids (or CloudEvent ids)',
+    },
     url: {
       type: 'string',
       description: "The running emulator's URL (default: the one that holds --state-dir)",
     },
+    all: { type: 'boolean', description: 'With --aws: every message of the dead-letter queue' },
+    to: {
+      type: 'string',
+      description:
+        'With --aws: where raw messages (no dlreason) go, a queue name or URL, such as their source queue',
+    },
   },
   async run({ args }) {
+    checkAwsFlags(args, ['all', 'to']);
+    if (args.aws) return (await aws()).awsRedrive(args);
     const ids = args.ids === undefined ? undefined : parseDeadLetterIds(String(args.ids));
     const dir = resolve(process.cwd(), args['state-dir']);
     const { redriven, live } = await redriveIn(dir, ids, args.url);
@@ -128,7 +157,10 @@ const redrive = defineCommand({
 });
 
 export const dlq = defineCommand({
-  meta: { name: 'dlq', description: "The emulator's dead letters" },
+  meta: {
+    name: 'dlq',
+    description: "The emulator's dead letters, or (--aws) a function's SQS dead-letter queue",
+  },
   subCommands: { list, show, redrive },
 });
 

@@ -23,26 +23,33 @@ export interface FunctionEntry {
 
 const EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
 
-/** Reads the functions of a serverless.yml; each `handler` may point at a bundle under BUILD_DIR or at a source file. */
-export function functionsFromServerless(configPath: string, root: string): FunctionEntry[] {
+/** The parts of serverless.yml triggerkit reads. */
+export interface ServerlessConfig {
+  readonly service?: unknown;
+  readonly provider?: { readonly stage?: unknown; readonly timeout?: unknown };
+  readonly functions?: Record<string, { readonly handler?: unknown; readonly timeout?: unknown }>;
+}
+
+/** Parses a serverless.yml; CloudFormation tags (!Ref, !GetAtt, …) are kept as plain values. */
+export function readServerlessConfig(configPath: string): ServerlessConfig {
   const text = readFileSync(configPath, 'utf8');
-  // CloudFormation tags (!Ref, !GetAtt, …) are kept as plain values: only `functions` matters here.
   const doc = parseDocument(text, { customTags: cloudFormationTags, logLevel: 'error' });
   if (doc.errors.length > 0) {
     throw new TriggerError('E_CONFIG', `${configPath} is not valid YAML: ${doc.errors[0]?.message}.`, {
       path: configPath,
     });
   }
-  return functionsOf(doc.toJS(), configPath, root);
+  return (doc.toJS() ?? {}) as ServerlessConfig;
+}
+
+/** Reads the functions of a serverless.yml; each `handler` may point at a bundle under BUILD_DIR or at a source file. */
+export function functionsFromServerless(configPath: string, root: string): FunctionEntry[] {
+  return functionsOf(readServerlessConfig(configPath), configPath, root);
 }
 
 /** The functions of a serverless.yml already read (the Serverless Framework's resolved `service`, for one). */
-export function functionsOf(parsed: unknown, configPath: string, root: string): FunctionEntry[] {
-  const config = parsed as {
-    provider?: { timeout?: unknown };
-    functions?: Record<string, { handler?: unknown; timeout?: unknown }>;
-  };
-  const functions = Object.entries(config?.functions ?? {});
+export function functionsOf(config: ServerlessConfig, configPath: string, root: string): FunctionEntry[] {
+  const functions = Object.keys(config.functions ?? {});
   if (functions.length === 0) {
     throw new TriggerError(
       'E_CONFIG',
@@ -52,28 +59,37 @@ export function functionsOf(parsed: unknown, configPath: string, root: string): 
       },
     );
   }
-  return functions.map(([name, fn]) => {
-    if (typeof fn?.handler !== 'string') {
-      throw new TriggerError(
-        'E_CONFIG',
-        `${configPath}: functions.${name}.handler must be a string such as src/orders.handler.`,
-        {
-          path: `functions.${name}.handler`,
-        },
-      );
-    }
-    const dot = fn.handler.lastIndexOf('.');
-    const modulePath = fn.handler.slice(0, dot).replace(new RegExp(`^(\\./)?${BUILD_DIR}/`), '');
-    const timeout =
-      seconds(fn.timeout, `functions.${name}.timeout`, configPath) ??
-      seconds(config.provider?.timeout, 'provider.timeout', configPath);
-    return {
-      name,
-      entry: findSource(modulePath, root, `functions.${name}.handler`),
-      exportName: fn.handler.slice(dot + 1),
-      ...(timeout !== undefined && { timeoutMs: timeout * 1000 }),
-    };
-  });
+  return functions.map((name) => serverlessFunction(config, name, configPath, root));
+}
+
+/** The function `name` of a parsed serverless.yml (it must be there): its source, export and timeout. */
+export function serverlessFunction(
+  config: ServerlessConfig,
+  name: string,
+  configPath: string,
+  root: string,
+): FunctionEntry {
+  const fn = config.functions?.[name];
+  if (typeof fn?.handler !== 'string') {
+    throw new TriggerError(
+      'E_CONFIG',
+      `${configPath}: functions.${name}.handler must be a string such as src/orders.handler.`,
+      {
+        path: `functions.${name}.handler`,
+      },
+    );
+  }
+  const dot = fn.handler.lastIndexOf('.');
+  const modulePath = fn.handler.slice(0, dot).replace(new RegExp(`^(\\./)?${BUILD_DIR}/`), '');
+  const timeout =
+    seconds(fn.timeout, `functions.${name}.timeout`, configPath) ??
+    seconds(config.provider?.timeout, 'provider.timeout', configPath);
+  return {
+    name,
+    entry: findSource(modulePath, root, `functions.${name}.handler`),
+    exportName: fn.handler.slice(dot + 1),
+    ...(timeout !== undefined && { timeoutMs: timeout * 1000 }),
+  };
 }
 
 /** A timeout in seconds, as serverless.yml writes it (a CloudFormation reference or variable counts as unset). */

@@ -7,7 +7,7 @@
  */
 import { relative } from 'node:path';
 import { buildForLambda } from '../build/bundle.js';
-import { type FunctionEntry, functionsOf } from '../cli/project.js';
+import { type FunctionEntry, functionsOf, type ServerlessConfig } from '../cli/project.js';
 import { isTriggerError } from '../errors.js';
 import { awsWiring, type DeployFunction } from './aws/wiring.js';
 import { identityOf } from './identity.js';
@@ -54,7 +54,7 @@ export default class TriggerkitPlugin {
     const root = serverless.serviceDir;
     const configPath = serverless.configurationFilename ?? 'serverless.yml';
     try {
-      const entries = functionsOf(service, configPath, root);
+      const entries = functionsOf(service as ServerlessConfig, configPath, root);
       const built = await buildForLambda(root, entries);
       const deploy: DeployFunction[] = [];
       for (const [i, fn] of built.entries()) {
