@@ -4,6 +4,7 @@
  * these same bytes (timestamps aside).
  */
 import type { CloudEvent } from '../cloud-event.js';
+import { NOT_A_STRING_CHARACTER } from '../cloud-event-strings.js';
 import { describeError } from '../errors.js';
 import type { DeadLetterReason } from './decide.js';
 
@@ -37,7 +38,9 @@ export interface DeadLetterInput {
  * redriven event that fails again says why this time.
  */
 export function deadLetterEnvelope(input: DeadLetterInput): DeadLetterEnvelope {
-  const { type, message } = describeError(input.error);
+  const described = describeError(input.error);
+  const type = asText(described.type);
+  const message = asText(described.message);
   return Object.freeze({
     ...input.event,
     dlreason: input.reason,
@@ -71,4 +74,14 @@ export function eventOfDeadLetter(envelope: DeadLetterEnvelope): CloudEvent {
   return Object.freeze(
     Object.fromEntries(Object.entries(envelope).filter(([name]) => !DEAD_LETTER_EXTENSIONS.includes(name))),
   ) as CloudEvent;
+}
+
+const NOT_TEXT = new RegExp(NOT_A_STRING_CHARACTER.source, 'gu');
+
+/**
+ * An error's text as a CloudEvents String, which may hold no control character (spec §3.1.1): a
+ * multi-line message keeps its words on one line, so the envelope stays a valid CloudEvent.
+ */
+function asText(text: string): string {
+  return text.replace(NOT_TEXT, ' ');
 }
