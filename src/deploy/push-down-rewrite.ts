@@ -196,14 +196,26 @@ function evaluate(node: unknown, value: Scalar | undefined): boolean {
   );
 }
 
-/** The aws-dialect verdict of one leaf on one value (`undefined`: the field has no value). */
+/**
+ * The aws-dialect verdict of one leaf on one value (`undefined`: the field has no value).
+ *
+ * @example
+ * leafAccepts([{ exists: false }], undefined) // true
+ * leafAccepts(['1.0'], '1.0')                 // true
+ */
 export function leafAccepts(leaf: readonly unknown[], value: Scalar | undefined): boolean {
   return compilePattern({ x: leaf }, { maxPatternLength: Number.POSITIVE_INFINITY }).matches(
     value === undefined ? {} : { x: value },
   );
 }
 
-/** Could the leaf accept some string starting with `prefix`? Conservative: true unless it surely cannot. */
+/**
+ * Could the leaf accept some string starting with `prefix`? Conservative: true unless it surely cannot.
+ *
+ * @example
+ * mayAcceptPrefixed(['order.created'], 'com.amazonaws.s3.')                 // false
+ * mayAcceptPrefixed([{ prefix: 'com.amazonaws' }], 'com.amazonaws.s3.')     // true
+ */
 export function mayAcceptPrefixed(leaf: readonly unknown[], prefix: string): boolean {
   return leaf.some((m) => {
     if (typeof m === 'string') return m.startsWith(prefix);
@@ -211,14 +223,21 @@ export function mayAcceptPrefixed(leaf: readonly unknown[], prefix: string): boo
     const [op, v] = Object.entries(m)[0] ?? [];
     if (op === 'prefix' && typeof v === 'string') return v.startsWith(prefix) || prefix.startsWith(v);
     if (op === 'exists') return v === true;
-    return op !== 'numeric' && op !== 'cidr';
+    // A string is never a number; it is an IP address only if the prefix could begin one.
+    if (op === 'numeric') return false;
+    if (op === 'cidr') return /^[0-9A-Fa-f:.]*$/.test(prefix);
+    return true;
   });
 }
 
 /**
- * ANDs `part` into `out`. Two leaves on one path cannot share a leaf array (and cannot be intersected:
+ * ANDs `part` into `out` (in place; `part` is not changed). Two leaves on one path cannot share a leaf array (and cannot be intersected:
  * an array value may satisfy both), nor can two `$or` groups share an object: the first is kept, the
  * rewrite is then inexact.
+ *
+ * @example
+ * const out = { body: { a: ['1'] } };
+ * merge(out, { body: { b: ['2'] } }, ctx); // out: { body: { a: ['1'], b: ['2'] } }
  */
 export function merge(out: Pattern, part: Pattern, ctx: RewriteContext): void {
   for (const [key, value] of Object.entries(part)) {
@@ -232,7 +251,12 @@ export function merge(out: Pattern, part: Pattern, ctx: RewriteContext): void {
   }
 }
 
-/** Patterns without repeats (by their JSON text); a repeat is harmless, just longer. */
+/**
+ * Patterns without repeats (by their JSON text); a repeat is harmless, just longer.
+ *
+ * @example
+ * dedupe([{ a: ['1'] }, { a: ['1'] }]) // [{ a: ['1'] }]
+ */
 export function dedupe(patterns: readonly Pattern[]): Pattern[] {
   const seen = new Set<string>();
   return patterns.filter((p) => {
