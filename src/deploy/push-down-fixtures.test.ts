@@ -33,6 +33,13 @@ const carried = (kind: FilterMappingKind | 'eventbridge', raw: unknown): Carried
   events: normalize(kind === 'eventbridge' ? raw : { Records: [raw] }),
 });
 
+/** A DynamoDB change as a DynamoDB table's Kinesis stream delivers it (in a recorded Kinesis record). */
+function inKinesis(change: unknown): unknown {
+  const [record] = records('kinesis/mixed-data.json') as { kinesis: Record<string, unknown> }[];
+  const data = Buffer.from(JSON.stringify(change)).toString('base64');
+  return { ...record, kinesis: { ...record?.kinesis, data } };
+}
+
 /** Kinesis records holding one JSON object or array (what `jsonRecords` promises). */
 function isJsonKinesis(record: unknown): boolean {
   const data = (record as { kinesis?: { data?: string } }).kinesis?.data ?? '';
@@ -47,10 +54,10 @@ function isJsonKinesis(record: unknown): boolean {
 const CARRIED: Record<FilterMappingKind | 'eventbridge', Carried[]> = {
   eventbridge: fixtureNames('eventbridge').map((path) => carried('eventbridge', fixture(path))),
   'aws:sqs': fixtureNames('sqs').flatMap((path) => records(path).map((r) => carried('aws:sqs', r))),
-  'aws:kinesis': [...fixtureNames('kinesis'), 'dynamodb/kinesis-change.json'].flatMap((path) => {
-    const raw = fixture(path) as { Records?: unknown[] };
-    return (raw.Records ?? []).filter(isJsonKinesis).map((r) => carried('aws:kinesis', r));
-  }),
+  'aws:kinesis': [
+    ...fixtureNames('kinesis').flatMap((path) => records(path).filter(isJsonKinesis)),
+    inKinesis(fixture('dynamodb/kinesis-change.json')),
+  ].map((r) => carried('aws:kinesis', r)),
   'aws:dynamodb': ['dynamodb/orders-stream.json', 'dynamodb/keys-only.json'].flatMap((path) =>
     records(path).map((r) => carried('aws:dynamodb', r)),
   ),

@@ -69,7 +69,7 @@ export function eventBridgeView(base: readonly string[], s3: boolean, envelope: 
           source: field('source', { uri: true }),
           subject: resources,
           // Envelope patterns' `resources`: the whole list where AWS delivered it, else `[subject]`.
-          [RESOURCES_KEY]: envelope ? at(['resources']) : resources,
+          [RESOURCES_KEY]: envelope ? at([...base, 'resources']) : resources,
         }),
   });
 }

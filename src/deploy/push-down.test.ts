@@ -294,6 +294,16 @@ describe('toFilterPatterns: DynamoDB and Kinesis', () => {
     });
   });
 
+  it('needs the promise of plain JSON records for Kinesis: Lambda drops a KPL aggregate whose sub-records match', () => {
+    const aggregate = fixture<{ Records: unknown[] }>('kinesis/kpl-aggregated.json').Records[0];
+    const filter = { data: { deviceId: ['device-1'] } };
+    const [subRecord] = toCloudEvents({ Records: [aggregate] }).items;
+    expect(subRecord?.event.data).toMatchObject({ deviceId: 'device-1' });
+    const promised = toFilterPatterns(filter, 'aws:kinesis', 'aws', { jsonRecords: true });
+    expect(filterPatternsMatch(promised?.value ?? [], aggregate, 'aws:kinesis')).toBe(false);
+    expect(toFilterPatterns(filter, 'aws:kinesis')).toBeUndefined();
+  });
+
   it('pushes to Kinesis only records promised to be plain JSON', () => {
     const filter = { data: { order: { type: ['buy'] } } };
     expect(toFilterPatterns(filter, 'aws:kinesis')).toBeUndefined();
