@@ -15,6 +15,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { CloudEvent } from '../../cloud-event.js';
+import { compiledOf } from '../../define-handler.js';
 import type { OnError } from '../../definition.js';
 import type { AttemptRuntime, DueRetry } from '../../delivery/attempts.js';
 import { type DeadLetterEnvelope, eventOfDeadLetter } from '../../delivery/dead-letter.js';
@@ -27,6 +28,7 @@ import { recordDeadLetter } from '../dead-letters.js';
 import { DEFAULT_TIMEOUT_MS, type EmulatorFunction, FunctionTimeout, withTimeout } from '../run-delivery.js';
 import type { SqliteIdempotency } from '../store/idempotency.js';
 import type { DeliveryRow, Store } from '../store/store.js';
+import { type Fate, type PendingAttempts, pendingAttempts, type TraceLines } from '../trace-lines.js';
 
 /** What one invocation ended with: the handler's answer (e.g. `batchItemFailures`) or its error. */
 export interface Invocation {
@@ -34,6 +36,8 @@ export interface Invocation {
   readonly error?: unknown;
   /** True when the function's timeout ended it (its records stay in flight, as in Lambda). */
   readonly timedOut?: boolean;
+  /** Every attempt's trace, in order. */
+  readonly traces?: readonly TraceRecord[];
 }
 
 export interface TriggerHostOptions {
@@ -41,6 +45,8 @@ export interface TriggerHostOptions {
   readonly clock: Clock;
   readonly functions: () => readonly EmulatorFunction[];
   readonly onTrace: (trace: TraceRecord) => void;
+  /** The terminal's lines: each attempt, a failed one with its fate. */
+  readonly lines?: TraceLines;
   readonly idempotency?: SqliteIdempotency;
   /** The delivery loop's wake: a retry was scheduled. */
   readonly wake: () => void;
@@ -63,18 +69,24 @@ export function createTriggerHost(options: TriggerHostOptions) {
   }
 
   /** Records a dead letter of a delivery the store already holds (the bus's, a retry's). */
-  function deadLetter(fn: EmulatorFunction | undefined, delivery: DeliveryRow, envelope: DeadLetterEnvelope) {
-    const queue = recordDeadLetter(store, fn, delivery, envelope);
+  function deadLetter(
+    fn: EmulatorFunction | undefined,
+    delivery: DeliveryRow,
+    envelope: DeadLetterEnvelope,
+    failed?: TraceRecord,
+  ) {
+    const queue = recordDeadLetter(store, fn, delivery, envelope, { lines: options.lines, failed });
     if (queue !== undefined) queueChanged(queue);
   }
 
-  /** The attempt runtime of one record a live trigger delivered. */
+  /** The attempt runtime of one record a live trigger delivered; `pending` holds its failed attempts' lines. */
   function liveRuntime(
     fn: EmulatorFunction,
     transport: Transport,
     remainingMs: () => number,
     ordered: OnError | undefined,
     flush: () => void,
+    pending: PendingAttempts,
   ): AttemptRuntime {
     const adopt = (event: CloudEvent, start: Omit<DueRetry, 'event' | 'handler' | 'at' | 'delay'>) =>
       store.adopt({
@@ -86,15 +98,24 @@ export function createTriggerHost(options: TriggerHostOptions) {
         firstAttemptAt: start.firstAttemptAt,
         lastAttemptAt: start.now,
       });
+    const print = (event: CloudEvent, fate: Fate) => {
+      const failed = pending.take(event);
+      if (failed !== undefined) options.lines?.attempt(failed, fate);
+    };
+    const redelivered: Fate = { redelivered: "onError: 'block'" };
     return {
       now: () => clock.now(),
       async retry(retry) {
         flush();
+        const maxAttempts = compiledOf(fn.handler).retry.maxAttempts;
+        const fate: Fate = { retry: { delay: retry.delay, attempt: retry.attempt, maxAttempts } };
         if (ordered !== undefined) {
           if (placeRetry(retry.at - retry.now, retry.attemptMs, remainingMs()) === 'in-process') {
+            print(retry.event, fate);
             await waitUntil(clock, retry.at);
             return 'here';
           }
+          if (ordered === 'block') print(retry.event, redelivered);
           return ordered === 'block' ? 'redeliver' : 'dead-letter';
         }
         store.transaction(() => {
@@ -106,21 +127,26 @@ export function createTriggerHost(options: TriggerHostOptions) {
             transport,
           });
         });
+        print(retry.event, fate);
         options.wake();
         return 'handed-off';
       },
       async deadLetter(envelope) {
         flush();
-        if (ordered === 'block') return 'redeliver';
+        const event = eventOfDeadLetter(envelope);
+        if (ordered === 'block') {
+          print(event, redelivered);
+          return 'redeliver';
+        }
         const at = Date.parse(envelope.dllastattempt);
-        const row = adopt(eventOfDeadLetter(envelope), {
+        const row = adopt(event, {
           attempt: envelope.dlattempts + 1,
           receivedAt: Date.parse(envelope.dlfirstattempt) || at,
           firstAttemptAt: Date.parse(envelope.dlfirstattempt) || at,
           now: at,
           attemptMs: 0,
         });
-        deadLetter(fn, row, envelope);
+        deadLetter(fn, row, envelope, pending.take(event));
         return 'handed-off';
       },
     };
@@ -133,15 +159,38 @@ export function createTriggerHost(options: TriggerHostOptions) {
    * the invocation ends — one commit per batch, not one per record — or before a retry or dead letter
    * takes a record over.
    */
-  async function invoke(
+  function invoke(
     fn: EmulatorFunction,
     raw: unknown,
     transport: Transport,
     settle?: (result: Invocation) => void,
   ): Promise<Invocation> {
+    return run(fn, raw, { transport, settle });
+  }
+
+  /**
+   * One call whose caller is answered with the outcome — a request on a handler's path, the Invoke API —
+   * so nothing is retried here: one attempt per event, as Lambda makes it for API Gateway or a direct
+   * invocation (no function timeout, as before). Its events are stored as the bus's are, failed ones
+   * included (`failed`: the caller heard of it); `answered` says, for the terminal, what the caller got.
+   */
+  function call(fn: EmulatorFunction, raw: unknown, answered: (result: Invocation) => string) {
+    return run(fn, raw, { answered });
+  }
+
+  async function run(
+    fn: EmulatorFunction,
+    raw: unknown,
+    mode:
+      | { transport: Transport; settle?: (result: Invocation) => void; answered?: undefined }
+      | { answered: (result: Invocation) => string; transport?: undefined; settle?: undefined },
+  ): Promise<Invocation> {
     const timeoutMs = fn.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const { transport } = mode;
     /** Each event's attempts in this invocation, by CloudEvents identity: archived once it ended here. */
     const events = new Map<string, { first: TraceRecord; last: TraceRecord }>();
+    const traces: TraceRecord[] = [];
+    const pending = pendingAttempts(options.lines);
     /** Attempt traces not yet in the store. */
     let unwritten: TraceRecord[] = [];
     let ended = false;
@@ -162,10 +211,14 @@ export function createTriggerHost(options: TriggerHostOptions) {
         now: () => clock.now(),
         sleep: (ms) => waitUntil(clock, clock.now() + ms),
         ...(options.idempotency && { idempotency: options.idempotency.store }),
-        attempts: (ordered) =>
-          liveRuntime(fn, transport, () => context.getRemainingTimeInMillis(), ordered, flush),
+        ...(transport !== undefined && {
+          attempts: (ordered: OnError | undefined) =>
+            liveRuntime(fn, transport, () => context.getRemainingTimeInMillis(), ordered, flush, pending),
+        }),
         observe(trace) {
           options.onTrace(trace);
+          pending.observe(trace);
+          traces.push(trace);
           unwritten.push(trace);
           // A function that timed out may still run on: what it does then is written as it happens.
           if (ended) flush();
@@ -177,42 +230,47 @@ export function createTriggerHost(options: TriggerHostOptions) {
     });
     let result: Invocation;
     try {
-      result = { response: await withTimeout(fn.handler(raw, context), timeoutMs, clock) };
+      const running = fn.handler(raw, context);
+      result = {
+        response: await (transport === undefined ? running : withTimeout(running, timeoutMs, clock)),
+      };
     } catch (error) {
       result = { error, ...(error instanceof FunctionTimeout && { timedOut: true }) };
     }
     ended = true;
+    pending.release(mode.answered === undefined ? undefined : { answered: mode.answered(result) });
     try {
       store.transaction(() => {
         flush();
         archive(fn, transport, events.values());
-        settle?.(result);
+        mode.settle?.(result);
       });
     } catch (error) {
       options.log(`triggerkit: could not record the invocation of ${fn.name}: ${String(error)}`);
     }
-    return result;
+    return { ...result, traces };
   }
 
   /**
-   * Archives the events that ended in this invocation (delivered or filtered), so that `GET /events/<id>`
-   * tells their story as it tells a bus event's. Those handed to a retry or a dead letter were archived
-   * when they were handed over.
+   * Archives the events that ended in this invocation, so that `GET /events/<id>` tells their story as
+   * it tells a bus event's: delivered or filtered — and, for a call (`transport` undefined: its caller
+   * was answered), failed. Those handed to a retry or a dead letter were archived when they were handed
+   * over.
    */
   function archive(
     fn: EmulatorFunction,
-    transport: Transport,
+    transport: Transport | undefined,
     ended: Iterable<{ first: TraceRecord; last: TraceRecord }>,
   ): void {
     try {
       store.transaction(() => {
         for (const { first, last } of ended) {
           const status = last.outcome.status;
-          if (status !== 'delivered' && status !== 'filtered') continue;
+          if (status === 'failed' && transport !== undefined) continue;
           store.adopt({
             event: first.event,
             handler: fn.name,
-            transport,
+            transport: transport ?? first.transport,
             receivedAt: first.at,
             attempts: last.attempt,
             firstAttemptAt: first.at,
@@ -253,6 +311,7 @@ export function createTriggerHost(options: TriggerHostOptions) {
     dynamodb: options.dynamodb,
     functions: options.functions,
     invoke,
+    call,
     deadLetter,
     queueChanged,
     /** Calls `listener` whenever a local queue may have messages to take; returns the unsubscribe. */
