@@ -1,7 +1,7 @@
 /**
  * What every live trigger shares: one invocation of a function with the raw event its platform would
  * send, through the real Lambda path (detection, normalization, the handler's middy chain, the batch
- * answer), with the emulator's attempt runtime plugged in (`RuntimeHooks.attempts`):
+ * answer), with the emulator's attempt runtime plugged in (`RuntimeHooks.attempts`, `live-runtime.ts`):
  *
  * - a retry of a record from an unordered batch becomes a pending delivery in the store, due when
  *   `decide` says — what the retry queue is in AWS — and survives a restart;
@@ -11,16 +11,14 @@
  *   names a local queue, in that queue as the envelope (structured JSON), as the Lambda adapter sends it.
  *
  * The live triggers (sqs.ts, sns.ts, …) own their platform's semantics: what to poll, batch, delete,
- * checkpoint or redeliver after an invocation.
+ * checkpoint or redeliver after an invocation. `call` is the same invocation for a caller that is
+ * answered — a request on a handler's path, the Invoke API — so nothing is retried here; its events are
+ * stored all the same, so every event the emulator saw has a story (`GET /events/<id>`).
  */
 import { randomUUID } from 'node:crypto';
-import type { CloudEvent } from '../../cloud-event.js';
-import { compiledOf } from '../../define-handler.js';
 import type { OnError } from '../../definition.js';
-import type { AttemptRuntime, DueRetry } from '../../delivery/attempts.js';
-import { type DeadLetterEnvelope, eventOfDeadLetter } from '../../delivery/dead-letter.js';
+import type { DeadLetterEnvelope } from '../../delivery/dead-letter.js';
 import { createLocalContext } from '../../runtime/aws-lambda/context.js';
-import { placeRetry } from '../../runtime/aws-lambda/retry-plan.js';
 import type { TraceRecord } from '../../runtime/hooks.js';
 import type { Transport } from '../../sources/types.js';
 import type { Clock } from '../clock.js';
@@ -28,7 +26,10 @@ import { recordDeadLetter } from '../dead-letters.js';
 import { DEFAULT_TIMEOUT_MS, type EmulatorFunction, FunctionTimeout, withTimeout } from '../run-delivery.js';
 import type { SqliteIdempotency } from '../store/idempotency.js';
 import type { DeliveryRow, Store } from '../store/store.js';
-import { type Fate, type PendingAttempts, pendingAttempts, type TraceLines } from '../trace-lines.js';
+import { pendingAttempts, type TraceLines } from '../trace-lines.js';
+import { type LiveRuntimeHost, liveRuntime, waitUntil } from './live-runtime.js';
+
+export { waitUntil } from './live-runtime.js';
 
 /** What one invocation ended with: the handler's answer (e.g. `batchItemFailures`) or its error. */
 export interface Invocation {
@@ -79,78 +80,13 @@ export function createTriggerHost(options: TriggerHostOptions) {
     if (queue !== undefined) queueChanged(queue);
   }
 
-  /** The attempt runtime of one record a live trigger delivered; `pending` holds its failed attempts' lines. */
-  function liveRuntime(
-    fn: EmulatorFunction,
-    transport: Transport,
-    remainingMs: () => number,
-    ordered: OnError | undefined,
-    flush: () => void,
-    pending: PendingAttempts,
-  ): AttemptRuntime {
-    const adopt = (event: CloudEvent, start: Omit<DueRetry, 'event' | 'handler' | 'at' | 'delay'>) =>
-      store.adopt({
-        event,
-        handler: fn.name,
-        transport,
-        receivedAt: start.receivedAt,
-        attempts: start.attempt - 1,
-        firstAttemptAt: start.firstAttemptAt,
-        lastAttemptAt: start.now,
-      });
-    const print = (event: CloudEvent, fate: Fate) => {
-      const failed = pending.take(event);
-      if (failed !== undefined) options.lines?.attempt(failed, fate);
-    };
-    const redelivered: Fate = { redelivered: "onError: 'block'" };
-    return {
-      now: () => clock.now(),
-      async retry(retry) {
-        flush();
-        const maxAttempts = compiledOf(fn.handler).retry.maxAttempts;
-        const fate: Fate = { retry: { delay: retry.delay, attempt: retry.attempt, maxAttempts } };
-        if (ordered !== undefined) {
-          if (placeRetry(retry.at - retry.now, retry.attemptMs, remainingMs()) === 'in-process') {
-            print(retry.event, fate);
-            await waitUntil(clock, retry.at);
-            return 'here';
-          }
-          if (ordered === 'block') print(retry.event, redelivered);
-          return ordered === 'block' ? 'redeliver' : 'dead-letter';
-        }
-        store.transaction(() => {
-          const row = adopt(retry.event, retry);
-          store.retry(row.id, retry.at);
-          store.trace(retry.event, fn.name, 'retry-scheduled', retry.now, {
-            at: new Date(retry.at).toISOString(),
-            delay: retry.delay,
-            transport,
-          });
-        });
-        print(retry.event, fate);
-        options.wake();
-        return 'handed-off';
-      },
-      async deadLetter(envelope) {
-        flush();
-        const event = eventOfDeadLetter(envelope);
-        if (ordered === 'block') {
-          print(event, redelivered);
-          return 'redeliver';
-        }
-        const at = Date.parse(envelope.dllastattempt);
-        const row = adopt(event, {
-          attempt: envelope.dlattempts + 1,
-          receivedAt: Date.parse(envelope.dlfirstattempt) || at,
-          firstAttemptAt: Date.parse(envelope.dlfirstattempt) || at,
-          now: at,
-          attemptMs: 0,
-        });
-        deadLetter(fn, row, envelope, pending.take(event));
-        return 'handed-off';
-      },
-    };
-  }
+  const runtimeHost: LiveRuntimeHost = {
+    store,
+    clock,
+    lines: options.lines,
+    wake: () => options.wake(),
+    deadLetter,
+  };
 
   /**
    * One invocation of `fn` with `raw`, as Lambda makes it for the trigger (`transport`). Never throws.
@@ -213,7 +149,14 @@ export function createTriggerHost(options: TriggerHostOptions) {
         ...(options.idempotency && { idempotency: options.idempotency.store }),
         ...(transport !== undefined && {
           attempts: (ordered: OnError | undefined) =>
-            liveRuntime(fn, transport, () => context.getRemainingTimeInMillis(), ordered, flush, pending),
+            liveRuntime(runtimeHost, {
+              fn,
+              transport,
+              remainingMs: () => context.getRemainingTimeInMillis(),
+              ordered,
+              flush,
+              pending,
+            }),
         }),
         observe(trace) {
           options.onTrace(trace);
@@ -320,14 +263,4 @@ export function createTriggerHost(options: TriggerHostOptions) {
       return () => queueListeners.delete(listener);
     },
   };
-}
-
-/** Resolves once the emulator's clock reaches `at` (a manual clock is looked at every 20 ms). */
-export async function waitUntil(clock: Clock, at: number): Promise<void> {
-  for (;;) {
-    const left = at - clock.now();
-    if (left <= 0) return;
-    const real = clock.toRealDelay(left);
-    await new Promise((resolve) => setTimeout(resolve, Number.isFinite(real) ? Math.min(real, 1_000) : 20));
-  }
 }
