@@ -297,7 +297,6 @@ export function createEmulator(options: EmulatorOptions): Emulator {
               background.add(work);
               void work.finally(() => background.delete(work));
             },
-            log,
           },
           request,
         ),
@@ -350,7 +349,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
         'E_CONFIG',
         `No function ${JSON.stringify(name)} in the emulator; it runs ${knownFunctions(functions)}.`,
       );
-    const { traces = [], ...result } = await host.call(fn, raw, () => 'returned to the caller (Invoke API)');
+    const { traces = [], ...result } = await host.call(fn, raw, () => 'not retried (Invoke API)');
     return { ...result, traces: [...traces] };
   }
 

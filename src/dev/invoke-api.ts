@@ -33,7 +33,6 @@ export interface InvokeApiContext {
   readonly run: (name: string, raw: unknown) => Promise<InvokeResult>;
   /** Keeps a background (`Event`) invocation for `close` to wait for. */
   readonly background: (work: Promise<unknown>) => void;
-  readonly log: (line: string) => void;
   /**
    * Told of every call not served, for the terminal: refused (an unknown function, a body that is not
    * JSON), or `Unhandled` — the function threw before any event ran (an input it cannot read).
@@ -158,12 +157,7 @@ export async function serveInvoke(ctx: InvokeApiContext, request: RouteRequest):
   if (type === 'DryRun') return void res.writeHead(204, headers).end();
   if (type === 'Event') {
     // Lambda queues the event and answers at once; its outcome shows in the trace lines.
-    ctx.background(
-      ctx.run(target.name, raw).then(({ error }) => {
-        if (error !== undefined)
-          ctx.log(`invoke ${target.name} (Event) failed: ${describe(error).errorMessage}`);
-      }),
-    );
+    ctx.background(ctx.run(target.name, raw).then((result) => unhandled(ctx, result)));
     return void res.writeHead(202, headers).end();
   }
   const { result, log } =
@@ -171,11 +165,7 @@ export async function serveInvoke(ctx: InvokeApiContext, request: RouteRequest):
       ? await withLogCapture(requestId, () => ctx.run(target.name, raw))
       : { result: await ctx.run(target.name, raw), log: undefined };
   const payload = result.error === undefined ? (result.response ?? null) : describe(result.error);
-  // An error after events ran is on their trace lines; one before any did has no line but this.
-  if (result.error !== undefined && !result.traces?.length) {
-    const { errorType, errorMessage } = describe(result.error);
-    ctx.refused?.('Unhandled', `${errorType}: ${errorMessage}`);
-  }
+  unhandled(ctx, result);
   const text = JSON.stringify(payload) ?? 'null';
   res.writeHead(200, {
     ...headers,
@@ -185,6 +175,13 @@ export async function serveInvoke(ctx: InvokeApiContext, request: RouteRequest):
     ...(log !== undefined && { 'x-amz-log-result': logTail(log) }),
   });
   res.end(text);
+}
+
+/** An error after events ran is on their trace lines; one before any did has no line but this one. */
+function unhandled(ctx: InvokeApiContext, result: InvokeResult): void {
+  if (result.error === undefined || result.traces?.length) return;
+  const { errorType, errorMessage } = describe(result.error);
+  ctx.refused?.('Unhandled', `${errorType}: ${errorMessage}`);
 }
 
 /** A function error as Lambda's Node.js runtime reports it. */
