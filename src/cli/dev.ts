@@ -228,7 +228,9 @@ async function serve(
   log(`triggerkit emulator listening on ${url}`);
   for (const fn of first.functions) log(`  ${bothNames(fn)}: ${emulator.listensTo(fn.name)}`);
   if (first.functions.some((fn) => bothNames(fn) !== fn.name))
-    log('  key (handler name): traces show the handler name; the Invoke API, ?handler= and --handler take either');
+    log(
+      '  key (handler name): traces show the handler name; the Invoke API, ?handler= and --handler take either',
+    );
   log(`  POST ${url}/events takes CloudEvents; traces follow, one line per event and handler.`);
 
   return {
