@@ -98,11 +98,13 @@ const binaryHeaders = {
 };
 
 describe('triggerkit dev', () => {
-  it('lists the functions of serverless.yml and their routes', () => {
-    expect(dev.output()).toContain('ordersWebhook: POST /webhooks/orders');
-    expect(dev.output()).toContain('orderCreated: bus');
+  it('lists the functions of serverless.yml by both names, and their routes', () => {
+    expect(dev.output()).toContain('  ordersWebhook (orders-webhook): POST /webhooks/orders\n');
+    expect(dev.output()).toContain('  orderCreated (order-created): bus\n');
     // What it really listens to: the live trigger that feeds it.
-    expect(dev.output()).toContain('ordersQueue: aws:sqs shop-orders');
+    expect(dev.output()).toContain('  ordersQueue (orders-queue): aws:sqs shop-orders\n');
+    // A function whose handler has no other name is named once.
+    expect(dev.output()).toContain('  clicks: aws:kinesis clicks\n');
   });
 
   it('lists every route of its table on GET /, the state routes included', async () => {
@@ -110,6 +112,7 @@ describe('triggerkit dev', () => {
     for (const route of [
       'GET /',
       'POST /events',
+      'GET /events',
       'OPTIONS /events',
       'GET /events/<id>',
       'GET /dead-letters',
@@ -119,7 +122,7 @@ describe('triggerkit dev', () => {
       'POST / with x-amz-target',
     ])
       expect(routes.filter((r) => r.startsWith(`${route}: `))).toHaveLength(1);
-    expect(routes).toContain('POST /webhooks/orders: → ordersWebhook');
+    expect(routes).toContain('POST /webhooks/orders: → ordersWebhook (orders-webhook)');
   });
 
   it('accepts a binary-mode CloudEvent, runs the matching bus handler and prints its trace line', async () => {
@@ -268,12 +271,75 @@ describe('triggerkit dev', () => {
       'content-type': 'application/json',
     });
     expect(invalid.status).toBe(422);
+    // The caller was told, so the emulator does not retry it; both events are stored with their story.
+    const id = (invalid.json.outcomes as { id: string }[])[0]?.id as string;
+    await dev.waitFor(
+      new RegExp(
+        `trace ${id} com\\.example\\.order\\.received → orders-webhook failed \\d+\\.\\dms \\(schema: .*\\) — answered 422\n`,
+      ),
+    );
+    expect((await settled(id)).deliveries).toEqual([
+      { handler: 'ordersWebhook', status: 'failed', attempts: 1, nextAt: null },
+    ]);
+    const accepted = (answer.json.event as { id: string }).id;
+    expect((await settled(accepted)).deliveries).toEqual([
+      { handler: 'ordersWebhook', status: 'delivered', attempts: 1, nextAt: null },
+    ]);
   });
 
-  it('answers unknown routes with 404 listing the routes', async () => {
+  it("prints where the handler threw, in the example's own source file, and the dead letter on the same line", async () => {
+    const sqs = new SQSClient({
+      endpoint: url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    try {
+      const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'shop-orders' }));
+      const order = { orderId: 'o-0', total: 1, currency: 'EUR', items: [{ sku: 'a', quantity: 0 }] };
+      const { MessageId } = await sqs.send(
+        new SendMessageCommand({ QueueUrl, MessageBody: JSON.stringify(order) }),
+      );
+      const [line] = await dev.waitFor(new RegExp(`trace ${MessageId} .*\n`));
+      expect(line).toMatch(
+        /→ orders-queue failed \d+\.\dms \(handler: order o-0 has an item with quantity <= 0 at examples\/orders-queue\/handler\.ts:15\) — dead-lettered \(non-retryable\)\n$/,
+      );
+    } finally {
+      sqs.destroy();
+    }
+  });
+
+  it('invokes a function by its handler name through the Invoke API, and lists its events by either name', async () => {
+    const batch = {
+      Records: [
+        {
+          messageId: 'invoke-1',
+          receiptHandle: 'r',
+          body: JSON.stringify({ orderId: 'o-9', total: 3, currency: 'EUR' }),
+          attributes: {},
+          messageAttributes: {},
+          md5OfBody: '',
+          eventSource: 'aws:sqs',
+          eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:shop-orders',
+          awsRegion: 'us-east-1',
+        },
+      ],
+    };
+    const answer = await post(`${url}/2015-03-31/functions/orders-queue/invocations`, JSON.stringify(batch), {
+      'content-type': 'application/json',
+    });
+    expect(answer.json).toEqual({ batchItemFailures: [] });
+    await dev.waitFor(/trace invoke-1 com\.amazonaws\.sqs\.message → orders-queue delivered/);
+    for (const name of ['ordersQueue', 'orders-queue']) {
+      const listed = (await (await fetch(`${url}/events?handler=${name}`)).json()) as { id: string }[];
+      expect(listed.map((e) => e.id)).toContain('invoke-1');
+    }
+  });
+
+  it('answers unknown routes with 404 listing the routes, and says so in a line', async () => {
     const answer = await post(`${url}/nowhere`, '{}');
     expect(answer.status).toBe(404);
     expect(answer.json.message).toContain('No route for POST /nowhere');
+    await dev.waitFor(/\nrefused POST \/nowhere 404 \(No route for POST \/nowhere\. /);
   });
 
   it('answers the CloudEvents webhook handshake on /events', async () => {

@@ -12,12 +12,14 @@ import { watch } from 'chokidar';
 import { devBuildContext } from '../build/bundle.js';
 import { isTriggerHandler, type TriggerHandler } from '../define-handler.js';
 import { scaledClock } from '../dev/clock.js';
+import { useColour } from '../dev/colour.js';
 import {
   createEmulator,
   type Emulator,
   type EmulatorFunction,
   type EmulatorOptions,
 } from '../dev/emulator.js';
+import { bothNames } from '../dev/function-names.js';
 import { acquireStateLock, type StateLock } from '../dev/store/lock.js';
 import { parseRetentionFlags } from '../dev/store/retention.js';
 import { TriggerError } from '../errors.js';
@@ -36,8 +38,10 @@ export interface DevOptions {
   /** Rebuild on file changes (default true). */
   watch?: boolean;
   log?: (line: string) => void;
-  /** Receives every trace; default prints one line per trace. */
+  /** Receives every attempt's trace instead of the printed lines (`EmulatorOptions.onTrace`). */
   onTrace?: EmulatorOptions['onTrace'];
+  /** Colour the lines; default when `log` is the default and stdout is a terminal (`NO_COLOR`, `FORCE_COLOR` respected). */
+  colour?: boolean;
   /** Where durable state lives; default `<root>/.triggerkit`. `:memory:` keeps nothing. */
   stateDir?: string;
   /** Emulated time runs this many times faster than real time (retries and backoff included); a string is read as `--time-scale`. */
@@ -180,6 +184,7 @@ async function serve(
     functions: first.functions,
     log,
     onTrace: options.onTrace,
+    colour: options.colour ?? (options.log === undefined && useColour(process.stdout, process.env)),
     stateDir: started.stateDir,
     stateLock: started.lock,
     server: started.server,
@@ -221,7 +226,11 @@ async function serve(
   const url = await emulator.listen(0, started.host);
   started.lock?.announce(url);
   log(`triggerkit emulator listening on ${url}`);
-  for (const fn of first.functions) log(`  ${fn.name}: ${emulator.listensTo(fn.name)}`);
+  for (const fn of first.functions) log(`  ${bothNames(fn)}: ${emulator.listensTo(fn.name)}`);
+  if (first.functions.some((fn) => bothNames(fn) !== fn.name))
+    log(
+      '  key (handler name): traces show the handler name; the Invoke API, ?handler= and --handler take either',
+    );
   log(`  POST ${url}/events takes CloudEvents; traces follow, one line per event and handler.`);
 
   return {

@@ -54,13 +54,12 @@ async function accept(context: BusRoutesContext, { req, body, res }: RouteReques
   await pause();
   const request = fromApiGatewayV2(v2);
   const mode = cloudEventsMode(request);
-  if (mode === undefined) {
-    send(res, 415, {
-      error: 'E_SOURCE_INVALID',
-      message: `${TAKES}; got Content-Type ${JSON.stringify(request.headers['content-type'] ?? '(none)')} without ce-* headers.`,
-    });
-    return;
-  }
+  if (mode === undefined)
+    throw new HttpProblem(
+      415,
+      'E_SOURCE_INVALID',
+      `${TAKES}; got Content-Type ${JSON.stringify(request.headers['content-type'] ?? '(none)')} without ce-* headers.`,
+    );
   const type = request.headers['content-type'];
   const json = mode !== 'binary' || type === undefined || isJsonContentType(type);
   await pause();

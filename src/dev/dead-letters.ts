@@ -2,12 +2,21 @@
  * Where a dead letter goes in the emulator, for the delivery loop and the live triggers alike: the
  * store's dead letters (`triggerkit dlq list`) with a `dead-lettered` trace, and — when the handler's
  * `deadLetter.queue` names a local queue — that queue, as the envelope the Lambda adapter sends to SQS.
+ * Once committed, the terminal gets its line: the one place every dead letter is printed.
  */
 import { randomUUID } from 'node:crypto';
 import { toStructuredJson } from '../cloud-event.js';
 import type { DeadLetterEnvelope } from '../delivery/dead-letter.js';
+import type { TraceRecord } from '../runtime/hooks.js';
 import type { EmulatorFunction } from './run-delivery.js';
 import type { DeliveryRow, Store } from './store/store.js';
+import type { TraceLines } from './trace-lines.js';
+
+/** Where the dead letter is printed: the terminal's lines, and the failed attempt that led to it (one line for both). */
+export interface DeadLetterReport {
+  readonly lines?: TraceLines;
+  readonly failed?: TraceRecord;
+}
 
 /**
  * Records the dead letter of a delivery the store holds, in one transaction; `fn` undefined when the
@@ -18,13 +27,16 @@ export function recordDeadLetter(
   fn: EmulatorFunction | undefined,
   delivery: DeliveryRow,
   envelope: DeadLetterEnvelope,
+  report: DeadLetterReport = {},
 ): string | undefined {
   const at = Date.parse(envelope.dllastattempt);
-  return store.transaction(() => {
+  const queue = store.transaction(() => {
     store.deadLetter(delivery, envelope, at);
     store.trace(delivery.event, delivery.handler, 'dead-lettered', at, { reason: envelope.dlreason });
     return fn && toDeadLetterQueue(store, fn, envelope, at);
   });
+  report.lines?.deadLettered(envelope, report.failed, queue);
+  return queue;
 }
 
 /**

@@ -11,9 +11,11 @@ import { deadLetterEnvelope } from '../delivery/dead-letter.js';
 import type { TraceRecord } from '../runtime/hooks.js';
 import type { Clock } from './clock.js';
 import { recordDeadLetter } from './dead-letters.js';
+import { handlerNameOf } from './function-names.js';
 import { type EmulatorFunction, runBusDelivery } from './run-delivery.js';
 import type { SqliteIdempotency } from './store/idempotency.js';
 import type { DeliveryRow, Store } from './store/store.js';
+import { pendingAttempts, type TraceLines } from './trace-lines.js';
 
 export interface DeliveryLoopOptions {
   store: Store;
@@ -29,6 +31,8 @@ export interface DeliveryLoopOptions {
   onQueueMessage?: (queue: string) => void;
   /** Where the emulator's own failures are reported. Default stderr. */
   log?: (line: string) => void;
+  /** The terminal's lines: each attempt, a failed one with its retry or dead letter. */
+  lines?: TraceLines;
 }
 
 /** Deliveries started per turn of the event loop. */
@@ -65,14 +69,22 @@ export function createDeliveryLoop(options: DeliveryLoopOptions) {
         firstAttemptAt: delivery.firstAttemptAt ?? now,
         lastAttemptAt: now,
       });
-      recordDeadLetter(store, undefined, delivery, envelope);
+      recordDeadLetter(store, undefined, delivery, envelope, { lines: options.lines });
       return;
     }
     const idempotency = options.idempotency?.deferred();
+    const policy = compiledOf(fn.handler).retry;
+    const { lines } = options;
+    // A failed attempt is printed once `decide` has said what comes of it.
+    const pending = pendingAttempts(lines);
+    const onTrace = (trace: TraceRecord) => {
+      options.onTrace(trace);
+      pending.observe(trace);
+    };
     const result = await runAttempts({
       event: delivery.event,
-      handler: fn.handler.definition.name ?? fn.name,
-      policy: compiledOf(fn.handler).retry,
+      handler: handlerNameOf(fn),
+      policy,
       start: {
         attempt: delivery.attempts,
         receivedAt: delivery.receivedAt,
@@ -88,10 +100,16 @@ export function createDeliveryLoop(options: DeliveryLoopOptions) {
             at: new Date(retry.at).toISOString(),
             delay: retry.delay,
           });
+          pending.release({
+            retry: { delay: retry.delay, attempt: retry.attempt, maxAttempts: policy.maxAttempts },
+          });
           return 'handed-off';
         },
         async deadLetter(envelope) {
-          const queue = recordDeadLetter(store, fn, delivery, envelope);
+          const queue = recordDeadLetter(store, fn, delivery, envelope, {
+            lines,
+            failed: pending.take(delivery.event),
+          });
           if (queue !== undefined) options.onQueueMessage?.(queue);
           return 'handed-off';
         },
@@ -99,7 +117,7 @@ export function createDeliveryLoop(options: DeliveryLoopOptions) {
       run: (n) =>
         runBusDelivery(fn, delivery.event, n, {
           clock,
-          onTrace: options.onTrace,
+          onTrace,
           idempotency: idempotency?.store,
           transport: delivery.transport,
         }),
@@ -114,7 +132,7 @@ export function createDeliveryLoop(options: DeliveryLoopOptions) {
             : {}),
         });
       },
-    });
+    }).finally(() => pending.release());
     if (result.end === 'delivered' || result.end === 'filtered') {
       const status = result.end;
       // One transaction: a crash leaves the event either pending and claimable, or delivered and completed.

@@ -6,12 +6,10 @@
  * (`routes`); `GET /` lists it.
  */
 
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CloudEvent } from '../cloud-event.js';
 import { TriggerError } from '../errors.js';
-import { createLocalContext } from '../runtime/aws-lambda/context.js';
 import type { TraceRecord } from '../runtime/hooks.js';
 import { methodsOf } from '../sources/http/guards.js';
 import { s3Routes } from './buckets/s3-api.js';
@@ -19,11 +17,13 @@ import { createBuckets } from './buckets/service.js';
 import { createBus, listensOnBus } from './bus.js';
 import { busRoutes } from './bus-routes.js';
 import { type Clock, scaledClock } from './clock.js';
+import { COLOURED, PLAIN, useColour } from './colour.js';
 import { createDeliveryLoop } from './delivery-loop.js';
 import { describeRoute, describeSources } from './describe.js';
 import { createDynamoDbEndpoint } from './dynamodb/endpoint.js';
 import { createUpstream, DYNAMODB_TARGET_PREFIX } from './dynamodb/upstream.js';
 import { createEventBridgeEndpoint } from './eventbridge/endpoint.js';
+import { bothNames, functionsNamed, handlerNameOf, knownFunctions } from './function-names.js';
 import type { HostPolicy } from './guard.js';
 import { acceptH2c } from './h2c.js';
 import { createDispatcher } from './http-server.js';
@@ -41,7 +41,7 @@ import type { StateLock } from './store/lock.js';
 import { openLogStore } from './store/logs.js';
 import { resolveRetention } from './store/retention.js';
 import { openStore, type Store } from './store/store.js';
-import { formatTraceLine } from './trace-line.js';
+import { createTraceLines } from './trace-lines.js';
 import { createTriggerHost } from './triggers/host.js';
 import { startTriggers } from './triggers/index.js';
 import { EXPLAINED, explainUnreceived, type Unreceived } from './unreceived.js';
@@ -50,9 +50,15 @@ export type { EmulatorFunction } from './run-delivery.js';
 
 export interface EmulatorOptions {
   functions: readonly EmulatorFunction[];
-  /** Receives every trace; default prints one line per trace to stdout. */
+  /**
+   * Receives every attempt's trace, instead of the printed lines. Default: `log` prints one line per
+   * attempt of an event through a handler (a failed one with its retry or dead letter), per dead letter
+   * and per refused request (`trace-line.ts`).
+   */
   onTrace?: (trace: TraceRecord) => void;
   log?: (line: string) => void;
+  /** Colour the printed lines. Default: when `log` is the default and stdout is a terminal (`colour.ts`). */
+  colour?: boolean;
   /** Where the SQLite state lives (`.triggerkit` in a project); default in memory. */
   stateDir?: string;
   /** The state folder's lock, when the caller took it already (`triggerkit dev` takes it first). */
@@ -131,7 +137,10 @@ const PRUNE_EVERY_MS = 60_000;
 export function createEmulator(options: EmulatorOptions): Emulator {
   let functions = options.functions;
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const onTrace = options.onTrace ?? ((trace: TraceRecord) => log(formatTraceLine(trace)));
+  const colour = options.colour ?? (options.log === undefined && useColour(process.stdout, process.env));
+  const lines =
+    options.onTrace === undefined ? createTraceLines({ log, style: colour ? COLOURED : PLAIN }) : undefined;
+  const onTrace = options.onTrace ?? (() => {});
   const retention = resolveRetention(options.retention);
   const store = openStore(options.stateDir ?? ':memory:', { lock: options.stateLock });
   store.recover();
@@ -152,11 +161,15 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     idempotency,
     functions: () => functions,
     onTrace,
+    lines,
     log,
     random: options.random,
     onQueueMessage: (queue) => host.queueChanged(queue),
   });
-  const bus = createBus(store, onTrace);
+  const bus = createBus(store, (trace) => {
+    onTrace(trace);
+    lines?.attempt(trace);
+  });
   bus.setFunctions(functions);
   // Every declared source with a local platform is live: queues, topics, streams, schedules…
   const host = createTriggerHost({
@@ -164,6 +177,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     clock,
     functions: () => functions,
     onTrace,
+    lines,
     idempotency,
     wake: () => loop.wake(),
     log,
@@ -197,7 +211,6 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   prune();
   const pruneTimer = setInterval(prune, PRUNE_EVERY_MS);
   pruneTimer.unref();
-  const functionNames = () => functions.map((f) => f.name);
   /** Background work (`Event` invocations) that `close` waits for before it closes the store. */
   const background = new Set<Promise<unknown>>();
   let boundHost = '127.0.0.1';
@@ -207,28 +220,6 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     },
     extra: options.allowHosts ?? [],
   };
-
-  async function run(fn: EmulatorFunction, raw: unknown) {
-    const traces: TraceRecord[] = [];
-    const context = createLocalContext({
-      functionName: fn.name,
-      requestId: randomUUID(),
-      now: () => clock.now(),
-      hooks: {
-        now: () => clock.now(),
-        idempotency: idempotency.store,
-        observe(trace) {
-          traces.push(trace);
-          onTrace(trace);
-        },
-      },
-    });
-    try {
-      return { response: await fn.handler(raw, context), traces };
-    } catch (error) {
-      return { error, traces };
-    }
-  }
 
   function publish(event: CloudEvent): void {
     bus.accept(event, clock.now());
@@ -289,7 +280,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
         return unreceived;
       },
     }),
-    ...stateRoutes({ store, clock, bus, functionNames, kick: () => loop.wake() }),
+    ...stateRoutes({ store, clock, bus, functions: () => functions, kick: () => loop.wake() }),
     ...sourceRoutes({ host }),
     {
       method: 'POST',
@@ -299,13 +290,13 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       handle: (request) =>
         serveInvoke(
           {
-            functionNames,
+            functions: () => functions,
             run: (name, raw) => invoke(name, raw),
+            refused: (status, reason) => lines?.refused(request, status, reason),
             background(work) {
               background.add(work);
               void work.finally(() => background.delete(work));
             },
-            log,
           },
           request,
         ),
@@ -350,11 +341,16 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   // Started once the route table exists: a declared bucket may not be named like one of its routes.
   let triggers = startTriggers(host, functions);
 
-  function invoke(name: string, raw: unknown) {
-    const fn = functions.find((f) => f.name === name);
+  /** The Invoke API's run: the caller gets the function's answer, nothing is retried here. */
+  async function invoke(name: string, raw: unknown) {
+    const fn = functionsNamed(functions, name)[0];
     if (fn === undefined)
-      throw new TriggerError('E_CONFIG', `No function ${JSON.stringify(name)} in the emulator.`);
-    return run(fn, raw);
+      throw new TriggerError(
+        'E_CONFIG',
+        `No function ${JSON.stringify(name)} in the emulator; it runs ${knownFunctions(functions)}.`,
+      );
+    const { traces = [], ...result } = await host.call(fn, raw, () => 'not retried (Invoke API)');
+    return { ...result, traces: [...traces] };
   }
 
   function describe() {
@@ -362,7 +358,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       name: 'triggerkit emulator',
       functions: functions.map((fn) => ({
         name: fn.name,
-        handler: fn.handler.definition.name ?? fn.name,
+        handler: handlerNameOf(fn),
         bus: listensOnBus(fn),
         listensTo: describeSources(fn, triggers.feeds),
       })),
@@ -370,7 +366,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
         ...routes.map(describeRoute),
         ...functions.flatMap((fn) =>
           (fn.handler.definition.sources ?? []).flatMap((s) =>
-            s.type === 'http' ? [`${methodsOf(s)?.join(',') ?? 'ANY'} ${s.path}: → ${fn.name}`] : [],
+            s.type === 'http' ? [`${methodsOf(s)?.join(',') ?? 'ANY'} ${s.path}: → ${bothNames(fn)}`] : [],
           ),
         ),
       ],
@@ -381,7 +377,14 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     table: routes.map(compileRoute),
     hosts,
     functions: () => functions,
-    run,
+    // A request on a handler's path: its caller hears of a failure in the answer, and retries itself.
+    run: (fn, raw) =>
+      host.call(fn, raw, (result) =>
+        result.error === undefined
+          ? `answered ${(result.response as { statusCode?: number } | undefined)?.statusCode ?? 200}`
+          : 'answered 502',
+      ),
+    refused: (request, status, reason, code) => lines?.refused(request, status, reason, code),
     routeList: () => describe().routes,
   });
 
@@ -420,7 +423,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     },
     publish,
     listensTo(name) {
-      const fn = functions.find((f) => f.name === name);
+      const fn = functionsNamed(functions, name)[0];
       return fn === undefined ? '' : describeSources(fn, triggers.feeds);
     },
     settle: () => loop.kick(),

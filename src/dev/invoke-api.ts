@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
+import { functionsNamed, knownFunctions, type NamedFunction } from './function-names.js';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from './http-ingress.js';
 import { logTail, withLogCapture } from './log-capture.js';
 import type { RouteRequest } from './router.js';
@@ -22,18 +23,31 @@ const FUNCTION_NAME =
 export interface InvokeResult {
   response?: unknown;
   error?: unknown;
+  /** The attempts' traces: none when the function threw before any event ran. */
+  traces?: readonly unknown[];
 }
 
 export interface InvokeApiContext {
-  readonly functionNames: () => readonly string[];
-  /** Runs the function on a raw event, as Lambda would; resolves with its answer or its error. */
+  readonly functions: () => readonly NamedFunction[];
+  /** Runs the function (by its key) on a raw event, as Lambda would; resolves with its answer or its error. */
   readonly run: (name: string, raw: unknown) => Promise<InvokeResult>;
   /** Keeps a background (`Event`) invocation for `close` to wait for. */
   readonly background: (work: Promise<unknown>) => void;
-  readonly log: (line: string) => void;
+  /**
+   * Told of every call not served, for the terminal: refused (an unknown function, a body that is not
+   * JSON), or `Unhandled` — the function threw before any event ran (an input it cannot read).
+   */
+  readonly refused?: (status: number | string, reason: string) => void;
 }
 
-function fail(res: ServerResponse, status: number, type: string, message: string): void {
+function fail(
+  ctx: InvokeApiContext,
+  res: ServerResponse,
+  status: number,
+  type: string,
+  message: string,
+): void {
+  ctx.refused?.(status, `${type}: ${message}`);
   const text = JSON.stringify({ Type: 'User', message });
   res.writeHead(status, {
     'content-type': 'application/json',
@@ -49,7 +63,10 @@ const header = (request: RouteRequest, name: string) => {
   return Array.isArray(value) ? value[0] : value;
 };
 
-/** The function a FunctionName (name, partial or full ARN) and an optional `Qualifier` name. */
+/**
+ * The function a FunctionName (name, partial or full ARN) and an optional `Qualifier` name: its key,
+ * or its handler's name (`defineHandler({ name })`) when that names one function.
+ */
 function resolve(
   ctx: InvokeApiContext,
   given: string,
@@ -73,17 +90,20 @@ function resolve(
         `The derived qualifier from the function name (${fromName}) does not match the specified qualifier (${qualifier}).`,
       ],
     };
-  if (!ctx.functionNames().includes(name))
+  const named = functionsNamed(ctx.functions(), name);
+  if (named.length !== 1)
     return {
       problem: [
-        404,
-        'ResourceNotFoundException',
-        `Function not found: arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}; the emulator has ${ctx.functionNames().join(', ') || 'no functions'}.`,
+        named.length === 0 ? 404 : 400,
+        named.length === 0 ? 'ResourceNotFoundException' : 'InvalidParameterValueException',
+        named.length === 0
+          ? `Function not found: arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}; the emulator has ${knownFunctions(ctx.functions())}.`
+          : `${name} is the handler name of ${named.map((fn) => fn.name).join(', ')}; name one of them by its function name.`,
       ],
     };
   // Every version and alias runs the code the emulator has loaded.
   return {
-    name,
+    name: (named[0] as NamedFunction).name,
     version: /^\d+$/.test(fromName ?? qualifier ?? '') ? (fromName ?? qualifier ?? '') : '$LATEST',
   };
 }
@@ -91,11 +111,12 @@ function resolve(
 export async function serveInvoke(ctx: InvokeApiContext, request: RouteRequest): Promise<void> {
   const { res, body } = request;
   const target = resolve(ctx, request.params.name ?? '', request.query.get('Qualifier'));
-  if ('problem' in target) return fail(res, ...target.problem);
+  if ('problem' in target) return fail(ctx, res, ...target.problem);
   const type = header(request, 'x-amz-invocation-type') ?? 'RequestResponse';
   const logType = header(request, 'x-amz-log-type') ?? 'None';
   if (!['RequestResponse', 'Event', 'DryRun'].includes(type))
     return fail(
+      ctx,
       res,
       400,
       'InvalidParameterValueException',
@@ -103,6 +124,7 @@ export async function serveInvoke(ctx: InvokeApiContext, request: RouteRequest):
     );
   if (logType !== 'None' && logType !== 'Tail')
     return fail(
+      ctx,
       res,
       400,
       'InvalidParameterValueException',
@@ -112,6 +134,7 @@ export async function serveInvoke(ctx: InvokeApiContext, request: RouteRequest):
   if (body.length > 0) {
     if (jsonDepthExceeds(body, MAX_JSON_DEPTH))
       return fail(
+        ctx,
         res,
         400,
         'InvalidRequestContentException',
@@ -121,6 +144,7 @@ export async function serveInvoke(ctx: InvokeApiContext, request: RouteRequest):
       raw = JSON.parse(body.toString('utf8'));
     } catch (error) {
       return fail(
+        ctx,
         res,
         400,
         'InvalidRequestContentException',
@@ -133,12 +157,7 @@ export async function serveInvoke(ctx: InvokeApiContext, request: RouteRequest):
   if (type === 'DryRun') return void res.writeHead(204, headers).end();
   if (type === 'Event') {
     // Lambda queues the event and answers at once; its outcome shows in the trace lines.
-    ctx.background(
-      ctx.run(target.name, raw).then(({ error }) => {
-        if (error !== undefined)
-          ctx.log(`invoke ${target.name} (Event) failed: ${describe(error).errorMessage}`);
-      }),
-    );
+    ctx.background(ctx.run(target.name, raw).then((result) => unhandled(ctx, result)));
     return void res.writeHead(202, headers).end();
   }
   const { result, log } =
@@ -146,6 +165,7 @@ export async function serveInvoke(ctx: InvokeApiContext, request: RouteRequest):
       ? await withLogCapture(requestId, () => ctx.run(target.name, raw))
       : { result: await ctx.run(target.name, raw), log: undefined };
   const payload = result.error === undefined ? (result.response ?? null) : describe(result.error);
+  unhandled(ctx, result);
   const text = JSON.stringify(payload) ?? 'null';
   res.writeHead(200, {
     ...headers,
@@ -155,6 +175,13 @@ export async function serveInvoke(ctx: InvokeApiContext, request: RouteRequest):
     ...(log !== undefined && { 'x-amz-log-result': logTail(log) }),
   });
   res.end(text);
+}
+
+/** An error after events ran is on their trace lines; one before any did has no line but this one. */
+function unhandled(ctx: InvokeApiContext, result: InvokeResult): void {
+  if (result.error === undefined || result.traces?.length) return;
+  const { errorType, errorMessage } = describe(result.error);
+  ctx.refused?.('Unhandled', `${errorType}: ${errorMessage}`);
 }
 
 /** A function error as Lambda's Node.js runtime reports it. */

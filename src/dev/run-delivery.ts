@@ -13,6 +13,7 @@ import { type TraceRecord, traceRecord } from '../runtime/hooks.js';
 import { outcomeOf, prepareEvent } from '../runtime/prepared.js';
 import type { Transport } from '../sources/types.js';
 import type { Clock } from './clock.js';
+import { handlerNameOf } from './function-names.js';
 
 /** One function the emulator hosts. */
 export interface EmulatorFunction {
@@ -68,8 +69,13 @@ export async function runBusDelivery(
     // A middleware threw, or the function timed out (the pipeline itself never throws).
     outcome = failure(event, error);
   }
-  const handler = fn.handler.definition.name ?? fn.name;
-  onTrace(traceRecord(handler, transport, event.id, outcome, { ms: performance.now() - began, attempt, at }));
+  onTrace(
+    traceRecord(handlerNameOf(fn), transport, event.id, outcome, {
+      ms: performance.now() - began,
+      attempt,
+      at,
+    }),
+  );
   return outcome;
 }
 

@@ -15,6 +15,7 @@ import {
   generateEvent,
   isGeneratedKind,
 } from '../testing/generate/index.js';
+import { functionsNamed, knownFunctions } from './function-names.js';
 import { HttpProblem, type Route, type RouteRequest, send } from './router.js';
 import type { EmulatorFunction } from './run-delivery.js';
 import type { TriggerHost } from './triggers/host.js';
@@ -128,12 +129,13 @@ function readRequest(body: Buffer): SendAsRequest {
 function targetsOf(functions: readonly EmulatorFunction[], kind: GeneratedKind, request: SendAsRequest) {
   const key = GENERATORS[kind].resource;
   const wanted = key === undefined ? undefined : request.options?.[key];
-  const named = request.to === undefined ? functions : functions.filter((fn) => fn.name === request.to);
+  // Named by its key or its handler's name (function-names.ts).
+  const named = request.to === undefined ? functions : functionsNamed(functions, request.to);
   if (request.to !== undefined && named.length === 0)
     throw new HttpProblem(
       404,
       'E_NO_FUNCTION',
-      `No function ${JSON.stringify(request.to)} in the emulator; it runs ${functions.map((f) => f.name).join(', ')}.`,
+      `No function ${JSON.stringify(request.to)} in the emulator; it runs ${knownFunctions(functions)}.`,
     );
   const targets = named.flatMap((fn) => {
     const declaration = declarationsOf(fn, kind).find((d) => {

@@ -4,6 +4,7 @@
  */
 import type { createBus } from './bus.js';
 import type { Clock } from './clock.js';
+import { functionsNamed, knownFunctions, type NamedFunction, resolveFunction } from './function-names.js';
 import { HttpProblem, type Route, type RouteRequest, send } from './router.js';
 import type { Store } from './store/store.js';
 
@@ -11,13 +12,19 @@ export interface StateRoutesContext {
   readonly store: Store;
   readonly clock: Clock;
   readonly bus: ReturnType<typeof createBus>;
-  readonly functionNames: () => string[];
+  readonly functions: () => readonly NamedFunction[];
   /** Starts a delivery pass. */
   readonly kick: () => void;
 }
 
 export function stateRoutes(context: StateRoutesContext): Route[] {
   return [
+    {
+      method: 'GET',
+      path: '/events',
+      summary: 'the newest events and their deliveries (?handler=<function or handler name>&limit=50)',
+      handle: (request) => serveList(context, request),
+    },
     {
       method: 'GET',
       path: '/events/:id',
@@ -27,8 +34,9 @@ export function stateRoutes(context: StateRoutesContext): Route[] {
     {
       method: 'GET',
       path: '/dead-letters',
-      summary: 'dead letters not yet redriven',
-      handle: ({ res }) => send(res, 200, context.store.deadLetters()),
+      summary: 'dead letters not yet redriven (?handler=<function or handler name>)',
+      handle: ({ res, query }) =>
+        send(res, 200, context.store.deadLetters({ handler: query.get('handler') ?? undefined })),
     },
     {
       method: 'POST',
@@ -45,6 +53,28 @@ export function stateRoutes(context: StateRoutesContext): Route[] {
       handle: (request) => replay(context, request),
     },
   ];
+}
+
+/** The most events `GET /events` lists at once. */
+const MAX_LISTED = 1_000;
+
+/**
+ * The newest events, newest first, each with its deliveries; `?handler=` keeps those delivered to that
+ * function (named by its key or its handler's name).
+ */
+function serveList({ store, functions }: StateRoutesContext, { res, query }: RouteRequest): void {
+  const limit = query.get('limit') ?? '50';
+  if (!/^\d+$/.test(limit) || Number(limit) < 1 || Number(limit) > MAX_LISTED)
+    throw new HttpProblem(
+      400,
+      'E_BAD_REQUEST',
+      `?limit= must be a whole number from 1 to ${MAX_LISTED}, got ${JSON.stringify(limit)}.`,
+    );
+  const handler = query.get('handler');
+  // A name no function has any more may still be a key the store's deliveries carry.
+  const named = handler === null ? undefined : functionsNamed(functions(), handler).map((fn) => fn.name);
+  const handlers = handler === null ? undefined : named?.length ? named : [handler];
+  send(res, 200, store.recentEvents({ handlers, limit: Number(limit) }));
 }
 
 /**
@@ -129,18 +159,18 @@ function replay(context: StateRoutesContext, { res, query }: RouteRequest): void
     });
     return;
   }
-  const names = context.functionNames();
-  if (handler !== undefined && !names.includes(handler)) {
+  const fn = handler === undefined ? undefined : resolveFunction(context.functions(), handler);
+  if (handler !== undefined && fn === undefined) {
     send(res, 404, {
       error: 'E_NOT_FOUND',
-      message: `No function ${JSON.stringify(handler)}; known: ${names.join(', ')}.`,
+      message: `No function ${JSON.stringify(handler)}; known: ${knownFunctions(context.functions())}.`,
     });
     return;
   }
   const replayname = `replay-${new Date(clock.now()).toISOString().replace(/\D/g, '').slice(0, 14)}`;
   const events = store.archived(from, to).filter((e) => e.replayname === undefined);
   store.transaction(() => {
-    for (const event of events) bus.accept(Object.freeze({ ...event, replayname }), clock.now(), handler);
+    for (const event of events) bus.accept(Object.freeze({ ...event, replayname }), clock.now(), fn?.name);
   });
   context.kick();
   send(res, 202, { replayname, replayed: events.map((e) => e.id) });

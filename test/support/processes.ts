@@ -21,7 +21,8 @@ export function start(
 ): Running {
   const child = spawn(command, args, {
     cwd: options.cwd ?? ROOT,
-    env: { ...process.env, ...options.env },
+    // Tests read piped output without colour codes, whatever the terminal they run in asks for.
+    env: { ...process.env, FORCE_COLOR: undefined, ...options.env },
     detached: true,
   });
   let text = '';
@@ -70,7 +71,7 @@ export function start(
   };
 }
 
-export function startCli(args: string[], options: { cwd?: string } = {}): Running {
+export function startCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Running {
   return start(process.execPath, [CLI, ...args], options);
 }
 

@@ -42,6 +42,15 @@ export interface EventStory {
   readonly traces: readonly TraceRow[];
 }
 
+/** An event as `GET /events` lists it: what came, and what became of it in each function. */
+export interface EventSummary {
+  readonly id: string;
+  readonly source: string;
+  readonly type: string;
+  readonly receivedAt: string;
+  readonly deliveries: readonly { handler: string; status: string; attempts: number }[];
+}
+
 export interface DeliverySummary {
   readonly id: number;
   readonly eventId: string;
@@ -54,7 +63,13 @@ export interface DeliverySummary {
 export interface StateReader {
   /** The stories of the events with this id: one per source (ids are unique per source), newest first. */
   stories(id: string): EventStory[];
+  /**
+   * Dead letters, oldest first; `handler` is a function's key or the handler name its envelopes carry
+   * (`dlhandler`), so either name of a function finds its dead letters.
+   */
   deadLetters(options?: { handler?: string; includeRedriven?: boolean }): DeadLetterRow[];
+  /** The newest events received (at most `limit`), or those delivered to one of `handlers` (function keys). */
+  recentEvents(options: { handlers?: readonly string[]; limit: number }): EventSummary[];
   getDeadLetter(id: number): DeadLetterRow | undefined;
   /** Archived events received in [from, to), oldest first, for replay. */
   archived(from: number, to: number): CloudEvent[];
@@ -80,8 +95,18 @@ export function createQueries(db: Database.Database): StateReader {
         : 'SELECT event_id, handler, stage, at, detail FROM traces WHERE event_id = @id AND @single = 1 ORDER BY id',
     ),
     deadLetters: db.prepare(
-      `SELECT * FROM dead_letters WHERE (@handler IS NULL OR handler = @handler)
+      `SELECT * FROM dead_letters WHERE (@handler IS NULL OR handler = @handler
+         OR json_extract(envelope, '$.dlhandler') = @handler)
        AND (@all = 1 OR redriven_at IS NULL) ORDER BY id`,
+    ),
+    recent: db.prepare(
+      `SELECT seq, id, source, type, received_at FROM events e
+       WHERE @handlers IS NULL OR EXISTS (SELECT 1 FROM deliveries d WHERE d.event_seq = e.seq
+         AND d.handler IN (SELECT value FROM json_each(@handlers)))
+       ORDER BY seq DESC LIMIT @limit`,
+    ),
+    deliveriesOf: db.prepare(
+      'SELECT handler, status, attempts FROM deliveries WHERE event_seq = ? ORDER BY id',
     ),
     deadLetter: db.prepare('SELECT * FROM dead_letters WHERE id = ?'),
     archived: db.prepare('SELECT body FROM events WHERE received_at >= ? AND received_at < ? ORDER BY seq'),
@@ -126,6 +151,19 @@ export function createQueries(db: Database.Database): StateReader {
         all: options.includeRedriven ? 1 : 0,
       }) as RawDeadLetter[];
       return rows.map(toDeadLetter);
+    },
+    recentEvents({ handlers, limit }) {
+      const rows = q.recent.all({
+        handlers: handlers === undefined ? null : JSON.stringify(handlers),
+        limit,
+      }) as (Omit<RawEvent, 'body'> & { id: string; type: string })[];
+      return rows.map((row) => ({
+        id: row.id,
+        source: row.source,
+        type: row.type,
+        receivedAt: new Date(row.received_at).toISOString(),
+        deliveries: q.deliveriesOf.all(row.seq) as EventSummary['deliveries'][number][],
+      }));
     },
     getDeadLetter(id) {
       const row = q.deadLetter.get(id) as RawDeadLetter | undefined;

@@ -27,7 +27,8 @@ export type { DeadLetterRow, EventStory, StateReader, TraceRow } from './queries
 export type { PruneResult, Retention } from './retention.js';
 export type { TraceSubject } from './traces.js';
 
-export type DeliveryStatus = 'pending' | 'running' | 'delivered' | 'filtered' | 'dead-lettered';
+/** `failed`: a call's event whose caller was answered with the failure (a webhook's 5xx, an Invoke error), not retried here. */
+export type DeliveryStatus = 'pending' | 'running' | 'delivered' | 'filtered' | 'failed' | 'dead-lettered';
 
 export interface DeliveryRow {
   readonly id: number;
@@ -55,7 +56,7 @@ export interface Adopted {
   readonly firstAttemptAt: number;
   readonly lastAttemptAt: number;
   /** `running` (default): the caller retries or dead-letters it next; else how it already ended. */
-  readonly status?: 'running' | 'delivered' | 'filtered';
+  readonly status?: 'running' | 'delivered' | 'filtered' | 'failed';
 }
 
 export interface Store extends StateReader {

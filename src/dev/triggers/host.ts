@@ -1,7 +1,7 @@
 /**
  * What every live trigger shares: one invocation of a function with the raw event its platform would
  * send, through the real Lambda path (detection, normalization, the handler's middy chain, the batch
- * answer), with the emulator's attempt runtime plugged in (`RuntimeHooks.attempts`):
+ * answer), with the emulator's attempt runtime plugged in (`RuntimeHooks.attempts`, `live-runtime.ts`):
  *
  * - a retry of a record from an unordered batch becomes a pending delivery in the store, due when
  *   `decide` says — what the retry queue is in AWS — and survives a restart;
@@ -11,15 +11,14 @@
  *   names a local queue, in that queue as the envelope (structured JSON), as the Lambda adapter sends it.
  *
  * The live triggers (sqs.ts, sns.ts, …) own their platform's semantics: what to poll, batch, delete,
- * checkpoint or redeliver after an invocation.
+ * checkpoint or redeliver after an invocation. `call` is the same invocation for a caller that is
+ * answered — a request on a handler's path, the Invoke API — so nothing is retried here; its events are
+ * stored all the same, so every event the emulator saw has a story (`GET /events/<id>`).
  */
 import { randomUUID } from 'node:crypto';
-import type { CloudEvent } from '../../cloud-event.js';
 import type { OnError } from '../../definition.js';
-import type { AttemptRuntime, DueRetry } from '../../delivery/attempts.js';
-import { type DeadLetterEnvelope, eventOfDeadLetter } from '../../delivery/dead-letter.js';
+import type { DeadLetterEnvelope } from '../../delivery/dead-letter.js';
 import { createLocalContext } from '../../runtime/aws-lambda/context.js';
-import { placeRetry } from '../../runtime/aws-lambda/retry-plan.js';
 import type { TraceRecord } from '../../runtime/hooks.js';
 import type { Transport } from '../../sources/types.js';
 import type { Clock } from '../clock.js';
@@ -27,6 +26,10 @@ import { recordDeadLetter } from '../dead-letters.js';
 import { DEFAULT_TIMEOUT_MS, type EmulatorFunction, FunctionTimeout, withTimeout } from '../run-delivery.js';
 import type { SqliteIdempotency } from '../store/idempotency.js';
 import type { DeliveryRow, Store } from '../store/store.js';
+import { pendingAttempts, type TraceLines } from '../trace-lines.js';
+import { type LiveRuntimeHost, liveRuntime, waitUntil } from './live-runtime.js';
+
+export { waitUntil } from './live-runtime.js';
 
 /** What one invocation ended with: the handler's answer (e.g. `batchItemFailures`) or its error. */
 export interface Invocation {
@@ -34,6 +37,8 @@ export interface Invocation {
   readonly error?: unknown;
   /** True when the function's timeout ended it (its records stay in flight, as in Lambda). */
   readonly timedOut?: boolean;
+  /** Every attempt's trace, in order. */
+  readonly traces?: readonly TraceRecord[];
 }
 
 export interface TriggerHostOptions {
@@ -41,6 +46,8 @@ export interface TriggerHostOptions {
   readonly clock: Clock;
   readonly functions: () => readonly EmulatorFunction[];
   readonly onTrace: (trace: TraceRecord) => void;
+  /** The terminal's lines: each attempt, a failed one with its fate. */
+  readonly lines?: TraceLines;
   readonly idempotency?: SqliteIdempotency;
   /** The delivery loop's wake: a retry was scheduled. */
   readonly wake: () => void;
@@ -63,68 +70,23 @@ export function createTriggerHost(options: TriggerHostOptions) {
   }
 
   /** Records a dead letter of a delivery the store already holds (the bus's, a retry's). */
-  function deadLetter(fn: EmulatorFunction | undefined, delivery: DeliveryRow, envelope: DeadLetterEnvelope) {
-    const queue = recordDeadLetter(store, fn, delivery, envelope);
+  function deadLetter(
+    fn: EmulatorFunction | undefined,
+    delivery: DeliveryRow,
+    envelope: DeadLetterEnvelope,
+    failed?: TraceRecord,
+  ) {
+    const queue = recordDeadLetter(store, fn, delivery, envelope, { lines: options.lines, failed });
     if (queue !== undefined) queueChanged(queue);
   }
 
-  /** The attempt runtime of one record a live trigger delivered. */
-  function liveRuntime(
-    fn: EmulatorFunction,
-    transport: Transport,
-    remainingMs: () => number,
-    ordered: OnError | undefined,
-    flush: () => void,
-  ): AttemptRuntime {
-    const adopt = (event: CloudEvent, start: Omit<DueRetry, 'event' | 'handler' | 'at' | 'delay'>) =>
-      store.adopt({
-        event,
-        handler: fn.name,
-        transport,
-        receivedAt: start.receivedAt,
-        attempts: start.attempt - 1,
-        firstAttemptAt: start.firstAttemptAt,
-        lastAttemptAt: start.now,
-      });
-    return {
-      now: () => clock.now(),
-      async retry(retry) {
-        flush();
-        if (ordered !== undefined) {
-          if (placeRetry(retry.at - retry.now, retry.attemptMs, remainingMs()) === 'in-process') {
-            await waitUntil(clock, retry.at);
-            return 'here';
-          }
-          return ordered === 'block' ? 'redeliver' : 'dead-letter';
-        }
-        store.transaction(() => {
-          const row = adopt(retry.event, retry);
-          store.retry(row.id, retry.at);
-          store.trace(retry.event, fn.name, 'retry-scheduled', retry.now, {
-            at: new Date(retry.at).toISOString(),
-            delay: retry.delay,
-            transport,
-          });
-        });
-        options.wake();
-        return 'handed-off';
-      },
-      async deadLetter(envelope) {
-        flush();
-        if (ordered === 'block') return 'redeliver';
-        const at = Date.parse(envelope.dllastattempt);
-        const row = adopt(eventOfDeadLetter(envelope), {
-          attempt: envelope.dlattempts + 1,
-          receivedAt: Date.parse(envelope.dlfirstattempt) || at,
-          firstAttemptAt: Date.parse(envelope.dlfirstattempt) || at,
-          now: at,
-          attemptMs: 0,
-        });
-        deadLetter(fn, row, envelope);
-        return 'handed-off';
-      },
-    };
-  }
+  const runtimeHost: LiveRuntimeHost = {
+    store,
+    clock,
+    lines: options.lines,
+    wake: () => options.wake(),
+    deadLetter,
+  };
 
   /**
    * One invocation of `fn` with `raw`, as Lambda makes it for the trigger (`transport`). Never throws.
@@ -133,15 +95,38 @@ export function createTriggerHost(options: TriggerHostOptions) {
    * the invocation ends — one commit per batch, not one per record — or before a retry or dead letter
    * takes a record over.
    */
-  async function invoke(
+  function invoke(
     fn: EmulatorFunction,
     raw: unknown,
     transport: Transport,
     settle?: (result: Invocation) => void,
   ): Promise<Invocation> {
+    return run(fn, raw, { transport, settle });
+  }
+
+  /**
+   * One call whose caller is answered with the outcome — a request on a handler's path, the Invoke API —
+   * so nothing is retried here: one attempt per event, as Lambda makes it for API Gateway or a direct
+   * invocation (no function timeout, as before). Its events are stored as the bus's are, failed ones
+   * included (`failed`: the caller heard of it); `answered` says, for the terminal, what the caller got.
+   */
+  function call(fn: EmulatorFunction, raw: unknown, answered: (result: Invocation) => string) {
+    return run(fn, raw, { answered });
+  }
+
+  async function run(
+    fn: EmulatorFunction,
+    raw: unknown,
+    mode:
+      | { transport: Transport; settle?: (result: Invocation) => void; answered?: undefined }
+      | { answered: (result: Invocation) => string; transport?: undefined; settle?: undefined },
+  ): Promise<Invocation> {
     const timeoutMs = fn.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const { transport } = mode;
     /** Each event's attempts in this invocation, by CloudEvents identity: archived once it ended here. */
     const events = new Map<string, { first: TraceRecord; last: TraceRecord }>();
+    const traces: TraceRecord[] = [];
+    const pending = pendingAttempts(options.lines);
     /** Attempt traces not yet in the store. */
     let unwritten: TraceRecord[] = [];
     let ended = false;
@@ -162,10 +147,21 @@ export function createTriggerHost(options: TriggerHostOptions) {
         now: () => clock.now(),
         sleep: (ms) => waitUntil(clock, clock.now() + ms),
         ...(options.idempotency && { idempotency: options.idempotency.store }),
-        attempts: (ordered) =>
-          liveRuntime(fn, transport, () => context.getRemainingTimeInMillis(), ordered, flush),
+        ...(transport !== undefined && {
+          attempts: (ordered: OnError | undefined) =>
+            liveRuntime(runtimeHost, {
+              fn,
+              transport,
+              remainingMs: () => context.getRemainingTimeInMillis(),
+              ordered,
+              flush,
+              pending,
+            }),
+        }),
         observe(trace) {
           options.onTrace(trace);
+          pending.observe(trace);
+          traces.push(trace);
           unwritten.push(trace);
           // A function that timed out may still run on: what it does then is written as it happens.
           if (ended) flush();
@@ -177,42 +173,47 @@ export function createTriggerHost(options: TriggerHostOptions) {
     });
     let result: Invocation;
     try {
-      result = { response: await withTimeout(fn.handler(raw, context), timeoutMs, clock) };
+      const running = fn.handler(raw, context);
+      result = {
+        response: await (transport === undefined ? running : withTimeout(running, timeoutMs, clock)),
+      };
     } catch (error) {
       result = { error, ...(error instanceof FunctionTimeout && { timedOut: true }) };
     }
     ended = true;
+    pending.release(mode.answered === undefined ? undefined : { answered: mode.answered(result) });
     try {
       store.transaction(() => {
         flush();
         archive(fn, transport, events.values());
-        settle?.(result);
+        mode.settle?.(result);
       });
     } catch (error) {
       options.log(`triggerkit: could not record the invocation of ${fn.name}: ${String(error)}`);
     }
-    return result;
+    return { ...result, traces };
   }
 
   /**
-   * Archives the events that ended in this invocation (delivered or filtered), so that `GET /events/<id>`
-   * tells their story as it tells a bus event's. Those handed to a retry or a dead letter were archived
-   * when they were handed over.
+   * Archives the events that ended in this invocation, so that `GET /events/<id>` tells their story as
+   * it tells a bus event's: delivered or filtered — and, for a call (`transport` undefined: its caller
+   * was answered), failed. Those handed to a retry or a dead letter were archived when they were handed
+   * over.
    */
   function archive(
     fn: EmulatorFunction,
-    transport: Transport,
+    transport: Transport | undefined,
     ended: Iterable<{ first: TraceRecord; last: TraceRecord }>,
   ): void {
     try {
       store.transaction(() => {
         for (const { first, last } of ended) {
           const status = last.outcome.status;
-          if (status !== 'delivered' && status !== 'filtered') continue;
+          if (status === 'failed' && transport !== undefined) continue;
           store.adopt({
             event: first.event,
             handler: fn.name,
-            transport,
+            transport: transport ?? first.transport,
             receivedAt: first.at,
             attempts: last.attempt,
             firstAttemptAt: first.at,
@@ -253,6 +254,7 @@ export function createTriggerHost(options: TriggerHostOptions) {
     dynamodb: options.dynamodb,
     functions: options.functions,
     invoke,
+    call,
     deadLetter,
     queueChanged,
     /** Calls `listener` whenever a local queue may have messages to take; returns the unsubscribe. */
@@ -261,14 +263,4 @@ export function createTriggerHost(options: TriggerHostOptions) {
       return () => queueListeners.delete(listener);
     },
   };
-}
-
-/** Resolves once the emulator's clock reaches `at` (a manual clock is looked at every 20 ms). */
-export async function waitUntil(clock: Clock, at: number): Promise<void> {
-  for (;;) {
-    const left = at - clock.now();
-    if (left <= 0) return;
-    const real = clock.toRealDelay(left);
-    await new Promise((resolve) => setTimeout(resolve, Number.isFinite(real) ? Math.min(real, 1_000) : 20));
-  }
 }
