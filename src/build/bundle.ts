@@ -2,14 +2,8 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import * as esbuild from 'esbuild';
 import { BUILD_DIR, type FunctionEntry } from '../cli/project.js';
-import { TriggerError } from '../errors.js';
-import { planBundle, prunePlugin } from './prune.js';
-import { probeHandler, standalonePlugin } from './standalone.js';
-import { generateValidatorModules } from './standalone-code.js';
-
-// CommonJS dependencies bundled into ESM still call require() for Node built-ins.
-const REQUIRE_SHIM =
-  "import { createRequire as __tkCreateRequire } from 'node:module'; const require = __tkCreateRequire(import.meta.url);";
+import { isTriggerError, TriggerError } from '../errors.js';
+import { triggerkitPlugin } from './plugin.js';
 
 export interface BuiltFunction {
   readonly name: string;
@@ -52,34 +46,35 @@ export async function buildForLambda(
   return Promise.all(
     functions.map(async (fn, i) => {
       const outfile = outfiles[i] ?? lambdaOutfile(root, fn, outdir);
-      const entry = resolve(root, fn.entry);
-      const probe = await probeHandler(root, entry, fn.entry);
-      const result = await esbuild.build({
-        absWorkingDir: root,
-        entryPoints: [entry],
-        outfile,
-        bundle: true,
-        platform: 'node',
-        format: 'esm',
-        target: 'node20',
-        minify: true,
-        sourcemap: true,
-        metafile: true,
-        legalComments: 'none',
-        banner: { js: REQUIRE_SHIM },
-        logLevel: 'silent',
-        plugins: [
-          // Precompiled ajv validators, no ajv compiler in the bundle (src/build/standalone.ts).
-          standalonePlugin(entry, generateValidatorModules(probe.schemas)),
-          // Only the sources and stages its handlers use (src/build/prune.ts).
-          prunePlugin(planBundle(probe.handlers)),
-        ],
-      });
+      const result = await esbuild
+        .build({
+          absWorkingDir: root,
+          entryPoints: [resolve(root, fn.entry)],
+          outfile,
+          bundle: true,
+          platform: 'node',
+          format: 'esm',
+          target: 'node20',
+          minify: true,
+          sourcemap: true,
+          metafile: true,
+          legalComments: 'none',
+          logLevel: 'silent',
+          // The same plugin as `triggerkit/esbuild`: precompiled validators, only the sources used.
+          plugins: [triggerkitPlugin()],
+        })
+        .catch(unwrapPluginError);
       const output =
         result.metafile.outputs[Object.keys(result.metafile.outputs).find((o) => o.endsWith('.mjs')) ?? ''];
       return { name: fn.name, outfile, bytes: output?.bytes ?? 0 };
     }),
   );
+}
+
+/** A build the plugin failed (a handler that does not load) rejects with the plugin's TriggerError. */
+function unwrapPluginError(error: unknown): never {
+  const detail = (error as { errors?: { detail?: unknown }[] }).errors?.[0]?.detail;
+  throw isTriggerError(detail) ? detail : error;
 }
 
 /** An incremental emulator build of one function; `rebuild()` returns the files it read, for watching. */
