@@ -62,7 +62,9 @@ const LAMBDA_CONTEXT = "{ functionName: 'orders', getRemainingTimeInMillis: () =
 const scratch = mkdtempSync(join(tmpdir(), 'tk-package-install-'));
 const project = join(scratch, 'app');
 const node = (args: string[]) =>
-  spawnSync(process.execPath, args, { cwd: project, encoding: 'utf8', timeout: 60_000 });
+  spawnSync(process.execPath, args, { cwd: project, encoding: 'utf8', timeout: 120_000 });
+// tsc over a project, esbuild with a probe: seconds alone, and a busy test run can multiply them.
+const SLOW = 150_000;
 
 beforeAll(() => {
   mkdirSync(project);
@@ -70,7 +72,7 @@ beforeAll(() => {
   writeFileSync(join(project, 'handler.ts'), HANDLER);
   writeFileSync(join(project, 'tsconfig.json'), JSON.stringify(TSCONFIG));
   writeFileSync(join(project, 'batch.json'), JSON.stringify(fixture('sqs/orders-batch.json')));
-}, 120_000);
+}, SLOW);
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -84,50 +86,62 @@ it('installs no development tool, in under 10 MB', () => {
   expect(bytesUnder(join(project, 'node_modules'))).toBeLessThan(10_000_000);
 });
 
-it('type-checks a Lambda-only handler against the published types, and runs it with node', () => {
-  const tsc = node([join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', '.']);
-  expect(tsc.stdout + tsc.stderr).toBe('');
-  expect(tsc.status).toBe(0);
-  const run = node([
-    '--input-type=module',
-    '-e',
-    `const { handler } = await import('./out/handler.js');
+it(
+  'type-checks a Lambda-only handler against the published types, and runs it with node',
+  () => {
+    const tsc = node([join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', '.']);
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.status).toBe(0);
+    const run = node([
+      '--input-type=module',
+      '-e',
+      `const { handler } = await import('./out/handler.js');
      const batch = JSON.parse((await import('node:fs')).readFileSync('batch.json', 'utf8'));
      process.stdout.write(JSON.stringify(await handler(batch, ${LAMBDA_CONTEXT})));`,
-  ]);
-  expect(run.stderr).toBe('');
-  // ord-1003 sends its total as a string: the schema refuses it, and only it is reported failed.
-  expect(JSON.parse(run.stdout)).toEqual({
-    batchItemFailures: [{ itemIdentifier: '9f5b4e3c-7d8a-4b0f-9c2d-3e4f5a6b7c8d' }],
-  });
-});
+    ]);
+    expect(run.stderr).toBe('');
+    // ord-1003 sends its total as a string: the schema refuses it, and only it is reported failed.
+    expect(JSON.parse(run.stdout)).toEqual({
+      batchItemFailures: [{ itemIdentifier: '9f5b4e3c-7d8a-4b0f-9c2d-3e4f5a6b7c8d' }],
+    });
+  },
+  SLOW,
+);
 
-it('has the command line name the missing tool and the install command in one line, without a stack', () => {
-  const cli = node([join(project, 'node_modules/triggerkit/bin/triggerkit.js'), 'dev', '--port', '0']);
-  expect(cli.stderr).toBe(
-    'triggerkit dev needs the development tools (citty is not installed): npm install --save-dev triggerkit-dev\n',
-  );
-  expect(cli.status).toBe(2);
-});
+it(
+  'has the command line name the missing tool and the install command in one line, without a stack',
+  () => {
+    const cli = node([join(project, 'node_modules/triggerkit/bin/triggerkit.js'), 'dev', '--port', '0']);
+    expect(cli.stderr).toBe(
+      'triggerkit dev needs the development tools (citty is not installed): npm install --save-dev triggerkit-dev\n',
+    );
+    expect(cli.status).toBe(2);
+  },
+  SLOW,
+);
 
-it('bundles with triggerkit/esbuild when esbuild is the only tool installed', () => {
-  symlinkSync(join(ROOT, 'node_modules/esbuild'), join(project, 'node_modules/esbuild'));
-  const build = node([
-    '--input-type=module',
-    '-e',
-    `const esbuild = await import('esbuild');
+it(
+  'bundles with triggerkit/esbuild when esbuild is the only tool installed',
+  () => {
+    symlinkSync(join(ROOT, 'node_modules/esbuild'), join(project, 'node_modules/esbuild'));
+    const build = node([
+      '--input-type=module',
+      '-e',
+      `const esbuild = await import('esbuild');
      const { triggerkitPlugin } = await import('triggerkit/esbuild');
      await esbuild.build({ entryPoints: ['handler.ts'], outfile: 'bundle/handler.mjs', bundle: true,
        platform: 'node', format: 'esm', minify: true, logLevel: 'error', plugins: [triggerkitPlugin()] });
      const { handler } = await import('./bundle/handler.mjs');
      const batch = JSON.parse((await import('node:fs')).readFileSync('batch.json', 'utf8'));
      process.stdout.write(JSON.stringify(await handler(batch, ${LAMBDA_CONTEXT})));`,
-  ]);
-  expect(build.stderr).toBe('');
-  expect(JSON.parse(build.stdout).batchItemFailures).toHaveLength(1);
-  const bundle = readFileSync(join(project, 'bundle/handler.mjs'), 'utf8');
-  expect(bundle).not.toContain('addMetaSchema'); // precompiled validators, not ajv's compiler
-});
+    ]);
+    expect(build.stderr).toBe('');
+    expect(JSON.parse(build.stdout).batchItemFailures).toHaveLength(1);
+    const bundle = readFileSync(join(project, 'bundle/handler.mjs'), 'utf8');
+    expect(bundle).not.toContain('addMetaSchema'); // precompiled validators, not ajv's compiler
+  },
+  SLOW,
+);
 
 it('ships source maps that carry their sources', () => {
   const dist = join(project, 'node_modules/triggerkit/dist');
