@@ -7,6 +7,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^triggerkit\/testing$/, replacement: src('testing/index.ts') },
+      { find: /^triggerkit\/esbuild$/, replacement: src('build/plugin.ts') },
       { find: /^triggerkit$/, replacement: src('index.ts') },
     ],
   },

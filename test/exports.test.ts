@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import * as esbuildPlugin from '../src/build/plugin.js';
 import * as triggerkit from '../src/index.js';
 import * as testing from '../src/testing/index.js';
 
@@ -28,6 +29,11 @@ it('exports exactly the public API', () => {
       "createMemoryIdempotencyStore",
       "invoke",
       "loadEvent",
+    ]
+  `);
+  expect(Object.keys(esbuildPlugin).sort()).toMatchInlineSnapshot(`
+    [
+      "triggerkitPlugin",
     ]
   `);
 });

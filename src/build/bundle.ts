@@ -2,14 +2,9 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import * as esbuild from 'esbuild';
 import { BUILD_DIR, type FunctionEntry } from '../cli/project.js';
-import { TriggerError } from '../errors.js';
-import { planBundle, prunePlugin } from './prune.js';
-import { type DefinitionFacts, probeHandler, standalonePlugin } from './standalone.js';
-import { generateValidatorModules } from './standalone-code.js';
-
-// CommonJS dependencies bundled into ESM still call require() for Node built-ins.
-const REQUIRE_SHIM =
-  "import { createRequire as __tkCreateRequire } from 'node:module'; const require = __tkCreateRequire(import.meta.url);";
+import { isTriggerError, TriggerError } from '../errors.js';
+import { triggerkitPlugin } from './plugin.js';
+import type { DefinitionFacts, ProbeResult } from './standalone.js';
 
 export interface BuiltFunction {
   readonly name: string;
@@ -39,7 +34,7 @@ export function lambdaOutfile(root: string, fn: FunctionEntry, outdir = BUILD_DI
 }
 
 /**
- * Bundles every function for AWS Lambda: ESM, for the nodejs22.x runtime, minified, with source maps, all dependencies included.
+ * Bundles every function for AWS Lambda: ESM, node20, minified, with source maps, all dependencies included.
  *
  * @example
  * await buildForLambda(process.cwd(), functionsFromServerless('serverless.yml', process.cwd()));
@@ -54,39 +49,39 @@ export async function buildForLambda(
   return Promise.all(
     functions.map(async (fn, i) => {
       const outfile = outfiles[i] ?? lambdaOutfile(root, fn, outdir);
-      const entry = resolve(root, fn.entry);
-      const probe = await probeHandler(root, entry, fn.entry);
-      const result = await esbuild.build({
-        absWorkingDir: root,
-        entryPoints: [entry],
-        outfile,
-        bundle: true,
-        platform: 'node',
-        format: 'esm',
-        target: 'node22',
-        minify: true,
-        sourcemap: true,
-        metafile: true,
-        legalComments: 'none',
-        banner: { js: REQUIRE_SHIM },
-        logLevel: 'silent',
-        plugins: [
-          // Precompiled ajv validators, no ajv compiler in the bundle (src/build/standalone.ts).
-          standalonePlugin(entry, generateValidatorModules(probe.schemas)),
-          // Only the sources and stages its handlers use (src/build/prune.ts).
-          prunePlugin(planBundle(probe.handlers)),
-        ],
-      });
+      let definition: DefinitionFacts | undefined;
+      const heard = (probes: readonly ProbeResult[]) => {
+        definition = probes[0]?.definitions[fn.exportName];
+      };
+      const result = await esbuild
+        .build({
+          absWorkingDir: root,
+          entryPoints: [resolve(root, fn.entry)],
+          outfile,
+          bundle: true,
+          platform: 'node',
+          format: 'esm',
+          target: 'node22',
+          minify: true,
+          sourcemap: true,
+          metafile: true,
+          legalComments: 'none',
+          logLevel: 'silent',
+          // The same plugin as `triggerkit/esbuild`: precompiled validators, only the sources used.
+          plugins: [triggerkitPlugin({ onProbe: heard })],
+        })
+        .catch(unwrapPluginError);
       const output =
         result.metafile.outputs[Object.keys(result.metafile.outputs).find((o) => o.endsWith('.mjs')) ?? ''];
-      return {
-        name: fn.name,
-        outfile,
-        bytes: output?.bytes ?? 0,
-        definition: probe.definitions[fn.exportName],
-      };
+      return { name: fn.name, outfile, bytes: output?.bytes ?? 0, definition };
     }),
   );
+}
+
+/** A build the plugin failed (a handler that does not load) rejects with the plugin's TriggerError. */
+function unwrapPluginError(error: unknown): never {
+  const detail = (error as { errors?: { detail?: unknown }[] }).errors?.[0]?.detail;
+  throw isTriggerError(detail) ? detail : error;
 }
 
 /** An incremental emulator build of one function; `rebuild()` returns the files it read, for watching. */

@@ -1,6 +1,6 @@
 /**
- * A Lambda bundle holds only what its handlers use. `triggerkit build` learns, while it loads the
- * handler module (`standalone.ts`'s probe), the sources, filter and transform of every handler the
+ * A Lambda bundle holds only what its handlers use. The build learns, while it loads the handler
+ * module (`standalone.ts`'s probe), the sources, filter and transform of every handler the
  * module defines; this esbuild plugin then
  *
  * - keeps the normalizers of the declared sources only: the modules of the others (as the source catalog,
@@ -115,12 +115,20 @@ const ABSENT_STAGES: Readonly<Record<string, keyof BundlePlan>> = {
 };
 
 /**
- * The esbuild plugin that prunes one Lambda bundle to `plan`.
+ * The esbuild plugin that prunes one Lambda bundle to `plan`, read when the build needs it (the probe
+ * that learns it runs as the build starts).
  *
  * @example
- * await esbuild.build({ …, plugins: [prunePlugin(planBundle(probe.handlers))] });
+ * await esbuild.build({ …, plugins: [prunePlugin(() => planBundle(probe.handlers))] });
  */
-export function prunePlugin(plan: BundlePlan): esbuild.Plugin {
+export function prunePlugin(plan: () => BundlePlan): esbuild.Plugin {
+  let dropped: { plan: BundlePlan; modules: ReadonlySet<string> | undefined } | undefined;
+  const droppedModules = () => {
+    const current = plan();
+    if (dropped?.plan !== current)
+      dropped = { plan: current, modules: current.kinds && prunedModules(current.kinds) };
+    return dropped.modules;
+  };
   return {
     name: 'triggerkit-prune',
     setup(build) {
@@ -137,17 +145,14 @@ export function prunePlugin(plan: BundlePlan): esbuild.Plugin {
       );
       build.onResolve({ filter: /^\.\/(rules|transforms|sources\/http)\// }, async (args) => {
         const stage = ABSENT_STAGES[args.path];
-        if (stage === undefined || plan[stage] || !IN_DEFINITION.test(args.importer)) return undefined;
+        if (stage === undefined || plan()[stage] || !IN_DEFINITION.test(args.importer)) return undefined;
         return resolveBeside(build, args, './definition-absent.js');
       });
-      const dropped = plan.kinds && prunedModules(plan.kinds);
-      if (dropped !== undefined) {
-        build.onResolve({ filter: /^\.\/[\w/-]+\.js$/ }, (args) =>
-          IN_CATALOG.test(args.importer) && dropped.has(args.path)
-            ? local(args.path, args.importer)
-            : undefined,
-        );
-      }
+      build.onResolve({ filter: /^\.\/[\w/-]+\.js$/ }, (args) =>
+        IN_CATALOG.test(args.importer) && droppedModules()?.has(args.path)
+          ? local(args.path, args.importer)
+          : undefined,
+      );
       build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => {
         const resolveDir = dirname(args.pluginData as string);
         if (DEFERRED.test(args.path))

@@ -1,8 +1,10 @@
 /**
- * No schema compiles at cold start: `triggerkit build` loads each handler once, in a child process,
- * with a listener that hears every schema `compileSchema` compiles; turns them into ajv standalone
- * code; and bundles that code so it registers the validators before the handler module runs. The
- * bundle gets `schema/ajv-absent.ts` in place of `schema/ajv-compiler.ts`: ajv's compiler is not in it.
+ * No schema compiles at cold start: the build (`triggerkit build`, or esbuild with `triggerkitPlugin`)
+ * loads each handler once, in a child process, with a listener that hears every schema `compileSchema`
+ * compiles; turns them into ajv standalone code; and bundles that code so it registers the validators
+ * before the handler module runs. The bundle gets `schema/ajv-absent.ts` in place of
+ * `schema/ajv-compiler.ts`: ajv's compiler is not in it. esbuild itself comes from the caller (a
+ * plugin's `build.esbuild`): this module imports only its types.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -10,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { promisify } from 'node:util';
-import * as esbuild from 'esbuild';
+import type * as esbuild from 'esbuild';
 import { DEFINITION_COLLECTOR_SYMBOL } from '../define-handler.js';
 import { TriggerError } from '../errors.js';
 import { COLLECTOR_SYMBOL, type CollectedSchema } from '../schema/precompiled.js';
@@ -19,8 +21,11 @@ import { MODULE_PREFIX } from './standalone-code.js';
 
 const run = promisify(execFile);
 
-/** Same shim as the Lambda bundles: bundled CommonJS dependencies still call require(). */
-const REQUIRE_SHIM =
+/**
+ * ESM bundles have no `require`, yet bundled CommonJS dependencies still call it for Node built-ins, and
+ * so do the deferred built-ins of `prune.ts`: the probe and the Lambda bundles start with this line.
+ */
+export const REQUIRE_SHIM =
   "import { createRequire as __tkCreateRequire } from 'node:module'; const require = __tkCreateRequire(import.meta.url);";
 
 const NAMESPACE = 'triggerkit-standalone';
@@ -71,17 +76,48 @@ export interface ProbeResult {
   readonly definitions: Readonly<Record<string, DefinitionFacts>>;
 }
 
+/** The esbuild API the probe bundles with (a plugin's `build.esbuild`), and the build's resolution options. */
+export interface ProbeBuild {
+  readonly esbuild: Pick<esbuild.PluginBuild['esbuild'], 'build'>;
+  readonly options?: esbuild.BuildOptions;
+}
+
+/** The options of the user's build that change how the handler's imports resolve and compile. */
+const RESOLUTION_OPTIONS = [
+  'alias',
+  'conditions',
+  'define',
+  'loader',
+  'mainFields',
+  'nodePaths',
+  'resolveExtensions',
+  'tsconfig',
+  'tsconfigRaw',
+] as const satisfies readonly (keyof esbuild.BuildOptions)[];
+
 /**
  * Loads the handler once (bundled, in a child process with the project root as cwd) and lists its
  * schemas and the stages of every handler it defined.
  */
-export async function probeHandler(root: string, entry: string, label = entry): Promise<ProbeResult> {
+export async function probeHandler(
+  build: ProbeBuild,
+  root: string,
+  entry: string,
+  label = entry,
+): Promise<ProbeResult> {
   const dir = mkdtempSync(join(tmpdir(), 'triggerkit-probe-'));
   try {
     const probe = join(dir, 'probe.mjs');
     const out = join(dir, 'schemas.json');
-    await esbuild.build({
-      absWorkingDir: root,
+    const resolution = Object.fromEntries(
+      RESOLUTION_OPTIONS.filter((key) => build.options?.[key] !== undefined).map((key) => [
+        key,
+        build.options?.[key],
+      ]),
+    );
+    await build.esbuild.build({
+      ...resolution,
+      absWorkingDir: build.options?.absWorkingDir ?? root,
       entryPoints: [entry],
       outfile: probe,
       bundle: true,
@@ -101,7 +137,7 @@ export async function probeHandler(root: string, entry: string, label = entry): 
       const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
       throw new TriggerError(
         'E_CONFIG',
-        `${label}: triggerkit build loads each handler once to precompile its schemas and learn its sources, and loading this one failed` +
+        `${label}: triggerkit's build loads each handler once to precompile its schemas and learn its sources, and loading this one failed` +
           `${stderr === '' ? '' : `:\n${stderr}`}\nMake the module loadable without the Lambda environment, then rebuild.`,
         { path: label, cause: error },
       );
@@ -113,12 +149,15 @@ export async function probeHandler(root: string, entry: string, label = entry): 
 }
 
 /**
- * Serves the generated modules from memory, imports `index` on the entry's first line (ES modules
- * evaluate imports in order, so the validators are registered before anything calls defineHandler;
- * the first line keeps the source map's lines), and swaps the ajv compiler for `ajv-absent`.
+ * Serves the generated modules from memory, imports `index` on the first line of each entry (ES modules
+ * evaluate imports in order, so the validators are registered before anything calls defineHandler; the
+ * first line keeps the source map's lines), and swaps the ajv compiler for `ajv-absent`. `modules` is read
+ * when the build needs it: the probe that fills it runs as the build starts.
  */
-export function standalonePlugin(entry: string, modules: ReadonlyMap<string, string>): esbuild.Plugin {
-  const hasValidators = modules.size > 1;
+export function standalonePlugin(
+  entries: readonly string[],
+  modules: () => ReadonlyMap<string, string>,
+): esbuild.Plugin {
   return {
     name: 'triggerkit-standalone-validators',
     setup(build) {
@@ -131,24 +170,27 @@ export function standalonePlugin(entry: string, modules: ReadonlyMap<string, str
         });
         return found.errors.length > 0 ? { errors: found.errors } : { path: found.path };
       });
-      if (!hasValidators) return;
       build.onResolve({ filter: new RegExp(`^${MODULE_PREFIX}`) }, (args) => ({
         path: args.path.slice(MODULE_PREFIX.length),
         namespace: NAMESPACE,
       }));
       build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => ({
-        contents: modules.get(args.path) ?? '',
+        contents: modules().get(args.path) ?? '',
         loader: 'js',
         resolveDir: build.initialOptions.absWorkingDir ?? process.cwd(),
       }));
-      build.onLoad({ filter: new RegExp(`^${escapeRegExp(entry)}$`) }, async (args) => ({
-        contents: withFirstImport(await readFile(args.path, 'utf8'), `${MODULE_PREFIX}index`),
-        loader: /^\.[cm]?tsx?$/.test(extname(args.path))
-          ? extname(args.path) === '.tsx'
-            ? 'tsx'
-            : 'ts'
-          : 'js',
-      }));
+      build.onLoad({ filter: new RegExp(`^(${entries.map(escapeRegExp).join('|')})$`) }, async (args) => {
+        // One module is the empty `index`: no schema, nothing to register.
+        if (modules().size <= 1) return undefined;
+        return {
+          contents: withFirstImport(await readFile(args.path, 'utf8'), `${MODULE_PREFIX}index`),
+          loader: /^\.[cm]?tsx?$/.test(extname(args.path))
+            ? extname(args.path) === '.tsx'
+              ? 'tsx'
+              : 'ts'
+            : 'js',
+        };
+      });
     },
   };
 }

@@ -95,9 +95,10 @@ export function locateFunction(options: FunctionQueuesOptions): LocatedFunction 
 async function declaredDeadLetter(fn: LocatedFunction, root: string): Promise<string | undefined> {
   const entry = serverlessFunction(fn.config, fn.at.functionKey, fn.configPath, root);
   const { probeHandler } = await import('../build/standalone.js');
+  const esbuild = await import('esbuild');
   let definitions: Awaited<ReturnType<typeof probeHandler>>['definitions'];
   try {
-    ({ definitions } = await probeHandler(root, entry.entry));
+    ({ definitions } = await probeHandler({ esbuild }, root, entry.entry));
   } catch (error) {
     const stderr = String((error as { cause?: { stderr?: unknown } }).cause?.stderr ?? '');
     const last = stderr
