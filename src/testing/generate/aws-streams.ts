@@ -108,6 +108,7 @@ function marshall(value: unknown): Record<string, unknown> {
 }
 
 function marshallSet(members: unknown[]): Record<string, unknown> {
+  if (members.length === 0) throw new TypeError('aws:dynamodb has no empty sets: leave the attribute out.');
   if (members.every((m) => typeof m === 'string')) return { SS: members };
   if (members.every((m) => typeof m === 'number' || typeof m === 'bigint'))
     return { NS: members.map(String) };
