@@ -27,8 +27,12 @@ it('exports exactly the public API', () => {
   expect(Object.keys(testing).sort()).toMatchInlineSnapshot(`
     [
       "createMemoryIdempotencyStore",
+      "events",
+      "exampleFromSchema",
+      "generateEvent",
       "invoke",
       "loadEvent",
+      "matchers",
     ]
   `);
   expect(Object.keys(esbuildPlugin).sort()).toMatchInlineSnapshot(`

@@ -44,6 +44,7 @@ const main = defineCommand({
     normalize: () => import('./commands.js').then((m) => m.normalize),
     'test-pattern': () => import('./commands.js').then((m) => m.testPattern),
     transform: () => import('./commands.js').then((m) => m.transform),
+    'generate-event': () => import('./generate-event.js').then((m) => m.generateEventCommand),
     schema: () => import('./schema.js').then((m) => m.schemaCommand),
     dlq: () => import('./dlq.js').then((m) => m.dlq),
     replay: () => import('./dlq.js').then((m) => m.replay),

@@ -64,7 +64,7 @@ function score(value: unknown, expect: Expect): number {
 }
 
 /** Levenshtein distance of two short strings (attribute values such as `aws:sqs`). */
-function distance(a: string, b: string): number {
+export function distance(a: string, b: string): number {
   if (a.length > 64 || b.length > 64) return Math.max(a.length, b.length);
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {

@@ -1,16 +1,19 @@
 /**
- * `triggerkit/testing`: run a handler on a recorded raw event, exactly as Lambda would, and see every outcome.
+ * `triggerkit/testing`: run a handler on a recorded or generated raw event, exactly as Lambda would, and
+ * see every outcome; `events` builds the raw events, `matchers` asserts on the outcomes.
  */
 import { readFile } from 'node:fs/promises';
 import type { Context as LambdaContext } from 'aws-lambda';
 import type { CloudEvent } from '../cloud-event.js';
 import type { TriggerHandler } from '../define-handler.js';
+import type { HandlerDefinition } from '../definition.js';
 import { virtualRuntime } from '../delivery/attempts.js';
 import type { DeadLetterEnvelope } from '../delivery/dead-letter.js';
 import { createMemoryIdempotencyStore, type IdempotencyStore } from '../delivery/idempotency.js';
 import type { Outcome, Stage } from '../delivery/outcome.js';
 import { createLocalContext } from '../runtime/aws-lambda/context.js';
 import type { RuntimeHooks, TraceRecord } from '../runtime/hooks.js';
+import { finalTraces, rememberDefinition } from './outcomes.js';
 
 export interface InvokeOptions {
   /** Overrides for the Lambda context (function name, request id, …). */
@@ -53,15 +56,16 @@ export interface FailedEvent {
   readonly retryable: boolean;
 }
 
-export interface InvokeResult {
+/** What `invoke` saw; `TData` and `TResult` are the handler's (`delivered[i].data`, `results[i]`). */
+export interface InvokeResult<TData = unknown, TResult = unknown> {
   /** What Lambda would receive back (batch response, HTTP response…); undefined when the handler threw. */
   readonly response: unknown;
   /** What the Lambda handler threw, for transports that signal failure by throwing. */
   readonly error: unknown;
-  /** The events as the handler received them (after the transform). */
-  readonly delivered: readonly CloudEvent[];
+  /** The events as the handler received them (after the transform and the schema). */
+  readonly delivered: readonly CloudEvent<TData>[];
   /** What each delivered event's handler returned. */
-  readonly results: readonly unknown[];
+  readonly results: readonly Awaited<TResult>[];
   /** Events not handed to the handler because they had completed within its idempotency `ttl`. */
   readonly duplicates: readonly CloudEvent[];
   readonly filtered: readonly CloudEvent[];
@@ -78,17 +82,19 @@ export interface InvokeResult {
 }
 
 /**
- * Invokes `handler` with a recorded raw event (an SQS batch, an HTTP API request, a CloudEvent…).
+ * Invokes `handler` with a raw event (an SQS batch, an HTTP API request, a CloudEvent…), recorded or
+ * made by `events`. The result is typed over the handler: `delivered` holds `CloudEvent<TData>`,
+ * `results` what `handle` returned.
  *
  * @example
  * const result = await invoke(handler, await loadEvent('test/fixtures/events/sqs/orders.json'));
  * expect(result.response).toEqual({ batchItemFailures: [] });
  */
-export async function invoke(
-  handler: TriggerHandler,
+export async function invoke<TData = unknown, TResult = unknown>(
+  handler: TriggerHandler<TData, TResult>,
   raw: unknown,
   options: InvokeOptions = {},
-): Promise<InvokeResult> {
+): Promise<InvokeResult<TData, TResult>> {
   const traces: TraceRecord[] = [];
   const deadLetters: DeadLetterEnvelope[] = [];
   const clock = options.now ?? Date.now;
@@ -124,16 +130,16 @@ export async function invoke(
   } catch (thrown) {
     error = thrown;
   }
-  const delivered: CloudEvent[] = [];
-  const results: unknown[] = [];
+  const delivered: CloudEvent<TData>[] = [];
+  const results: Awaited<TResult>[] = [];
   const duplicates: CloudEvent[] = [];
   const filtered: CloudEvent[] = [];
   const failed: FailedEvent[] = [];
   for (const { outcome } of finalTraces(traces)) {
     if (outcome.status === 'delivered' && outcome.duplicate) duplicates.push(outcome.event);
     else if (outcome.status === 'delivered') {
-      delivered.push(outcome.input);
-      results.push(outcome.result);
+      delivered.push(outcome.input as CloudEvent<TData>);
+      results.push(outcome.result as Awaited<TResult>);
     } else if (outcome.status === 'filtered') filtered.push(outcome.event);
     else
       failed.push({
@@ -149,18 +155,20 @@ export async function invoke(
     at: t.at,
     outcome: t.outcome.status,
   }));
-  return { response, error, delivered, results, duplicates, filtered, failed, traces, attempts, deadLetters };
-}
-
-/** Each record's last attempt (a record is its ref and event id), in the order the records came. */
-function finalTraces(traces: readonly TraceRecord[]): TraceRecord[] {
-  const last = new Map<string, TraceRecord>();
-  for (const trace of traces) {
-    const key = `${trace.ref}\u0000${trace.event.id}`;
-    last.delete(key);
-    last.set(key, trace);
-  }
-  return [...last.values()];
+  const result = {
+    response,
+    error,
+    delivered,
+    results,
+    duplicates,
+    filtered,
+    failed,
+    traces,
+    attempts,
+    deadLetters,
+  };
+  rememberDefinition(result, handler.definition as HandlerDefinition);
+  return result;
 }
 
 function copyOf(raw: unknown): unknown {
@@ -186,3 +194,18 @@ export type { DeadLetterEnvelope } from '../delivery/dead-letter.js';
 export type { IdempotencyStore } from '../delivery/idempotency.js';
 export { createMemoryIdempotencyStore } from '../delivery/idempotency.js';
 export type { TraceRecord } from '../runtime/hooks.js';
+export { type ChainEvents, events, type S3ObjectOptions } from './events.js';
+export type {
+  AlibabaEventBridgeEvent,
+  AmazonMqEvent,
+  DebeziumEvent,
+  MnsEvent,
+  OssEvent,
+  RocketMqEvent,
+  SlsEvent,
+} from './events-other.js';
+export type { HttpRequestOptions, Shared as EventOptions } from './events-shared.js';
+export type { WebhookOptions } from './events-webhooks.js';
+export { exampleFromSchema } from './generate/from-schema.js';
+export { generateEvent } from './generate/index.js';
+export { type MatcherContext, type MatcherResult, matchers, type TriggerMatchers } from './matchers.js';

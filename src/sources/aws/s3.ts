@@ -110,7 +110,7 @@ function recordWithDecodedKey(record: JsonObject, s3: JsonObject, object: JsonOb
  * so both delivery paths give consumers one CloudEvents type. First matching row wins; `*` = any.
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html
  */
-const EVENTBRIDGE_EVENT_NAMES: ReadonlyArray<readonly [string, string, string, string]> = [
+export const EVENTBRIDGE_EVENT_NAMES: ReadonlyArray<readonly [string, string, string, string]> = [
   ['Object Created', 'PutObject', '*', 'ObjectCreated:Put'],
   ['Object Created', 'POST Object', '*', 'ObjectCreated:Post'],
   ['Object Created', 'CopyObject', '*', 'ObjectCreated:Copy'],

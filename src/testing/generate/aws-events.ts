@@ -5,6 +5,7 @@
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events-structure.html
  * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/SubscriptionFilters.html
  */
+import { EVENTBRIDGE_EVENT_NAMES } from '../../sources/aws/s3.js';
 import { type CommonOptions, gzipBase64, type Ids, iso, md5, objectOf, payloadText } from './kit.js';
 
 export interface S3Options extends CommonOptions {
@@ -87,6 +88,55 @@ export function eventBridgeEvent(items: readonly unknown[], o: EventBridgeOption
     resources: [...(o.resources ?? [])],
     detail: data ?? {},
   };
+}
+
+/**
+ * An S3 event as EventBridge delivers it (the bucket's EventBridge notifications on): `detail-type` and
+ * `detail.reason` from the notification's `eventName`, the key as it is (not URL-encoded). The first
+ * item is the object's fields (`key`, `size`…), as for `s3Event`.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html
+ */
+export function s3EventBridgeEvent(items: readonly unknown[], o: S3Options, ids: Ids) {
+  const {
+    key = o.key ?? 'object-1',
+    size = 0,
+    eTag,
+    versionId,
+    ...rest
+  } = objectOf(items[0] ?? {}, 'aws:s3');
+  const bucket = o.bucket ?? 'bucket';
+  const eventName = o.eventName ?? 'ObjectCreated:Put';
+  const [detailType, reason, deletion] = EVENTBRIDGE_EVENT_NAMES.find((row) => row[3] === eventName) ?? [
+    'Object Created',
+    'PutObject',
+    '*',
+  ];
+  const account = o.account ?? '000000000000';
+  return eventBridgeEvent(
+    [
+      {
+        version: '0',
+        bucket: { name: bucket },
+        object: {
+          key: String(key),
+          size,
+          etag: eTag ?? md5(String(key)),
+          ...(versionId !== undefined && { 'version-id': versionId }),
+          sequencer: ids.hex('sequencer', 0, 16),
+          ...rest,
+        },
+        'request-id': ids.hex('request', 0, 16).toUpperCase(),
+        requester: account,
+        'source-ip-address': '127.0.0.1',
+        ...(reason !== '*' && { reason }),
+        ...(detailType === 'Object Deleted' && {
+          'deletion-type': deletion === '*' ? 'Permanently Deleted' : deletion,
+        }),
+      },
+    ],
+    { ...o, source: 'aws.s3', detailType, resources: [`arn:aws:s3:::${bucket}`] },
+    ids,
+  );
 }
 
 export interface CloudWatchLogsOptions extends CommonOptions {

@@ -1,23 +1,31 @@
 /**
- * Message sources of AWS as Lambda delivers them: an SQS batch, an SNS notification, an Amazon MQ batch
- * (ActiveMQ or RabbitMQ).
+ * Message sources of AWS as Lambda delivers them: an SQS batch, an SNS notification; and the SNS message
+ * as SNS writes it into an SQS body or an HTTP request (`snsMessage`), for the SNS → SQS chain.
  * @see https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
  * @see https://docs.aws.amazon.com/lambda/latest/dg/with-sns.html
- * @see https://docs.aws.amazon.com/lambda/latest/dg/with-mq.html
+ * @see https://docs.aws.amazon.com/sns/latest/dg/sns-message-and-json-formats.html
  */
 import { base64, type CommonOptions, type Ids, iso, md5, payloadText } from './kit.js';
+
+/** Message attributes: a string is a `String`, a number a `Number`, bytes a `Binary` attribute. */
+export type MessageAttributes = Readonly<Record<string, string | number | Uint8Array>>;
 
 export interface SqsOptions extends CommonOptions {
   /** Default `queue`; a name ending in `.fifo` gives FIFO records (group, deduplication, sequence). */
   readonly queue?: string;
   /** FIFO message group; default `default`. */
   readonly groupId?: string;
+  /** Every record's message attributes. */
+  readonly attributes?: MessageAttributes;
 }
 
 export function sqsEvent(items: readonly unknown[], o: SqsOptions, ids: Ids) {
   const queue = o.queue ?? 'queue';
   const region = o.region ?? 'us-east-1';
   const sent = String(ids.time);
+  const messageAttributes = Object.fromEntries(
+    Object.entries(o.attributes ?? {}).map(([name, value]) => [name, sqsAttribute(value)]),
+  );
   return {
     Records: items.map((data, i) => {
       const body = payloadText(data);
@@ -36,7 +44,7 @@ export function sqsEvent(items: readonly unknown[], o: SqsOptions, ids: Ids) {
             MessageDeduplicationId: md5(body),
           }),
         },
-        messageAttributes: {},
+        messageAttributes,
         md5OfBody: md5(body),
         eventSource: 'aws:sqs',
         eventSourceARN: `arn:aws:sqs:${region}:${o.account ?? '000000000000'}:${queue}`,
@@ -46,116 +54,95 @@ export function sqsEvent(items: readonly unknown[], o: SqsOptions, ids: Ids) {
   };
 }
 
+function sqsAttribute(value: string | number | Uint8Array) {
+  const lists = { stringListValues: [], binaryListValues: [] };
+  if (typeof value === 'string') return { stringValue: value, ...lists, dataType: 'String' };
+  if (typeof value === 'number') return { stringValue: String(value), ...lists, dataType: 'Number' };
+  return { binaryValue: Buffer.from(value).toString('base64'), ...lists, dataType: 'Binary' };
+}
+
+function snsAttributes(attributes: MessageAttributes | undefined) {
+  return Object.fromEntries(
+    Object.entries(attributes ?? {}).map(([name, value]) => [
+      name,
+      typeof value === 'string'
+        ? { Type: 'String', Value: value }
+        : typeof value === 'number'
+          ? { Type: 'Number', Value: String(value) }
+          : { Type: 'Binary', Value: Buffer.from(value).toString('base64') },
+    ]),
+  );
+}
+
 export interface SnsOptions extends CommonOptions {
   /** Default `topic`. */
   readonly topic?: string;
   readonly subject?: string;
+  /** Every message's attributes. */
+  readonly attributes?: MessageAttributes;
+}
+
+/** What the two SNS formats share, for message `i`. */
+function notification(data: unknown, i: number, o: SnsOptions, ids: Ids) {
+  const region = o.region ?? 'us-east-1';
+  const topicArn = `arn:aws:sns:${region}:${o.account ?? '000000000000'}:${o.topic ?? 'topic'}`;
+  return {
+    region,
+    topicArn,
+    messageId: ids.uuid('message', i),
+    message: payloadText(data),
+    // Lambda does not check it, and a local event has no SNS key to sign with.
+    signature: base64(`unsigned ${ids.hex('signature', i)}`),
+    certificate: `https://sns.${region}.amazonaws.com/SimpleNotificationService-unsigned.pem`,
+    unsubscribe: `https://sns.${region}.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=${topicArn}:${ids.uuid('subscription', 0)}`,
+  };
 }
 
 /** SNS invokes a function once per message: one record. */
 export function snsEvent(items: readonly unknown[], o: SnsOptions, ids: Ids) {
-  const region = o.region ?? 'us-east-1';
-  const topicArn = `arn:aws:sns:${region}:${o.account ?? '000000000000'}:${o.topic ?? 'topic'}`;
   return {
-    Records: items.map((data, i) => ({
-      EventVersion: '1.0',
-      EventSubscriptionArn: `${topicArn}:${ids.uuid('subscription', 0)}`,
-      EventSource: 'aws:sns',
-      Sns: {
-        SignatureVersion: '1',
-        Timestamp: iso(ids.time),
-        // Lambda does not check it, and a local event has no SNS key to sign with.
-        Signature: base64(`unsigned ${ids.hex('signature', i)}`),
-        SigningCertUrl: `https://sns.${region}.amazonaws.com/SimpleNotificationService-unsigned.pem`,
-        MessageId: ids.uuid('message', i),
-        Message: payloadText(data),
-        MessageAttributes: {},
-        Type: 'Notification',
-        UnsubscribeUrl: `https://sns.${region}.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=${topicArn}`,
-        TopicArn: topicArn,
-        Subject: o.subject ?? null,
-      },
-    })),
+    Records: items.map((data, i) => {
+      const n = notification(data, i, o, ids);
+      return {
+        EventVersion: '1.0',
+        EventSubscriptionArn: `${n.topicArn}:${ids.uuid('subscription', 0)}`,
+        EventSource: 'aws:sns',
+        Sns: {
+          SignatureVersion: '1',
+          Timestamp: iso(ids.time),
+          Signature: n.signature,
+          SigningCertUrl: n.certificate,
+          MessageId: n.messageId,
+          Message: n.message,
+          MessageAttributes: snsAttributes(o.attributes),
+          Type: 'Notification',
+          UnsubscribeUrl: n.unsubscribe,
+          TopicArn: n.topicArn,
+          Subject: o.subject ?? null,
+        },
+      };
+    }),
   };
 }
 
-export interface MqOptions extends CommonOptions {
-  /** Default `activemq`. */
-  readonly broker?: 'activemq' | 'rabbitmq';
-  /** The queue (ActiveMQ destination, RabbitMQ queue); default `queue`. */
-  readonly queue?: string;
-  /** RabbitMQ virtual host; default `/`. */
-  readonly vhost?: string;
-}
-
-export function mqEvent(items: readonly unknown[], o: MqOptions, ids: Ids) {
-  const rabbit = o.broker === 'rabbitmq';
-  const name = rabbit ? 'rabbit' : 'broker';
-  const brokerId = `b-${ids.uuid('broker', 0)}`;
-  const eventSourceArn = `arn:aws:mq:${o.region ?? 'us-east-1'}:${o.account ?? '000000000000'}:broker:${name}:${brokerId}`;
-  const queue = o.queue ?? 'queue';
-  if (rabbit) {
-    return {
-      eventSource: 'aws:rmq',
-      eventSourceArn,
-      rmqMessagesByQueue: { [`${queue}::${o.vhost ?? '/'}`]: items.map((d, i) => rabbitMessage(d, i, ids)) },
-    };
-  }
-  const host = `${brokerId}-1.mq.${o.region ?? 'us-east-1'}.amazonaws.com`;
+/**
+ * The message as SNS writes it into an SQS queue's message body (without raw message delivery) or an
+ * HTTP(S) request: `SigningCertURL` and `UnsubscribeURL` spelled so, `Subject` and `MessageAttributes`
+ * only when set. The first item is the message.
+ */
+export function snsMessage(items: readonly unknown[], o: SnsOptions, ids: Ids) {
+  const n = notification(items[0] ?? {}, 0, o, ids);
   return {
-    eventSource: 'aws:mq',
-    eventSourceArn,
-    messages: items.map((data, i) => ({
-      messageID: `ID:${host}-37557-${ids.time}-4:1:1:1:${i + 1}`,
-      messageType: 'jms/text-message',
-      deliveryMode: 1,
-      replyTo: null,
-      type: null,
-      expiration: '60000',
-      priority: 1,
-      correlationId: null,
-      redelivered: false,
-      destination: { physicalName: queue },
-      data: base64(payloadText(data)),
-      timestamp: ids.time,
-      brokerInTime: ids.time,
-      brokerOutTime: ids.time,
-      properties: {},
-    })),
+    Type: 'Notification',
+    MessageId: n.messageId,
+    TopicArn: n.topicArn,
+    ...(o.subject !== undefined && { Subject: o.subject }),
+    Message: n.message,
+    Timestamp: iso(ids.time),
+    SignatureVersion: '1',
+    Signature: n.signature,
+    SigningCertURL: n.certificate,
+    UnsubscribeURL: n.unsubscribe,
+    ...(o.attributes !== undefined && { MessageAttributes: snsAttributes(o.attributes) }),
   };
-}
-
-function rabbitMessage(data: unknown, i: number, ids: Ids) {
-  const text = payloadText(data);
-  return {
-    basicProperties: {
-      contentType: typeof data === 'string' ? 'text/plain' : 'application/json',
-      contentEncoding: null,
-      headers: {},
-      deliveryMode: 2,
-      priority: 0,
-      correlationId: null,
-      replyTo: null,
-      expiration: null,
-      messageId: ids.uuid('message', i),
-      timestamp: rabbitTime(ids.time),
-      type: null,
-      userId: 'AIDAEXAMPLETRIGGERKIT',
-      appId: null,
-      clusterId: null,
-      bodySize: Buffer.byteLength(text),
-    },
-    redelivered: false,
-    data: base64(text),
-  };
-}
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** `Nov 23, 2025, 1:01:40 PM` (UTC), as Lambda formats `basicProperties.timestamp`. */
-function rabbitTime(ms: number): string {
-  const d = new Date(ms);
-  const hour = d.getUTCHours();
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}, ${d.getUTCFullYear()}, ${hour % 12 || 12}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} ${hour < 12 ? 'AM' : 'PM'}`;
 }

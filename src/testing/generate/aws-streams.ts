@@ -47,6 +47,8 @@ export interface DynamoDbOptions extends CommonOptions {
   readonly keys?: readonly string[];
   /** Default `INSERT` (the item is the new image); `REMOVE` makes it the old image. */
   readonly eventName?: 'INSERT' | 'MODIFY' | 'REMOVE';
+  /** The old image of `MODIFY` records, the item being the new one; default the item itself. */
+  readonly oldImage?: Readonly<Record<string, unknown>>;
 }
 
 export function dynamoDbEvent(items: readonly unknown[], o: DynamoDbOptions, ids: Ids) {
@@ -67,7 +69,9 @@ export function dynamoDbEvent(items: readonly unknown[], o: DynamoDbOptions, ids
         dynamodb: {
           ApproximateCreationDateTime: Math.floor(ids.time / 1000),
           Keys: Object.fromEntries(keys.map((k) => [k, image[k]])),
-          ...(eventName === 'REMOVE' ? { OldImage: image } : { NewImage: image }),
+          ...(eventName !== 'REMOVE' && { NewImage: image }),
+          ...(eventName === 'REMOVE' && { OldImage: image }),
+          ...(eventName === 'MODIFY' && { OldImage: marshallItem(o.oldImage ?? item) }),
           SequenceNumber: ids.digits('sequence', i, 28),
           SizeBytes: Buffer.byteLength(JSON.stringify(image)),
           StreamViewType: 'NEW_AND_OLD_IMAGES',
@@ -88,14 +92,29 @@ function keyNames(item: Record<string, unknown>, given: readonly string[] | unde
   return [first];
 }
 
-/** A plain JSON value as a DynamoDB `AttributeValue`. */
+/**
+ * A value as a DynamoDB `AttributeValue`, as the document client writes it: bytes are `B` (base64), a
+ * `Set` of strings, numbers or bytes `SS` / `NS` / `BS`, an array `L`, an object `M`.
+ */
 function marshall(value: unknown): Record<string, unknown> {
   if (value === null || value === undefined) return { NULL: true };
   if (typeof value === 'string') return { S: value };
-  if (typeof value === 'number') return { N: String(value) };
+  if (typeof value === 'number' || typeof value === 'bigint') return { N: String(value) };
   if (typeof value === 'boolean') return { BOOL: value };
+  if (value instanceof Uint8Array) return { B: Buffer.from(value).toString('base64') };
+  if (value instanceof Set) return marshallSet([...value]);
   if (Array.isArray(value)) return { L: value.map(marshall) };
   return { M: marshallItem(value as Record<string, unknown>) };
+}
+
+function marshallSet(members: unknown[]): Record<string, unknown> {
+  if (members.length === 0) throw new TypeError('aws:dynamodb has no empty sets: leave the attribute out.');
+  if (members.every((m) => typeof m === 'string')) return { SS: members };
+  if (members.every((m) => typeof m === 'number' || typeof m === 'bigint'))
+    return { NS: members.map(String) };
+  if (members.every((m) => m instanceof Uint8Array))
+    return { BS: members.map((m) => Buffer.from(m as Uint8Array).toString('base64')) };
+  throw new TypeError('aws:dynamodb sets hold strings, numbers or bytes, all of one kind.');
 }
 
 function marshallItem(item: Record<string, unknown>): Record<string, Record<string, unknown>> {

@@ -84,6 +84,15 @@ export const javaBytes = (text: string): number[] =>
   [...Buffer.from(text, 'utf8')].map((b) => (b > 127 ? b - 256 : b));
 export const iso = (ms: number): string => new Date(ms).toISOString();
 
+export const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** `23/Nov/2025:12:13:20 +0000`: how API Gateway writes `requestContext.time` (UTC). */
+export function clfTime(ms: number): string {
+  const d = new Date(ms);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} +0000`;
+}
+
 /** The object's data, for the kinds whose record is a document (DynamoDB images, S3 object fields). */
 export function objectOf(data: unknown, kind: string): Record<string, unknown> {
   if (typeof data === 'object' && data !== null && !Array.isArray(data))
