@@ -43,7 +43,8 @@ describe('readDlqMessage', () => {
       handler: 'orders',
       reason: 'retries-exhausted',
       attempts: 3,
-      error: 'db down\nat the primary',
+      // The envelope keeps an error's words on one line: a CloudEvents String holds no control character.
+      error: 'db down at the primary',
       time: '2026-01-01T00:00:30.000Z',
       receiveCount: 2,
     });
