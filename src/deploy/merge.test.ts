@@ -84,6 +84,24 @@ describe('mergeWiring', () => {
     );
   });
 
+  it('names only the declared sources, not the retry queue, when a hand-written event contradicts them', () => {
+    const retrying = awsWiring(
+      [
+        {
+          key: 'q',
+          definition: { sources: [queueSource], idempotency: false },
+          timeoutSeconds: 6,
+          hasOwnEvents: true,
+        },
+      ],
+      { service: 's', stage: 'dev' },
+    );
+    const config = service([{ sqs: { arn: 'arn:aws:sqs:us-east-1:1:payments' } }]);
+    expect(failure(() => mergeWiring(config, retrying, { q: ['aws:sqs'] }))).toMatch(
+      /^functions\.q\.events\[0\] listens to sqs payments, but the handler's sources say sqs orders:/,
+    );
+  });
+
   it('refuses a hand-written setting the definition gives otherwise', () => {
     const config = service([{ sqs: { arn: 'arn:aws:sqs:us-east-1:1:orders', batchSize: 10 } }]);
     expect(failure(() => mergeWiring(config, wiringFor([queueSource]), { q: ['aws:sqs'] }))).toBe(

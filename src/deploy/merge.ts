@@ -64,7 +64,14 @@ export function mergeWiring(
   for (const [key, generated] of Object.entries(wiring.functions)) {
     const fn = config.functions[key];
     if (fn === undefined) continue;
-    fn.events = mergeEvents(key, fn.events ?? [], generated.events, declared[key] ?? [], resources);
+    fn.events = mergeEvents(
+      key,
+      fn.events ?? [],
+      generated.events,
+      generated.ownEvents,
+      declared[key] ?? [],
+      resources,
+    );
     fn.environment = { ...generated.environment, ...fn.environment };
     if (generated.destinations !== undefined) fn.destinations ??= generated.destinations;
   }
@@ -90,6 +97,7 @@ function mergeEvents(
   key: string,
   hand: readonly FunctionEvent[],
   generated: readonly FunctionEvent[],
+  own: number,
   declared: readonly string[],
   resources: Readonly<Record<string, Resource>>,
 ): FunctionEvent[] {
@@ -116,7 +124,7 @@ function mergeEvents(
       out[match] = mergeEvent(where, identity, out[match] ?? {}, event);
       continue;
     }
-    const sameKind = ids.filter((id) => id?.split(' ')[0] === kind);
+    const sameKind = ids.slice(own).filter((id) => id?.split(' ')[0] === kind);
     if (sameKind.length === 0) throw undeclared(where, identity, declared);
     throw new TriggerError(
       'E_CONFIG',

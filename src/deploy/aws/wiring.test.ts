@@ -20,6 +20,7 @@ describe('awsWiring', () => {
     );
     expect(w.functions.hook).toEqual({
       events: [{ httpApi: { method: 'POST', path: '/hook' } }],
+      ownEvents: 0,
       environment: {},
     });
     expect(w.resources).toEqual({});

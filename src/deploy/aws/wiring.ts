@@ -30,6 +30,8 @@ export interface DeployFunction {
 
 export interface FunctionWiring {
   readonly events: FunctionEvent[];
+  /** How many of `events`, from the first, are triggerkit's own (the retry queue), not from `sources`. */
+  readonly ownEvents: number;
   readonly environment: Readonly<Record<string, unknown>>;
   /** Lambda's on-failure destination for asynchronous invocations (SNS, S3, EventBridge, schedules). */
   readonly destinations?: { readonly onFailure: { readonly type: 'sqs'; readonly arn: unknown } };
@@ -158,6 +160,7 @@ export function awsWiring(
     const async = listensOnBus || types.some((t) => ASYNC.has(t));
     out[fn.key] = {
       events,
+      ownEvents: needsRetryQueue ? 1 : 0,
       environment,
       ...(async &&
         deadLetterArn !== undefined && { destinations: { onFailure: { type: 'sqs', arn: deadLetterArn } } }),
