@@ -1,7 +1,7 @@
 /**
- * An EventBridge rule: `Order Placed` events from `com.example.shop` of 100 or more. The filter is an
- * event pattern (deployed as the rule's pattern), the transform an input transformer (deployed as the
- * target's), so the handler sees only the three fields it needs, checked by the schema.
+ * An EventBridge rule: `Order Placed` events of 100 or more from `com.example.shop`. The filter is an event
+ * pattern and the transform an input transformer, written as on a rule; the pipeline runs both, in Lambda
+ * as in the emulator and in tests, so the handler sees only the three fields it needs, checked by the schema.
  */
 import { defineHandler } from 'triggerkit';
 import { type BigOrder, bigOrderSchema } from './big-order.js';
