@@ -48,6 +48,7 @@ const main = defineCommand({
     schema: () => import('./schema.js').then((m) => m.schemaCommand),
     dlq: () => import('./dlq.js').then((m) => m.dlq),
     replay: () => import('./dlq.js').then((m) => m.replay),
+    new: () => import('./new.js').then((m) => m.newCommand),
   },
 });
 

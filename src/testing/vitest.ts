@@ -12,6 +12,10 @@ import { matchers, type TriggerMatchers } from './matchers.js';
 
 expect.extend(matchers);
 
+// Kept in the emitted .d.ts, which drops the value import above: without it the augmentation below reaches
+// no project's `vitest`, and `expect(result).toHaveDelivered()` does not typecheck there.
+export type {} from 'vitest';
+
 declare module 'vitest' {
   // biome-ignore lint/suspicious/noExplicitAny: the type parameter must be declared as vitest declares it.
   interface Assertion<T = any> extends TriggerMatchers<void> {}
