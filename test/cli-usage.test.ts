@@ -182,4 +182,27 @@ describe('build', () => {
     expect(bundle()).not.toMatch(/from\s*"@aws-sdk\/client-sqs"/);
     expect(bundle()).toMatch(/from\s*"yaml"/);
   });
+
+  it('builds a webhook whose secret is read from an unset variable; the bundle checks it as it loads', async () => {
+    const dir = project('secret', {
+      'src/hook.ts': `import { defineHandler } from 'triggerkit';
+export const handler = defineHandler({
+  sources: [{ type: 'http', path: '/hook', verify: { provider: 'github', secret: process.env.TK_TEST_UNSET_SECRET } }],
+  async handle() {},
+});
+`,
+    });
+    const { code, stderr } = run(dir, 'build', '--handler', 'src/hook.ts');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const load = spawnSync(
+      process.execPath,
+      ['--input-type=module', '-e', "await import('./.triggerkit/build/src/hook.mjs')"],
+      { cwd: dir, encoding: 'utf8' },
+    );
+    expect(load.status).toBe(1);
+    expect(load.stderr).toContain(
+      'handler: Expected `sources[0].verify.secret` to be a non-empty secret string (is the environment variable set?), got nothing.',
+    );
+  });
 });
