@@ -33,8 +33,17 @@ export function lambdaOutfile(root: string, fn: FunctionEntry, outdir = BUILD_DI
   return outfile;
 }
 
+/** What `triggerkit build` leaves out of the bundles. */
+export interface LambdaBuildOptions {
+  /** Packages left external (`--external`, repeatable; `pkg` or `@scope/*`). */
+  readonly external?: readonly string[];
+  /** Bundle the AWS SDK v3 too (`--bundle-aws-sdk`); by default `@aws-sdk/*` is external, as the nodejs22.x runtime provides it. */
+  readonly bundleAwsSdk?: boolean;
+}
+
 /**
- * Bundles every function for AWS Lambda: ESM, node20, minified, with source maps, all dependencies included.
+ * Bundles every function for AWS Lambda: ESM, node22, minified, with source maps, every dependency
+ * included but the AWS SDK v3 (`@aws-sdk/*`, which the runtime provides) and `options.external`.
  *
  * @example
  * await buildForLambda(process.cwd(), functionsFromServerless('serverless.yml', process.cwd()));
@@ -43,7 +52,9 @@ export async function buildForLambda(
   root: string,
   functions: readonly FunctionEntry[],
   outdir = BUILD_DIR,
+  options: LambdaBuildOptions = {},
 ): Promise<BuiltFunction[]> {
+  const external = [...(options.bundleAwsSdk ? [] : ['@aws-sdk/*']), ...(options.external ?? [])];
   // Every path is checked before anything is built: a refused handler leaves no bundle of the others behind.
   const outfiles = functions.map((fn) => lambdaOutfile(root, fn, outdir));
   return Promise.all(
@@ -67,6 +78,7 @@ export async function buildForLambda(
           metafile: true,
           legalComments: 'none',
           logLevel: 'silent',
+          ...(external.length > 0 && { external }),
           // The same plugin as `triggerkit/esbuild`: precompiled validators, only the sources used.
           plugins: [triggerkitPlugin({ onProbe: heard })],
         })

@@ -130,6 +130,8 @@ export async function probeHandler(
     try {
       await run(process.execPath, ['--input-type=module', '-e', PROBE, probe, out], {
         cwd: root,
+        // Tells the HTTP source options to let an unset webhook secret through (sources/http/options.ts).
+        env: { ...process.env, TRIGGERKIT_BUILD_PROBE: '1' },
         timeout: 60_000,
         maxBuffer: 16 * 1024 * 1024,
       });

@@ -1,15 +1,40 @@
 /** The CLI's commands: each a thin shell over an exported, tested function, imported only when used. */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineCommand } from 'citty';
 import { TriggerError } from '../errors.js';
 import { readJsonArgument } from './input.js';
+import { CliError } from './usage.js';
 
 const root = () => process.cwd();
 
-async function selectFunctions(args: { config?: string; handler?: string }) {
+/**
+ * The functions to run or build: `--handler`, else serverless.yml, else (no serverless.yml and no
+ * `--config`) the `defineHandler` exports found under src/, announced on stderr.
+ */
+async function selectFunctions(command: string, args: { config?: string; handler?: string }) {
   const project = await import('./project.js');
   if (args.handler) return args.handler.split(',').map((h) => project.functionFromArgument(h.trim(), root()));
-  return project.functionsFromServerless(resolve(root(), args.config ?? 'serverless.yml'), root());
+  const config = args.config ?? 'serverless.yml';
+  if (existsSync(resolve(root(), config)))
+    return project.functionsFromServerless(resolve(root(), config), root());
+  if (config !== 'serverless.yml')
+    throw new CliError(
+      `triggerkit ${command}`,
+      `no file at --config ${config}: pass the path of a serverless.yml`,
+    );
+  const found = (await import('./discover.js')).discoverHandlers(root());
+  if (found.length === 0)
+    throw new CliError(
+      `triggerkit ${command}`,
+      'no serverless.yml here: pass --handler <file>[:export], or write a serverless.yml, or export a defineHandler from a file under src/',
+    );
+  process.stderr.write(
+    `triggerkit ${command}: no serverless.yml; found ${found.length} handler(s) under src/: ${found
+      .map((fn) => `${fn.name} (${fn.entry}:${fn.exportName})`)
+      .join(', ')}\n`,
+  );
+  return found;
 }
 
 export const dev = defineCommand({
@@ -81,7 +106,7 @@ export const dev = defineCommand({
     const logs = (await import('../dev/logs/feeds.js')).readLogsFlags(rawArgs);
     const server = await startDev({
       root: root(),
-      functions: await selectFunctions(args),
+      functions: await selectFunctions('dev', args),
       port: args.port,
       host: args.host,
       allowHosts: args['allow-host']?.split(',').map((h) => h.trim()),
@@ -117,13 +142,31 @@ export const build = defineCommand({
       description: 'Handlers to build instead, as <file>[:export], comma-separated',
     },
     outdir: { type: 'string', description: 'Where to write the bundles', default: '.triggerkit/build' },
+    external: {
+      type: 'string',
+      description: 'A package to leave out of the bundles, pkg or @scope/* (repeatable)',
+    },
+    'bundle-aws-sdk': {
+      type: 'boolean',
+      description: 'Bundle the AWS SDK v3 too (by default @aws-sdk/* is left to the nodejs22.x runtime)',
+      default: false,
+    },
   },
-  async run({ args }) {
+  async run({ args, rawArgs }) {
     const { buildForLambda } = await import('../build/bundle.js');
+    const { flagValues } = await import('../dev/buckets/flags.js');
     const { relative } = await import('node:path');
-    for (const built of await buildForLambda(root(), await selectFunctions(args), args.outdir)) {
+    const functions = await selectFunctions('build', args);
+    const built = await buildForLambda(root(), functions, args.outdir, {
+      external: flagValues(rawArgs, 'external'),
+      bundleAwsSdk: args['bundle-aws-sdk'],
+    });
+    for (const [i, fn] of built.entries()) {
+      const file = relative(root(), fn.outfile);
+      // The handler string serverless.yml (or the Lambda console) wants: the bundle without .mjs, then the export.
+      const handler = `${file.replace(/\.mjs$/, '')}.${functions[i]?.exportName ?? 'handler'}`;
       process.stdout.write(
-        `${built.name}: ${relative(root(), built.outfile)} (${(built.bytes / 1024).toFixed(1)} KiB)\n`,
+        `${fn.name}: ${file} (${(fn.bytes / 1024).toFixed(1)} KiB), handler: ${handler}\n`,
       );
     }
   },

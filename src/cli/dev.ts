@@ -102,7 +102,7 @@ function bind(port: number, host: string): Promise<Server> {
       const where = `${host}:${port}`;
       const reason =
         error.code === 'EADDRINUSE'
-          ? `port ${port} on ${host} is in use (another triggerkit dev?); pass another --port, or --port 0 for any free one`
+          ? `port ${port} on ${host} is in use (another triggerkit dev?): pass --port 0 for any free port, or stop what uses it`
           : error.code === 'EACCES'
             ? `this user may not listen on ${where}; pass a --port above 1023`
             : error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND'

@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { defineCommand } from 'citty';
 import { TriggerError } from '../errors.js';
 import { awsArgs, checkAwsFlags } from './dlq-aws-args.js';
+import { fetchEmulator } from './reach.js';
 
 const stateDirArg = {
   'state-dir': { type: 'string', description: 'Where the emulator keeps its state', default: '.triggerkit' },
@@ -108,7 +109,7 @@ async function redriveIn(dir: string, ids: number[] | undefined, url: string | u
       'E_CONFIG',
       `The emulator on ${dir} (pid ${owner?.pid ?? '?'}) is still starting; try again in a moment, or pass --url.`,
     );
-  const response = await fetch(`${base}/dead-letters/redrive`, {
+  const response = await fetchEmulator('dlq redrive', `${base}/dead-letters/redrive`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(ids === undefined ? {} : { ids }),
@@ -179,7 +180,7 @@ export const replay = defineCommand({
       ...(args.handler ? { handler: args.handler } : {}),
     });
     // A JSON content type: the emulator refuses bodiless POSTs any web page could send (docs/emulator.md).
-    const response = await fetch(`${args.url}/replay?${query}`, {
+    const response = await fetchEmulator('replay', `${args.url}/replay?${query}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
     });

@@ -4,6 +4,7 @@ import { CloudEvent, HTTP } from 'cloudevents';
 import { TriggerError } from '../errors.js';
 import { GENERATED_KINDS, isGeneratedKind } from '../testing/generate/index.js';
 import { readJsonArgument } from './input.js';
+import { fetchEmulator } from './reach.js';
 
 export interface SendInput {
   type: string;
@@ -25,7 +26,7 @@ export async function sendCloudEvent(
     ...(input.data === undefined ? {} : { datacontenttype: 'application/json', data: input.data }),
   });
   const message = HTTP.binary(event);
-  const response = await fetch(url, {
+  const response = await fetchEmulator('send', url, {
     method: 'POST',
     headers: message.headers as Record<string, string>,
     body: message.body as string,
@@ -48,7 +49,7 @@ export interface SendAsInput {
  */
 export async function sendAs(url: string, input: SendAsInput): Promise<{ status: number; body: string }> {
   const target = new URL(`/sources/${encodeURIComponent(input.kind)}`, url);
-  const response = await fetch(target, {
+  const response = await fetchEmulator('send', target, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ items: input.items, to: input.to, options: input.options }),
