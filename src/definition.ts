@@ -34,8 +34,17 @@ export interface HandlerContext {
   readonly ref: string;
   /** The transport that delivered the event: a source kind (`aws:sqs`…), or the emulator's `bus`. */
   readonly transport: Transport;
-  /** For HTTP transports: the request, with lower-case header names. */
-  readonly http?: { method: string; path: string; query: string; headers: Readonly<Record<string, string>> };
+  /**
+   * For HTTP transports: the request, with lower-case header names, and the `{name}` values of the
+   * declared path it matched (`/orders/{id}` → `{ id: '42' }`, percent-decoded; `{}` without variables).
+   */
+  readonly http?: {
+    method: string;
+    path: string;
+    query: string;
+    headers: Readonly<Record<string, string>>;
+    pathParameters: Readonly<Record<string, string>>;
+  };
   /** The Lambda context (a stand-in offline). */
   readonly lambda: LambdaContext;
 }
