@@ -185,7 +185,9 @@ export function compileDefinition(definition: HandlerDefinition): CompiledDefini
     matcher:
       filter === undefined
         ? undefined
-        : naming(label, () => compilePattern(filter, { dialect: definition.filterDialect ?? 'aws' })),
+        : naming(label, () =>
+            compilePattern(filter, { dialect: definition.filterDialect ?? 'aws', cloudEventKeys: true }),
+          ),
     transform: transform === undefined ? undefined : naming(label, () => compileTransform(transform)),
     validate: definition.schema === undefined ? undefined : compileSchema(definition.schema),
     retry: naming(label, () => resolveRetryPolicy(definition.retry)),
