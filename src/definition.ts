@@ -34,8 +34,17 @@ export interface HandlerContext {
   readonly ref: string;
   /** The transport that delivered the event: a source kind (`aws:sqs`…), or the emulator's `bus`. */
   readonly transport: Transport;
-  /** For HTTP transports: the request, with lower-case header names. */
-  readonly http?: { method: string; path: string; query: string; headers: Readonly<Record<string, string>> };
+  /**
+   * For HTTP transports: the request, with lower-case header names, and the `{name}` values of the
+   * declared path it matched (`/orders/{id}` → `{ id: '42' }`, percent-decoded; `{}` without variables).
+   */
+  readonly http?: {
+    method: string;
+    path: string;
+    query: string;
+    headers: Readonly<Record<string, string>>;
+    pathParameters: Readonly<Record<string, string>>;
+  };
   /** The Lambda context (a stand-in offline). */
   readonly lambda: LambdaContext;
 }
@@ -176,7 +185,9 @@ export function compileDefinition(definition: HandlerDefinition): CompiledDefini
     matcher:
       filter === undefined
         ? undefined
-        : naming(label, () => compilePattern(filter, { dialect: definition.filterDialect ?? 'aws' })),
+        : naming(label, () =>
+            compilePattern(filter, { dialect: definition.filterDialect ?? 'aws', cloudEventKeys: true }),
+          ),
     transform: transform === undefined ? undefined : naming(label, () => compileTransform(transform)),
     validate: definition.schema === undefined ? undefined : compileSchema(definition.schema),
     retry: naming(label, () => resolveRetryPolicy(definition.retry)),

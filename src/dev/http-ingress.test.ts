@@ -45,4 +45,21 @@ describe('toApiGatewayV2Event', () => {
     const event = toApiGatewayV2Event(request({}, '//evil.example/x?a=1'), Buffer.alloc(0), '$default');
     expect([event.rawPath, event.rawQueryString]).toEqual(['//evil.example/x', 'a=1']);
   });
+
+  it('carries the route key and pathParameters of a route with variables, as API Gateway does', () => {
+    const event = toApiGatewayV2Event(
+      request({}, '/orders/a%20b'),
+      Buffer.alloc(0),
+      'POST /orders/{id}',
+      '/orders/{id}',
+    );
+    expect([event.routeKey, event.rawPath, event.pathParameters]).toEqual([
+      'POST /orders/{id}',
+      '/orders/a%20b',
+      { id: 'a b' },
+    ]);
+    expect(toApiGatewayV2Event(request({}), Buffer.alloc(0), 'POST /hook', '/hook')).not.toHaveProperty(
+      'pathParameters',
+    );
+  });
 });

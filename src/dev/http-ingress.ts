@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { TriggerError } from '../errors.js';
+import { compilePathTemplate, matchPathTemplate } from '../sources/http/path-template.js';
 
 /** Lambda's synchronous payload limit. */
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;
@@ -94,10 +95,21 @@ export function isTextBody(body: Buffer, contentType: string): boolean {
   }
 }
 
+/** API Gateway sends `pathParameters` only for a route with variables. */
+function pathParametersOf(
+  route: string | undefined,
+  path: string,
+): { pathParameters?: Record<string, string> } {
+  if (route === undefined) return {};
+  const found = matchPathTemplate(compilePathTemplate(route, 'path'), path);
+  return found === undefined || Object.keys(found).length === 0 ? {} : { pathParameters: { ...found } };
+}
+
 export function toApiGatewayV2Event(
   req: IncomingMessage,
   body: Buffer,
   routeKey: string,
+  route?: string,
   now = Date.now(),
 ): APIGatewayProxyEventV2 {
   // Origin-form targets only (the router refuses others): `//x` stays a path, not a host.
@@ -120,6 +132,7 @@ export function toApiGatewayV2Event(
     ...(cookies ? { cookies } : {}),
     headers,
     ...(url.search ? { queryStringParameters: Object.fromEntries(url.searchParams) } : {}),
+    ...pathParametersOf(route, url.pathname),
     requestContext: {
       accountId: 'offline',
       apiId: 'triggerkit',

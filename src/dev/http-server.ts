@@ -9,7 +9,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TriggerHandler } from '../define-handler.js';
 import { isTriggerError } from '../errors.js';
 import { malformedRequest } from '../runtime/aws-lambda/http-response.js';
+import type { SourceDeclaration } from '../sources/declarations.js';
 import { methodsOf } from '../sources/http/guards.js';
+import { rankByPath } from '../sources/http/path-template.js';
 import { checkHost, checkOwnRoute, type HostPolicy } from './guard.js';
 import { readBody, toApiGatewayV2Event } from './http-ingress.js';
 import { type CompiledRoute, findRoute, HttpProblem, parseTarget, send } from './router.js';
@@ -38,6 +40,8 @@ export interface DispatchContext<F extends DispatchFunction> {
   readonly routeList: () => string[];
 }
 
+type HttpDeclaration = Extract<SourceDeclaration, { type: 'http' }>;
+
 export interface RefusedRequest {
   readonly method: string;
   readonly path: string;
@@ -55,16 +59,24 @@ function reasonOf(body: string | undefined): [string, string?] {
 }
 
 export function createDispatcher<F extends DispatchFunction>(ctx: DispatchContext<F>) {
-  /** The function serving a path a handler declares, if any; `allowed`: the methods the path takes. */
-  function declared(method: string, path: string): { fn?: F; allowed: string[] } {
+  /**
+   * The function serving a path a handler declares, if any, the most specific route first as API Gateway
+   * picks it (`/orders/{id}` before `/orders/{proxy+}`); `allowed`: the methods the path takes.
+   */
+  function declared(method: string, path: string): { fn?: F; source?: HttpDeclaration; allowed: string[] } {
     const allowed: string[] = [];
-    for (const fn of ctx.functions())
-      for (const s of fn.handler.definition.sources ?? []) {
-        if (s.type !== 'http' || s.path !== path) continue;
-        const methods = methodsOf(s);
-        if (methods === undefined || methods.includes(method)) return { fn, allowed };
-        allowed.push(...methods);
-      }
+    const routes = ctx
+      .functions()
+      .flatMap((fn) =>
+        (fn.handler.definition.sources ?? []).flatMap((s) =>
+          s.type === 'http' ? [{ fn, path: s.path, s }] : [],
+        ),
+      );
+    for (const { item } of rankByPath(routes, path)) {
+      const methods = methodsOf(item.s);
+      if (methods === undefined || methods.includes(method)) return { fn: item.fn, source: item.s, allowed };
+      allowed.push(...methods);
+    }
     return { allowed };
   }
 
@@ -87,7 +99,7 @@ export function createDispatcher<F extends DispatchFunction>(ctx: DispatchContex
       const body = await readBody(req);
       return found.route.handle({ req, res, method, path, query, params: found.params, body });
     }
-    const { fn, allowed } = declared(method, path);
+    const { fn, source, allowed } = declared(method, path);
     if (fn === undefined) {
       const methods = [...new Set([...found.allowed, ...allowed])];
       if (methods.length > 0)
@@ -103,7 +115,8 @@ export function createDispatcher<F extends DispatchFunction>(ctx: DispatchContex
       return;
     }
     const body = await readBody(req);
-    const result = await ctx.run(fn, toApiGatewayV2Event(req, body, `${method} ${path}`));
+    const route = source === undefined ? path : source.path;
+    const result = await ctx.run(fn, toApiGatewayV2Event(req, body, `${method} ${route}`, route));
     if (result.error !== undefined) {
       refuse(request, 502, `E_HANDLER_CRASHED: ${String(result.error)}`);
       send(res, 502, { error: 'E_HANDLER_CRASHED', message: String(result.error) });

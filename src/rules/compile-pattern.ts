@@ -5,6 +5,7 @@
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html
  */
 import { RESOURCES_KEY, withResources } from './envelope.js';
+import { checkEventPatternKeys } from './event-keys.js';
 import { compileLeaf } from './leaf.js';
 import { parsePattern } from './parse-pattern.js';
 import { invalidPattern } from './pattern-error.js';
@@ -25,6 +26,11 @@ export interface CompilePatternOptions {
   maxWildcardComplexity?: number;
   /** Most alternatives `$or` may expand to. Default 1,024. */
   maxBranches?: number;
+  /**
+   * The pattern matches CloudEvents (a handler's `filter`): a top-level key that cannot be a CloudEvent
+   * attribute (`orderId`) is refused, pointing at `data`. Default false.
+   */
+  cloudEventKeys?: boolean;
 }
 
 /** A compiled pattern. */
@@ -76,6 +82,8 @@ export function compilePatternBranches(
     maxWildcardComplexity: options.maxWildcardComplexity ?? DEFAULT_WILDCARD_COMPLEXITY,
     maxBranches: options.maxBranches ?? DEFAULT_MAX_BRANCHES,
   };
+  // Alibaba's dialect refuses every key that is no attribute already (parse-pattern.ts).
+  if (options.cloudEventKeys === true && dialect === 'aws') checkEventPatternKeys(pattern);
   const conjunctions = parsePattern(pattern, dialect, limits);
   const maxLength = options.maxPatternLength ?? (dialect === 'aws' ? DEFAULT_MAX_LENGTH : Infinity);
   const length = JSON.stringify(pattern).length;

@@ -4,8 +4,8 @@
  * @see ../../docs/patterns.md
  */
 import { type EnvelopeRename, envelopeRename } from './envelope.js';
-import { parseLeaf } from './parse-matcher.js';
-import { describe, invalidPattern, isPlainObject, joinPath } from './pattern-error.js';
+import { OPERATORS, parseLeaf } from './parse-matcher.js';
+import { describe, invalidPattern, isPlainObject, joinPath, show } from './pattern-error.js';
 import type { Condition, Conjunction, PatternDialect, PatternLimits } from './types.js';
 
 /** Field names that cannot appear inside `$or` (event-ruler reserves them). */
@@ -123,6 +123,11 @@ function parseObject(
       }
       factor = parseObject(value, here, ctx, false, inOr, depth + 1);
     } else {
+      // `{ suffix: '.jpg' }` where a list belongs: the operator was read as a field name.
+      if (label !== '' && OPERATORS[ctx.dialect].includes(key) && Object.keys(object).length === 1) {
+        const matcher = `{ ${JSON.stringify(key)}: ${show(value)} }`;
+        throw invalidPattern(label, `the matcher ${matcher} goes in a list; write [${matcher}]`);
+      }
       throw invalidPattern(
         here,
         `"${key}" must be an object or an array, got ${describe(value)}${isScalar(value) ? `; write [${JSON.stringify(value)}]` : ''}`,

@@ -7,6 +7,7 @@ import { Ajv, type FormatDefinition, type Options } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { TriggerError } from '../errors.js';
 import { formats } from './formats.js';
+import { metaSchemaProblem } from './meta-errors.js';
 import type { CompiledValidate } from './problems.js';
 import { TYPE_KEYWORD } from './registry.js';
 
@@ -48,7 +49,7 @@ export function compileJsonSchema(document: object, where: string): CompiledVali
   try {
     return shared.compile(document);
   } catch (error) {
-    throw invalid(where, error);
+    throw invalid(where, error, metaProblem(shared, error, document, where));
   }
 }
 
@@ -69,7 +70,7 @@ export function addRegistrySchemas(documents: readonly RegistryDocument[], extra
     try {
       ajv.addSchema(schema, key);
     } catch (error) {
-      throw invalid(where, error);
+      throw invalid(where, error, metaProblem(ajv, error, schema, where));
     }
   }
   return ajv;
@@ -87,11 +88,17 @@ export function compileJsonSchemas(documents: readonly RegistryDocument[]): Comp
   });
 }
 
-/** `E_SCHEMA_INVALID` for a schema ajv rejects. */
-export function invalid(where: string, error: unknown): TriggerError {
+/** The meta-schema errors ajv left on `ajv.errors` when it refused `document` as no JSON Schema, in one line. */
+function metaProblem(ajv: Ajv, error: unknown, document: unknown, where: string): string | undefined {
+  if (!(error instanceof Error) || !error.message.startsWith('schema is invalid')) return undefined;
+  return metaSchemaProblem(ajv.errors, document, where);
+}
+
+/** `E_SCHEMA_INVALID` for a schema ajv rejects; `problem` replaces ajv's message when there is a clearer one. */
+export function invalid(where: string, error: unknown, problem?: string): TriggerError {
   return new TriggerError(
     'E_SCHEMA_INVALID',
-    `\`${where}\` is not a valid JSON Schema: ${(error as Error).message}.`,
+    `\`${where}\` is not a valid JSON Schema: ${problem ?? (error as Error).message}.`,
     { path: where, cause: error },
   );
 }

@@ -145,3 +145,25 @@ describe('toPointer', () => {
     expect(toPointer(['order', { key: 'items' }, 0, Symbol('s')])).toBe('/order/items/0/s');
   });
 });
+
+describe('a JSON Schema that breaks the meta-schema', () => {
+  it('is one line naming the bad value and the allowed ones, not ajv’s every failed branch', () => {
+    const error = thrown(() => compileSchema({ type: 'object', properties: { total: { type: 'float' } } }));
+    expect(error.code).toBe('E_SCHEMA_INVALID');
+    expect(error.message).toBe(
+      '`schema` is not a valid JSON Schema: schema.properties.total.type must be one of "array", "boolean", ' +
+        '"integer", "null", "number", "object", "string"; got "float".',
+    );
+  });
+
+  it('names a value of the wrong kind and where it is', () => {
+    const error = thrown(() => compileSchema({ type: 'object', required: 'orderId' }));
+    expect(error.message).toBe(
+      '`schema` is not a valid JSON Schema: schema.required must be array; got "orderId".',
+    );
+    const nested = thrown(() => compileSchema({ properties: { 'unit price': { minimum: 'zero' } } }));
+    expect(nested.message).toContain('schema.properties["unit price"].minimum must be number; got "zero".');
+    const flag = thrown(() => compileSchema({ type: 'object', additionalProperties: 'no' }));
+    expect(flag.message).toContain('schema.additionalProperties must be object or boolean; got "no".');
+  });
+});

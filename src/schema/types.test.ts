@@ -88,6 +88,16 @@ describe('defineHandler infers event.data', () => {
     });
   });
 
+  it('from a schema kept in a variable only with `as const`: without it the literals widen to string', () => {
+    const loose = { type: 'object', properties: { total: { type: 'number' } }, required: ['total'] };
+    const exact = { type: 'object', properties: { total: { type: 'number' } }, required: ['total'] } as const;
+    defineHandler({ schema: loose, handle: (event) => expectTypeOf(event.data).toBeUnknown() });
+    defineHandler({
+      schema: exact,
+      handle: (event) => expectTypeOf(event.data).toEqualTypeOf<{ [x: string]: unknown; total: number }>(),
+    });
+  });
+
   it('as unknown for a file path, the registry, a widened schema, or no schema', () => {
     const widened: object = { type: 'object' };
     // Declared, not called: a registry folder and a schema file need not exist for their types.

@@ -7,6 +7,7 @@
 import { TriggerError } from '../errors.js';
 import type { SourceRow } from './catalog.js';
 import type { CatalogRow, DeclarationOf, Declares, Key, Setting } from './catalog-row.js';
+import { compilePathTemplate, matchPathTemplate } from './http/path-template.js';
 import { ROWS, rowOf } from './registry.js';
 import type { Batch, SourceKind } from './types.js';
 
@@ -128,7 +129,11 @@ export function checkDeclaredSource(
 }
 
 function accepts(declaration: SourceDeclaration, row: Row, batch: Batch): boolean {
-  if (declaration.type === 'http') return batch.http === undefined || batch.http.path === declaration.path;
+  if (declaration.type === 'http')
+    return (
+      batch.http === undefined ||
+      matchPathTemplate(compilePathTemplate(declaration.path, 'path'), batch.http.path) !== undefined
+    );
   return Object.entries(keysOf(row, declaration.type)).every(([key, spec]) => {
     const wanted = (declaration as Record<string, unknown>)[key];
     if (spec.match === 'none' || typeof wanted !== 'string') return true;

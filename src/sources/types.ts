@@ -54,6 +54,8 @@ export interface HttpRequest {
   readonly requestId: string;
   readonly time: string | undefined;
   readonly sourceIp: string | undefined;
+  /** The `{name}` values of the declared path this request matched (`/orders/{id}` → `{ id: '42' }`). */
+  readonly pathParameters?: Readonly<Record<string, string>>;
   /**
    * The envelope sent `multiValueHeaders` (an ALB target group with multi-value headers on): the answer
    * must use `multiValueHeaders` too.

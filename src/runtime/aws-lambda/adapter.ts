@@ -11,6 +11,7 @@ import type { Outcome } from '../../delivery/outcome.js';
 import { describeError, isTriggerError, TriggerError } from '../../errors.js';
 import { runPipeline } from '../../pipeline.js';
 import { checkDeclaredSource } from '../../sources/declarations.js';
+import { selectByPath } from '../../sources/http/path-template.js';
 import { settleHttpBatch } from '../../sources/http/sns-subscription.js';
 import { detectSource, toCloudEvents } from '../../sources/index.js';
 import { type Batch, isObject, type NormalizeOptions } from '../../sources/types.js';
@@ -100,7 +101,8 @@ function runPrepared(definition: CompiledDefinition, prepared: PreparedEvent, la
 function normalizeOptions(definition: CompiledDefinition, raw: unknown, now: number): NormalizeOptions {
   const https = definition.sources.filter((s) => s.type === 'http');
   const path = isObject(raw) ? (raw.rawPath ?? raw.path) : undefined;
-  const http = https.length === 1 ? https[0] : https.find((s) => s.path === path);
+  const http =
+    https.length === 1 ? https[0] : typeof path === 'string' ? selectByPath(https, path)?.item : undefined;
   const logs = definition.sources.find((s) => s.type === 'aws:cloudwatch-logs');
   return {
     now,

@@ -47,6 +47,7 @@ export async function runBatch(
     path: batch.http.path,
     query: batch.http.query,
     headers: batch.http.headers,
+    pathParameters: batch.http.pathParameters ?? {},
   };
   const rejectedAt = new Map((batch.rejected ?? []).map((r) => [r.index, r]));
   const total = batch.items.length + rejectedAt.size;

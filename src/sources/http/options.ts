@@ -5,6 +5,7 @@
 import { isIP } from 'node:net';
 import { TriggerError } from '../../errors.js';
 import { isBase64 } from '../kit/base64.js';
+import { compilePathTemplate } from './path-template.js';
 
 /** Webhook senders whose signatures (or shared tokens) triggerkit checks. */
 export type WebhookProviderName = 'github' | 'gitlab' | 'stripe' | 'slack' | 'standard-webhooks' | 'shopify';
@@ -73,6 +74,10 @@ export interface HttpAllowList {
  * };
  */
 export interface HttpSourceOptions {
+  /**
+   * The route, as API Gateway HTTP APIs write it: `{name}` matches one segment, a last `{name+}` the rest
+   * (`/orders/{id}`, `/files/{proxy+}`); the handler reads them in `ctx.http.pathParameters`.
+   */
   readonly path: string;
   /** Allowed methods; others get 405. Default: any. */
   readonly method?: string | readonly string[];
@@ -114,6 +119,7 @@ export function validateHttpSourceOptions(options: unknown, where: string): Http
   const o = record(options, where, "an object such as { path: '/webhooks/shop' }");
   if (typeof o.path !== 'string' || !o.path.startsWith('/'))
     fail(`${where}.path`, "a path starting with '/', e.g. '/webhooks/shop'", o.path);
+  compilePathTemplate(o.path, `${where}.path`);
   if (o.method !== undefined) {
     const methods = Array.isArray(o.method) ? o.method : [o.method];
     if (methods.length === 0) fail(`${where}.method`, "a method such as 'POST', or a list of them", o.method);

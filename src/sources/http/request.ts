@@ -11,6 +11,7 @@ import { checkHttpRequest, denialResponse } from './check.js';
 import { cloudEventsMode, isTextual, readCloudEvents } from './cloudevents-binding.js';
 import { isWebhookHandshake, webhookHandshake } from './handshake.js';
 import { type HttpSourceOptions, validateHttpSourceOptions } from './options.js';
+import { compilePathTemplate, matchPathTemplate } from './path-template.js';
 import { snsRequestToBatch } from './sns-subscription.js';
 import { readPayload, type WebhookProvider } from './webhooks/provider.js';
 import { detectProvider, WEBHOOK_PROVIDER_TABLE } from './webhooks/providers.js';
@@ -39,6 +40,7 @@ export function httpRequestToBatch(
 ): Batch {
   if (options !== undefined) {
     options = validated(options);
+    req = withPathParameters(req, options.path);
     const checked = checkHttpRequest(req, options, normalizeOptions.now);
     if (!checked.ok) return controlBatch(kind, req, denialResponse(checked));
     if (options.verify?.provider === 'sns') return snsRequestToBatch(kind, req, options.verify);
@@ -59,6 +61,12 @@ export function httpRequestToBatch(
   }
   const type = options?.eventType ?? normalizeOptions.httpEventType ?? DEFAULT_HTTP_EVENT_TYPE;
   return eventBatch(kind, req, [webhookEvent(req, type)]);
+}
+
+/** The request with the `{name}` values of its source's path, when the path matches the template. */
+function withPathParameters(req: HttpRequest, path: string): HttpRequest {
+  const pathParameters = matchPathTemplate(compilePathTemplate(path, 'http.path'), req.path);
+  return pathParameters === undefined ? req : Object.freeze({ ...req, pathParameters });
 }
 
 /** Options already checked, by identity: a handler's source is validated once, not per request. */
