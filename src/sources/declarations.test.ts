@@ -31,7 +31,7 @@ describe('object-store declarations', () => {
   it('S3: a suffix matches the decoded key, and a key with another suffix is refused', () => {
     expect(() => check([{ type: 'aws:s3', bucket: 'shop-invoices', suffix: ').pdf' }], s3())).not.toThrow();
     expect(() => check([{ type: 'aws:s3', bucket: 'shop-invoices', suffix: '.jpg' }], s3())).toThrow(
-      /does not accept aws:s3 bucket "shop-invoices"/,
+      /does not accept aws:s3 bucket "shop-invoices", key "invoices\/2025\/red flower \(1\)\.pdf": it declares aws:s3 bucket "shop-invoices" \(keys ending "\.jpg"\)\./,
     );
     expect(() =>
       check([{ type: 'aws:s3', prefix: 'invoices/', suffix: 'flower (1).pdf' }], s3()),

@@ -150,12 +150,21 @@ function describe(declaration: SourceDeclaration): string {
   const row = rowOfType(declaration.type);
   const key = row && resourceKey(row, declaration.type);
   const value = key && (declaration as Record<string, unknown>)[key];
-  return value === undefined ? declaration.type : `${declaration.type} ${key} "${String(value)}"`;
+  const named = value === undefined ? declaration.type : `${declaration.type} ${key} "${String(value)}"`;
+  // Object-store declarations narrow by key: say so, or "bucket X … it declares bucket X" reads as a riddle.
+  const { prefix, suffix } = declaration as { prefix?: unknown; suffix?: unknown };
+  const keys = [
+    typeof prefix === 'string' ? `starting "${prefix}"` : undefined,
+    typeof suffix === 'string' ? `ending "${suffix}"` : undefined,
+  ].filter((part) => part !== undefined);
+  return keys.length === 0 ? named : `${named} (keys ${keys.join(' and ')})`;
 }
 
 function describeBatch(type: string, row: Row, batch: Batch): string {
   if (type === 'http') return `an HTTP request to ${batch.http?.path ?? '(unknown path)'}`;
   const key = resourceKey(row, type);
   const values = (key && batch.resources?.[key]) || [];
-  return values.length > 0 ? `${type} ${key} ${values.map((v) => `"${v}"`).join(', ')}` : type;
+  const named = values.length > 0 ? `${type} ${key} ${values.map((v) => `"${v}"`).join(', ')}` : type;
+  const objects = batch.resources?.suffix ?? batch.resources?.prefix ?? [];
+  return objects.length > 0 ? `${named}, key ${objects.map((v) => `"${v}"`).join(', ')}` : named;
 }
