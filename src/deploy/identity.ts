@@ -3,14 +3,12 @@
  * `httpApi POST /webhooks/orders`), so a hand-written event can be matched with a generated one and a
  * contradiction named. Undefined: an event kind triggerkit does not generate (left to serverless.yml).
  */
+import { isObject } from '../sources/types.js';
 import type { Resource } from './aws/template.js';
 
 type Resources = Readonly<Record<string, Resource>>;
 
 const lastOf = (text: string, separator: string) => text.slice(text.lastIndexOf(separator) + 1);
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** The name a queue, topic, stream or table reference points at: a GetAtt / Ref of a resource, or an ARN. */
 function nameOf(value: unknown, resources: Resources, nameKey: string): string {
   if (typeof value === 'string') {

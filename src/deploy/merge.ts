@@ -5,6 +5,7 @@
  * and IAM statements written by hand win over generated ones of the same name.
  */
 import { TriggerError } from '../errors.js';
+import { isObject } from '../sources/types.js';
 import type { FunctionEvent, Resource } from './aws/template.js';
 import type { Wiring } from './aws/wiring.js';
 import { HAND_WRITTEN_KINDS, identityOf } from './identity.js';
@@ -33,9 +34,6 @@ const IDENTITY_KEYS = new Set([
 
 /** HTTP front doors a hand-written event may choose instead of the generated `httpApi`. */
 const HTTP_KINDS = new Set(['http', 'httpApi', 'alb', 'url']);
-
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** `base` with `over` laid on top, objects merged key by key. */
 function deepMerge(base: unknown, over: unknown): unknown {

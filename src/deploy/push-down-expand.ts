@@ -4,10 +4,8 @@
  * are more than the mapping allows, patterns are merged into one that accepts what each accepted.
  * @see https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html
  */
+import { isObject } from '../sources/types.js';
 import { merge, type Pattern, type RewriteContext } from './push-down-rewrite.js';
-
-const isObject = (value: unknown): value is Pattern =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * The `$or`-free alternatives of a pattern (its disjunctive normal form). The in-function compiler caps

@@ -5,10 +5,8 @@
  * @see https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html
  */
 import { compilePattern } from '../rules/compile-pattern.js';
+import { isObject } from '../sources/types.js';
 import type { FilterMappingKind } from './push-down.js';
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Does an EventBridge rule with this EventPattern match the envelope `event`? (The pattern is matched as

@@ -8,6 +8,7 @@
  */
 import { compilePattern } from '../rules/compile-pattern.js';
 import type { Scalar } from '../rules/types.js';
+import { isObject } from '../sources/types.js';
 
 /** An event pattern: members are leaf arrays, nested patterns, or `$or` lists of patterns. */
 export type Pattern = Record<string, unknown>;
@@ -65,9 +66,6 @@ export interface RewriteContext {
 export type Rewritten = Pattern | typeof ALWAYS | typeof NEVER;
 export const ALWAYS = 'always' as const;
 export const NEVER = 'never' as const;
-
-const isObject = (value: unknown): value is Pattern =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Rewrites `node` (an object of the filter whose keys `view` maps) onto the platform event.

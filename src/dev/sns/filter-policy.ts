@@ -15,6 +15,7 @@
  */
 import { isTriggerError } from '../../errors.js';
 import { compilePattern, type Matcher } from '../../rules/compile-pattern.js';
+import { isObject } from '../../sources/types.js';
 import { faults, type SnsAttributes } from './wire.js';
 
 export type FilterPolicyScope = 'MessageAttributes' | 'MessageBody';
@@ -50,8 +51,6 @@ const OPERATORS = new Set([
 const ROOT = 'FilterPolicy';
 const ALL: FilterPolicy = { matches: () => true };
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 const invalid = (reason: string) => faults.invalid(`FilterPolicy: ${reason}`);
 
 /**
