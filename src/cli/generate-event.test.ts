@@ -128,5 +128,22 @@ describe('generate-event', () => {
     expect(unknown.stderr).toBe(
       'triggerkit: E_CONFIG: No source "sqss"; did you mean aws:sqs? Run triggerkit generate-event --list for every source.\n',
     );
+    const routed = run(
+      'generate-event',
+      'aws:apigateway:v2',
+      '--path',
+      '/orders/7',
+      '--route',
+      '/orders/{id}',
+    );
+    expect(JSON.parse(routed.stdout)).toMatchObject({
+      routeKey: 'POST /orders/{id}',
+      pathParameters: { id: '7' },
+    });
+    const astray = run('generate-event', 'aws:apigateway:v2', '--path', '/x', '--route', '/orders/{id}');
+    expect(astray.status).toBe(2);
+    expect(astray.stderr).toContain(
+      'route /orders/{id} does not match path /x; give a path the route matches',
+    );
   });
 });

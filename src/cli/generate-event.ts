@@ -34,6 +34,7 @@ export const OPTION_FLAGS = [
   'type',
   'method',
   'path',
+  'route',
   'secret',
   'event',
   'rule',

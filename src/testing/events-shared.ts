@@ -18,6 +18,8 @@ export interface HttpRequestOptions extends Shared {
   readonly method?: string;
   /** Default `/`. */
   readonly path?: string;
+  /** The API Gateway route it matched (`/orders/{id}`): the `routeKey` and `pathParameters`. Default: the path. */
+  readonly route?: string;
   readonly body?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
   readonly query?: Readonly<Record<string, string | readonly string[]>>;

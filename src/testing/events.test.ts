@@ -121,6 +121,27 @@ describe('events factories', () => {
     expect(toCloudEvents(events.functionUrl({ body: order })).source).toBe('aws:lambda-url');
   });
 
+  it('http with a route: the routeKey and pathParameters API Gateway sends for a templated route', () => {
+    const v2 = events.http({ method: 'get', path: '/orders/42', route: '/orders/{id}' });
+    expect(v2).toMatchObject({
+      routeKey: 'GET /orders/{id}',
+      rawPath: '/orders/42',
+      pathParameters: { id: '42' },
+      requestContext: { routeKey: 'GET /orders/{id}', http: { path: '/orders/42' } },
+    });
+    const v1 = events.restApi({ path: '/files/a/b.txt', route: '/files/{proxy+}' });
+    expect(v1).toMatchObject({
+      resource: '/files/{proxy+}',
+      path: '/files/a/b.txt',
+      pathParameters: { proxy: 'a/b.txt' },
+      requestContext: { resourcePath: '/files/{proxy+}' },
+    });
+    expect(events.http({ path: '/health' })).not.toHaveProperty('pathParameters');
+    expect(() => events.http({ path: '/users/1', route: '/orders/{id}' })).toThrow(
+      'route /orders/{id} does not match path /users/1',
+    );
+  });
+
   it('alibaba, debezium, mq and chains read back as their source', () => {
     expect(toCloudEvents(events.oss({ bucket: 'b', key: '发票.pdf' })).items[0]?.event.subject).toContain(
       'b/发票.pdf',

@@ -7,6 +7,7 @@
  * @see https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html#urls-payloads
  * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/lambda-functions.html
  */
+import { compilePathTemplate, matchPathTemplate } from '../../sources/http/path-template.js';
 import { type CommonOptions, clfTime, type Ids, payloadText } from './kit.js';
 import { signWebhook, type WebhookSigning } from './webhooks.js';
 
@@ -15,6 +16,11 @@ export interface HttpOptions extends CommonOptions {
   readonly method?: string;
   /** Default `/`. */
   readonly path?: string;
+  /**
+   * The route the request matched, as API Gateway names it (`/orders/{id}`, `/files/{proxy+}`); default:
+   * the path. It makes the `routeKey` (or REST `resource`) and the `pathParameters`.
+   */
+  readonly route?: string;
   /** Query parameters; a list repeats the name. */
   readonly query?: Readonly<Record<string, string | readonly string[]>>;
   /** More request headers (`content-type` defaults to JSON for an object body, text for a string). */
@@ -27,6 +33,9 @@ export interface HttpOptions extends CommonOptions {
 interface Request {
   readonly method: string;
   readonly path: string;
+  /** The matched route template, and the values its variables took (none for a plain path). */
+  readonly route: string;
+  readonly pathParameters: Readonly<Record<string, string>> | undefined;
   readonly query: ReadonlyArray<readonly [string, string]>;
   /** Lower-case names, in order. */
   readonly headers: Readonly<Record<string, string>>;
@@ -34,6 +43,18 @@ interface Request {
   readonly sourceIp: string;
   readonly userAgent: string;
   readonly requestId: string;
+}
+
+/** The route and its parameters; a path the route cannot match is refused, as API Gateway would never send it. */
+function routeOf(path: string, route: string | undefined) {
+  if (route === undefined) return { route: path, pathParameters: undefined };
+  const found = matchPathTemplate(compilePathTemplate(route, 'route'), path);
+  if (found === undefined) {
+    throw new TypeError(
+      `route ${route} does not match path ${path}; give a path the route matches, e.g. ${route.replace(/\{[^}]+\}/g, '1')}`,
+    );
+  }
+  return { route, pathParameters: Object.keys(found).length === 0 ? undefined : found };
 }
 
 function requestOf(items: readonly unknown[], o: HttpOptions, ids: Ids, host: string): Request {
@@ -60,9 +81,11 @@ function requestOf(items: readonly unknown[], o: HttpOptions, ids: Ids, host: st
   const query = Object.entries(o.query ?? {}).flatMap(([name, v]) =>
     (typeof v === 'string' ? [v] : v).map((value) => [name, value] as const),
   );
+  const path = o.path ?? '/';
   return {
     method,
-    path: o.path ?? '/',
+    path,
+    ...routeOf(path, o.route),
     query,
     headers,
     body,
@@ -93,7 +116,7 @@ function payloadV2(items: readonly unknown[], o: HttpOptions, ids: Ids, function
     ? `${apiId}.lambda-url.${region}.on.aws`
     : `${apiId}.execute-api.${region}.amazonaws.com`;
   const r = requestOf(items, o, ids, domainName);
-  const routeKey = functionUrl ? '$default' : `${r.method} ${r.path}`;
+  const routeKey = functionUrl ? '$default' : `${r.method} ${r.route}`;
   const cookies = r.headers.cookie?.split(/;\s*/);
   const { cookie: _, ...headers } = r.headers;
   return {
@@ -104,6 +127,7 @@ function payloadV2(items: readonly unknown[], o: HttpOptions, ids: Ids, function
     ...(cookies !== undefined && { cookies }),
     headers,
     ...(r.query.length > 0 && { queryStringParameters: joined(r.query) }),
+    ...(!functionUrl && r.pathParameters !== undefined && { pathParameters: r.pathParameters }),
     requestContext: {
       accountId: functionUrl ? 'anonymous' : (o.account ?? '000000000000'),
       apiId,
@@ -139,18 +163,18 @@ export function apiGatewayV1Event(items: readonly unknown[], o: HttpOptions, ids
   const r = requestOf(items, o, ids, domainName);
   const headerPairs = Object.entries(r.headers);
   return {
-    resource: r.path,
+    resource: r.route,
     path: r.path,
     httpMethod: r.method,
     headers: r.headers,
     multiValueHeaders: listed(headerPairs),
     queryStringParameters: r.query.length > 0 ? Object.fromEntries(r.query) : null,
     multiValueQueryStringParameters: r.query.length > 0 ? listed(r.query) : null,
-    pathParameters: null,
+    pathParameters: r.pathParameters ?? null,
     stageVariables: null,
     requestContext: {
       resourceId: ids.hex('resource', 0, 6),
-      resourcePath: r.path,
+      resourcePath: r.route,
       httpMethod: r.method,
       extendedRequestId: `${ids.hex('extended', 0, 14)}=`,
       requestTime: clfTime(ids.time),
