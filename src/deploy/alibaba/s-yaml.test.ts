@@ -1,0 +1,186 @@
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import { describe, expect, it } from 'vitest';
+import type { DefinitionFacts } from '../../build/standalone.js';
+import { fcFunctionName, serverlessDevsProject } from './s-yaml.js';
+import { alibabaRulePattern } from './triggers.js';
+
+/** The fc3 component's own props schema, validated the way the component validates before a deploy. */
+const schema = JSON.parse(
+  readFileSync(new URL('../../../test/fixtures/fc3/props.schema.json', import.meta.url), 'utf8'),
+) as { definitions: Record<string, object> };
+const ajv = new Ajv({ allErrors: true, strictSchema: true, validateSchema: true });
+const validateProps = ajv.compile(schema);
+/** `triggerConfig` is an `anyOf` that takes any object; each trigger type's own definition is checked too. */
+const CONFIG_OF: Record<string, string> = {
+  http: 'IHttpTriggerConfig',
+  oss: 'IOssTriggerConfig',
+  log: 'ILogTriggerConfig',
+  eventbridge: 'IEventBridge',
+  mns_topic: 'IMnsTriggerConfig',
+  timer: 'ITimerTriggerConfig',
+};
+const configValidator = (type: string) =>
+  ajv.compile({ definitions: schema.definitions, $ref: `#/definitions/${CONFIG_OF[type]}` });
+
+/** What `s deploy` substitutes before the component sees the props. */
+const resolved = (value: unknown): unknown =>
+  JSON.parse(
+    JSON.stringify(value)
+      .replaceAll('${vars.region}', 'cn-hangzhou')
+      .replaceAll("${config('AccountID')}", '1234567890123456'),
+  );
+
+const facts = (over: Partial<DefinitionFacts>): DefinitionFacts => ({
+  sources: [],
+  idempotency: false,
+  ...over,
+});
+
+const thumbnails = facts({
+  name: 'thumbnails',
+  sources: [
+    { type: 'alibaba:oss', bucket: 'uploads', prefix: 'images/', suffix: '.jpg' },
+    { type: 'http', path: '/thumbnails', method: 'POST' },
+    { type: 'http', path: '/thumbnails/{id}', method: ['GET', 'DELETE'] },
+    { type: 'alibaba:eventbridge' },
+  ],
+  filter: { source: ['acs.oss'], type: [{ prefix: 'oss:ObjectCreated' }] },
+  filterDialect: 'alibaba',
+  retry: 'alibaba-exponential-decay',
+  deadLetter: { queue: 'thumbnails-failed' },
+});
+const logs = facts({
+  sources: [{ type: 'alibaba:sls', project: 'shop', logstore: 'access', triggerInterval: 30 }],
+  retry: { maxAttempts: 5 },
+});
+
+describe('serverlessDevsProject', () => {
+  const { document, byHand, deadLetterQueues } = serverlessDevsProject(
+    [
+      { key: 'thumbnails', definition: thumbnails, code: './thumbnails', handler: 'index.handler' },
+      {
+        key: 'accessLog',
+        definition: logs,
+        code: './accessLog',
+        handler: 'index.handler',
+        timeoutSeconds: 30,
+      },
+      {
+        key: 'orders',
+        definition: facts({ sources: [{ type: 'rocketmq' }, { type: 'aws:sqs', queue: 'orders' }] }),
+        code: './orders',
+        handler: 'index.handler',
+      },
+    ],
+    { name: 'shop', region: 'cn-shanghai' },
+  );
+  const resources = document.resources as Record<
+    string,
+    { component: string; props: Record<string, unknown> }
+  >;
+
+  it('writes a Serverless Devs 3.0 project of fc3 resources whose props the component accepts', () => {
+    expect(document).toMatchObject({ edition: '3.0.0', name: 'shop', vars: { region: 'cn-shanghai' } });
+    for (const [key, resource] of Object.entries(resources)) {
+      expect(resource.component).toBe('fc3');
+      const props = resolved(resource.props) as Record<string, unknown>;
+      expect(validateProps(props), `${key}: ${JSON.stringify(validateProps.errors)}`).toBe(true);
+      for (const trigger of (props.triggers ?? []) as { triggerType: string; triggerConfig: unknown }[]) {
+        const validate = configValidator(trigger.triggerType);
+        expect(
+          validate(trigger.triggerConfig),
+          `${key} ${trigger.triggerType}: ${JSON.stringify(validate.errors)}`,
+        ).toBe(true);
+      }
+    }
+  });
+
+  it('maps each source to its trigger, and one HTTP trigger with every method', () => {
+    const props = resources.thumbnails?.props ?? {};
+    expect(props).toMatchObject({
+      functionName: 'shop-thumbnails',
+      runtime: 'nodejs20',
+      handler: 'index.handler',
+    });
+    const triggers = props.triggers as { triggerType: string; triggerConfig: Record<string, unknown> }[];
+    expect(triggers.map((t) => t.triggerType)).toEqual(['http', 'oss', 'eventbridge']);
+    expect(triggers[0]?.triggerConfig.methods).toEqual(['POST', 'GET', 'DELETE']);
+    expect(triggers[1]).toMatchObject({
+      sourceArn: "acs:oss:${vars.region}:${config('AccountID')}:uploads",
+      triggerConfig: {
+        events: ['oss:ObjectCreated:*'],
+        filter: { key: { prefix: 'images/', suffix: '.jpg' } },
+      },
+    });
+    // The alibaba-dialect filter is the rule's pattern as written.
+    expect(JSON.parse(triggers[2]?.triggerConfig.eventRuleFilterPattern as string)).toEqual(
+      thumbnails.filter,
+    );
+    expect(resources.accessLog?.props.triggers).toMatchObject([
+      {
+        triggerType: 'log',
+        triggerConfig: {
+          sourceConfig: { logstore: 'access' },
+          jobConfig: { triggerInterval: '30', maxRetryTime: '4' },
+        },
+      },
+    ]);
+  });
+
+  it('turns retry and deadLetter into the async invocation config, within what FC allows', () => {
+    // alibaba-exponential-decay asks for 176 retries within a day: FC retries at most 8 times.
+    expect(resources.thumbnails?.props.asyncInvokeConfig).toEqual({
+      maxAsyncRetryAttempts: 8,
+      maxAsyncEventAgeInSeconds: 86_400,
+      destinationConfig: {
+        onFailure: {
+          destination: "acs:mns:${vars.region}:${config('AccountID')}:/queues/thumbnails-failed/messages",
+        },
+      },
+    });
+    // An SLS trigger runs the function synchronously: its retries are the trigger's, no async config.
+    expect(resources.accessLog?.props).not.toHaveProperty('asyncInvokeConfig');
+    expect(deadLetterQueues).toEqual(['thumbnails-failed']);
+  });
+
+  it('names what it cannot generate, one line per source', () => {
+    expect(byHand).toEqual([
+      expect.stringMatching(
+        /^orders: sources\[0\] \(rocketmq\): a RocketMQ trigger needs the instance, topic and group/,
+      ),
+      expect.stringMatching(
+        /^orders: sources\[1\] \(aws:sqs\): Function Compute has no trigger for this source/,
+      ),
+    ]);
+    expect(resources.orders?.props).not.toHaveProperty('triggers');
+  });
+});
+
+describe('alibabaRulePattern', () => {
+  it('pushes an alibaba-dialect filter over kept attributes, and widens the rest', () => {
+    expect(alibabaRulePattern(facts({ filter: { type: ['a'] }, filterDialect: 'alibaba' }))).toEqual({
+      pattern: { type: ['a'] },
+      exact: true,
+    });
+    expect(
+      alibabaRulePattern(
+        facts({ filter: { type: ['a'], time: [{ exists: true }] }, filterDialect: 'alibaba' }),
+      ),
+    ).toEqual({ pattern: { type: ['a'] }, exact: false });
+    // An AWS-dialect filter matches differently on Alibaba's bus: the rule takes every event.
+    expect(alibabaRulePattern(facts({ filter: { type: ['a'] } }))).toEqual({
+      pattern: { source: [{ prefix: '' }] },
+      exact: false,
+    });
+    expect(alibabaRulePattern(facts({}))).toEqual({ pattern: { source: [{ prefix: '' }] }, exact: true });
+  });
+});
+
+describe('fcFunctionName', () => {
+  it('keeps FC function names valid', () => {
+    expect(fcFunctionName('shop', 'orders.created')).toBe('shop-orders-created');
+    expect(fcFunctionName('9lives', 'x')).toBe('_9lives-x');
+    expect(fcFunctionName('a'.repeat(70), 'b')).toHaveLength(64);
+  });
+});

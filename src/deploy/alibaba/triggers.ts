@@ -1,0 +1,173 @@
+/**
+ * A declared source as a Function Compute 3.0 trigger in the Serverless Devs `fc3` component's terms
+ * (`triggerName`, `triggerType`, `sourceArn`, `invocationRole`, `triggerConfig`). Sources with no FC
+ * trigger, or whose trigger needs what `sources` does not say (an MNS topic, a RocketMQ instance and
+ * group), get a one-line `byHand` note instead.
+ * @see https://www.alibabacloud.com/help/en/functioncompute/fc-3-0/user-guide/trigger-overview
+ * @see ../../../docs/alibaba-fc.md
+ */
+import type { DefinitionFacts } from '../../build/standalone.js';
+import { isObject } from '../../sources/types.js';
+import { pushRetryStrategy, retriesOf } from './retry.js';
+import { ACCOUNT, REGION } from './vars.js';
+
+type Declaration = Readonly<Record<string, unknown>>;
+
+export interface FcTrigger {
+  readonly triggerName: string;
+  readonly triggerType:
+    | 'http'
+    | 'oss'
+    | 'log'
+    | 'mns_topic'
+    | 'timer'
+    | 'eventbridge'
+    | 'tablestore'
+    | 'cdn_events';
+  readonly sourceArn?: string;
+  readonly invocationRole?: string;
+  readonly qualifier?: string;
+  readonly triggerConfig: Readonly<Record<string, unknown>>;
+}
+
+/** One source's trigger, or why there is none. */
+export type TriggerWiring = { readonly trigger: FcTrigger } | { readonly byHand: string };
+
+const text = (value: unknown, fallback = '') => (typeof value === 'string' ? value : fallback);
+
+/** CloudEvent attributes an Alibaba EventBridge event keeps as they are when normalized (eventbridge.ts). */
+const KEPT_ATTRIBUTES = /^(id|source|type|subject|specversion|datacontenttype|dataschema|data|aliyun[a-z]*)$/;
+
+/**
+ * The handler's filter as an Alibaba EventBridge rule pattern. A filter in the Alibaba dialect over the
+ * attributes the normalizer keeps is the same pattern on the bus; anything else (`$or`, `time`, which
+ * may move, a filter in the AWS dialect) is left out, which only widens the rule: the in-function
+ * filter still decides.
+ */
+export function alibabaRulePattern(definition: DefinitionFacts): { pattern: object; exact: boolean } {
+  const filter = definition.filter;
+  const all = { pattern: { source: [{ prefix: '' }] }, exact: filter === undefined };
+  if (filter === undefined || definition.filterDialect !== 'alibaba') return all;
+  const kept = Object.entries(filter).filter(([key]) => KEPT_ATTRIBUTES.test(key));
+  if (kept.length === 0) return all;
+  return { pattern: Object.fromEntries(kept), exact: kept.length === Object.keys(filter).length };
+}
+
+const methodsOf = (value: unknown): string[] =>
+  value === undefined
+    ? ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS']
+    : (Array.isArray(value) ? value : [value]).map((m) => String(m).toUpperCase());
+
+/**
+ * `sources[index]` → its trigger. HTTP sources are merged into one trigger by the caller: FC gives a
+ * function one HTTP endpoint, and the handler routes by path.
+ *
+ * @example
+ * fcTrigger({ type: 'alibaba:oss', bucket: 'uploads', suffix: '.jpg' }, 0, definition)
+ * // → { trigger: { triggerName: 'oss-uploads', triggerType: 'oss', sourceArn: 'acs:oss:${vars.region}:…:uploads', … } }
+ */
+export function fcTrigger(source: Declaration, index: number, definition: DefinitionFacts): TriggerWiring {
+  const where = `sources[${index}] (${String(source.type)})`;
+  switch (source.type) {
+    case 'http':
+      return {
+        trigger: {
+          triggerName: 'http',
+          triggerType: 'http',
+          qualifier: 'LATEST',
+          triggerConfig: {
+            authType: 'anonymous',
+            disableURLInternet: false,
+            methods: methodsOf(source.method),
+          },
+        },
+      };
+    case 'alibaba:oss':
+      return oss(source, where);
+    case 'alibaba:sls':
+      return sls(source, where, definition);
+    case 'alibaba:eventbridge': {
+      const { pattern } = alibabaRulePattern(definition);
+      return {
+        trigger: {
+          triggerName: `eventbridge-${index + 1}`,
+          triggerType: 'eventbridge',
+          qualifier: 'LATEST',
+          triggerConfig: {
+            triggerEnable: true,
+            asyncInvocationType: true,
+            eventRuleFilterPattern: JSON.stringify(pattern),
+            eventSourceConfig: { eventSourceType: 'Default', eventSourceParameters: {} },
+            eventSinkConfig: { deliveryOption: { mode: 'event-driven', eventSchema: 'CloudEvents' } },
+            runOptions: { mode: 'event-driven' },
+          },
+        },
+      };
+    }
+    case 'alibaba:mns':
+      return {
+        byHand: `${where}: an MNS topic trigger needs the topic, which the declaration does not name; add it to the function's triggers in s.yaml (triggerType mns_topic, notifyStrategy ${pushRetryStrategy(definition)}).`,
+      };
+    case 'rocketmq':
+      return {
+        byHand: `${where}: a RocketMQ trigger needs the instance, topic and group, which the declaration does not name; add it to the function's triggers in s.yaml (triggerType eventbridge, eventSourceType RocketMQ).`,
+      };
+    default:
+      return {
+        byHand: `${where}: Function Compute has no trigger for this source; invoke the function from it by hand, or declare an alibaba:* source.`,
+      };
+  }
+}
+
+function oss(source: Declaration, where: string): TriggerWiring {
+  if (typeof source.bucket !== 'string')
+    return {
+      byHand: `${where}: an OSS trigger needs the bucket; declare { type: 'alibaba:oss', bucket: '…' }.`,
+    };
+  const events = Array.isArray(source.events) ? source.events.map(String) : ['oss:ObjectCreated:*'];
+  return {
+    trigger: {
+      triggerName: `oss-${source.bucket}`,
+      triggerType: 'oss',
+      sourceArn: `acs:oss:${REGION}:${ACCOUNT}:${source.bucket}`,
+      invocationRole: `acs:ram::${ACCOUNT}:role/aliyunosseventnotificationrole`,
+      qualifier: 'LATEST',
+      triggerConfig: {
+        events,
+        filter: { key: { prefix: text(source.prefix), suffix: text(source.suffix) } },
+      },
+    },
+  };
+}
+
+function sls(source: Declaration, where: string, definition: DefinitionFacts): TriggerWiring {
+  if (typeof source.project !== 'string' || typeof source.logstore !== 'string')
+    return {
+      byHand: `${where}: an SLS trigger needs the project and the logstore; declare { type: 'alibaba:sls', project: '…', logstore: '…' }.`,
+    };
+  return {
+    trigger: {
+      triggerName: `sls-${source.logstore}`,
+      triggerType: 'log',
+      sourceArn: `acs:log:${REGION}:${ACCOUNT}:project/${source.project}`,
+      invocationRole: `acs:ram::${ACCOUNT}:role/aliyunlogetlrole`,
+      qualifier: 'LATEST',
+      triggerConfig: {
+        enable: true,
+        sourceConfig: { logstore: source.logstore },
+        // The trigger's own run log: a logstore of its own, so its lines never trigger the function.
+        logConfig: { project: source.project, logstore: `${source.logstore}-trigger-log` },
+        // Strings, as the component's schema types them.
+        jobConfig: {
+          triggerInterval: String(typeof source.triggerInterval === 'number' ? source.triggerInterval : 60),
+          maxRetryTime: String(Math.min(100, retriesOf(definition).retries)),
+        },
+        functionParameter: {},
+      },
+    },
+  };
+}
+
+export const isTrigger = (w: TriggerWiring): w is { readonly trigger: FcTrigger } =>
+  isObject(w) && 'trigger' in w;
+export const isByHand = (w: TriggerWiring): w is { readonly byHand: string } => isObject(w) && 'byHand' in w;
