@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { DefinitionFacts } from '../../build/standalone.js';
 import { fcFunctionName, serverlessDevsProject } from './s-yaml.js';
 import { alibabaRulePattern } from './triggers.js';
+import { ACCOUNT, REGION } from './vars.js';
 
 /** The fc3 component's own props schema, validated the way the component validates before a deploy. */
 const schema = JSON.parse(
@@ -25,11 +26,7 @@ const configValidator = (type: string) =>
 
 /** What `s deploy` substitutes before the component sees the props. */
 const resolved = (value: unknown): unknown =>
-  JSON.parse(
-    JSON.stringify(value)
-      .replaceAll('${vars.region}', 'cn-hangzhou')
-      .replaceAll("${config('AccountID')}", '1234567890123456'),
-  );
+  JSON.parse(JSON.stringify(value).replaceAll(REGION, 'cn-hangzhou').replaceAll(ACCOUNT, '1234567890123456'));
 
 const facts = (over: Partial<DefinitionFacts>): DefinitionFacts => ({
   sources: [],
@@ -107,7 +104,7 @@ describe('serverlessDevsProject', () => {
     expect(triggers.map((t) => t.triggerType)).toEqual(['http', 'oss', 'eventbridge']);
     expect(triggers[0]?.triggerConfig.methods).toEqual(['POST', 'GET', 'DELETE']);
     expect(triggers[1]).toMatchObject({
-      sourceArn: "acs:oss:${vars.region}:${config('AccountID')}:uploads",
+      sourceArn: `acs:oss:${REGION}:${ACCOUNT}:uploads`,
       triggerConfig: {
         events: ['oss:ObjectCreated:*'],
         filter: { key: { prefix: 'images/', suffix: '.jpg' } },
@@ -135,7 +132,7 @@ describe('serverlessDevsProject', () => {
       maxAsyncEventAgeInSeconds: 86_400,
       destinationConfig: {
         onFailure: {
-          destination: "acs:mns:${vars.region}:${config('AccountID')}:/queues/thumbnails-failed/messages",
+          destination: `acs:mns:${REGION}:${ACCOUNT}:/queues/thumbnails-failed/messages`,
         },
       },
     });
