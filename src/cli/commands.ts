@@ -12,7 +12,7 @@ const root = () => process.cwd();
  * The functions to run or build: `--handler`, else serverless.yml, else (no serverless.yml and no
  * `--config`) the `defineHandler` exports found under src/, announced on stderr.
  */
-async function selectFunctions(command: string, args: { config?: string; handler?: string }) {
+export async function selectFunctions(command: string, args: { config?: string; handler?: string }) {
   const project = await import('./project.js');
   if (args.handler) return args.handler.split(',').map((h) => project.functionFromArgument(h.trim(), root()));
   const config = args.config ?? 'serverless.yml';

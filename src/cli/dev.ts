@@ -10,7 +10,6 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { watch } from 'chokidar';
 import { devBuildContext } from '../build/bundle.js';
-import { isTriggerHandler, type TriggerHandler } from '../define-handler.js';
 import { scaledClock } from '../dev/clock.js';
 import { useColour } from '../dev/colour.js';
 import {
@@ -23,6 +22,7 @@ import { bothNames } from '../dev/function-names.js';
 import { acquireStateLock, type StateLock } from '../dev/store/lock.js';
 import { parseRetentionFlags } from '../dev/store/retention.js';
 import { TriggerError } from '../errors.js';
+import { pickHandler } from './load-handler.js';
 import type { FunctionEntry } from './project.js';
 
 export interface DevOptions {
@@ -243,17 +243,4 @@ async function serve(
       await Promise.all(builds.map((b) => b.dispose()));
     },
   };
-}
-
-function pickHandler(module: Record<string, unknown>, fn: FunctionEntry): TriggerHandler {
-  const handler = module[fn.exportName];
-  if (!isTriggerHandler(handler)) {
-    throw new TriggerError(
-      'E_CONFIG',
-      `${fn.entry} has no defineHandler export named \`${fn.exportName}\` (exports: ${Object.keys(module).join(', ') || 'none'}); ` +
-        `write \`export const ${fn.exportName} = defineHandler({ … })\`.`,
-      { path: fn.entry },
-    );
-  }
-  return handler;
 }
