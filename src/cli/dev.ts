@@ -56,6 +56,8 @@ export interface DevOptions {
   dynamodb?: string;
   /** Local log groups fed by a file or a command (`--logs app=logs/app.log`, `--logs app=cmd:node app.js`). */
   logs?: EmulatorOptions['logs'];
+  /** A folder to write every raw event that reaches a handler to, redacted (`--record`, dev/record.ts). */
+  record?: string;
 }
 
 export interface DevServer {
@@ -195,6 +197,7 @@ async function serve(
     ...(options.postgres && { postgres: options.postgres }),
     ...(options.dynamodb && { dynamodb: options.dynamodb }),
     logs: options.logs,
+    ...(options.record !== undefined && { record: options.record }),
   });
   started.undo.unshift(() => emulator.close());
   // An editor's save (or `writeFileSync`) truncates, then writes: wait until the file has stopped
@@ -231,6 +234,8 @@ async function serve(
     log(
       '  key (handler name): traces show the handler name; the Invoke API, ?handler= and --handler take either',
     );
+  if (options.record !== undefined)
+    log(`  recording every raw event that reaches a handler in ${options.record}`);
   log(`  POST ${url}/events takes CloudEvents; traces follow, one line per event and handler.`);
 
   return {

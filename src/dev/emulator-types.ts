@@ -50,6 +50,11 @@ export interface EmulatorOptions {
   buckets?: Readonly<Record<string, string>>;
   /** Local log groups fed by a tailed file or a command's output (`--logs app=logs/app.log`). */
   logs?: readonly LogFeed[];
+  /**
+   * A folder to write every raw event that reaches a handler to, one redacted JSON fixture each
+   * (`--record`, record.ts).
+   */
+  record?: string;
 }
 
 export interface Emulator {

@@ -8,7 +8,7 @@
 
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { CloudEvent } from '../cloud-event.js';
+import { type CloudEvent, toStructuredJson } from '../cloud-event.js';
 import { TriggerError } from '../errors.js';
 import { methodsOf } from '../sources/http/guards.js';
 import { createAwsApis } from './aws-apis.js';
@@ -27,6 +27,7 @@ import { acceptH2c } from './h2c.js';
 import { createDispatcher } from './http-server.js';
 import { INVOKE_PATH, serveInvoke } from './invoke-api.js';
 import { startLogFeeds } from './logs/feeds.js';
+import { createRecorder } from './record.js';
 import { compileRoute, type Route, send } from './router.js';
 import { sourceRoutes } from './source-routes.js';
 import { stateRoutes } from './state-routes.js';
@@ -75,10 +76,15 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     random: options.random,
     onQueueMessage: (queue) => host.queueChanged(queue),
   });
-  const bus = createBus(store, (trace) => {
-    onTrace(trace);
-    lines?.attempt(trace);
-  });
+  const recorder = options.record === undefined ? undefined : createRecorder(options.record, log);
+  const bus = createBus(
+    store,
+    (trace) => {
+      onTrace(trace);
+      lines?.attempt(trace);
+    },
+    recorder && ((event, name) => recorder.record(name, JSON.parse(toStructuredJson(event)), 'bus')),
+  );
   bus.setFunctions(functions);
   // Every declared source with a local platform is live: queues, topics, streams, schedules…
   const host = createTriggerHost({
@@ -92,6 +98,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     log,
     postgres: options.postgres,
     dynamodb: options.dynamodb,
+    onRaw: recorder && ((fn, raw) => void recorder.record(fn.name, raw)),
   });
   const buckets = createBuckets(host, {
     folders: options.buckets,
