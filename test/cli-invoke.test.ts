@@ -4,9 +4,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, ROOT, type Running, startCli } from './support/processes.js';
 
@@ -32,10 +34,11 @@ const cancelled = readFileSync(fixture('cloudevents/order-created.json'), 'utf8'
   'com.example.order.cancelled',
 );
 
+const recorded = mkdtempSync(join(tmpdir(), 'triggerkit-recorded-'));
 let dev: Running;
 let port: string;
 beforeAll(async () => {
-  dev = startCli(['dev', '--port', '0', '--no-watch', '--state-dir', ':memory:']);
+  dev = startCli(['dev', '--port', '0', '--no-watch', '--state-dir', ':memory:', '--record', recorded]);
   port = (await dev.waitFor(/listening on http:\/\/127\.0\.0\.1:(\d+)/, 60_000))[1] as string;
 }, 90_000);
 afterAll(() => dev?.stop());
@@ -110,4 +113,36 @@ describe('triggerkit invoke', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^triggerkit invoke: stdin is not JSON/);
   });
+
+  it('replays what triggerkit dev --record wrote to the outcome the emulator gave', async () => {
+    const body = readFileSync(fixture('apigw-http/order-webhook.json'), 'utf8');
+    const sent = JSON.parse(body) as { body: string };
+    const answer = await fetch(`http://127.0.0.1:${port}/webhooks/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer live-token' },
+      body: sent.body,
+    });
+    expect(answer.status).toBe(200);
+    // The newest file: the Invoke API calls above were recorded before it.
+    const file = readdirSync(recorded)
+      .filter((f) => /-ordersWebhook-aws-apigateway-v2\.json$/.test(f))
+      .sort()
+      .at(-1);
+    expect(file).toBeDefined();
+    const path = join(recorded, file as string);
+    const saved = JSON.parse(readFileSync(path, 'utf8')) as { headers: Record<string, string> };
+    expect(saved.headers.authorization).toBe('[redacted]');
+    const replayed = invoke(['ordersWebhook', path, '--local', '--json']);
+    expect(replayed.code).toBe(0);
+    expect(report(replayed.stdout)).toMatchObject({ outcome: 'delivered', response: { statusCode: 200 } });
+    // An Invoke API call is recorded as the event it carried, and replays to the same report.
+    const remote = invoke(['ordersQueue', fixture('sqs/orders-batch.json'), '--port', port, '--json']);
+    const batch = readdirSync(recorded)
+      .filter((f) => /^\d{4}-ordersQueue-aws-sqs\.json$/.test(f))
+      .sort()
+      .at(-1);
+    const again = invoke(['orders-queue', join(recorded, batch as string), '--local', '--json']);
+    expect(again.code).toBe(remote.code);
+    expect(report(again.stdout)).toEqual(report(remote.stdout));
+  }, 120_000);
 });
