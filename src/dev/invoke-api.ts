@@ -194,8 +194,12 @@ function reply(res: ServerResponse, headers: Record<string, string>, payload: un
 }
 
 function report(ctx: InvokeApiContext, name: string, result: InvokeResult): InvokeReport {
-  const fn = ctx.functions().find((f) => f.name === name) as NamedFunction;
-  return invokeReport(name, fn.handler.definition, { ...result, traces: result.traces as TraceRecord[] });
+  // Looked up after the run: a rebuild in between swaps the handler, not its key.
+  const definition = ctx.functions().find((f) => f.name === name)?.handler.definition ?? {};
+  return invokeReport(name, definition as NamedFunction['handler']['definition'], {
+    ...result,
+    traces: result.traces as TraceRecord[],
+  });
 }
 
 /** An error after events ran is on their trace lines; one before any did has no line but this one. */
