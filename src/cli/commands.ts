@@ -12,7 +12,7 @@ const root = () => process.cwd();
  * The functions to run or build: `--handler`, else serverless.yml, else (no serverless.yml and no
  * `--config`) the `defineHandler` exports found under src/, announced on stderr.
  */
-async function selectFunctions(command: string, args: { config?: string; handler?: string }) {
+export async function selectFunctions(command: string, args: { config?: string; handler?: string }) {
   const project = await import('./project.js');
   if (args.handler) return args.handler.split(',').map((h) => project.functionFromArgument(h.trim(), root()));
   const config = args.config ?? 'serverless.yml';
@@ -87,6 +87,11 @@ export const dev = defineCommand({
       description:
         'Feed a local log group from a file or a command: <group>=<file> or <group>=cmd:<command> (repeatable)',
     },
+    record: {
+      type: 'string',
+      description:
+        'Write every raw event that reaches a handler to this folder, one JSON fixture each, secrets redacted',
+    },
   },
   async run({ args, rawArgs }) {
     const { checkDevOptions, startDev } = await import('./dev.js');
@@ -119,6 +124,7 @@ export const dev = defineCommand({
       postgres: args.postgres ?? process.env.TRIGGERKIT_POSTGRES_URL,
       dynamodb: args.dynamodb ?? process.env.TRIGGERKIT_DYNAMODB_URL,
       logs,
+      ...(args.record !== undefined && { record: resolve(root(), args.record) }),
     });
     const stop = () => void server.stop().then(() => process.exit(0));
     process.once('SIGINT', stop);

@@ -10,7 +10,6 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { watch } from 'chokidar';
 import { devBuildContext } from '../build/bundle.js';
-import { isTriggerHandler, type TriggerHandler } from '../define-handler.js';
 import { scaledClock } from '../dev/clock.js';
 import { useColour } from '../dev/colour.js';
 import {
@@ -23,6 +22,7 @@ import { bothNames } from '../dev/function-names.js';
 import { acquireStateLock, type StateLock } from '../dev/store/lock.js';
 import { parseRetentionFlags } from '../dev/store/retention.js';
 import { TriggerError } from '../errors.js';
+import { pickHandler } from './load-handler.js';
 import type { FunctionEntry } from './project.js';
 
 export interface DevOptions {
@@ -56,6 +56,8 @@ export interface DevOptions {
   dynamodb?: string;
   /** Local log groups fed by a file or a command (`--logs app=logs/app.log`, `--logs app=cmd:node app.js`). */
   logs?: EmulatorOptions['logs'];
+  /** A folder to write every raw event that reaches a handler to, redacted (`--record`, dev/record.ts). */
+  record?: string;
 }
 
 export interface DevServer {
@@ -195,6 +197,7 @@ async function serve(
     ...(options.postgres && { postgres: options.postgres }),
     ...(options.dynamodb && { dynamodb: options.dynamodb }),
     logs: options.logs,
+    ...(options.record !== undefined && { record: options.record }),
   });
   started.undo.unshift(() => emulator.close());
   // An editor's save (or `writeFileSync`) truncates, then writes: wait until the file has stopped
@@ -231,6 +234,8 @@ async function serve(
     log(
       '  key (handler name): traces show the handler name; the Invoke API, ?handler= and --handler take either',
     );
+  if (options.record !== undefined)
+    log(`  recording every raw event that reaches a handler in ${options.record}`);
   log(`  POST ${url}/events takes CloudEvents; traces follow, one line per event and handler.`);
 
   return {
@@ -243,17 +248,4 @@ async function serve(
       await Promise.all(builds.map((b) => b.dispose()));
     },
   };
-}
-
-function pickHandler(module: Record<string, unknown>, fn: FunctionEntry): TriggerHandler {
-  const handler = module[fn.exportName];
-  if (!isTriggerHandler(handler)) {
-    throw new TriggerError(
-      'E_CONFIG',
-      `${fn.entry} has no defineHandler export named \`${fn.exportName}\` (exports: ${Object.keys(module).join(', ') || 'none'}); ` +
-        `write \`export const ${fn.exportName} = defineHandler({ … })\`.`,
-      { path: fn.entry },
-    );
-  }
-  return handler;
 }

@@ -90,6 +90,7 @@ const main = defineCommand({
     dlq: () => import('./dlq.js').then((m) => m.dlq),
     replay: () => import('./dlq.js').then((m) => m.replay),
     new: () => import('./new.js').then((m) => m.newCommand),
+    invoke: () => import('./invoke.js').then((m) => m.invokeCommand),
   },
 });
 

@@ -3,12 +3,13 @@ import { CliError } from './usage.js';
 
 /**
  * `fetch` to the emulator at `url`; when nothing answers there, throws a CliError (exit 1) for `command`
- * saying to start one with `triggerkit dev` or to pass `--url`.
+ * saying to start one with `triggerkit dev` or to do `otherwise` (default: pass `--url`).
  */
 export async function fetchEmulator(
   command: string,
   url: string | URL,
   init?: RequestInit,
+  otherwise = 'pass --url',
 ): Promise<Response> {
   try {
     return await fetch(url, init);
@@ -18,7 +19,7 @@ export async function fetchEmulator(
     if (!['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EHOSTUNREACH'].includes(code)) throw error;
     throw new CliError(
       `triggerkit ${command}`,
-      `no emulator at ${new URL(url).origin}: start one with triggerkit dev (or pass --url)`,
+      `no emulator at ${new URL(url).origin}: start one with triggerkit dev (or ${otherwise})`,
       1,
     );
   }

@@ -105,7 +105,8 @@ export function checkOptions(command: string, args: ArgsDef, rawArgs: readonly s
   for (let i = 0; i < rawArgs.length; i++) {
     const arg = rawArgs[i] as string;
     if (arg === '--') return;
-    if (!arg.startsWith('-') || /^-\d/.test(arg)) continue;
+    // A lone `-` is an argument (stdin), not an option.
+    if (!arg.startsWith('-') || arg === '-' || /^-\d/.test(arg)) continue;
     const flag = arg.split('=')[0] as string;
     const type = options.get(flag);
     if (type === undefined) {

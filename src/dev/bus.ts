@@ -36,7 +36,15 @@ function busSources(fn: BusFunction): ReadonlySet<string> | undefined {
   return sourced.length === 0 ? undefined : new Set(sourced);
 }
 
-export function createBus(store: Store, onTrace: (trace: TraceRecord) => void) {
+/**
+ * The bus over `store`; `onTrace` hears of each event a listener's filter refuses, `onReceived` of each
+ * event a listener will be handed (`--record`).
+ */
+export function createBus(
+  store: Store,
+  onTrace: (trace: TraceRecord) => void,
+  onReceived?: (event: CloudEvent, fn: string) => void,
+) {
   let listeners: BusFunction[] = [];
   let index: RuleIndex = compileRuleIndex([]);
   let unfiltered = new Set<string>();
@@ -83,6 +91,7 @@ export function createBus(store: Store, onTrace: (trace: TraceRecord) => void) {
       for (const route of routes) {
         if (route.matched) {
           received++;
+          onReceived?.(event, route.fn.name);
           continue;
         }
         const handler = route.fn.handler.definition.name ?? route.fn.name;

@@ -6,121 +6,40 @@
  * (`routes`); `GET /` lists it.
  */
 
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { CloudEvent } from '../cloud-event.js';
+import { type CloudEvent, toStructuredJson } from '../cloud-event.js';
 import { TriggerError } from '../errors.js';
-import type { TraceRecord } from '../runtime/hooks.js';
 import { methodsOf } from '../sources/http/guards.js';
+import { createAwsApis } from './aws-apis.js';
 import { s3Routes } from './buckets/s3-api.js';
 import { createBuckets } from './buckets/service.js';
 import { createBus, listensOnBus } from './bus.js';
 import { busRoutes } from './bus-routes.js';
-import { type Clock, scaledClock } from './clock.js';
+import { scaledClock } from './clock.js';
 import { COLOURED, PLAIN, useColour } from './colour.js';
 import { createDeliveryLoop } from './delivery-loop.js';
 import { describeRoute, describeSources } from './describe.js';
-import { createDynamoDbEndpoint } from './dynamodb/endpoint.js';
-import { createUpstream, DYNAMODB_TARGET_PREFIX } from './dynamodb/upstream.js';
-import { createEventBridgeEndpoint } from './eventbridge/endpoint.js';
+import type { Emulator, EmulatorOptions } from './emulator-types.js';
 import { bothNames, functionsNamed, handlerNameOf, knownFunctions } from './function-names.js';
 import type { HostPolicy } from './guard.js';
 import { acceptH2c } from './h2c.js';
 import { createDispatcher } from './http-server.js';
 import { INVOKE_PATH, serveInvoke } from './invoke-api.js';
-import { createKinesisEndpoint, KINESIS_TARGET_PREFIX } from './kinesis/endpoint.js';
-import { createLogsApi, LOGS_TARGET } from './logs/api.js';
-import { type LogFeed, startLogFeeds } from './logs/feeds.js';
-import { compileRoute, HttpProblem, type Route, send } from './router.js';
-import type { EmulatorFunction } from './run-delivery.js';
-import { createSnsEndpoint, SNS_VERSION } from './sns/endpoint.js';
+import { startLogFeeds } from './logs/feeds.js';
+import { createRecorder } from './record.js';
+import { compileRoute, type Route, send } from './router.js';
 import { sourceRoutes } from './source-routes.js';
-import { createSqsEndpoint } from './sqs/endpoint.js';
 import { stateRoutes } from './state-routes.js';
-import type { StateLock } from './store/lock.js';
 import { openLogStore } from './store/logs.js';
 import { resolveRetention } from './store/retention.js';
-import { openStore, type Store } from './store/store.js';
+import { openStore } from './store/store.js';
 import { createTraceLines } from './trace-lines.js';
 import { createTriggerHost } from './triggers/host.js';
 import { startTriggers } from './triggers/index.js';
 import { EXPLAINED, explainUnreceived, type Unreceived } from './unreceived.js';
 
-export type { EmulatorFunction } from './run-delivery.js';
-
-export interface EmulatorOptions {
-  functions: readonly EmulatorFunction[];
-  /**
-   * Receives every attempt's trace, instead of the printed lines. Default: `log` prints one line per
-   * attempt of an event through a handler (a failed one with its retry or dead letter), per dead letter
-   * and per refused request (`trace-line.ts`).
-   */
-  onTrace?: (trace: TraceRecord) => void;
-  log?: (line: string) => void;
-  /** Colour the printed lines. Default: when `log` is the default and stdout is a terminal (`colour.ts`). */
-  colour?: boolean;
-  /** Where the SQLite state lives (`.triggerkit` in a project); default in memory. */
-  stateDir?: string;
-  /** The state folder's lock, when the caller took it already (`triggerkit dev` takes it first). */
-  stateLock?: StateLock;
-  /** A server already listening (`triggerkit dev` binds the port before it touches the state). */
-  server?: Server;
-  /** Host names to answer besides localhost, IP addresses and the bound host (a tunnel's, say). */
-  allowHosts?: readonly string[];
-  /** Emulated time; default real time. */
-  clock?: Clock;
-  /** Randomness for backoff jitter. */
-  random?: () => number;
-  /**
-   * How long finished events (with their deliveries and traces) are kept: deleted once older than
-   * `maxAgeMs` or beyond the newest `maxEvents`, at start and every minute. Default 7 days and
-   * 100,000 events; 0 turns a bound off. Pending work and dead letters are always kept.
-   */
-  retention?: { maxAgeMs?: number; maxEvents?: number };
-  /** The PostgreSQL server (`postgres://…`) whose changes feed the `debezium` sources. */
-  postgres?: string;
-  /**
-   * The DynamoDB-compatible server (dynalite, DynamoDB Local: `http://localhost:8000`) the DynamoDB API is
-   * forwarded to; writes through the emulator feed the `aws:dynamodb` sources.
-   */
-  dynamodb?: string;
-  /** A folder per bucket (`--bucket name=dir`); other buckets: `<stateDir>/buckets/<name>` (in memory: a temporary folder). */
-  buckets?: Readonly<Record<string, string>>;
-  /** Local log groups fed by a tailed file or a command's output (`--logs app=logs/app.log`). */
-  logs?: readonly LogFeed[];
-}
-
-export interface Emulator {
-  /**
-   * Starts listening (or, given a listening server, reports it); resolves to the base URL once the live
-   * triggers are ready to notice (every bucket folder scanned). Port 0 picks a free port.
-   */
-  listen(port?: number, host?: string): Promise<string>;
-  /** Swaps in rebuilt handlers without dropping the server. */
-  setFunctions(functions: readonly EmulatorFunction[]): void;
-  /** Accepts a CloudEvent on the bus: stored durably, then delivered to every matching bus handler. */
-  publish(event: CloudEvent): void;
-  /** Runs every delivery due now, and resolves when they are done. */
-  settle(): Promise<void>;
-  /** With a manual clock: moves it to each next due time (through `advanceTo`) until nothing is pending. */
-  runUntilIdle(advanceTo: (at: number) => void): Promise<void>;
-  readonly store: Store;
-  readonly clock: Clock;
-  /** What feeds a function here, in one line: `aws:sqs shop-orders, POST /hooks/orders`. */
-  listensTo(name: string): string;
-  /** Invokes one function with a raw Lambda event, as the Lambda Invoke API does. */
-  invoke(name: string, raw: unknown): Promise<{ response?: unknown; error?: unknown; traces: TraceRecord[] }>;
-  close(): Promise<void>;
-  readonly server: Server;
-}
-
-/** An API of the emulator in AWS's JSON protocol: answers and resolves true, or resolves false (not its call). */
-interface AwsJsonService {
-  readonly prefix: string;
-  handle(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<boolean>;
-}
-const AWS_JSON_SERVICES =
-  'AmazonSQS.*, Kinesis_20131202.*, AWSEvents.*, Logs_20140328.*, DynamoDB_20120810.* (forwarded to --dynamodb)';
+export type { Emulator, EmulatorFunction, EmulatorOptions } from './emulator-types.js';
 
 /** Events committed per transaction when a batch is accepted. */
 const ACCEPT_SLICE = 128;
@@ -145,15 +64,6 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   const store = openStore(options.stateDir ?? ':memory:', { lock: options.stateLock });
   store.recover();
   const clock = options.clock ?? scaledClock(1);
-  // The emulator is also an SQS endpoint (the JSON protocol of AWS SDK v3): retry queues and dead-letter
-  // queues written by handlers land in the same store.
-  const sqs = createSqsEndpoint({
-    queues: store.queues,
-    clock,
-    onChange: (queue) => host.queueChanged(queue),
-  });
-  // And an SNS endpoint (the query protocol of AWS SDK v3): topics fan out to those queues and to functions.
-  const sns = createSnsEndpoint({ store, clock, log, onQueueChange: (queue) => host.queueChanged(queue) });
   const idempotency = store.idempotency;
   const loop = createDeliveryLoop({
     store,
@@ -166,10 +76,15 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     random: options.random,
     onQueueMessage: (queue) => host.queueChanged(queue),
   });
-  const bus = createBus(store, (trace) => {
-    onTrace(trace);
-    lines?.attempt(trace);
-  });
+  const recorder = options.record === undefined ? undefined : createRecorder(options.record, log);
+  const bus = createBus(
+    store,
+    (trace) => {
+      onTrace(trace);
+      lines?.attempt(trace);
+    },
+    recorder && ((event, name) => recorder.record(name, JSON.parse(toStructuredJson(event)), 'bus')),
+  );
   bus.setFunctions(functions);
   // Every declared source with a local platform is live: queues, topics, streams, schedules…
   const host = createTriggerHost({
@@ -183,6 +98,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     log,
     postgres: options.postgres,
     dynamodb: options.dynamodb,
+    onRaw: recorder && ((fn, raw) => void recorder.record(fn.name, raw)),
   });
   const buckets = createBuckets(host, {
     folders: options.buckets,
@@ -234,27 +150,16 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     loop.wake();
   }
 
-  // EventBridge's PutEvents lands on the bus: the handlers' filters are its rules.
-  const eventBridge = createEventBridgeEndpoint({ clock, publish: publishNow });
-
-  /** The APIs that speak AWS's JSON protocol, by `X-Amz-Target` prefix. */
-  const awsJson: readonly AwsJsonService[] = [
-    { prefix: 'AmazonSQS.', handle: sqs.handle },
-    {
-      prefix: KINESIS_TARGET_PREFIX,
-      handle: createKinesisEndpoint({ streams: store.streams, clock }).handle,
-    },
-    { prefix: 'AWSEvents.', handle: eventBridge.handle },
-    { prefix: LOGS_TARGET, handle: createLogsApi(logs, clock) },
-    {
-      prefix: DYNAMODB_TARGET_PREFIX,
-      handle: createDynamoDbEndpoint({
-        upstream: options.dynamodb === undefined ? undefined : createUpstream(options.dynamodb),
-        streams: store.streams,
-        clock,
-      }).handle,
-    },
-  ];
+  // The emulator is also SQS, SNS, Kinesis, EventBridge, CloudWatch Logs and DynamoDB over its store.
+  const aws = createAwsApis({
+    store,
+    clock,
+    logs,
+    log,
+    ...(options.dynamodb !== undefined && { dynamodb: options.dynamodb }),
+    onQueueChange: (queue) => host.queueChanged(queue),
+    publish: publishNow,
+  });
 
   const routes: Route[] = [
     {
@@ -301,41 +206,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
           request,
         ),
     },
-    {
-      method: 'POST',
-      path: '/',
-      header: 'x-amz-target',
-      summary: `the AWS JSON-protocol APIs (X-Amz-Target: ${AWS_JSON_SERVICES}) over the same store`,
-      changesState: true,
-      async handle({ req, res, body }) {
-        const target = String(req.headers['x-amz-target']);
-        for (const service of awsJson)
-          if (target.startsWith(service.prefix)) {
-            if (await service.handle(req, res, body)) return;
-          }
-        throw new HttpProblem(
-          400,
-          'E_BAD_REQUEST',
-          `X-Amz-Target ${JSON.stringify(target)} names no API of the emulator; it serves ${AWS_JSON_SERVICES}.`,
-        );
-      },
-    },
-    {
-      method: 'POST',
-      path: '/',
-      summary:
-        'the SNS API (AWS query protocol: form-encoded Action=Publish&Version=2010-03-31…, XML answers)',
-      changesState: true,
-      accepts: 'POST / takes AWS API calls as the AWS SDK signs them (an Authorization or X-Amz-* header)',
-      async handle({ req, res, body }) {
-        if (await sns.handle(req, res, body)) return;
-        throw new HttpProblem(
-          400,
-          'E_BAD_REQUEST',
-          `POST / serves AWS APIs: SNS as a form-encoded query (Content-Type application/x-www-form-urlencoded, Action=…&Version=${SNS_VERSION}) or ${AWS_JSON_SERVICES} with an X-Amz-Target header; this request is neither. Bus events go to POST /events.`,
-        );
-      },
-    },
+    ...aws.routes,
     ...s3Routes(host, buckets, false),
   ];
   // Started once the route table exists: a declared bucket may not be named like one of its routes.
@@ -434,7 +305,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     async close() {
       clearInterval(poll);
       clearInterval(pruneTimer);
-      sqs.close();
+      aws.close();
       h2c.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.allSettled([...background]);

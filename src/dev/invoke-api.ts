@@ -2,13 +2,16 @@
  * The Lambda Invoke API (`POST /2015-03-31/functions/<name>/invocations`) as AWS answers it, so the AWS
  * SDK and CLI work against the emulator: names, ARNs and partial ARNs with a qualifier, the invocation
  * types (`RequestResponse`, `Event` — 202 at once, run in the background — and `DryRun`), `Tail` logs,
- * and errors with `x-amzn-ErrorType`.
+ * and errors with `x-amzn-ErrorType`. With `X-Triggerkit-Report: 1` (`triggerkit invoke`) a `RequestResponse`
+ * call is answered with every event's outcome (`invoke-report.ts`).
  * @see https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
  */
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
+import type { TraceRecord } from '../runtime/hooks.js';
 import { functionsNamed, knownFunctions, type NamedFunction } from './function-names.js';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from './http-ingress.js';
+import { type InvokeReport, invokeReport, REPORT_HEADER } from './invoke-report.js';
 import { logTail, withLogCapture } from './log-capture.js';
 import type { RouteRequest } from './router.js';
 
@@ -164,17 +167,39 @@ export async function serveInvoke(ctx: InvokeApiContext, request: RouteRequest):
     logType === 'Tail'
       ? await withLogCapture(requestId, () => ctx.run(target.name, raw))
       : { result: await ctx.run(target.name, raw), log: undefined };
-  const payload = result.error === undefined ? (result.response ?? null) : describe(result.error);
   unhandled(ctx, result);
+  // `triggerkit invoke` asks for every event's outcome too; the answer is then the report, never an error.
+  if (header(request, REPORT_HEADER) !== undefined)
+    return reply(res, headers, report(ctx, target.name, result));
+  const payload = result.error === undefined ? (result.response ?? null) : describe(result.error);
+  reply(
+    res,
+    {
+      ...headers,
+      ...(result.error !== undefined && { 'x-amz-function-error': 'Unhandled' }),
+      ...(log !== undefined && { 'x-amz-log-result': logTail(log) }),
+    },
+    payload,
+  );
+}
+
+function reply(res: ServerResponse, headers: Record<string, string>, payload: unknown): void {
   const text = JSON.stringify(payload) ?? 'null';
   res.writeHead(200, {
     ...headers,
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(text),
-    ...(result.error !== undefined && { 'x-amz-function-error': 'Unhandled' }),
-    ...(log !== undefined && { 'x-amz-log-result': logTail(log) }),
   });
   res.end(text);
+}
+
+function report(ctx: InvokeApiContext, name: string, result: InvokeResult): InvokeReport {
+  // Looked up after the run: a rebuild in between swaps the handler, not its key.
+  const definition = ctx.functions().find((f) => f.name === name)?.handler.definition ?? {};
+  return invokeReport(name, definition as NamedFunction['handler']['definition'], {
+    ...result,
+    traces: result.traces as TraceRecord[],
+  });
 }
 
 /** An error after events ran is on their trace lines; one before any did has no line but this one. */

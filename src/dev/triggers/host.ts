@@ -56,6 +56,8 @@ export interface TriggerHostOptions {
   readonly postgres?: string;
   /** The DynamoDB-compatible server the emulator's DynamoDB API forwards to (`--dynamodb`). */
   readonly dynamodb?: string;
+  /** Told of every raw event as it reaches a function, before it runs (`--record`). */
+  readonly onRaw?: (fn: EmulatorFunction, raw: unknown) => void;
 }
 
 export type TriggerHost = ReturnType<typeof createTriggerHost>;
@@ -121,6 +123,7 @@ export function createTriggerHost(options: TriggerHostOptions) {
       | { transport: Transport; settle?: (result: Invocation) => void; answered?: undefined }
       | { answered: (result: Invocation) => string; transport?: undefined; settle?: undefined },
   ): Promise<Invocation> {
+    options.onRaw?.(fn, raw);
     const timeoutMs = fn.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const { transport } = mode;
     /** Each event's attempts in this invocation, by CloudEvents identity: archived once it ended here. */
