@@ -3,18 +3,11 @@
  * tests (with `triggerkit` linked to this checkout, as an install would place it) and `triggerkit dev`.
  */
 import { spawnSync } from 'node:child_process';
-import {
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { linkCheckout } from './support/linked.js';
 import { CLI, ROOT, startCli } from './support/processes.js';
 
 const TEMPLATES = ['eventbridge', 's3', 'sqs', 'webhook'];
@@ -34,15 +27,6 @@ const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !ke
 const run = (args: string[], cwd = work) =>
   spawnSync(process.execPath, args, { cwd, env: { ...env, NO_COLOR: '1' }, encoding: 'utf8' });
 const output = (result: ReturnType<typeof run>) => `${result.stdout}${result.stderr}`;
-
-/** `node_modules` as `npm install` would leave it: the repo's packages, and this checkout as triggerkit. */
-function link(dir: string): void {
-  mkdirSync(join(dir, 'node_modules'));
-  for (const entry of readdirSync(join(ROOT, 'node_modules'))) {
-    symlinkSync(join(ROOT, 'node_modules', entry), join(dir, 'node_modules', entry));
-  }
-  symlinkSync(ROOT, join(dir, 'node_modules/triggerkit'));
-}
 
 describe.each(TEMPLATES)('triggerkit new --template %s', (template) => {
   const dir = join(work, `${template}-app`);
@@ -64,7 +48,7 @@ describe.each(TEMPLATES)('triggerkit new --template %s', (template) => {
     expect(readFileSync(join(dir, 'serverless.yml'), 'utf8').trim().split('\n').length).toBeLessThanOrEqual(
       15,
     );
-    link(dir);
+    linkCheckout(dir);
   });
 
   it('typechecks and passes its own tests', () => {
