@@ -4,11 +4,12 @@
  * against the CloudFormation resource specification, and each function's generated wiring is pinned.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateTemplate } from './support/cloudformation.js';
+import { linkCheckout } from './support/linked.js';
 import { ROOT } from './support/processes.js';
 
 interface Template {
@@ -32,11 +33,7 @@ function project(): string {
   const at = mkdtempSync(join(tmpdir(), 'triggerkit-deploy-'));
   cpSync(join(ROOT, 'serverless.yml'), join(at, 'serverless.yml'));
   cpSync(join(ROOT, 'examples'), join(at, 'examples'), { recursive: true });
-  mkdirSync(join(at, 'node_modules'));
-  for (const entry of readdirSync(join(ROOT, 'node_modules'))) {
-    symlinkSync(join(ROOT, 'node_modules', entry), join(at, 'node_modules', entry));
-  }
-  symlinkSync(ROOT, join(at, 'node_modules/triggerkit'));
+  linkCheckout(at);
   return at;
 }
 

@@ -66,9 +66,9 @@ const node = (args: string[]) =>
 // tsc over a project, esbuild with a probe: seconds alone, and a busy test run can multiply them.
 const SLOW = 150_000;
 
-beforeAll(() => {
+beforeAll(async () => {
   mkdirSync(project);
-  installPacked(project, packTriggerkit(scratch));
+  await installPacked(project, packTriggerkit(scratch));
   writeFileSync(join(project, 'handler.ts'), HANDLER);
   writeFileSync(join(project, 'tsconfig.json'), JSON.stringify(TSCONFIG));
   writeFileSync(join(project, 'batch.json'), JSON.stringify(fixture('sqs/orders-batch.json')));

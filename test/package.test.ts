@@ -13,6 +13,7 @@ import { ROOT } from './support/processes.js';
 const readJson = (path: string) => JSON.parse(readFileSync(join(ROOT, path), 'utf8'));
 const pkg = readJson('package.json');
 const dev = readJson('packages/triggerkit-dev/package.json');
+const create = readJson('packages/create-triggerkit/package.json');
 const DIST = join(ROOT, 'dist');
 
 /** The bare packages the files reachable from `entries` import, following relative imports. */
@@ -63,6 +64,14 @@ describe('package.json', () => {
     expect(dev.peerDependencies).toEqual({ triggerkit: `^${pkg.version}` });
     expect(dev.version).toBe(pkg.version);
     expect(existsSync(join(ROOT, 'packages/triggerkit-dev/LICENSE'))).toBe(true);
+  });
+
+  it('has create-triggerkit run the triggerkit of its own version, with the command line it needs', () => {
+    expect(create.version).toBe(pkg.version);
+    // Exactly this version: `npm create triggerkit@0.2.0` makes projects from 0.2.0's templates.
+    expect(create.dependencies).toEqual({ triggerkit: pkg.version, citty: pkg.peerDependencies.citty });
+    expect(create.bin).toEqual({ 'create-triggerkit': './index.js' });
+    expect(existsSync(join(ROOT, 'packages/create-triggerkit/LICENSE'))).toBe(true);
   });
 });
 
