@@ -167,7 +167,7 @@ describe('serverless package over the examples', () => {
       { TopicArn: { Ref: 'ForkEventsTopic' }, Protocol: 'lambda' },
     ]);
     const patterns = ['deployMain', 'triageIssues', 'githubAuditLog'].map(
-      (key) => wiringOf(key).rules[0]?.EventPattern,
+      (key) => (wiringOf(key).rules[0] as { EventPattern?: unknown } | undefined)?.EventPattern,
     );
     expect(patterns).toEqual([
       {
