@@ -65,7 +65,7 @@ describe('serverless package over the examples', () => {
   });
 
   it('says what it built and wired', () => {
-    expect(printed).toContain('triggerkit: built and wired 6 functions');
+    expect(printed).toContain('triggerkit: built and wired 14 functions');
     expect(printed).toContain(
       'triggerkit: ordersQueue ← sqs triggerkit-examples-dev-ordersQueue-retry, sqs shop-orders',
     );
@@ -75,17 +75,36 @@ describe('serverless package over the examples', () => {
     const queues = byType('AWS::SQS::Queue').map(([, r]) => r.Properties?.QueueName);
     expect(queues.sort()).toEqual([
       'shop-orders',
-      'triggerkit-examples-dev-clicks-dlq',
-      'triggerkit-examples-dev-hourlyReport-dlq',
-      'triggerkit-examples-dev-hourlyReport-retry',
-      'triggerkit-examples-dev-orderCreated-dlq',
-      'triggerkit-examples-dev-orderCreated-retry',
-      'triggerkit-examples-dev-orderEvents-dlq',
-      'triggerkit-examples-dev-orderEvents-retry',
-      'triggerkit-examples-dev-ordersQueue-dlq',
-      'triggerkit-examples-dev-ordersQueue-retry',
+      ...[
+        'clicks-dlq',
+        'deployMain-dlq',
+        'deployMain-retry',
+        'forkBackup-dlq',
+        'forkBackup-retry',
+        'forkReplay-dlq',
+        'forkReplay-retry',
+        'forkSearchIndex-dlq',
+        'forkSearchIndex-retry',
+        'githubAuditLog-dlq',
+        'githubAuditLog-retry',
+        'hourlyReport-dlq',
+        'hourlyReport-retry',
+        'logAlerting-dlq',
+        'logAlerting-retry',
+        'orderCreated-dlq',
+        'orderCreated-retry',
+        'orderEvents-dlq',
+        'orderEvents-retry',
+        'ordersQueue-dlq',
+        'ordersQueue-retry',
+        'triageIssues-dlq',
+        'triageIssues-retry',
+      ].map((queue) => `triggerkit-examples-dev-${queue}`),
     ]);
-    expect(byType('AWS::SNS::Topic').map(([, r]) => r.Properties?.TopicName)).toEqual(['order-events']);
+    expect(byType('AWS::SNS::Topic').map(([, r]) => r.Properties?.TopicName)).toEqual([
+      'order-events',
+      'fork-events',
+    ]);
     expect(byType('AWS::Kinesis::Stream').map(([, r]) => r.Properties?.Name)).toEqual(['clicks']);
     expect(byType('AWS::DynamoDB::Table').map(([, r]) => r.Properties?.TableName)).toEqual([
       'triggerkit-examples-dev-orderCreated-idempotency',
@@ -131,10 +150,45 @@ describe('serverless package over the examples', () => {
     const statements = JSON.stringify(state.service.provider.iam.role.statements);
     expect(statements).toContain('"dynamodb:PutItem"');
     expect(statements).toContain('"sqs:SendMessage"');
+    expect(statements).toContain('"events:PutEvents"'); // written by hand in serverless.yml, kept
     for (const [key, fn] of Object.entries(state.service.functions)) {
       if (key === 'ordersWebhook') expect(fn.environment).toEqual({});
+      else if (key === 'githubWebhook') expect(fn.environment).toEqual({ GITHUB_WEBHOOK_SECRET: '' });
       else expect(fn.environment).toHaveProperty('TRIGGERKIT_DLQ_URL');
     }
+  });
+
+  it('subscribes the fork pipelines to one topic and fans the GitHub bus events out by their filters', () => {
+    expect(wiringOf('forkBackup').subscriptions).toEqual(wiringOf('forkSearchIndex').subscriptions);
+    expect(wiringOf('forkBackup').subscriptions).toEqual([
+      { TopicArn: { Ref: 'ForkEventsTopic' }, Protocol: 'lambda' },
+    ]);
+    const patterns = ['deployMain', 'triageIssues', 'githubAuditLog'].map(
+      (key) => (wiringOf(key).rules[0] as { EventPattern?: unknown } | undefined)?.EventPattern,
+    );
+    expect(patterns).toEqual([
+      {
+        source: ['https://github.com'],
+        'detail-type': ['com.github.push'],
+        detail: { ref: ['refs/heads/main'] },
+      },
+      {
+        source: ['https://github.com'],
+        'detail-type': ['com.github.issues.opened'],
+        detail: { issue: { labels: { name: ['bug'] } } },
+      },
+      { source: ['https://github.com'] },
+    ]);
+  });
+
+  it('subscribes the log alerting to its log group with the declared filter pattern', () => {
+    const filters = byType('AWS::Logs::SubscriptionFilter').map(([, r]) => r.Properties);
+    expect(filters).toEqual([
+      expect.objectContaining({
+        LogGroupName: '/app/api',
+        FilterPattern: '{ ($.level = "ERROR") || ($.durationMs > 1000) }',
+      }),
+    ]);
   });
 
   for (const key of [
@@ -144,6 +198,14 @@ describe('serverless package over the examples', () => {
     'orderEvents',
     'clicks',
     'hourlyReport',
+    'forkBackup',
+    'forkSearchIndex',
+    'forkReplay',
+    'githubWebhook',
+    'deployMain',
+    'triageIssues',
+    'githubAuditLog',
+    'logAlerting',
   ]) {
     it(`generates the wiring of ${key}`, () => {
       expect(wiringOf(key)).toMatchSnapshot();

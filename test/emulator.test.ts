@@ -39,6 +39,17 @@ async function settled(id: string): Promise<Story> {
   throw new Error(`event ${id} did not settle`);
 }
 
+/**
+ * The order-created example's deliveries of a story. Every other bus listener among the examples
+ * (fork-pipelines' replay, webhook-fan-out's consumers) filters the order events out: checked here.
+ */
+function orderCreatedOf(story: Story): Story['deliveries'] {
+  const others = story.deliveries.filter((d) => d.handler !== 'orderCreated');
+  expect(others.length).toBeGreaterThan(0);
+  expect(others.filter((d) => d.status !== 'filtered')).toEqual([]);
+  return story.deliveries.filter((d) => d.handler === 'orderCreated');
+}
+
 /** A request with exactly these headers (fetch will not send a Host or Origin of our choosing). */
 function raw(
   method: string,
@@ -130,9 +141,9 @@ describe('triggerkit dev', () => {
     expect(answer.status).toBe(202);
     expect(answer.json).toEqual({ accepted: ['bin-1'] });
     await dev.waitFor(/trace bin-1 com\.example\.order\.created → order-created delivered \d+\.\dms/);
-    expect(await settled('bin-1')).toMatchObject({
-      deliveries: [{ handler: 'orderCreated', status: 'delivered', attempts: 1 }],
-    });
+    expect(orderCreatedOf(await settled('bin-1'))).toMatchObject([
+      { handler: 'orderCreated', status: 'delivered', attempts: 1 },
+    ]);
   });
 
   it('accepts structured and batch CloudEvents, and records filtered deliveries', async () => {
@@ -164,14 +175,16 @@ describe('triggerkit dev', () => {
         {
           id: 'b-2',
           reason: 'filtered',
-          message: expect.stringMatching(/^every function on the bus filtered it out \(orderCreated\); /),
+          message: expect.stringMatching(
+            /^every function on the bus filtered it out \([^)]*\borderCreated\b[^)]*\); /,
+          ),
         },
       ],
     });
-    expect((await settled('b-1')).deliveries).toEqual([
+    expect(orderCreatedOf(await settled('b-1'))).toEqual([
       { handler: 'orderCreated', status: 'delivered', attempts: 1, nextAt: null },
     ]);
-    expect((await settled('b-2')).deliveries).toEqual([
+    expect(orderCreatedOf(await settled('b-2'))).toEqual([
       { handler: 'orderCreated', status: 'filtered', attempts: 0, nextAt: null },
     ]);
     await dev.waitFor(/trace b-2 other → order-created filtered/);
@@ -179,8 +192,7 @@ describe('triggerkit dev', () => {
 
   it('dead-letters an invalid event at once, with the reason, and redrives it on request', async () => {
     await post(`${url}/events`, '{"total":"lots"}', { ...binaryHeaders, 'ce-id': 'bad-1' });
-    const story = await settled('bad-1');
-    expect(story.deliveries).toEqual([
+    expect(orderCreatedOf(await settled('bad-1'))).toEqual([
       { handler: 'orderCreated', status: 'dead-lettered', attempts: 1, nextAt: null },
     ]);
     const letters = (await (await fetch(`${url}/dead-letters`)).json()) as {
@@ -210,12 +222,13 @@ describe('triggerkit dev', () => {
     // Still invalid: the running emulator picks the redrive up and dead-letters it again.
     for (
       let i = 0;
-      i < 200 && !(await settled('bad-1')).deliveries.some((d, n) => n > 0 && d.status === 'dead-lettered');
+      i < 200 &&
+      !orderCreatedOf(await settled('bad-1')).some((d, n) => n > 0 && d.status === 'dead-lettered');
       i++
     ) {
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
-    expect((await settled('bad-1')).deliveries.map((d) => d.status)).toEqual([
+    expect(orderCreatedOf(await settled('bad-1')).map((d) => d.status)).toEqual([
       'dead-lettered',
       'dead-lettered',
     ]);

@@ -52,7 +52,10 @@ describe('serverless offline over the built bundles', () => {
     expect(offlineAnswer.status).toBe(200);
     const dev = await startDev({
       root: ROOT,
-      functions: functionsFromServerless(`${ROOT}/serverless.yml`, ROOT),
+      // Only the function compared: every dev bundle imported here goes through vitest's transform.
+      functions: functionsFromServerless(`${ROOT}/serverless.yml`, ROOT).filter(
+        (fn) => fn.name === 'ordersWebhook',
+      ),
       port: 0,
       watch: false,
       stateDir: ':memory:',
