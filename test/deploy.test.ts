@@ -68,15 +68,20 @@ describe('serverless package over the examples', () => {
   });
 
   it('says what it built and wired', () => {
-    expect(printed).toContain('triggerkit: built and wired 6 functions');
+    expect(printed).toContain('triggerkit: built and wired 11 functions');
     expect(printed).toContain(
       'triggerkit: ordersQueue ← sqs triggerkit-examples-dev-ordersQueue-retry, sqs shop-orders',
     );
+    // No AWS trigger reads an Alibaba EventBridge rule or a Debezium feed: the plugin says so per function.
+    for (const key of ['ossArchive', 'ossImport', 'ossReindex', 'ossNotify'])
+      expect(printed).toMatch(new RegExp(`function ${key}: sources\\[0\\].*alibaba:eventbridge`));
+    expect(printed).toMatch(/function productCache: sources\[0\].*debezium/);
   });
 
   it('creates the declared queue, topic and stream, and a dead-letter queue per function that can fail asynchronously', () => {
     const queues = byType('AWS::SQS::Queue').map(([, r]) => r.Properties?.QueueName);
     expect(queues.sort()).toEqual([
+      'oss-notify-dlq',
       'shop-orders',
       'triggerkit-examples-dev-clicks-dlq',
       'triggerkit-examples-dev-hourlyReport-dlq',
@@ -87,6 +92,15 @@ describe('serverless package over the examples', () => {
       'triggerkit-examples-dev-orderEvents-retry',
       'triggerkit-examples-dev-ordersQueue-dlq',
       'triggerkit-examples-dev-ordersQueue-retry',
+      'triggerkit-examples-dev-ossArchive-dlq',
+      'triggerkit-examples-dev-ossArchive-retry',
+      'triggerkit-examples-dev-ossImport-dlq',
+      'triggerkit-examples-dev-ossImport-retry',
+      'triggerkit-examples-dev-ossNotify-retry',
+      'triggerkit-examples-dev-ossReindex-dlq',
+      'triggerkit-examples-dev-ossReindex-retry',
+      'triggerkit-examples-dev-productCache-dlq',
+      'triggerkit-examples-dev-productCache-retry',
     ]);
     expect(byType('AWS::SNS::Topic').map(([, r]) => r.Properties?.TopicName)).toEqual(['order-events']);
     expect(byType('AWS::Kinesis::Stream').map(([, r]) => r.Properties?.Name)).toEqual(['clicks']);
@@ -147,6 +161,11 @@ describe('serverless package over the examples', () => {
     'orderEvents',
     'clicks',
     'hourlyReport',
+    'ossArchive',
+    'ossImport',
+    'ossReindex',
+    'ossNotify',
+    'productCache',
   ]) {
     it(`generates the wiring of ${key}`, () => {
       expect(wiringOf(key)).toMatchSnapshot();
