@@ -29,6 +29,14 @@ describe('one Alibaba EventBridge rule, four target transforms', () => {
     expect(results).toEqual([{ importing: 'imports/customers.csv', table: 'customers' }]);
   });
 
+  it('JSONPATH output is what the schema checks: a key that is not a CSV fails, not retried', async () => {
+    const upload = (await recorded('upload-imports')) as { data: { oss: { object: { key: string } } } };
+    upload.data.oss.object.key = 'imports/readme.txt';
+    const { failed, delivered } = await invoke(importKey, upload);
+    expect(delivered).toEqual([]);
+    expect(failed.map((f) => [f.stage, f.retryable])).toEqual([['schema', false]]);
+  });
+
   it('CONSTANT hands over the same fixed value whatever the event', async () => {
     const { delivered, results } = await invoke(reindex, await recorded('upload-imports'));
     expect(delivered[0]?.data).toEqual({ job: 'rebuild-search-index', index: 'customers' });

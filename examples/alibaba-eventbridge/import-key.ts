@@ -1,7 +1,7 @@
 /**
  * JSONPATH (part of the event): the target receives only what one path finds, here the object key as a
- * plain string. The schema checks what the transform produced, so a path that finds nothing fails the
- * event without a retry instead of starting an import of `undefined`.
+ * plain string. The schema checks what the transform produced: an upload that is not a CSV fails at the
+ * schema stage, without a retry, instead of starting an import that cannot work.
  */
 import { defineHandler } from 'triggerkit';
 import { importUploads } from './rule.js';

@@ -1,9 +1,10 @@
 /**
  * Keeps a product cache in step with the `public.products` table from its change stream (Debezium's
  * PostgreSQL change events, one per row change, in commit order). An insert warms the cache with the new
- * row: its `after` image is complete. An update or a delete invalidates the row's key instead: with
- * REPLICA IDENTITY DEFAULT an update's `before` is null and a delete's holds only the key, and an
- * unchanged TOASTed column arrives as a placeholder, so the next read reloads the row from the database.
+ * row: its `after` image is complete. An update or a delete invalidates the row's key, and the next read
+ * reloads the row: an update's `after` may hold a placeholder for an unchanged TOASTed column, and a
+ * delete leaves no row. With REPLICA IDENTITY DEFAULT an update has no `before` and a delete's `before`
+ * holds only the key, so the key is read from whichever image is there.
  */
 import { defineHandler, NonRetryableError } from 'triggerkit';
 import { createCache } from './cache.js';
