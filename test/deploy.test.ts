@@ -65,15 +65,20 @@ describe('serverless package over the examples', () => {
   });
 
   it('says what it built and wired', () => {
-    expect(printed).toContain('triggerkit: built and wired 14 functions');
+    expect(printed).toContain('triggerkit: built and wired 19 functions');
     expect(printed).toContain(
       'triggerkit: ordersQueue ← sqs triggerkit-examples-dev-ordersQueue-retry, sqs shop-orders',
     );
+    // No AWS trigger reads an Alibaba EventBridge rule or a Debezium feed: the plugin says so per function.
+    for (const key of ['ossArchive', 'ossImport', 'ossReindex', 'ossNotify'])
+      expect(printed).toMatch(new RegExp(`function ${key}: sources\\[0\\].*alibaba:eventbridge`));
+    expect(printed).toMatch(/function productCache: sources\[0\].*debezium/);
   });
 
   it('creates the declared queue, topic and stream, and a dead-letter queue per function that can fail asynchronously', () => {
     const queues = byType('AWS::SQS::Queue').map(([, r]) => r.Properties?.QueueName);
     expect(queues.sort()).toEqual([
+      'oss-notify-dlq',
       'shop-orders',
       ...[
         'clicks-dlq',
@@ -97,6 +102,15 @@ describe('serverless package over the examples', () => {
         'orderEvents-retry',
         'ordersQueue-dlq',
         'ordersQueue-retry',
+        'ossArchive-dlq',
+        'ossArchive-retry',
+        'ossImport-dlq',
+        'ossImport-retry',
+        'ossNotify-retry',
+        'ossReindex-dlq',
+        'ossReindex-retry',
+        'productCache-dlq',
+        'productCache-retry',
         'triageIssues-dlq',
         'triageIssues-retry',
       ].map((queue) => `triggerkit-examples-dev-${queue}`),
@@ -206,6 +220,11 @@ describe('serverless package over the examples', () => {
     'triageIssues',
     'githubAuditLog',
     'logAlerting',
+    'ossArchive',
+    'ossImport',
+    'ossReindex',
+    'ossNotify',
+    'productCache',
   ]) {
     it(`generates the wiring of ${key}`, () => {
       expect(wiringOf(key)).toMatchSnapshot();

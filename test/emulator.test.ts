@@ -118,6 +118,16 @@ describe('triggerkit dev', () => {
     expect(dev.output()).toContain('  clicks: aws:kinesis clicks\n');
   });
 
+  it('starts without PostgreSQL, saying in one line how to feed the change-stream example', () => {
+    expect(dev.output()).toContain(
+      'triggerkit: productCache declares a debezium source; pass --postgres <url> (or set TRIGGERKIT_POSTGRES_URL) to feed it from PostgreSQL.\n',
+    );
+    expect(dev.output()).toContain(
+      '  productCache (product-cache): debezium table public.products (Invoke API)\n',
+    );
+    expect(dev.output()).toContain('  ossNotify (oss-notify): alibaba:eventbridge (Invoke API)\n');
+  });
+
   it('lists every route of its table on GET /, the state routes included', async () => {
     const { routes } = (await (await fetch(`${url}/`)).json()) as { routes: string[] };
     for (const route of [

@@ -74,7 +74,7 @@ export function wireSource(source: Declaration, at: SourceContext): SourceWiring
     case 'aws:mq':
       return byHand('an Amazon MQ broker (write an `activemq` or `rabbitmq` event for its queue by hand)');
     default:
-      return byHand(`no AWS Lambda trigger for ${String(source.type)}`);
+      return byHand(`an event written by hand: AWS Lambda has no trigger for ${String(source.type)}`);
   }
 }
 

@@ -202,7 +202,7 @@ describe('awsWiring', () => {
     );
     expect(w.byHand).toEqual([
       'function k: sources[0] needs a Kafka cluster (write an `msk` or `kafka` event for its topic by hand)',
-      'function k: sources[1] needs no AWS Lambda trigger for debezium',
+      'function k: sources[1] needs an event written by hand: AWS Lambda has no trigger for debezium',
     ]);
   });
 });
