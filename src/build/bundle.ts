@@ -66,18 +66,11 @@ export async function buildForLambda(
       };
       const result = await esbuild
         .build({
-          absWorkingDir: root,
-          entryPoints: [resolve(root, fn.entry)],
-          outfile,
-          bundle: true,
-          platform: 'node',
-          format: 'esm',
+          ...sharedOptions(root, fn, outfile),
           target: 'node22',
           minify: true,
           sourcemap: true,
-          metafile: true,
           legalComments: 'none',
-          logLevel: 'silent',
           ...(external.length > 0 && { external }),
           // The same plugin as `triggerkit/esbuild`: precompiled validators, only the sources used.
           plugins: [triggerkitPlugin({ onProbe: heard })],
@@ -90,6 +83,20 @@ export async function buildForLambda(
   );
 }
 
+/** What every bundle of a function shares, cloud or emulator: one ESM file for Node, with its metafile. */
+function sharedOptions(root: string, fn: FunctionEntry, outfile: string) {
+  return {
+    absWorkingDir: root,
+    entryPoints: [resolve(root, fn.entry)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    metafile: true,
+    logLevel: 'silent',
+  } as const satisfies esbuild.BuildOptions;
+}
+
 /** A build the plugin failed (a handler that does not load) rejects with the plugin's TriggerError. */
 function unwrapPluginError(error: unknown): never {
   const detail = (error as { errors?: { detail?: unknown }[] }).errors?.[0]?.detail;
@@ -100,17 +107,10 @@ function unwrapPluginError(error: unknown): never {
 export async function devBuildContext(root: string, fn: FunctionEntry, outdir: string) {
   const outfile = resolve(outdir, `${fn.name}.mjs`);
   const context = await esbuild.context({
-    absWorkingDir: root,
-    entryPoints: [resolve(root, fn.entry)],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
+    ...sharedOptions(root, fn, outfile),
     target: 'node20',
     sourcemap: 'inline',
     packages: 'external',
-    metafile: true,
-    logLevel: 'silent',
   });
   return {
     outfile,
