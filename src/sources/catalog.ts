@@ -155,13 +155,17 @@ const isFcTimer = (raw: unknown): raw is JsonObject =>
   typeof raw.triggerTime === 'string' &&
   typeof raw.triggerName === 'string' &&
   Object.keys(raw).every((key) => key === 'triggerTime' || key === 'triggerName' || key === 'payload');
-/** A Tablestore stream batch (`Version: "Sync-v1"`), as the FC Tablestore trigger delivers it decoded. */
-const isTablestoreBatch = (raw: unknown): raw is JsonObject & { Records: unknown[] } =>
-  isObject(raw) &&
-  typeof raw.Version === 'string' &&
-  raw.Version.startsWith('Sync-') &&
-  Array.isArray(raw.Records) &&
-  (raw.Records.length === 0 || Array.isArray(at(raw.Records[0], 'PrimaryKey')));
+/**
+ * A Tablestore stream batch: the bytes FC hands the function (a CBOR map: only FC passes bytes, and
+ * only this trigger sends CBOR), or their JSON form (`Version: "Sync-v1"`).
+ */
+const isTablestoreBatch = (raw: unknown): raw is Uint8Array | (JsonObject & { Records: unknown[] }) =>
+  (raw instanceof Uint8Array && raw.length > 0 && (raw[0] as number) >> 5 === 5) ||
+  (isObject(raw) &&
+    typeof raw.Version === 'string' &&
+    raw.Version.startsWith('Sync-') &&
+    Array.isArray(raw.Records) &&
+    (raw.Records.length === 0 || Array.isArray(at(raw.Records[0], 'PrimaryKey'))));
 /** A native SLS trigger event, as its detector sees it. */
 type SlsEvent = JsonObject & { source: JsonObject };
 

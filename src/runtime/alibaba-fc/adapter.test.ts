@@ -50,7 +50,10 @@ describe('FC event handler: every trigger, Buffer-wrapped', () => {
   it('reads the Tablestore trigger from the CBOR bytes FC delivers, exactly as its JSON form', () => {
     const recorded = FC_EVENTS.find((e) => e.encoding === 'cbor');
     if (recorded === undefined) throw new Error('no CBOR event');
-    expect(decodeFcEvent(fcEventBytes(recorded))).toEqual(fixture(recorded.path));
+    const bytes = decodeFcEvent(fcEventBytes(recorded));
+    expect(Buffer.isBuffer(bytes)).toBe(true);
+    expect(toCloudEvents(bytes)).toEqual(toCloudEvents(fixture(recorded.path)));
+    expect(() => toCloudEvents(Buffer.from([0xa1, 0x61]))).toThrow(/not valid CBOR at byte 2/);
   });
 
   it('refuses an empty event and broken JSON with a message naming the fix', async () => {

@@ -1,19 +1,19 @@
 /**
  * What FC hands an event handler is bytes: the trigger's JSON (OSS, SLS, MNS, timer, CDN, HTTP,
- * EventBridge), or CBOR (Tablestore streams). The bytes become the value the sources read.
+ * EventBridge), or CBOR (Tablestore streams). JSON is parsed here; other bytes go on as they are, for
+ * the source that reads them (the Tablestore source decodes its CBOR), so only a bundle that declares
+ * that source carries the decoder.
  */
 import { TriggerError } from '../../errors.js';
-import { decodeCbor } from './cbor.js';
 
 const OPEN_BRACE = 0x7b;
 const OPEN_BRACKET = 0x5b;
 const WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
 
 /**
- * The event FC passed, decoded: a `Buffer` (or any byte array, or a string) of JSON is parsed; a
- * `Buffer` whose first byte is a CBOR map head (major type 5) is decoded as CBOR; anything else is
- * handed on as its text, which `toCloudEvents` then names as an unknown source. An already-parsed
- * object (a local caller) is taken as it is.
+ * The event FC passed, decoded: a `Buffer` (or any byte array, or a string) of JSON is parsed; other
+ * bytes are handed on as a `Buffer` (a Tablestore batch's CBOR; else `toCloudEvents` names them an
+ * unknown source). An already-parsed object (a local caller) is taken as it is.
  *
  * @example
  * decodeFcEvent(Buffer.from('{"triggerName":"t","triggerTime":"2025-01-01T00:00:00Z"}')) // { triggerName: 't', … }
@@ -31,8 +31,7 @@ export function decodeFcEvent(event: unknown): unknown {
     );
   }
   if (head === OPEN_BRACE || head === OPEN_BRACKET) return parseJson(Buffer.from(event).toString('utf8'));
-  if (first === 0 && head >> 5 === 5) return decodeCbor(event);
-  return Buffer.from(event).toString('utf8');
+  return Buffer.isBuffer(event) ? event : Buffer.from(event);
 }
 
 function parseJson(text: string): unknown {

@@ -7,12 +7,14 @@
  * so there is no `before`/`after`. The event id is the change's timestamp and row key: a batch
  * delivered again gives the same ids.
  *
- * Tablestore sends the batch CBOR-encoded; the FC adapter decodes it to this JSON form first. Stream
- * records keep their order: the batch stops at the first failure, and FC retries the invocation.
+ * Tablestore sends the batch CBOR-encoded (FC hands the function the bytes): it is decoded here
+ * (`kit/cbor.ts`); the same batch as JSON is read as well. Stream records keep their order: the batch
+ * stops at the first failure, and FC retries the invocation.
  * @see https://www.alibabacloud.com/help/en/tablestore/user-guide/use-function-compute
  */
 import { createCloudEvent } from '../../cloud-event.js';
 import { type ChangeOp, keySubject } from '../cdc/change.js';
+import { decodeCbor } from '../kit/cbor.js';
 import { describeValue } from '../kit/describe.js';
 import { text } from '../kit/payload.js';
 import { collect, invalidRecord, toBatch } from '../kit/records.js';
@@ -28,10 +30,20 @@ const OPERATIONS: Readonly<Record<string, { readonly op: ChangeOp; readonly type
   DeleteRow: { op: 'd', type: 'com.aliyun.tablestore.delete' },
 };
 
-/** A Tablestore stream batch (detected by catalog.ts: a `Sync-` `Version` and `Records[0].PrimaryKey`). */
-export function normalize(raw: JsonObject & { Records: unknown[] }): Batch {
+/**
+ * A Tablestore stream batch (detected by catalog.ts): its CBOR bytes, or their JSON form (a `Sync-`
+ * `Version` and `Records[0].PrimaryKey`).
+ */
+export function normalize(raw: Uint8Array | (JsonObject & { Records: unknown[] })): Batch {
+  const batch = raw instanceof Uint8Array ? decodeCbor(raw) : raw;
+  if (!isObject(batch) || !Array.isArray(batch.Records)) {
+    throw invalidRecord(
+      'Tablestore trigger event',
+      `needs \`Version\` and a \`Records\` list (got ${describeValue(batch)})`,
+    );
+  }
   const collected = collect(
-    raw.Records,
+    batch.Records,
     (record, i) => {
       const event = rowChangeToEvent(record, `Records[${i}]`);
       return { event, ref: event.id };

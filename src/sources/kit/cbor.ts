@@ -1,9 +1,10 @@
 /**
- * A CBOR decoder (RFC 8949) for the one FC trigger that sends CBOR, Tablestore streams: integers,
+ * A CBOR decoder (RFC 8949) for the one FC trigger that sends CBOR, Tablestore streams (only
+ * `alibaba/tablestore.ts` imports it, so a bundle without that source drops it): integers,
  * byte and text strings (definite and indefinite), arrays, maps, tags (their content is kept), simple
  * values and half, single and double floats. Byte strings become base64 text and integers beyond
  * 2^53 decimal text, so the result is plain JSON a CloudEvent can carry. Small on purpose: a cloud
- * bundle carries it, and the format's core is a page of the RFC.
+ * bundle may carry it, and the format's core is a page of the RFC.
  * @see https://www.rfc-editor.org/rfc/rfc8949#section-3
  */
 import { TriggerError } from '../../errors.js';
