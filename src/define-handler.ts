@@ -3,6 +3,8 @@ import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context as LambdaContext } from 'aws-lambda';
 import { type CompiledDefinition, compileDefinition, type HandlerDefinition } from './definition.js';
 import { TriggerError } from './errors.js';
+import { handleFcEvent } from './runtime/alibaba-fc/adapter.js';
+import { isFcContext } from './runtime/alibaba-fc/context.js';
 import { handleLambdaEvent } from './runtime/aws-lambda/adapter.js';
 import type { DataOf, SchemaOption } from './schema/types.js';
 import { checkBuiltInSources } from './sources/declarations.js';
@@ -50,16 +52,53 @@ export function defineHandler<
   (globalThis as unknown as Record<symbol, ((c: CompiledDefinition) => void) | undefined>)[COLLECTOR]?.(
     compiled,
   );
+  // One handler for both platforms: FC's calling convention is told by its context (see isFcContext).
   const lambdaHandler = middy<unknown, unknown, Error, LambdaContext>(
-    (raw: unknown, context: LambdaContext) => handleLambdaEvent(compiled, raw, context),
+    (raw: unknown, context: LambdaContext) =>
+      isFcContext(context)
+        ? handleFcEvent(compiled, raw, context)
+        : handleLambdaEvent(compiled, raw, context),
   );
   // `.use()` files every `before` through `.before()`: one gate for both ways of adding middleware.
   const before = lambdaHandler.before;
   lambdaHandler.before = (middleware) => before(refuseEventNormalizer(middleware, compiled.name));
-  return Object.defineProperties(lambdaHandler, {
+  return Object.defineProperties(withCallback(lambdaHandler), {
     definition: { value: Object.freeze({ ...definition }), enumerable: true },
     [COMPILED]: { value: compiled },
   }) as TriggerHandler<DataOf<TData, TSchema>, TResult>;
+}
+
+/**
+ * FC's older Node.js runtimes (and some callers) pass a callback as the third argument and wait for it;
+ * Node.js 18+ runtimes await the returned promise. In FC the handler answers both: given a callback it
+ * calls it (and returns nothing, so the answer is given once), else it returns the promise. In Lambda
+ * it always returns the promise, as before. Middy's chaining
+ * methods return this wrapper, so `defineHandler(…).use(m)` is still the handler with its definition.
+ */
+function withCallback<H extends MiddyfiedHandler<unknown, unknown, Error, LambdaContext>>(inner: H): H {
+  // Two declared parameters, as middy's own handler: runtimes that look at a handler's arity see no callback.
+  const handler = ((event: unknown, context: LambdaContext, ...rest: unknown[]) => {
+    const answer = inner(event, context);
+    const callback = rest[0];
+    // Lambda always passes one, and answering through it would wait for an empty event loop: FC only.
+    if (typeof callback !== 'function' || !isFcContext(context)) return answer;
+    answer.then(
+      (result) => callback(null, result),
+      (error: unknown) => callback(error),
+    );
+    return undefined;
+  }) as unknown as H;
+  for (const name of ['use', 'before', 'after', 'onError', 'handler'] as const) {
+    const method = inner[name] as (arg: never) => unknown;
+    Object.defineProperty(handler, name, {
+      value: (arg: never) => {
+        method(arg);
+        return handler;
+      },
+      writable: true,
+    });
+  }
+  return handler;
 }
 
 /**

@@ -10,6 +10,7 @@ import { type ResolvedRetryPolicy, type RetryPolicy, resolveRetryPolicy } from '
 import type { RetryPresetName } from './delivery/presets.js';
 import { isTriggerError, TriggerError } from './errors.js';
 import { compilePattern, type Matcher, type PatternDialect } from './rules/compile-pattern.js';
+import type { FcContext } from './runtime/alibaba-fc/context.js';
 import { compileSchema, type DataValidator } from './schema/compile.js';
 import type { ParsedSetting, Setting } from './sources/catalog-row.js';
 import {
@@ -45,8 +46,13 @@ export interface HandlerContext {
     headers: Readonly<Record<string, string>>;
     pathParameters: Readonly<Record<string, string>>;
   };
-  /** The Lambda context (a stand-in offline). */
+  /**
+   * The Lambda context (a stand-in offline). In Function Compute, a Lambda-shaped view of FC's context
+   * (function name, request id, memory, time left), so code written against it runs there unchanged.
+   */
   readonly lambda: LambdaContext;
+  /** Function Compute's own context (request id, credentials, function, region, account), in FC only. */
+  readonly fc?: FcContext;
 }
 
 /** An EventBridge event pattern. */

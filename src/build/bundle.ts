@@ -41,6 +41,20 @@ export interface LambdaBuildOptions {
   readonly bundleAwsSdk?: boolean;
 }
 
+/** The platforms `triggerkit build --target` bundles for. */
+export type BuildTarget = 'aws-lambda' | 'alibaba-fc';
+
+/**
+ * Per target: esbuild's `target` (the runtime's Node.js), the runtime name for deployment files, and
+ * the default output folder. FC's newest built-in Node.js runtime is `nodejs20`, which loads ES
+ * modules (`.mjs` handlers) since Node.js 18.
+ * @see https://www.alibabacloud.com/help/en/functioncompute/fc/request-handlers
+ */
+export const BUILD_TARGETS = {
+  'aws-lambda': { node: 'node22', runtime: 'nodejs22.x', outdir: BUILD_DIR },
+  'alibaba-fc': { node: 'node20', runtime: 'nodejs20', outdir: '.triggerkit/build-fc' },
+} as const satisfies Record<BuildTarget, { node: string; runtime: string; outdir: string }>;
+
 /**
  * Bundles every function for AWS Lambda: ESM, node22, minified, with source maps, every dependency
  * included but the AWS SDK v3 (`@aws-sdk/*`, which the runtime provides) and `options.external`.
@@ -48,11 +62,39 @@ export interface LambdaBuildOptions {
  * @example
  * await buildForLambda(process.cwd(), functionsFromServerless('serverless.yml', process.cwd()));
  */
-export async function buildForLambda(
+export function buildForLambda(
   root: string,
   functions: readonly FunctionEntry[],
   outdir = BUILD_DIR,
   options: LambdaBuildOptions = {},
+): Promise<BuiltFunction[]> {
+  return buildFor('aws-lambda', root, functions, outdir, options);
+}
+
+/**
+ * Bundles every function for Alibaba Cloud Function Compute (built-in runtime `nodejs20`): the same
+ * pruned, minified ESM bundles as for Lambda, built for Node.js 20; the `handler` export is the FC
+ * handler (`<file>.handler`). `@aws-sdk/*` stays external unless `bundleAwsSdk`: the FC adapter never
+ * loads it (FC keeps the retries), only AWS-specific features would.
+ *
+ * @example
+ * await buildForFc(process.cwd(), [{ name: 'orders', entry: 'src/orders.ts', exportName: 'handler' }]);
+ */
+export function buildForFc(
+  root: string,
+  functions: readonly FunctionEntry[],
+  outdir: string = BUILD_TARGETS['alibaba-fc'].outdir,
+  options: LambdaBuildOptions = {},
+): Promise<BuiltFunction[]> {
+  return buildFor('alibaba-fc', root, functions, outdir, options);
+}
+
+async function buildFor(
+  target: BuildTarget,
+  root: string,
+  functions: readonly FunctionEntry[],
+  outdir: string,
+  options: LambdaBuildOptions,
 ): Promise<BuiltFunction[]> {
   const external = [...(options.bundleAwsSdk ? [] : ['@aws-sdk/*']), ...(options.external ?? [])];
   // Every path is checked before anything is built: a refused handler leaves no bundle of the others behind.
@@ -66,18 +108,11 @@ export async function buildForLambda(
       };
       const result = await esbuild
         .build({
-          absWorkingDir: root,
-          entryPoints: [resolve(root, fn.entry)],
-          outfile,
-          bundle: true,
-          platform: 'node',
-          format: 'esm',
-          target: 'node22',
+          ...sharedOptions(root, fn, outfile),
+          target: BUILD_TARGETS[target].node,
           minify: true,
           sourcemap: true,
-          metafile: true,
           legalComments: 'none',
-          logLevel: 'silent',
           ...(external.length > 0 && { external }),
           // The same plugin as `triggerkit/esbuild`: precompiled validators, only the sources used.
           plugins: [triggerkitPlugin({ onProbe: heard })],
@@ -90,6 +125,20 @@ export async function buildForLambda(
   );
 }
 
+/** What every bundle of a function shares, cloud or emulator: one ESM file for Node, with its metafile. */
+function sharedOptions(root: string, fn: FunctionEntry, outfile: string) {
+  return {
+    absWorkingDir: root,
+    entryPoints: [resolve(root, fn.entry)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    metafile: true,
+    logLevel: 'silent',
+  } as const satisfies esbuild.BuildOptions;
+}
+
 /** A build the plugin failed (a handler that does not load) rejects with the plugin's TriggerError. */
 function unwrapPluginError(error: unknown): never {
   const detail = (error as { errors?: { detail?: unknown }[] }).errors?.[0]?.detail;
@@ -100,17 +149,10 @@ function unwrapPluginError(error: unknown): never {
 export async function devBuildContext(root: string, fn: FunctionEntry, outdir: string) {
   const outfile = resolve(outdir, `${fn.name}.mjs`);
   const context = await esbuild.context({
-    absWorkingDir: root,
-    entryPoints: [resolve(root, fn.entry)],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
+    ...sharedOptions(root, fn, outfile),
     target: 'node20',
     sourcemap: 'inline',
     packages: 'external',
-    metafile: true,
-    logLevel: 'silent',
   });
   return {
     outfile,

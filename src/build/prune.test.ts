@@ -46,6 +46,7 @@ describe('prune: the plan', () => {
         'aws:apigateway:v2',
         'aws:lambda-url',
         'aws:alb',
+        'alibaba:fc-http',
         'cloudevents',
       ]),
       filter: true,

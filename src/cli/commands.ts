@@ -135,7 +135,8 @@ export const dev = defineCommand({
 export const build = defineCommand({
   meta: {
     name: 'build',
-    description: 'Bundle each handler for AWS Lambda (ESM, node20, minified, source maps)',
+    description:
+      'Bundle each handler for AWS Lambda, or with --target alibaba-fc for Function Compute (ESM, minified, source maps)',
   },
   args: {
     config: {
@@ -147,7 +148,16 @@ export const build = defineCommand({
       type: 'string',
       description: 'Handlers to build instead, as <file>[:export], comma-separated',
     },
-    outdir: { type: 'string', description: 'Where to write the bundles', default: '.triggerkit/build' },
+    target: {
+      type: 'string',
+      description: 'The platform: aws-lambda (nodejs22.x) or alibaba-fc (Function Compute, nodejs20)',
+      default: 'aws-lambda',
+    },
+    outdir: {
+      type: 'string',
+      description:
+        'Where to write the bundles (default .triggerkit/build, .triggerkit/build-fc for alibaba-fc)',
+    },
     external: {
       type: 'string',
       description: 'A package to leave out of the bundles, pkg or @scope/* (repeatable)',
@@ -159,20 +169,34 @@ export const build = defineCommand({
     },
   },
   async run({ args, rawArgs }) {
-    const { buildForLambda } = await import('../build/bundle.js');
+    const { BUILD_TARGETS, buildForFc, buildForLambda } = await import('../build/bundle.js');
     const { flagValues } = await import('../dev/buckets/flags.js');
     const { relative } = await import('node:path');
+    const { target } = args;
+    if (target !== 'aws-lambda' && target !== 'alibaba-fc')
+      throw new CliError(
+        'triggerkit build',
+        `unknown --target ${JSON.stringify(target)}: use aws-lambda or alibaba-fc`,
+      );
     const functions = await selectFunctions('build', args);
-    const built = await buildForLambda(root(), functions, args.outdir, {
+    const build = target === 'alibaba-fc' ? buildForFc : buildForLambda;
+    const built = await build(root(), functions, args.outdir ?? BUILD_TARGETS[target].outdir, {
       external: flagValues(rawArgs, 'external'),
       bundleAwsSdk: args['bundle-aws-sdk'],
     });
+    const outdir = resolve(root(), args.outdir ?? BUILD_TARGETS[target].outdir);
     for (const [i, fn] of built.entries()) {
       const file = relative(root(), fn.outfile);
-      // The handler string serverless.yml (or the Lambda console) wants: the bundle without .mjs, then the export.
-      const handler = `${file.replace(/\.mjs$/, '')}.${functions[i]?.exportName ?? 'handler'}`;
+      // The handler string the console wants: the bundle without .mjs, then the export — from the project
+      // root for Lambda (serverless.yml packages the project), from the code folder for FC (its `code`).
+      const module = (target === 'alibaba-fc' ? relative(outdir, fn.outfile) : file).replace(/\.mjs$/, '');
+      const handler = `${module}.${functions[i]?.exportName ?? 'handler'}`;
+      const where =
+        target === 'alibaba-fc'
+          ? `, code: ${relative(root(), outdir)}, runtime: ${BUILD_TARGETS[target].runtime}`
+          : '';
       process.stdout.write(
-        `${fn.name}: ${file} (${(fn.bytes / 1024).toFixed(1)} KiB), handler: ${handler}\n`,
+        `${fn.name}: ${file} (${(fn.bytes / 1024).toFixed(1)} KiB), handler: ${handler}${where}\n`,
       );
     }
   },

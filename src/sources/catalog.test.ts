@@ -112,7 +112,10 @@ describe('source catalog: one place per fact', () => {
       expression: string;
     }>();
     expectTypeOf<SourceDeclaration['type']>().toEqualTypeOf<
-      | Exclude<SourceKind, `aws:${'apigateway:v1' | 'apigateway:v2' | 'lambda-url' | 'alb'}`>
+      | Exclude<
+          SourceKind,
+          `aws:${'apigateway:v1' | 'apigateway:v2' | 'lambda-url' | 'alb'}` | 'alibaba:fc-http'
+        >
       | 'bus'
       | 'http'
       | 'aws:schedule'

@@ -12,6 +12,7 @@
  * never in the normalizer's module, so the pruner can drop that module whole.
  */
 
+import { normalize as alibabaCdn } from './alibaba/cdn.js';
 import { normalize as alibabaEventBridge } from './alibaba/eventbridge.js';
 import { isAlibabaCloudEvent } from './alibaba/eventbridge-detect.js';
 import { normalize as alibabaMns } from './alibaba/mns.js';
@@ -19,6 +20,7 @@ import { isMnsTopicMessage } from './alibaba/mns-detect.js';
 import { normalize as alibabaOss } from './alibaba/oss.js';
 import { normalize as rocketMq } from './alibaba/rocketmq.js';
 import { normalize as alibabaSls } from './alibaba/sls.js';
+import { normalize as tablestore } from './alibaba/tablestore.js';
 import { normalize as alb } from './aws/alb.js';
 import { isAlbRequest, multiValueAnswer } from './aws/alb-detect.js';
 import { normalize as apiGatewayV1 } from './aws/apigateway-v1.js';
@@ -55,6 +57,9 @@ import { normalize as debezium } from './cdc/debezium.js';
 import { isDebeziumEnvelope, unwrapDebezium } from './cdc/debezium-detect.js';
 import { normalize as dynamoDb } from './cdc/dynamodb.js';
 import { normalize as cloudEvents } from './cloudevents.js';
+import { normalize as fcHttp } from './fc/http.js';
+import { type FcHttpEvent, isFcHttpEvent } from './fc/http-detect.js';
+import { normalize as fcTimer } from './fc/timer.js';
 import { normalize as cloudWatchLogs } from './logs/cloudwatch-logs.js';
 import { filterPatternProblem } from './logs/filter-pattern.js';
 import { isObject, type JsonObject, type RecordBatch } from './types.js';
@@ -144,6 +149,23 @@ const SCHEDULE_EXPRESSION = parsed('rate(5 minutes)', (value) => {
     ? `an EventBridge schedule expression such as 'rate(5 minutes)' or 'cron(0 12 * * ? *)' (${problem})`
     : undefined;
 });
+/** An FC time trigger event: `triggerTime` and `triggerName`, and nothing but the optional `payload`. */
+const isFcTimer = (raw: unknown): raw is JsonObject =>
+  isObject(raw) &&
+  typeof raw.triggerTime === 'string' &&
+  typeof raw.triggerName === 'string' &&
+  Object.keys(raw).every((key) => key === 'triggerTime' || key === 'triggerName' || key === 'payload');
+/**
+ * A Tablestore stream batch: the bytes FC hands the function (a CBOR map: only FC passes bytes, and
+ * only this trigger sends CBOR), or their JSON form (`Version: "Sync-v1"`).
+ */
+const isTablestoreBatch = (raw: unknown): raw is Uint8Array | (JsonObject & { Records: unknown[] }) =>
+  (raw instanceof Uint8Array && raw.length > 0 && (raw[0] as number) >> 5 === 5) ||
+  (isObject(raw) &&
+    typeof raw.Version === 'string' &&
+    raw.Version.startsWith('Sync-') &&
+    Array.isArray(raw.Records) &&
+    (raw.Records.length === 0 || Array.isArray(at(raw.Records[0], 'PrimaryKey'))));
 /** A native SLS trigger event, as its detector sees it. */
 type SlsEvent = JsonObject & { source: JsonObject };
 
@@ -236,6 +258,24 @@ export const CATALOG = [
     envelope: (raw) => ({ path: text(raw.path), multiValueHeaders: multiValueAnswer(raw) }),
     module: './aws/alb.js',
     normalize: alb,
+  }),
+  row({
+    kind: 'alibaba:fc-http',
+    label: 'Function Compute HTTP trigger request',
+    reply: 'http',
+    detect: isFcHttpEvent,
+    marks: [
+      [
+        ['version', ['v1']],
+        ['rawPath', 'string'],
+        ['requestContext.http.method', 'string'],
+        ['requestContext.domainName', 'string'],
+      ],
+    ],
+    declares: HTTP,
+    envelope: (raw: FcHttpEvent) => ({ path: raw.rawPath }),
+    module: './fc/http.js',
+    normalize: fcHttp,
   }),
   row({
     kind: 'aws:sqs',
@@ -484,6 +524,62 @@ export const CATALOG = [
     ],
     module: './alibaba/mns.js',
     normalize: alibabaMns,
+  }),
+  row({
+    kind: 'alibaba:timer',
+    label: 'Function Compute time trigger',
+    reply: 'throw',
+    detect: isFcTimer,
+    marks: [
+      [
+        ['triggerTime', 'string'],
+        ['triggerName', 'string'],
+      ],
+    ],
+    // `cronExpression` and `payload` are the trigger's settings (its schedule and its message).
+    declares: {
+      keys: {
+        triggerName: named((raw: JsonObject) => [String(raw.triggerName)]),
+        cronExpression: taken,
+        payload: taken,
+      },
+    },
+    module: './fc/timer.js',
+    normalize: fcTimer,
+  }),
+  row({
+    kind: 'alibaba:tablestore',
+    label: 'Alibaba Tablestore stream trigger',
+    reply: 'throw',
+    detect: isTablestoreBatch,
+    marks: [
+      [
+        ['Version', 'string'],
+        ['Records[0].Type', ['PutRow', 'UpdateRow', 'DeleteRow']],
+        ['Records[0].PrimaryKey', 'array'],
+      ],
+    ],
+    // The stream's records do not name their instance or table: the keys are not checked on delivery.
+    declares: { keys: { instance: taken, table: taken } },
+    module: './alibaba/tablestore.js',
+    normalize: tablestore,
+  }),
+  row({
+    kind: 'alibaba:cdn',
+    label: 'Alibaba CDN events trigger',
+    reply: 'throw',
+    detect: (raw): raw is { events: unknown[] } =>
+      isObject(raw) && Array.isArray(raw.events) && at(raw.events[0], 'eventSource') === 'cdn',
+    marks: [
+      [
+        ['events[0].eventSource', ['cdn']],
+        ['events[0].eventName', 'string'],
+        ['events[0].traceId', 'string'],
+      ],
+    ],
+    declares: { keys: { domain: named(eachRecord((e) => at(e, 'resource', 'domain'), 'events')) } },
+    module: './alibaba/cdn.js',
+    normalize: alibabaCdn,
   }),
   row({
     kind: 'rocketmq',

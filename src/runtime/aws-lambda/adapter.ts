@@ -20,7 +20,7 @@ import { outcomeResponse, type PreparedEvent, preparedOf } from '../prepared.js'
 import { httpResponse, malformedRequest } from './http-response.js';
 import { type ManagedDelivery, managedDelivery } from './managed-delivery.js';
 import { retryQueueRecords } from './retry-plan.js';
-import { resumeRetries, runBatch } from './run-batch.js';
+import { type PlatformContext, resumeRetries, runBatch } from './run-batch.js';
 
 /** Runs a raw Lambda event through a compiled definition and returns the Lambda response. */
 export async function handleLambdaEvent(
@@ -48,11 +48,16 @@ export async function handleLambdaEvent(
   return handleBatch(definition, raw, lambda, delivery);
 }
 
-async function handleBatch(
+/**
+ * One decoded invocation through the pipeline, answered as its transport expects; shared by the Lambda
+ * and FC adapters. `platform` adds what the handler context carries besides `lambda` (`fc` in FC).
+ */
+export async function handleBatch(
   definition: CompiledDefinition,
   raw: unknown,
   lambda: LambdaContext,
   delivery: ManagedDelivery | undefined,
+  platform: PlatformContext = {},
 ): Promise<unknown> {
   const hooks = hooksOf(lambda);
   const now = hooks?.now?.() ?? Date.now();
@@ -70,7 +75,13 @@ async function handleBatch(
   if (batch.http !== undefined) batch = await settleHttpBatch(batch, now);
   if (batch.control !== undefined) return forEnvelope(batch.http, batch.control);
   // An HTTP caller hears of a failure in the response and retries itself.
-  const results = await runBatch(definition, batch, lambda, batch.reply === 'http' ? undefined : delivery);
+  const results = await runBatch(
+    definition,
+    batch,
+    lambda,
+    batch.reply === 'http' ? undefined : delivery,
+    platform,
+  );
   switch (batch.reply) {
     case 'http':
       return forEnvelope(batch.http, httpResponse(results.outcomes));

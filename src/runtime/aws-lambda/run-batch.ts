@@ -21,6 +21,9 @@ import { idempotencyRuntime } from './dynamodb-idempotency.js';
 import { lambdaRuntime, type ManagedDelivery } from './managed-delivery.js';
 import { planArrival, readRetryMessage } from './retry-plan.js';
 
+/** What the handler context carries besides the Lambda view, per platform: FC's own context. */
+export type PlatformContext = Pick<HandlerContext, 'fc'>;
+
 export interface BatchResults {
   readonly outcomes: Outcome[];
   /** Refs to report as failed, in batch order: failed, rejected, and — in ordered batches — never tried. */
@@ -40,6 +43,7 @@ export async function runBatch(
   batch: Batch,
   lambda: LambdaContext,
   delivery: ManagedDelivery | undefined,
+  platform: PlatformContext = {},
 ): Promise<BatchResults> {
   const hooks = hooksOf(lambda);
   const http = batch.http && {
@@ -77,7 +81,7 @@ export async function runBatch(
       retryable: false,
     };
     const runtime = attemptRuntime(delivery, hooks, ordered);
-    const ctx = { attempt: hooks?.attempt ?? 1, ref, transport: batch.source, http, lambda };
+    const ctx = { attempt: hooks?.attempt ?? 1, ref, transport: batch.source, http, lambda, ...platform };
     const { outcome, redeliver } =
       runtime === undefined
         ? await attemptOnce(run, event, ctx, unreadable)

@@ -226,3 +226,38 @@ export function albEvent(items: readonly unknown[], o: HttpOptions, ids: Ids) {
     isBase64Encoded: false,
   };
 }
+
+/**
+ * A Function Compute 3.0 HTTP trigger request (payload `v1`): repeated headers and query parameters
+ * joined with commas, as FC sends them.
+ * @see https://www.alibabacloud.com/help/en/functioncompute/fc-3-0/user-guide/http-trigger-invoking-function
+ */
+export function fcHttpEvent(items: readonly unknown[], o: HttpOptions, ids: Ids) {
+  const triggerId = ids.hex('trigger', 0, 16);
+  const region = o.region ?? 'cn-hangzhou';
+  const domainName = `${triggerId}.${region}.fcapp.run`;
+  const r = requestOf(items, o, ids, domainName);
+  return {
+    version: 'v1',
+    rawPath: r.path,
+    body: r.body ?? '',
+    isBase64Encoded: false,
+    headers: r.headers,
+    queryParameters: joined(r.query),
+    requestContext: {
+      accountId: o.account ?? '1000000000000000',
+      domainName,
+      domainPrefix: triggerId,
+      http: {
+        method: r.method,
+        path: r.path,
+        protocol: 'HTTP/1.1',
+        sourceIp: r.sourceIp,
+        userAgent: r.userAgent,
+      },
+      requestId: `1-${Math.floor(ids.time / 1000).toString(16)}-${ids.hex('request', 0, 24)}`,
+      time: new Date(ids.time).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      timeEpoch: String(ids.time),
+    },
+  };
+}

@@ -39,9 +39,18 @@ import {
 import { type CloudEventOptions, cloudEvent } from './cloudevents.js';
 import { type DebeziumOptions, debeziumEvent } from './debezium.js';
 import {
+  type CdnOptions,
+  cdnEvent,
+  type TablestoreOptions,
+  type TimerOptions,
+  tablestoreEvent,
+  timerEvent,
+} from './fc.js';
+import {
   albEvent,
   apiGatewayV1Event,
   apiGatewayV2Event,
+  fcHttpEvent,
   functionUrlEvent,
   type HttpOptions,
 } from './http.js';
@@ -57,6 +66,7 @@ export interface GenerateOptionsByKind {
   'aws:lambda-url': HttpOptions;
   'aws:apigateway:v1': HttpOptions;
   'aws:alb': HttpOptions;
+  'alibaba:fc-http': HttpOptions;
   'aws:sqs': SqsOptions;
   'aws:sns': SnsOptions;
   'aws:s3': S3Options;
@@ -68,6 +78,9 @@ export interface GenerateOptionsByKind {
   'alibaba:oss': OssOptions;
   'alibaba:sls': SlsOptions;
   'alibaba:mns': MnsOptions;
+  'alibaba:timer': TimerOptions;
+  'alibaba:tablestore': TablestoreOptions;
+  'alibaba:cdn': CdnOptions;
   rocketmq: RocketMqOptions;
   debezium: DebeziumOptions;
   'aws:eventbridge': EventBridgeOptions;
@@ -83,6 +96,7 @@ const MAKERS: { readonly [K in SourceKind]: Make<GenerateOptionsByKind[K]> } = {
   'aws:lambda-url': functionUrlEvent,
   'aws:apigateway:v1': apiGatewayV1Event,
   'aws:alb': albEvent,
+  'alibaba:fc-http': fcHttpEvent,
   'aws:sqs': sqsEvent,
   'aws:sns': snsEvent,
   'aws:s3': s3Event,
@@ -94,6 +108,9 @@ const MAKERS: { readonly [K in SourceKind]: Make<GenerateOptionsByKind[K]> } = {
   'alibaba:oss': ossEvent,
   'alibaba:sls': slsEvent,
   'alibaba:mns': mnsEvent,
+  'alibaba:timer': timerEvent,
+  'alibaba:tablestore': tablestoreEvent,
+  'alibaba:cdn': cdnEvent,
   rocketmq: rocketMqEvent,
   debezium: debeziumEvent,
   'aws:eventbridge': eventBridgeEvent,

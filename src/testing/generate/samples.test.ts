@@ -50,9 +50,19 @@ describe('generate-event samples', () => {
   );
 
   /** Invoked once per message or request: the first item only. */
-  const SINGLE = new Set(['aws:eventbridge', 'aws:eventbridge/sqs', 'alibaba:mns', 'debezium']);
-  /** Their data is not the payload: the object's fields (S3, OSS), the trigger's `parameter` (SLS), a schedule's `{}`. */
-  const OTHER_DATA = /^(aws:s3|alibaba:oss|alibaba:sls|aws:schedule)/;
+  const SINGLE = new Set([
+    'aws:eventbridge',
+    'aws:eventbridge/sqs',
+    'alibaba:mns',
+    'debezium',
+    'alibaba:fc-http',
+    'alibaba:timer',
+  ]);
+  /**
+   * Their data is not the payload: the object's fields (S3, OSS), the trigger's `parameter` (SLS), a
+   * schedule's `{}`, a CDN notification, a Tablestore row change (written columns apart from the key).
+   */
+  const OTHER_DATA = /^(aws:s3|alibaba:oss|alibaba:sls|aws:schedule|alibaba:cdn|alibaba:tablestore)/;
 
   it.each(SAMPLES.filter((s) => !OTHER_DATA.test(s.name)).map((s) => [s.name, s] as const))(
     '%s: carries the data given, one event per item',

@@ -52,6 +52,7 @@ const KIND_SAMPLES: { readonly [K in SourceKind]: readonly [string, GenerateOpti
   'aws:lambda-url': ['Lambda function URL request', { path: '/orders', data: ORDER }],
   'aws:apigateway:v1': ['API Gateway REST API request (payload 1.0)', { path: '/orders', data: ORDER }],
   'aws:alb': ['Application Load Balancer request', { path: '/orders', data: ORDER }],
+  'alibaba:fc-http': ['Function Compute HTTP trigger request', { path: '/orders', data: ORDER }],
   'aws:sqs': ['SQS batch', { queue: 'orders', data: ORDER }],
   'aws:sns': ['SNS notification', { topic: 'orders', data: ORDER }],
   'aws:s3': ['S3 event notification', { bucket: 'uploads', ...OBJECT, data: { size: 1024 } }],
@@ -75,6 +76,15 @@ const KIND_SAMPLES: { readonly [K in SourceKind]: readonly [string, GenerateOpti
     { project: 'shop', logstore: 'orders-api', data: {} },
   ],
   'alibaba:mns': ['Alibaba MNS topic trigger (JSON format)', { topic: 'orders', data: ORDER }],
+  'alibaba:timer': ['Function Compute time trigger', { triggerName: 'nightly', data: { report: 'daily' } }],
+  'alibaba:tablestore': [
+    'Alibaba Tablestore stream trigger (decoded from CBOR)',
+    { data: { id: 'ord-1001', total: 42.5, status: 'placed' } },
+  ],
+  'alibaba:cdn': [
+    'Alibaba CDN events trigger',
+    { domain: 'cdn.example.com', data: { objectPath: ['/images/logo.png'], objectType: 'File' } },
+  ],
   rocketmq: ['Apache RocketMQ trigger', { topic: 'orders', tags: 'created', data: ORDER }],
   debezium: [
     'Debezium change event (PostgreSQL)',
