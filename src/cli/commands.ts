@@ -162,6 +162,10 @@ export const build = defineCommand({
       type: 'string',
       description: 'A package to leave out of the bundles, pkg or @scope/* (repeatable)',
     },
+    's-yaml': {
+      type: 'string',
+      description: 'With alibaba-fc: where to write the Serverless Devs s.yaml (default .triggerkit/s.yaml)',
+    },
     'bundle-aws-sdk': {
       type: 'boolean',
       description: 'Bundle the AWS SDK v3 too (by default @aws-sdk/* is left to the nodejs22.x runtime)',
@@ -198,6 +202,11 @@ export const build = defineCommand({
       process.stdout.write(
         `${fn.name}: ${file} (${(fn.bytes / 1024).toFixed(1)} KiB), handler: ${handler}${where}\n`,
       );
+    }
+    if (target === 'alibaba-fc') {
+      const { writeServerlessDevs } = await import('./s-yaml.js');
+      const lines = await writeServerlessDevs(root(), functions, built, outdir, args['s-yaml']);
+      process.stdout.write(lines.map((line) => `${line}\n`).join(''));
     }
   },
 });

@@ -20,6 +20,8 @@ const CONFIG_OF: Record<string, string> = {
   eventbridge: 'IEventBridge',
   mns_topic: 'IMnsTriggerConfig',
   timer: 'ITimerTriggerConfig',
+  cdn_events: 'ICdnTriggerConfig',
+  tablestore: 'IOtsConfig',
 };
 const configValidator = (type: string) =>
   ajv.compile({ definitions: schema.definitions, $ref: `#/definitions/${CONFIG_OF[type]}` });
@@ -62,6 +64,29 @@ describe('serverlessDevsProject', () => {
         code: './accessLog',
         handler: 'index.handler',
         timeoutSeconds: 30,
+      },
+      {
+        key: 'housekeeping',
+        definition: facts({
+          sources: [
+            {
+              type: 'alibaba:timer',
+              cronExpression: '@every 5m',
+              triggerName: 'every-5m',
+              payload: { scope: 'all' },
+            },
+            { type: 'alibaba:tablestore', instance: 'shop', table: 'orders' },
+            { type: 'alibaba:cdn', domain: 'cdn.example.com' },
+          ],
+        }),
+        code: './housekeeping',
+        handler: 'index.handler',
+      },
+      {
+        key: 'onBus',
+        definition: facts({ filter: { type: ['order.created'] } }),
+        code: '.',
+        handler: 'on-bus.handler',
       },
       {
         key: 'orders',
@@ -138,7 +163,33 @@ describe('serverlessDevsProject', () => {
     });
     // An SLS trigger runs the function synchronously: its retries are the trigger's, no async config.
     expect(resources.accessLog?.props).not.toHaveProperty('asyncInvokeConfig');
-    expect(deadLetterQueues).toEqual(['thumbnails-failed']);
+    expect(deadLetterQueues).toEqual([
+      'thumbnails-failed',
+      'shop-dev-housekeeping-dlq',
+      'shop-dev-onBus-dlq',
+    ]);
+  });
+
+  it('maps time, Tablestore and CDN triggers, and a function without sources to the default bus', () => {
+    expect(resources.housekeeping?.props.triggers).toMatchObject([
+      {
+        triggerName: 'every-5m',
+        triggerType: 'timer',
+        triggerConfig: { cronExpression: '@every 5m', enable: true, payload: '{"scope":"all"}' },
+      },
+      {
+        triggerType: 'tablestore',
+        sourceArn: `acs:ots:${REGION}:${ACCOUNT}:instance/shop/table/orders`,
+        triggerConfig: {},
+      },
+      {
+        triggerType: 'cdn_events',
+        triggerConfig: { eventName: 'LogFileCreated', filter: { domain: ['cdn.example.com'] } },
+      },
+    ]);
+    expect(resources.onBus?.props.triggers).toMatchObject([
+      { triggerType: 'eventbridge', triggerConfig: { eventSourceConfig: { eventSourceType: 'Default' } } },
+    ]);
   });
 
   it('names what it cannot generate, one line per source', () => {

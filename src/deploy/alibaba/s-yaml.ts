@@ -50,6 +50,7 @@ const ASYNC_TRIGGERS = new Set<FcTrigger['triggerType']>([
   'cdn_events',
   'eventbridge',
 ]);
+const BUS = { type: 'alibaba:eventbridge' };
 /** FC function names: a letter or `_`, then letters, digits, `_` and `-`, at most 64. */
 const FUNCTION_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
 
@@ -84,7 +85,9 @@ export function serverlessDevsProject(
   const queues = new Set<string>();
   const resources: Record<string, unknown> = {};
   for (const fn of functions) {
-    const wired = fn.definition.sources.map((source, i) => fcTrigger(source, i, fn.definition));
+    // No sources: the handler listens on the bus, which on Alibaba Cloud is EventBridge's default bus.
+    const sources = fn.definition.sources.length > 0 ? fn.definition.sources : [BUS];
+    const wired = sources.map((source, i) => fcTrigger(source, i, fn.definition));
     for (const w of wired) if (isByHand(w)) byHand.push(`${fn.key}: ${w.byHand}`);
     const triggers = mergeHttp(wired.filter(isTrigger).map((w) => w.trigger));
     const queue = deadLetterQueueName(

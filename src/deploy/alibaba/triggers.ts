@@ -104,6 +104,43 @@ export function fcTrigger(source: Declaration, index: number, definition: Defini
         },
       };
     }
+    case 'alibaba:timer':
+      return timer(source, where);
+    case 'alibaba:tablestore':
+      if (typeof source.instance !== 'string' || typeof source.table !== 'string')
+        return {
+          byHand: `${where}: a Tablestore trigger needs the instance and the table; declare { type: 'alibaba:tablestore', instance: '…', table: '…' }.`,
+        };
+      return {
+        trigger: {
+          triggerName: `tablestore-${source.table}`,
+          triggerType: 'tablestore',
+          sourceArn: `acs:ots:${REGION}:${ACCOUNT}:instance/${source.instance}/table/${source.table}`,
+          invocationRole: `acs:ram::${ACCOUNT}:role/aliyuntablestorestreamnotificationrole`,
+          qualifier: 'LATEST',
+          triggerConfig: {},
+        },
+      };
+    case 'alibaba:cdn':
+      if (typeof source.domain !== 'string')
+        return {
+          byHand: `${where}: a CDN events trigger needs the domain; declare { type: 'alibaba:cdn', domain: '…' }.`,
+        };
+      return {
+        trigger: {
+          triggerName: `cdn-${index + 1}`,
+          triggerType: 'cdn_events',
+          sourceArn: `acs:cdn:*:${ACCOUNT}`,
+          invocationRole: `acs:ram::${ACCOUNT}:role/aliyuncdneventnotificationrole`,
+          qualifier: 'LATEST',
+          triggerConfig: {
+            eventName: 'LogFileCreated',
+            eventVersion: '1.0.0',
+            notes: `${definition.name ?? 'triggerkit'}: CDN log files`,
+            filter: { domain: [source.domain] },
+          },
+        },
+      };
     case 'alibaba:mns':
       return {
         byHand: `${where}: an MNS topic trigger needs the topic, which the declaration does not name; add it to the function's triggers in s.yaml (triggerType mns_topic, notifyStrategy ${pushRetryStrategy(definition)}).`,
@@ -117,6 +154,28 @@ export function fcTrigger(source: Declaration, index: number, definition: Defini
         byHand: `${where}: Function Compute has no trigger for this source; invoke the function from it by hand, or declare an alibaba:* source.`,
       };
   }
+}
+
+/** A time trigger: its `cronExpression` (FC's six-field cron or `@every 5m`), its name and payload as declared. */
+function timer(source: Declaration, where: string): TriggerWiring {
+  if (typeof source.cronExpression !== 'string')
+    return {
+      byHand: `${where}: a time trigger needs its schedule; declare { type: 'alibaba:timer', cronExpression: '@every 5m' }.`,
+    };
+  return {
+    trigger: {
+      triggerName: typeof source.triggerName === 'string' ? source.triggerName : 'timer',
+      triggerType: 'timer',
+      qualifier: 'LATEST',
+      triggerConfig: {
+        cronExpression: source.cronExpression,
+        enable: true,
+        ...(source.payload !== undefined && {
+          payload: typeof source.payload === 'string' ? source.payload : JSON.stringify(source.payload),
+        }),
+      },
+    },
+  };
 }
 
 function oss(source: Declaration, where: string): TriggerWiring {

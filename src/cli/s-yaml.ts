@@ -1,0 +1,73 @@
+/**
+ * `triggerkit build --target alibaba-fc` writes the Serverless Devs project of the bundles it built
+ * (`.triggerkit/s.yaml` unless `--s-yaml` says where), so `s deploy -t .triggerkit/s.yaml` deploys them
+ * with their triggers, retries and dead-letter destinations. Printed: the file, what it leaves to you.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import type { BuiltFunction } from '../build/bundle.js';
+import { serverlessDevsProject } from '../deploy/alibaba/s-yaml.js';
+import type { FunctionEntry } from './project.js';
+
+export const DEFAULT_S_YAML = '.triggerkit/s.yaml';
+
+/** The project's name: serverless.yml `service`, else package.json `name`, else the folder's. */
+function projectName(root: string): string {
+  const read = (file: string, pattern: RegExp) => {
+    const path = join(root, file);
+    return existsSync(path) ? pattern.exec(readFileSync(path, 'utf8'))?.[1] : undefined;
+  };
+  const name =
+    read('serverless.yml', /^service:\s*["']?([\w-]+)/m) ??
+    read('package.json', /"name"\s*:\s*"(?:@[\w-]+\/)?([\w.-]+)"/) ??
+    basename(root);
+  return name.replace(/[^A-Za-z0-9_-]/g, '-');
+}
+
+/**
+ * Writes the s.yaml of `built` (bundles in `outdir`, handler strings relative to it) and returns the
+ * lines to print. Functions whose export is no `defineHandler` are left out, and said so.
+ */
+export async function writeServerlessDevs(
+  root: string,
+  functions: readonly FunctionEntry[],
+  built: readonly BuiltFunction[],
+  outdir: string,
+  file = DEFAULT_S_YAML,
+): Promise<string[]> {
+  const { stringify } = await import('yaml');
+  const target = resolve(root, file);
+  const code = relative(dirname(target), outdir) || '.';
+  const lines: string[] = [];
+  const fcFunctions = built.flatMap((fn, i) => {
+    const entry = functions[i];
+    if (fn.definition === undefined || entry === undefined) {
+      lines.push(`${fn.name}: not in s.yaml, its export is no defineHandler function`);
+      return [];
+    }
+    const module = relative(outdir, fn.outfile).replace(/\.mjs$/, '');
+    return [
+      {
+        key: fn.name,
+        definition: fn.definition,
+        code: code.startsWith('.') ? code : `./${code}`,
+        handler: `${module}.${entry.exportName}`,
+        ...(entry.timeoutMs !== undefined && { timeoutSeconds: Math.ceil(entry.timeoutMs / 1000) }),
+      },
+    ];
+  });
+  const project = serverlessDevsProject(fcFunctions, { name: projectName(root) });
+  mkdirSync(dirname(target), { recursive: true });
+  writeFileSync(
+    target,
+    `# Written by triggerkit build --target alibaba-fc from the handlers' definitions; edit them, not this file.\n${stringify(project.document)}`,
+  );
+  const shown = relative(root, target);
+  lines.push(`s.yaml: ${shown} (deploy: s deploy -t ${shown})`);
+  for (const note of project.byHand) lines.push(`by hand: ${note}`);
+  if (project.deadLetterQueues.length > 0)
+    lines.push(
+      `create the MNS dead-letter queues before the first deploy: ${project.deadLetterQueues.join(', ')}`,
+    );
+  return lines;
+}
