@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import type { DefinitionFacts } from '../../build/standalone.js';
+import { streamRunOptions } from './retry.js';
 import { fcFunctionName, serverlessDevsProject } from './s-yaml.js';
 import { alibabaRulePattern } from './triggers.js';
 import { ACCOUNT, REGION } from './vars.js';
@@ -195,7 +196,7 @@ describe('serverlessDevsProject', () => {
   it('names what it cannot generate, one line per source', () => {
     expect(byHand).toEqual([
       expect.stringMatching(
-        /^orders: sources\[0\] \(rocketmq\): a RocketMQ trigger needs the instance, topic and group/,
+        /^orders: sources\[0\] \(rocketmq\): a RocketMQ trigger needs the instance, topic and group.*runOptions \{"mode":"event-streaming","retryStrategy":\{"PushRetryStrategy":"BACKOFF_RETRY","MaximumRetryAttempts":2,"MaximumEventAgeInSeconds":21600\},"errorsTolerance":"ALL","deadLetterQueue":\{"Arn":"acs:mns:.*:\/queues\/shop-dev-orders-dlq"\}\}\.$/,
       ),
       expect.stringMatching(
         /^orders: sources\[1\] \(aws:sqs\): Function Compute has no trigger for this source/,
@@ -230,5 +231,28 @@ describe('fcFunctionName', () => {
     expect(fcFunctionName('shop', 'orders.created')).toBe('shop-orders-created');
     expect(fcFunctionName('9lives', 'x')).toBe('_9lives-x');
     expect(fcFunctionName('a'.repeat(70), 'b')).toHaveLength(64);
+  });
+});
+
+describe('streamRunOptions', () => {
+  it('takes the preset strategy, the retries within its cap, and blocks on onError block', () => {
+    const decay = streamRunOptions(facts({ retry: 'alibaba-exponential-decay', onError: 'block' }), 'q');
+    expect(decay).toMatchObject({
+      retryStrategy: {
+        PushRetryStrategy: 'EXPONENTIAL_DECAY_RETRY',
+        MaximumRetryAttempts: 176,
+        MaximumEventAgeInSeconds: 86_400,
+      },
+      errorsTolerance: 'NONE',
+    });
+    // Ten attempts are more than BACKOFF_RETRY's three retries: the decaying strategy covers them.
+    expect(streamRunOptions(facts({ retry: { maxAttempts: 10 } }), 'q').retryStrategy).toMatchObject({
+      PushRetryStrategy: 'EXPONENTIAL_DECAY_RETRY',
+      MaximumRetryAttempts: 9,
+    });
+    expect(streamRunOptions(facts({ retry: 'alibaba-backoff' }), 'q').retryStrategy).toMatchObject({
+      PushRetryStrategy: 'BACKOFF_RETRY',
+      MaximumRetryAttempts: 3,
+    });
   });
 });

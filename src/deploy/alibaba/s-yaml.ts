@@ -87,13 +87,13 @@ export function serverlessDevsProject(
   for (const fn of functions) {
     // No sources: the handler listens on the bus, which on Alibaba Cloud is EventBridge's default bus.
     const sources = fn.definition.sources.length > 0 ? fn.definition.sources : [BUS];
-    const wired = sources.map((source, i) => fcTrigger(source, i, fn.definition));
-    for (const w of wired) if (isByHand(w)) byHand.push(`${fn.key}: ${w.byHand}`);
-    const triggers = mergeHttp(wired.filter(isTrigger).map((w) => w.trigger));
     const queue = deadLetterQueueName(
       { service: project.name, stage: project.stage ?? 'dev', functionKey: fn.key },
       fn.definition.deadLetter,
     );
+    const wired = sources.map((source, i) => fcTrigger(source, i, fn.definition, queue));
+    for (const w of wired) if (isByHand(w)) byHand.push(`${fn.key}: ${w.byHand}`);
+    const triggers = mergeHttp(wired.filter(isTrigger).map((w) => w.trigger));
     const async = triggers.some((t) => ASYNC_TRIGGERS.has(t.triggerType));
     if (async) queues.add(queue);
     resources[fn.key] = {

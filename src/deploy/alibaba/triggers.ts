@@ -8,7 +8,7 @@
  */
 import type { DefinitionFacts } from '../../build/standalone.js';
 import { isObject } from '../../sources/types.js';
-import { pushRetryStrategy, retriesOf } from './retry.js';
+import { pushRetryStrategy, retriesOf, streamRunOptions } from './retry.js';
 import { ACCOUNT, REGION } from './vars.js';
 
 type Declaration = Readonly<Record<string, unknown>>;
@@ -63,10 +63,15 @@ const methodsOf = (value: unknown): string[] =>
  * function one HTTP endpoint, and the handler routes by path.
  *
  * @example
- * fcTrigger({ type: 'alibaba:oss', bucket: 'uploads', suffix: '.jpg' }, 0, definition)
+ * fcTrigger({ type: 'alibaba:oss', bucket: 'uploads', suffix: '.jpg' }, 0, definition, 'shop-dev-resize-dlq')
  * // → { trigger: { triggerName: 'oss-uploads', triggerType: 'oss', sourceArn: 'acs:oss:${vars.region}:…:uploads', … } }
  */
-export function fcTrigger(source: Declaration, index: number, definition: DefinitionFacts): TriggerWiring {
+export function fcTrigger(
+  source: Declaration,
+  index: number,
+  definition: DefinitionFacts,
+  deadLetterQueue: string,
+): TriggerWiring {
   const where = `sources[${index}] (${String(source.type)})`;
   switch (source.type) {
     case 'http':
@@ -147,7 +152,7 @@ export function fcTrigger(source: Declaration, index: number, definition: Defini
       };
     case 'rocketmq':
       return {
-        byHand: `${where}: a RocketMQ trigger needs the instance, topic and group, which the declaration does not name; add it to the function's triggers in s.yaml (triggerType eventbridge, eventSourceType RocketMQ).`,
+        byHand: `${where}: a RocketMQ trigger needs the instance, topic and group, which the declaration does not name; add it to the function's triggers in s.yaml (triggerType eventbridge, eventSourceType RocketMQ) with runOptions ${JSON.stringify(streamRunOptions(definition, deadLetterQueue))}.`,
       };
     default:
       return {
