@@ -25,7 +25,7 @@ import { bothNames, functionsNamed, handlerNameOf, knownFunctions } from './func
 import type { HostPolicy } from './guard.js';
 import { acceptH2c } from './h2c.js';
 import { createDispatcher } from './http-server.js';
-import { INVOKE_PATH, serveInvoke } from './invoke-api.js';
+import { invokeRoutes } from './invoke-routes.js';
 import { startLogFeeds } from './logs/feeds.js';
 import { createRecorder } from './record.js';
 import { compileRoute, type Route, send } from './router.js';
@@ -161,6 +161,15 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     publish: publishNow,
   });
 
+  const invocation = invokeRoutes({
+    functions: () => functions,
+    host,
+    refused: (request, status, reason) => lines?.refused(request, status, reason),
+    background(work) {
+      background.add(work);
+      void work.finally(() => background.delete(work));
+    },
+  });
   const routes: Route[] = [
     {
       method: 'GET',
@@ -187,42 +196,12 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     }),
     ...stateRoutes({ store, clock, bus, functions: () => functions, kick: () => loop.wake() }),
     ...sourceRoutes({ host }),
-    {
-      method: 'POST',
-      path: INVOKE_PATH,
-      summary: 'the Lambda Invoke API (names, ARNs; RequestResponse, Event, DryRun; --log-type Tail)',
-      changesState: true,
-      handle: (request) =>
-        serveInvoke(
-          {
-            functions: () => functions,
-            run: (name, raw) => invoke(name, raw),
-            refused: (status, reason) => lines?.refused(request, status, reason),
-            background(work) {
-              background.add(work);
-              void work.finally(() => background.delete(work));
-            },
-          },
-          request,
-        ),
-    },
+    ...invocation.routes,
     ...aws.routes,
     ...s3Routes(host, buckets, false),
   ];
   // Started once the route table exists: a declared bucket may not be named like one of its routes.
   let triggers = startTriggers(host, functions);
-
-  /** The Invoke API's run: the caller gets the function's answer, nothing is retried here. */
-  async function invoke(name: string, raw: unknown) {
-    const fn = functionsNamed(functions, name)[0];
-    if (fn === undefined)
-      throw new TriggerError(
-        'E_CONFIG',
-        `No function ${JSON.stringify(name)} in the emulator; it runs ${knownFunctions(functions)}.`,
-      );
-    const { traces = [], ...result } = await host.call(fn, raw, () => 'not retried (Invoke API)');
-    return { ...result, traces: [...traces] };
-  }
 
   function describe() {
     return {
@@ -301,7 +280,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     runUntilIdle: (advanceTo) => loop.runUntilIdle(advanceTo),
     store,
     clock,
-    invoke,
+    invoke: (name, raw) => invocation.invoke(name, raw),
     async close() {
       clearInterval(poll);
       clearInterval(pruneTimer);

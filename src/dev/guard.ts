@@ -9,7 +9,7 @@
  *   page could be served from), and `null` is refused;
  * - the emulator's state-changing routes refuse what a browser sends cross-site without a CORS preflight:
  *   a request that carries neither a non-simple Content-Type nor a header only a preflighted request can
- *   carry (`ce-*`, `x-amz-*`, `authorization`). curl with `-H 'content-type: application/json'`, the
+ *   carry (`ce-*`, `x-amz-*`, `x-fc-*`, `authorization`). curl with `-H 'content-type: application/json'`, the
  *   AWS SDK and CLI, and binary-mode CloudEvents all pass.
  *
  * Routes a handler declares (`{ type: 'http', path }`) get the `Host` check only: they are the handler's
@@ -21,7 +21,7 @@ import { HttpProblem, type Route } from './router.js';
 
 const SIMPLE_TYPES = new Set(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data']);
 /** Headers a browser attaches to a cross-site request only after a successful preflight. */
-const PREFLIGHTED = /^(ce-|x-amz-|x-amzn-|amz-sdk-)|^authorization$/;
+const PREFLIGHTED = /^(ce-|x-amz-|x-amzn-|amz-sdk-|x-fc-)|^authorization$/;
 
 export interface HostPolicy {
   /** The address the server is bound to. */

@@ -16,10 +16,12 @@
  * stored all the same, so every event the emulator saw has a story (`GET /events/<id>`).
  */
 import { randomUUID } from 'node:crypto';
+import type { Context as LambdaContext } from 'aws-lambda';
 import type { OnError } from '../../definition.js';
 import type { DeadLetterEnvelope } from '../../delivery/dead-letter.js';
+import { createLocalFcContext } from '../../runtime/alibaba-fc/context.js';
 import { createLocalContext } from '../../runtime/aws-lambda/context.js';
-import type { TraceRecord } from '../../runtime/hooks.js';
+import type { RuntimeHooks, TraceRecord } from '../../runtime/hooks.js';
 import type { Transport } from '../../sources/types.js';
 import type { Clock } from '../clock.js';
 import { recordDeadLetter } from '../dead-letters.js';
@@ -112,8 +114,13 @@ export function createTriggerHost(options: TriggerHostOptions) {
    * invocation (no function timeout, as before). Its events are stored as the bus's are, failed ones
    * included (`failed`: the caller heard of it); `answered` says, for the terminal, what the caller got.
    */
-  function call(fn: EmulatorFunction, raw: unknown, answered: (result: Invocation) => string) {
-    return run(fn, raw, { answered });
+  function call(
+    fn: EmulatorFunction,
+    raw: unknown,
+    answered: (result: Invocation) => string,
+    platform: 'aws-lambda' | 'alibaba-fc' = 'aws-lambda',
+  ) {
+    return run(fn, raw, { answered, platform });
   }
 
   async function run(
@@ -121,7 +128,13 @@ export function createTriggerHost(options: TriggerHostOptions) {
     raw: unknown,
     mode:
       | { transport: Transport; settle?: (result: Invocation) => void; answered?: undefined }
-      | { answered: (result: Invocation) => string; transport?: undefined; settle?: undefined },
+      | {
+          answered: (result: Invocation) => string;
+          /** How the function is called: with a Lambda context, or as FC calls it (FC's context). */
+          platform: 'aws-lambda' | 'alibaba-fc';
+          transport?: undefined;
+          settle?: undefined;
+        },
   ): Promise<Invocation> {
     options.onRaw?.(fn, raw);
     const timeoutMs = fn.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -141,42 +154,47 @@ export function createTriggerHost(options: TriggerHostOptions) {
         for (const trace of traces) record(fn, trace);
       });
     };
-    const context = createLocalContext({
-      functionName: fn.name,
-      requestId: randomUUID(),
-      timeoutMs,
+    const hooks: RuntimeHooks = {
       now: () => clock.now(),
-      hooks: {
-        now: () => clock.now(),
-        sleep: (ms) => waitUntil(clock, clock.now() + ms),
-        ...(options.idempotency && { idempotency: options.idempotency.store }),
-        ...(transport !== undefined && {
-          attempts: (ordered: OnError | undefined) =>
-            liveRuntime(runtimeHost, {
-              fn,
-              transport,
-              remainingMs: () => context.getRemainingTimeInMillis(),
-              ordered,
-              flush,
-              pending,
-            }),
-        }),
-        observe(trace) {
-          options.onTrace(trace);
-          pending.observe(trace);
-          traces.push(trace);
-          unwritten.push(trace);
-          // A function that timed out may still run on: what it does then is written as it happens.
-          if (ended) flush();
-          const key = `${trace.event.source}\n${trace.event.id}`;
-          const seen = events.get(key);
-          events.set(key, { first: seen?.first ?? trace, last: trace });
-        },
+      sleep: (ms) => waitUntil(clock, clock.now() + ms),
+      ...(options.idempotency && { idempotency: options.idempotency.store }),
+      ...(transport !== undefined && {
+        attempts: (ordered: OnError | undefined) =>
+          liveRuntime(runtimeHost, {
+            fn,
+            transport,
+            remainingMs: () => (context as LambdaContext).getRemainingTimeInMillis(),
+            ordered,
+            flush,
+            pending,
+          }),
+      }),
+      observe(trace) {
+        options.onTrace(trace);
+        pending.observe(trace);
+        traces.push(trace);
+        unwritten.push(trace);
+        // A function that timed out may still run on: what it does then is written as it happens.
+        if (ended) flush();
+        const key = `${trace.event.source}\n${trace.event.id}`;
+        const seen = events.get(key);
+        events.set(key, { first: seen?.first ?? trace, last: trace });
       },
-    });
+    };
+    const requestId = randomUUID();
+    const context =
+      mode.transport === undefined && mode.platform === 'alibaba-fc'
+        ? createLocalFcContext({
+            functionName: fn.name,
+            requestId,
+            timeout: Math.ceil(timeoutMs / 1000),
+            hooks,
+          })
+        : createLocalContext({ functionName: fn.name, requestId, timeoutMs, now: () => clock.now(), hooks });
     let result: Invocation;
     try {
-      const running = fn.handler(raw, context);
+      // The handler tells FC's context from Lambda's by its shape (define-handler.ts); its type says Lambda's.
+      const running = fn.handler(raw, context as LambdaContext);
       result = {
         response: await (transport === undefined ? running : withTimeout(running, timeoutMs, clock)),
       };
