@@ -9,7 +9,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type CloudEvent, toStructuredJson } from '../cloud-event.js';
-import { TriggerError } from '../errors.js';
 import { methodsOf } from '../sources/http/guards.js';
 import { createAwsApis } from './aws-apis.js';
 import { s3Routes } from './buckets/s3-api.js';
@@ -21,7 +20,7 @@ import { COLOURED, PLAIN, useColour } from './colour.js';
 import { createDeliveryLoop } from './delivery-loop.js';
 import { describeRoute, describeSources } from './describe.js';
 import type { Emulator, EmulatorOptions } from './emulator-types.js';
-import { bothNames, functionsNamed, handlerNameOf, knownFunctions } from './function-names.js';
+import { bothNames, functionsNamed, handlerNameOf } from './function-names.js';
 import type { HostPolicy } from './guard.js';
 import { acceptH2c } from './h2c.js';
 import { createDispatcher } from './http-server.js';

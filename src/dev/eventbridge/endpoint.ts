@@ -12,7 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CloudEvent } from '../../cloud-event.js';
 import { isTriggerError } from '../../errors.js';
 import { sourceOf } from '../../sources/registry.js';
-import { isObject, type JsonObject } from '../../sources/types.js';
+import type { JsonObject } from '../../sources/types.js';
 import type { Clock } from '../clock.js';
 import { readJsonObject } from '../http-ingress.js';
 import { checkEntries, type PutEventsResultEntry, toEntryOutcome } from './put-events.js';
