@@ -76,7 +76,12 @@ export interface Emulator {
   /** What feeds a function here, in one line: `aws:sqs shop-orders, POST /hooks/orders`. */
   listensTo(name: string): string;
   /** Invokes one function with a raw Lambda event, as the Lambda Invoke API does. */
-  invoke(name: string, raw: unknown): Promise<{ response?: unknown; error?: unknown; traces: TraceRecord[] }>;
+  invoke(
+    name: string,
+    raw: unknown,
+    /** How the function is called: with a Lambda context (default), or as Function Compute calls it. */
+    platform?: 'aws-lambda' | 'alibaba-fc',
+  ): Promise<{ response?: unknown; error?: unknown; traces: TraceRecord[] }>;
   close(): Promise<void>;
   readonly server: Server;
 }

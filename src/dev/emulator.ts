@@ -279,7 +279,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     runUntilIdle: (advanceTo) => loop.runUntilIdle(advanceTo),
     store,
     clock,
-    invoke: (name, raw) => invocation.invoke(name, raw),
+    invoke: (name, raw, platform) => invocation.invoke(name, raw, platform),
     async close() {
       clearInterval(poll);
       clearInterval(pruneTimer);
