@@ -14,9 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installOffline, pack } from './support/packed.js';
 import { ROOT, start } from './support/processes.js';
 
-const TEMPLATES = ['cdc', 'eventbridge', 'fork', 's3', 'sqs', 'webhook'];
-/** The functions each template's serverless.yml lists, as `triggerkit dev` prints them. */
+const TEMPLATES = ['alibaba-fc', 'cdc', 'eventbridge', 'fork', 's3', 'sqs', 'webhook'];
+/** The functions of each template (its serverless.yml, or found under src/), as `triggerkit dev` prints them. */
 const FUNCTIONS: Record<string, RegExp> = {
+  'alibaba-fc': /thumbnails: alibaba:oss uploads/,
   cdc: /orderChanges \(order-changes\): aws:dynamodb table orders/,
   eventbridge: /bigOrders \(big-orders\): aws:eventbridge com\.example\.shop/,
   fork: /backup: aws:sns orders[\s\S]*indexer: aws:sns orders/,

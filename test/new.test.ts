@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI, ROOT } from './support/processes.js';
 
-const TEMPLATES = ['cdc', 'eventbridge', 'fork', 's3', 'sqs', 'webhook'];
+const TEMPLATES = ['alibaba-fc', 'cdc', 'eventbridge', 'fork', 's3', 'sqs', 'webhook'];
 const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
 const work = mkdtempSync(join(tmpdir(), 'triggerkit-new-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -33,9 +33,15 @@ describe.each(TEMPLATES)('triggerkit new --template %s', (template) => {
     expect(manifest.scripts).toEqual({
       dev: 'triggerkit dev',
       test: 'vitest run',
-      build: 'triggerkit build',
+      build: template === 'alibaba-fc' ? 'triggerkit build --target alibaba-fc' : 'triggerkit build',
     });
     expect(readdirSync(join(dir, 'events')).length).toBeGreaterThan(0);
+    if (template === 'alibaba-fc') {
+      // Function Compute: the build writes s.yaml from the definitions; there is no serverless.yml.
+      expect(output(result)).toContain('npm run build (the Function Compute bundle and .triggerkit/s.yaml)');
+      expect(readdirSync(dir)).not.toContain('serverless.yml');
+      return;
+    }
     // The wiring is generated: the deploy config names the functions (and a table a stream reads).
     const [wiring = ''] = readFileSync(join(dir, 'serverless.yml'), 'utf8').split('\nresources:');
     expect(wiring.trim().split('\n').length).toBeLessThanOrEqual(15);

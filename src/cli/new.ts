@@ -87,7 +87,9 @@ export const newCommand = defineCommand({
     const cd = where === '.' ? '' : `cd ${/\s/.test(where) ? JSON.stringify(where) : where} && `;
     process.stdout.write(
       `Created ${name} from the ${args.template} template in ${where}.\nNext: ${cd}npm install && npm test\n` +
-        'Then: npm run dev (the emulator), npx serverless package (the Lambda bundle and its wiring).\n',
+        (existsSync(join(resolve(dir), 'serverless.yml'))
+          ? 'Then: npm run dev (the emulator), npx serverless package (the Lambda bundle and its wiring).\n'
+          : 'Then: npm run dev (the emulator), npm run build (the Function Compute bundle and .triggerkit/s.yaml).\n'),
     );
   },
 });
