@@ -80,7 +80,7 @@ const main = defineCommand({
   meta: { name: 'triggerkit', description: 'One CloudEvent for every trigger: emulator, bundler and tools' },
   subCommands: {
     dev: () => import('./commands.js').then((m) => m.dev),
-    build: () => import('./commands.js').then((m) => m.build),
+    build: () => import('./build-command.js').then((m) => m.build),
     send: () => import('./commands.js').then((m) => m.send),
     normalize: () => import('./commands.js').then((m) => m.normalize),
     'test-pattern': () => import('./commands.js').then((m) => m.testPattern),
