@@ -522,6 +522,8 @@ export const CATALOG = [
         ['attrs', 'object'],
       ],
     ],
+    // The topic is the trigger's setting: STREAM-format messages do not name it, so it is not checked on delivery.
+    declares: { keys: { topic: taken } },
     module: './alibaba/mns.js',
     normalize: alibabaMns,
   }),

@@ -78,6 +78,7 @@ describe('serverlessDevsProject', () => {
             },
             { type: 'alibaba:tablestore', instance: 'shop', table: 'orders' },
             { type: 'alibaba:cdn', domain: 'cdn.example.com' },
+            { type: 'alibaba:mns', topic: 'order-events' },
           ],
         }),
         code: './housekeeping',
@@ -171,7 +172,7 @@ describe('serverlessDevsProject', () => {
     ]);
   });
 
-  it('maps time, Tablestore and CDN triggers, and a function without sources to the default bus', () => {
+  it('maps time, Tablestore, CDN and MNS topic triggers, and a function without sources to the default bus', () => {
     expect(resources.housekeeping?.props.triggers).toMatchObject([
       {
         triggerName: 'every-5m',
@@ -186,6 +187,11 @@ describe('serverlessDevsProject', () => {
       {
         triggerType: 'cdn_events',
         triggerConfig: { eventName: 'LogFileCreated', filter: { domain: ['cdn.example.com'] } },
+      },
+      {
+        triggerType: 'mns_topic',
+        sourceArn: `acs:mns:${REGION}:${ACCOUNT}:/topics/order-events`,
+        triggerConfig: { notifyContentFormat: 'JSON', notifyStrategy: 'BACKOFF_RETRY' },
       },
     ]);
     expect(resources.onBus?.props.triggers).toMatchObject([

@@ -147,8 +147,20 @@ export function fcTrigger(
         },
       };
     case 'alibaba:mns':
+      if (typeof source.topic !== 'string')
+        return {
+          byHand: `${where}: an MNS topic trigger needs the topic; declare { type: 'alibaba:mns', topic: '…' }.`,
+        };
       return {
-        byHand: `${where}: an MNS topic trigger needs the topic, which the declaration does not name; add it to the function's triggers in s.yaml (triggerType mns_topic, notifyStrategy ${pushRetryStrategy(definition)}).`,
+        trigger: {
+          triggerName: `mns-${source.topic}`,
+          triggerType: 'mns_topic',
+          sourceArn: `acs:mns:${REGION}:${ACCOUNT}:/topics/${source.topic}`,
+          invocationRole: `acs:ram::${ACCOUNT}:role/aliyunmnsnotificationrole`,
+          qualifier: 'LATEST',
+          // MNS retries a failed push itself, by the strategy closest to the definition's retries.
+          triggerConfig: { notifyContentFormat: 'JSON', notifyStrategy: pushRetryStrategy(definition) },
+        },
       };
     case 'rocketmq':
       return {
