@@ -15,25 +15,13 @@ import type { TriggerHandler } from '../src/define-handler.js';
 import { createLocalFcContext } from '../src/runtime/alibaba-fc/context.js';
 import { createLocalContext } from '../src/runtime/aws-lambda/context.js';
 import type { TraceRecord } from '../src/runtime/hooks.js';
+import { observed } from './support/observed.js';
 import { ROOT } from './support/processes.js';
 
 // The Alibaba EventBridge rule's targets: a whole event (ORIGINAL) and a JSONPATH part checked by a schema.
 const functions = functionsFromServerless(`${ROOT}/serverless.yml`, ROOT).filter((fn) =>
   ['ossArchive', 'ossImport'].includes(fn.name),
 );
-
-function observed(response: unknown, traces: readonly TraceRecord[]) {
-  return {
-    response,
-    outcomes: traces.map(({ outcome }) => ({
-      status: outcome.status,
-      handed: outcome.status === 'delivered' ? outcome.input : outcome.event,
-      stage: outcome.status === 'failed' ? outcome.stage : undefined,
-      retryable: outcome.status === 'failed' ? outcome.retryable : undefined,
-      error: outcome.status === 'failed' ? (outcome.error as Error).message : undefined,
-    })),
-  };
-}
 
 let dev: DevServer;
 const lambdaBundles = new Map<string, TriggerHandler>();

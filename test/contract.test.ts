@@ -13,26 +13,13 @@ import type { TriggerHandler } from '../src/define-handler.js';
 import { createLocalContext } from '../src/runtime/aws-lambda/context.js';
 import type { TraceRecord } from '../src/runtime/hooks.js';
 import { fixture } from './support/fixtures.js';
+import { observed } from './support/observed.js';
 import { ROOT } from './support/processes.js';
 
 // The functions the suite runs: each bundle is built, and imported through vitest's transform.
 const functions = functionsFromServerless(`${ROOT}/serverless.yml`, ROOT).filter((fn) =>
   ['ordersQueue', 'ordersWebhook'].includes(fn.name),
 );
-
-/** What must be equal everywhere: the event the handler got, how it ended, and the platform answer. */
-function observed(response: unknown, traces: readonly TraceRecord[]) {
-  return {
-    response,
-    outcomes: traces.map(({ outcome }) => ({
-      status: outcome.status,
-      handed: outcome.status === 'delivered' ? outcome.input : outcome.event,
-      stage: outcome.status === 'failed' ? outcome.stage : undefined,
-      retryable: outcome.status === 'failed' ? outcome.retryable : undefined,
-      error: outcome.status === 'failed' ? (outcome.error as Error).message : undefined,
-    })),
-  };
-}
 
 let dev: DevServer;
 const devTraces: TraceRecord[] = [];

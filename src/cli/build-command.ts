@@ -2,6 +2,7 @@
  * `triggerkit build`: every function bundled for AWS Lambda, or with `--target alibaba-fc` for Function
  * Compute together with the Serverless Devs s.yaml of them; one line per function with its handler string.
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineCommand } from 'citty';
 import { selectFunctions } from './commands.js';
@@ -82,7 +83,10 @@ export const build = defineCommand({
     }
     if (target === 'alibaba-fc') {
       const { writeServerlessDevs } = await import('./s-yaml.js');
-      const lines = await writeServerlessDevs(root(), functions, built, outdir, args['s-yaml']);
+      const { readServerlessConfig } = await import('./project.js');
+      const config = resolve(root(), args.config);
+      const service = args.handler || !existsSync(config) ? undefined : readServerlessConfig(config).service;
+      const lines = await writeServerlessDevs(root(), functions, built, outdir, args['s-yaml'], service);
       process.stdout.write(lines.map((line) => `${line}\n`).join(''));
     }
   },

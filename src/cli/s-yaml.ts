@@ -11,18 +11,21 @@ import type { FunctionEntry } from './project.js';
 
 export const DEFAULT_S_YAML = '.triggerkit/s.yaml';
 
-/** The project's name: serverless.yml `service`, else package.json `name`, else the folder's. */
-function projectName(root: string): string {
-  const read = (file: string, pattern: RegExp) => {
-    const path = join(root, file);
-    return existsSync(path) ? pattern.exec(readFileSync(path, 'utf8'))?.[1] : undefined;
-  };
+/** The project's name: serverless.yml `service` (given by the build), else package.json `name`, else the folder's. */
+function projectName(root: string, service: unknown): string {
+  const manifest = join(root, 'package.json');
   const name =
-    read('serverless.yml', /^service:\s*["']?([\w-]+)/m) ??
-    read('package.json', /"name"\s*:\s*"(?:@[\w-]+\/)?([\w.-]+)"/) ??
+    (typeof service === 'string' ? service : undefined) ??
+    (existsSync(manifest)
+      ? (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name?.replace(/^@[^/]+\//, '')
+      : undefined) ??
     basename(root);
   return name.replace(/[^A-Za-z0-9_-]/g, '-');
 }
+
+/** The FC handler string of a bundle: its path inside the code folder without `.mjs`, then the export. */
+const fcHandler = (outdir: string, outfile: string, exportName: string) =>
+  `${relative(outdir, outfile).replace(/\.mjs$/, '')}.${exportName}`;
 
 /**
  * Writes the s.yaml of `built` (bundles in `outdir`, handler strings relative to it) and returns the
@@ -34,6 +37,7 @@ export async function writeServerlessDevs(
   built: readonly BuiltFunction[],
   outdir: string,
   file = DEFAULT_S_YAML,
+  service?: unknown,
 ): Promise<string[]> {
   const { stringify } = await import('yaml');
   const target = resolve(root, file);
@@ -45,18 +49,17 @@ export async function writeServerlessDevs(
       lines.push(`${fn.name}: not in s.yaml, its export is no defineHandler function`);
       return [];
     }
-    const module = relative(outdir, fn.outfile).replace(/\.mjs$/, '');
     return [
       {
         key: fn.name,
         definition: fn.definition,
         code: code.startsWith('.') ? code : `./${code}`,
-        handler: `${module}.${entry.exportName}`,
+        handler: fcHandler(outdir, fn.outfile, entry.exportName),
         ...(entry.timeoutMs !== undefined && { timeoutSeconds: Math.ceil(entry.timeoutMs / 1000) }),
       },
     ];
   });
-  const project = serverlessDevsProject(fcFunctions, { name: projectName(root) });
+  const project = serverlessDevsProject(fcFunctions, { name: projectName(root, service) });
   mkdirSync(dirname(target), { recursive: true });
   writeFileSync(
     target,
