@@ -13,6 +13,8 @@ export { compilePattern } from './rules/compile-pattern.js';
 export type { IndexedRule, RuleIndex } from './rules/rule-index.js';
 export { compileRuleIndex, createRuleIndex } from './rules/rule-index.js';
 export type { FcContext } from './runtime/alibaba-fc/context.js';
+export type { FcDeadLetterOptions, FcDestinationRecord } from './runtime/alibaba-fc/destination.js';
+export { deadLettersOfFcRecord } from './runtime/alibaba-fc/destination.js';
 export { settleHttpBatch } from './sources/http/sns-subscription.js';
 export type { Batch, BatchItem, NormalizeOptions, SourceKind } from './sources/index.js';
 export { toCloudEvents } from './sources/index.js';

@@ -16,6 +16,7 @@ it('exports exactly the public API', () => {
       "compileTransform",
       "createCloudEvent",
       "createRuleIndex",
+      "deadLettersOfFcRecord",
       "defineHandler",
       "isTriggerError",
       "isTriggerHandler",
