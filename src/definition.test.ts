@@ -92,6 +92,11 @@ describe('defineHandler validates the definition when it is defined', () => {
       'sources[0].startingPosition',
       /must be 'LATEST' or 'TRIM_HORIZON'/,
     ],
+    [
+      { handle, sources: [{ type: 'alibaba:eventbridge', stream: 'pulsar', topic: 't' }] },
+      'sources[0].stream',
+      /rocketmq.*kafka.*mns.*pulsar/,
+    ],
   ])('%j → E_CONFIG at %s', (definition, path, message) => {
     const error = definitionError(definition);
     expect(error.code).toBe('E_CONFIG');

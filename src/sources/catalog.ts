@@ -175,6 +175,17 @@ export const CATALOG = [
     label: 'Alibaba EventBridge CloudEvent',
     reply: 'throw',
     detect: oneOrMany(isAlibabaCloudEvent),
+    // An event stream into the function (s.yaml): where it reads from; not checked on delivery.
+    declares: {
+      keys: {
+        stream: oneOf('rocketmq', 'kafka', 'mns'),
+        instance: taken,
+        topic: taken,
+        group: taken,
+        tag: taken,
+        queue: taken,
+      },
+    },
     module: './alibaba/eventbridge.js',
     normalize: alibabaEventBridge,
   }),

@@ -91,8 +91,42 @@ describe('serverlessDevsProject', () => {
         handler: 'on-bus.handler',
       },
       {
+        key: 'streams',
+        definition: facts({
+          sources: [
+            {
+              type: 'alibaba:eventbridge',
+              stream: 'rocketmq',
+              instance: 'MQ_INST_1_abc',
+              topic: 'orders',
+              group: 'GID_orders',
+            },
+            {
+              type: 'alibaba:eventbridge',
+              stream: 'kafka',
+              instance: 'alikafka_1',
+              topic: 'clicks',
+              group: 'fc',
+            },
+            { type: 'alibaba:eventbridge', stream: 'mns', queue: 'orders-queue' },
+          ],
+          filter: { type: ['order.created'] },
+          filterDialect: 'alibaba',
+          retry: 'alibaba-backoff',
+          onError: 'block',
+        }),
+        code: './streams',
+        handler: 'index.handler',
+      },
+      {
         key: 'orders',
-        definition: facts({ sources: [{ type: 'rocketmq' }, { type: 'aws:sqs', queue: 'orders' }] }),
+        definition: facts({
+          sources: [
+            { type: 'rocketmq' },
+            { type: 'aws:sqs', queue: 'orders' },
+            { type: 'alibaba:eventbridge', stream: 'kafka', topic: 'clicks' },
+          ],
+        }),
         code: './orders',
         handler: 'index.handler',
       },
@@ -169,6 +203,8 @@ describe('serverlessDevsProject', () => {
       'thumbnails-failed',
       'shop-dev-housekeeping-dlq',
       'shop-dev-onBus-dlq',
+      // An event stream dead-letters to the function's queue too.
+      'shop-dev-streams-dlq',
     ]);
   });
 
@@ -202,13 +238,95 @@ describe('serverlessDevsProject', () => {
   it('names what it cannot generate, one line per source', () => {
     expect(byHand).toEqual([
       expect.stringMatching(
-        /^orders: sources\[0\] \(rocketmq\): a RocketMQ trigger needs the instance, topic and group.*runOptions \{"mode":"event-streaming","retryStrategy":\{"PushRetryStrategy":"BACKOFF_RETRY","MaximumRetryAttempts":2,"MaximumEventAgeInSeconds":21600\},"errorsTolerance":"ALL","deadLetterQueue":\{"Arn":"acs:mns:.*:\/queues\/shop-dev-orders-dlq"\}\}\.$/,
+        /^orders: sources\[0\] \(rocketmq\): a self-managed Apache RocketMQ cluster has no Function Compute trigger; for ApsaraMQ for RocketMQ declare \{ type: 'alibaba:eventbridge', stream: 'rocketmq',.*runOptions \{"mode":"event-streaming","retryStrategy":\{"PushRetryStrategy":"BACKOFF_RETRY","MaximumRetryAttempts":2,"MaximumEventAgeInSeconds":21600\},"errorsTolerance":"ALL","deadLetterQueue":\{"Arn":"acs:mns:.*:\/queues\/shop-dev-orders-dlq"\}\}\.$/,
       ),
       expect.stringMatching(
         /^orders: sources\[1\] \(aws:sqs\): Function Compute has no trigger for this source/,
       ),
+      "orders: sources[2] (alibaba:eventbridge): an EventBridge kafka stream needs instance, group; declare { type: 'alibaba:eventbridge', stream: 'kafka', instance: '…', topic: '…', group: '…' }.",
     ]);
     expect(resources.orders?.props).not.toHaveProperty('triggers');
+  });
+});
+
+describe('EventBridge event streams into a function', () => {
+  const { document } = serverlessDevsProject(
+    [
+      {
+        key: 'streams',
+        definition: facts({
+          sources: [
+            {
+              type: 'alibaba:eventbridge',
+              stream: 'rocketmq',
+              instance: 'MQ_INST_1',
+              topic: 'orders',
+              group: 'GID_o',
+            },
+            { type: 'alibaba:eventbridge', stream: 'mns', queue: 'orders-queue' },
+          ],
+          filter: { type: ['order.created'] },
+          filterDialect: 'alibaba',
+          retry: 'alibaba-backoff',
+          onError: 'block',
+        }),
+        code: './streams',
+        handler: 'index.handler',
+      },
+    ],
+    { name: 'shop', region: 'cn-shanghai' },
+  );
+  const props = (document.resources as Record<string, { props: { triggers: unknown[] } }>).streams?.props;
+
+  it('reads RocketMQ and MNS queues through EventBridge, with the stream settings from retry, onError and deadLetter', () => {
+    const runOptions = {
+      mode: 'event-streaming',
+      retryStrategy: {
+        PushRetryStrategy: 'BACKOFF_RETRY',
+        MaximumRetryAttempts: 3,
+        MaximumEventAgeInSeconds: 86_400,
+      },
+      errorsTolerance: 'NONE',
+      deadLetterQueue: { Arn: `acs:mns:${REGION}:${ACCOUNT}:/queues/shop-dev-streams-dlq` },
+    };
+    expect(props?.triggers).toEqual([
+      {
+        triggerName: 'rocketmq-1',
+        triggerType: 'eventbridge',
+        qualifier: 'LATEST',
+        triggerConfig: {
+          triggerEnable: true,
+          asyncInvocationType: false,
+          eventRuleFilterPattern: '{"type":["order.created"]}',
+          eventSourceConfig: {
+            eventSourceType: 'RocketMQ',
+            eventSourceParameters: {
+              sourceRocketMQParameters: {
+                RegionId: REGION,
+                InstanceId: 'MQ_INST_1',
+                Topic: 'orders',
+                GroupID: 'GID_o',
+                Tag: '*',
+              },
+            },
+          },
+          eventSinkConfig: { deliveryOption: { mode: 'event-streaming', eventSchema: 'CloudEvents' } },
+          runOptions,
+        },
+      },
+      expect.objectContaining({
+        triggerName: 'mns-2',
+        triggerConfig: expect.objectContaining({
+          eventSourceConfig: {
+            eventSourceType: 'MNS',
+            eventSourceParameters: {
+              sourceMNSParameters: { QueueName: 'orders-queue', IsBase64Decode: false },
+            },
+          },
+          runOptions,
+        }),
+      }),
+    ]);
   });
 });
 

@@ -92,6 +92,8 @@ export function fcTrigger(
     case 'alibaba:sls':
       return sls(source, where, definition);
     case 'alibaba:eventbridge': {
+      if (source.stream !== undefined)
+        return streamTrigger(source, index, definition, deadLetterQueue, where);
       const { pattern } = alibabaRulePattern(definition);
       return {
         trigger: {
@@ -164,13 +166,87 @@ export function fcTrigger(
       };
     case 'rocketmq':
       return {
-        byHand: `${where}: a RocketMQ trigger needs the instance, topic and group, which the declaration does not name; add it to the function's triggers in s.yaml (triggerType eventbridge, eventSourceType RocketMQ) with runOptions ${JSON.stringify(streamRunOptions(definition, deadLetterQueue))}.`,
+        byHand: `${where}: a self-managed Apache RocketMQ cluster has no Function Compute trigger; for ApsaraMQ for RocketMQ declare { type: 'alibaba:eventbridge', stream: 'rocketmq', instance: '…', topic: '…', group: '…' }, whose event stream s.yaml then carries with runOptions ${JSON.stringify(streamRunOptions(definition, deadLetterQueue))}.`,
       };
     default:
       return {
         byHand: `${where}: Function Compute has no trigger for this source; invoke the function from it by hand, or declare an alibaba:* source.`,
       };
   }
+}
+
+/** What each EventBridge event stream reads from, in the fc3 component's `eventSourceParameters`. */
+const STREAMS = {
+  rocketmq: {
+    type: 'RocketMQ',
+    needs: ['instance', 'topic', 'group'],
+    parameters: (s: Declaration) => ({
+      sourceRocketMQParameters: {
+        RegionId: REGION,
+        InstanceId: s.instance,
+        Topic: s.topic,
+        GroupID: s.group,
+        Tag: text(s.tag, '*'),
+      },
+    }),
+  },
+  kafka: {
+    type: 'Kafka',
+    needs: ['instance', 'topic', 'group'],
+    parameters: (s: Declaration) => ({
+      sourceKafkaParameters: {
+        RegionId: REGION,
+        InstanceId: s.instance,
+        Topic: s.topic,
+        ConsumerGroup: s.group,
+        OffsetReset: 'latest',
+      },
+    }),
+  },
+  mns: {
+    type: 'MNS',
+    needs: ['queue'],
+    parameters: (s: Declaration) => ({ sourceMNSParameters: { QueueName: s.queue, IsBase64Decode: false } }),
+  },
+} as const;
+
+/**
+ * An EventBridge event stream from ApsaraMQ for RocketMQ, Kafka or an MNS queue into the function: the
+ * events arrive as Alibaba EventBridge CloudEvents, with the stream's retry strategy, error tolerance and
+ * dead-letter queue from `retry`, `onError` and `deadLetter`, and the rule pattern from the filter.
+ * @see https://www.alibabacloud.com/help/en/eventbridge/user-guide/event-streams
+ */
+function streamTrigger(
+  source: Declaration,
+  index: number,
+  definition: DefinitionFacts,
+  deadLetterQueue: string,
+  where: string,
+): TriggerWiring {
+  const stream = STREAMS[source.stream as keyof typeof STREAMS];
+  const missing = stream?.needs.filter((key) => typeof source[key] !== 'string') ?? [];
+  if (stream === undefined || missing.length > 0) {
+    const example =
+      stream?.needs.map((key) => `${key}: '…'`).join(', ') ?? "instance: '…', topic: '…', group: '…'";
+    return {
+      byHand: `${where}: an EventBridge ${String(source.stream)} stream needs ${missing.join(', ') || 'a known stream (rocketmq, kafka, mns)'}; declare { type: 'alibaba:eventbridge', stream: '${stream === undefined ? 'rocketmq' : String(source.stream)}', ${example} }.`,
+    };
+  }
+  return {
+    trigger: {
+      triggerName: `${String(source.stream)}-${index + 1}`,
+      triggerType: 'eventbridge',
+      qualifier: 'LATEST',
+      triggerConfig: {
+        triggerEnable: true,
+        asyncInvocationType: false,
+        eventRuleFilterPattern: JSON.stringify(alibabaRulePattern(definition).pattern),
+        eventSourceConfig: { eventSourceType: stream.type, eventSourceParameters: stream.parameters(source) },
+        eventSinkConfig: { deliveryOption: { mode: 'event-streaming', eventSchema: 'CloudEvents' } },
+        runOptions: streamRunOptions(definition, deadLetterQueue),
+      },
+    },
+  };
 }
 
 /** A time trigger: its `cronExpression` (FC's six-field cron or `@every 5m`), its name and payload as declared. */
