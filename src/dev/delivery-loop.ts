@@ -35,8 +35,8 @@ export interface DeliveryLoopOptions {
   lines?: TraceLines;
 }
 
-/** Deliveries started per turn of the event loop. */
-const PER_TURN = 8;
+/** Deliveries started per turn of the event loop: as many as the POSTs a turn usually commits together. */
+const PER_TURN = 16;
 
 export function createDeliveryLoop(options: DeliveryLoopOptions) {
   const { store, clock } = options;

@@ -29,6 +29,18 @@ interface Queued {
   readonly reject: (error: unknown) => void;
 }
 
+const groups = new WeakMap<Database.Database, GroupCommit>();
+
+/** The one group commit of a connection, shared by the stores over it (events, SQS queues…). */
+export function groupCommitOf(db: Database.Database): GroupCommit {
+  let group = groups.get(db);
+  if (group === undefined) {
+    group = createGroupCommit(db);
+    groups.set(db, group);
+  }
+  return group;
+}
+
 /** Writes queued before the group commits without waiting for the next turn. */
 export const MAX_GROUP_WRITES = 256;
 

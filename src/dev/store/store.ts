@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import { type CloudEvent, toStructuredJson } from '../../cloud-event.js';
 import { type DeadLetterEnvelope, eventOfDeadLetter } from '../../delivery/dead-letter.js';
 import type { Transport } from '../../sources/types.js';
-import { createGroupCommit } from './group-commit.js';
+import { groupCommitOf } from './group-commit.js';
 import { createSqliteIdempotency, dropUnfinishedClaims, type SqliteIdempotency } from './idempotency.js';
 import { checkStateIntegrity } from './integrity.js';
 import { type KinesisStore, openKinesisStore } from './kinesis-streams.js';
@@ -207,7 +207,9 @@ export function openStore(dir: string, options: { lock?: StateLock } = {}): Stor
   };
 
   const transaction = <T>(fn: () => T): T => db.transaction(fn)();
-  const group = createGroupCommit(db);
+  /** `fn` atomically: its own transaction, or (already in one: a group's write, a batch) no savepoint more. */
+  const atomic = <T>(fn: () => T): T => (db.inTransaction ? fn() : db.transaction(fn)());
+  const group = groupCommitOf(db);
   const traces = createTraceWriter(db);
   const trace = traces.trace;
   /**
@@ -247,7 +249,7 @@ export function openStore(dir: string, options: { lock?: StateLock } = {}): Stor
     },
     /** Archives an event and schedules one delivery per handler (or records it filtered), atomically. */
     accept(event, receivedAt, routes) {
-      return transaction(() => {
+      return atomic(() => {
         const body = JSON.stringify(event);
         const seq = Number(
           s.insertEvent.run(event.id, event.source, event.type, receivedAt, body).lastInsertRowid,
