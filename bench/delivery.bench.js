@@ -28,7 +28,7 @@
  *   npm run bench -- delivery --duration=10     a quick run (BENCH_DURATION=10 works too)
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -66,6 +66,7 @@ const now = () => performance.timeOrigin + performance.now();
  * @property {string} url
  * @property {LogTail} log
  * @property {() => Promise<void>} stop
+ * @property {() => number} cpu  CPU time (user + system) the server process has used, in ms
  */
 
 /** Reads the handler's `<id> <ms>` lines as they are appended. */
@@ -118,6 +119,17 @@ class LogTail {
   }
 }
 
+/** CPU time (user + system) of process `pid` in ms, from /proc (Linux; NaN elsewhere). */
+function cpuMs(/** @type {number} */ pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** Starts a child process and resolves with its URL once it prints `listening on <url>`. */
 function startServer(
   /** @type {string} */ name,
@@ -143,6 +155,7 @@ function startServer(
           name,
           url: match[1],
           log: new LogTail(logFile),
+          cpu: () => cpuMs(/** @type {number} */ (child.pid)),
           stop: () =>
             new Promise((done) => {
               if (child.exitCode !== null) return done(undefined);
@@ -333,12 +346,15 @@ export default async function () {
     const rates = new Map([...peers.map((p) => [p.name, []]), [FLOOR_NAME, []]]);
     /** @type {Map<string, number[]>} */
     const p99s = new Map(peers.map((p) => [p.name, []]));
+    /** @type {Map<string, number[]>} CPU ms per 2xx, per round */
+    const cpuPerEvent = new Map(peers.map((p) => [p.name, []]));
     const okTotal = new Map(peers.map((p) => [p.name, warmed.get(p.name) ?? 0]));
     const failedTotal = new Map(peers.map((p) => [p.name, 0]));
     for (let round = 0; round < INGEST_ROUNDS; round++) {
       rates.get(FLOOR_NAME)?.push(floor(dir));
       for (let k = 0; k < peers.length; k++) {
         const peer = /** @type {Peer} */ (peers[(k + round) % peers.length]);
+        const cpuBefore = peer.cpu();
         const result = await ingest(peer, `ingest-${round}`);
         rates.get(peer.name)?.push(result.perSecond);
         p99s.get(peer.name)?.push(result.p99);
@@ -346,6 +362,8 @@ export default async function () {
         failedTotal.set(peer.name, (failedTotal.get(peer.name) ?? 0) + result.failed);
         // Let the backlog drain so the next peer runs on a quiet machine.
         await peer.log.waitUntil(() => peer.log.lines >= (okTotal.get(peer.name) ?? 0));
+        // Accepting and delivering every event of the round, backlog included.
+        cpuPerEvent.get(peer.name)?.push((peer.cpu() - cpuBefore) / result.ok);
       }
     }
     const median = (/** @type {string} */ name) => quantile(rates.get(name) ?? [], 0.5);
@@ -359,6 +377,7 @@ export default async function () {
         rounds: r.map((x) => x.toFixed(0)).join(', '),
         '× durable': (median(p.name) / durable).toFixed(2),
         'p99 ms (median)': quantile(p99s.get(p.name) ?? [], 0.5).toFixed(1),
+        'CPU ms/event': quantile(cpuPerEvent.get(p.name) ?? [], 0.5).toFixed(3),
         'non-2xx': String(failedTotal.get(p.name) ?? 0),
         'reached handler': `${p.log.lines} / ${okTotal.get(p.name)}`,
       };
@@ -369,6 +388,7 @@ export default async function () {
       rounds: (rates.get(FLOOR_NAME) ?? []).map((x) => x.toFixed(0)).join(', '),
       '× durable': (median(FLOOR_NAME) / durable).toFixed(2),
       'p99 ms (median)': '–',
+      'CPU ms/event': (1000 / median(FLOOR_NAME)).toFixed(3),
       'non-2xx': '–',
       'reached handler': '–',
     });
@@ -421,6 +441,7 @@ export default async function () {
         rows: ingestRows,
         notes: [
           'events/s counts 2xx answers; the emulator commits each event (and its delivery row) to SQLite before answering, and delivers meanwhile in the same process',
+          'CPU ms/event: CPU time (user + system, /proc) of the server process over a round, its backlog drained, per 2xx: the figure that the machine being shared disturbs least (the floor: wall time per event, it runs on one core alone)',
           '"reached handler" counts handler calls once the backlog drained, against 2xx answers (autocannon may stop with answers in flight, so a few more calls than 2xx is normal)',
           `load average at start (1, 5, 15 min): ${load.join(', ')} on ${availableParallelism()} shared cores`,
         ],
