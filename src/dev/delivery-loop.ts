@@ -35,8 +35,8 @@ export interface DeliveryLoopOptions {
   lines?: TraceLines;
 }
 
-/** Deliveries started per turn of the event loop. */
-const PER_TURN = 8;
+/** Deliveries started per turn of the event loop: as many as the POSTs a turn usually commits together. */
+const PER_TURN = 16;
 
 export function createDeliveryLoop(options: DeliveryLoopOptions) {
   const { store, clock } = options;
@@ -81,6 +81,11 @@ export function createDeliveryLoop(options: DeliveryLoopOptions) {
       options.onTrace(trace);
       pending.observe(trace);
     };
+    // The attempt's trace is written with what comes of it (settle, retry or dead letter), in its commit.
+    const traces: (() => void)[] = [];
+    const writeTraces = () => {
+      for (const write of traces.splice(0)) write();
+    };
     const result = await runAttempts({
       event: delivery.event,
       handler: handlerNameOf(fn),
@@ -95,10 +100,13 @@ export function createDeliveryLoop(options: DeliveryLoopOptions) {
         now: () => clock.now(),
         // A pending row, picked up when due: it survives a restart of the emulator.
         async retry(retry) {
-          store.retry(delivery.id, retry.at);
-          store.trace(delivery.event, delivery.handler, 'retry-scheduled', retry.now, {
-            at: new Date(retry.at).toISOString(),
-            delay: retry.delay,
+          await store.write(() => {
+            writeTraces();
+            store.retry(delivery.id, retry.at);
+            store.trace(delivery.event, delivery.handler, 'retry-scheduled', retry.now, {
+              at: new Date(retry.at).toISOString(),
+              delay: retry.delay,
+            });
           });
           pending.release({
             retry: { delay: retry.delay, attempt: retry.attempt, maxAttempts: policy.maxAttempts },
@@ -106,6 +114,7 @@ export function createDeliveryLoop(options: DeliveryLoopOptions) {
           return 'handed-off';
         },
         async deadLetter(envelope) {
+          store.transaction(writeTraces);
           const queue = recordDeadLetter(store, fn, delivery, envelope, {
             lines,
             failed: pending.take(delivery.event),
@@ -123,24 +132,30 @@ export function createDeliveryLoop(options: DeliveryLoopOptions) {
         }),
       observe(record) {
         const { outcome } = record;
-        store.trace(delivery.event, delivery.handler, `attempt-${record.attempt}`, clock.now(), {
+        const at = clock.now();
+        const detail = {
           outcome: outcome.status,
           ...(outcome.status === 'delivered' && outcome.duplicate && { duplicate: true }),
           ms: Math.round(record.ms * 10) / 10,
           ...(outcome.status === 'failed'
             ? { stage: outcome.stage, error: String((outcome.error as Error)?.message ?? outcome.error) }
             : {}),
-        });
+        };
+        traces.push(() =>
+          store.trace(delivery.event, delivery.handler, `attempt-${record.attempt}`, at, detail),
+        );
       },
     }).finally(() => pending.release());
-    if (result.end === 'delivered' || result.end === 'filtered') {
-      const status = result.end;
-      // One transaction: a crash leaves the event either pending and claimable, or delivered and completed.
-      store.transaction(() => {
+    const status = result.end === 'delivered' || result.end === 'filtered' ? result.end : undefined;
+    if (status !== undefined || traces.length > 0)
+      // One commit (shared with the other deliveries and accepts of this turn): a crash leaves the event
+      // either pending and claimable, or delivered and completed. The slot is held until it is committed.
+      await store.write(() => {
+        writeTraces();
+        if (status === undefined) return;
         idempotency?.commit();
         store.complete(delivery.id, status);
       });
-    }
   }
 
   /**

@@ -183,7 +183,8 @@ export function createEmulator(options: EmulatorOptions): Emulator {
         const unreceived: Unreceived[] = [];
         for (let at = 0; at < events.length; at += ACCEPT_SLICE) {
           if (at > 0) await new Promise((resolve) => setImmediate(resolve));
-          store.transaction(() => {
+          // Group commit: the requests of one turn of the event loop share a transaction.
+          await store.write(() => {
             for (const event of events.slice(at, at + ACCEPT_SLICE))
               if (bus.accept(event, clock.now()) === 0 && unreceived.length < EXPLAINED)
                 unreceived.push(explainUnreceived(event, functions, triggers.feeds));

@@ -30,7 +30,7 @@ export interface KinesisEndpoint {
  * // POST / with X-Amz-Target: Kinesis_20131202.PutRecord → kinesis.handle(req, res, body)
  */
 export function createKinesisEndpoint(options: { streams: KinesisStore; clock: Clock }): KinesisEndpoint {
-  function run(action: string, body: Buffer): unknown {
+  async function run(action: string, body: Buffer): Promise<unknown> {
     const read = readJsonObject(body);
     if ('problem' in read) throw new KinesisFault('SerializationException', read.problem);
     const fn = Object.hasOwn(actions, action) ? actions[action] : undefined;
@@ -39,7 +39,9 @@ export function createKinesisEndpoint(options: { streams: KinesisStore; clock: C
         'UnknownOperationException',
         `${action} is not served by the triggerkit emulator's Kinesis endpoint; it serves ${Object.keys(actions).join(', ')}.`,
       );
-    return fn({ store: options.streams, now: options.clock.now() }, read.input as Input);
+    const now = options.clock.now();
+    // Group commit: the calls of one turn of the event loop share a transaction; answered once committed.
+    return options.streams.write(() => fn({ store: options.streams, now }, read.input as Input));
   }
 
   return {
@@ -48,7 +50,7 @@ export function createKinesisEndpoint(options: { streams: KinesisStore; clock: C
       if (req.method !== 'POST' || typeof target !== 'string' || !target.startsWith(KINESIS_TARGET_PREFIX))
         return false;
       try {
-        reply(res, 200, run(target.slice(KINESIS_TARGET_PREFIX.length), body));
+        reply(res, 200, await run(target.slice(KINESIS_TARGET_PREFIX.length), body));
       } catch (error) {
         const fault =
           error instanceof KinesisFault ? error : new KinesisFault('InternalFailure', String(error), 500);

@@ -51,7 +51,7 @@ export function createSnsEndpoint(options: SnsEndpointOptions): SnsEndpoint {
       if (input.Version !== SNS_VERSION && !(input.Version === undefined && known)) return false;
       const requestId = randomUUID();
       try {
-        reply(res, 200, responseXml(action, run(action, input), requestId), requestId);
+        reply(res, 200, responseXml(action, await run(action, input), requestId), requestId);
       } catch (error) {
         const fault = error instanceof SnsFault ? error : new SnsFault('InternalError', String(error), 500);
         reply(res, fault.status, errorXml(fault, requestId), requestId);
@@ -60,7 +60,7 @@ export function createSnsEndpoint(options: SnsEndpointOptions): SnsEndpoint {
     },
   };
 
-  function run(action: string, input: Input): string | undefined {
+  async function run(action: string, input: Input): Promise<string | undefined> {
     const fn = Object.hasOwn(actions, action) ? actions[action] : undefined;
     if (fn === undefined)
       throw UNSUPPORTED.has(action)
@@ -72,7 +72,8 @@ export function createSnsEndpoint(options: SnsEndpointOptions): SnsEndpoint {
       log: options.log,
       changed: new Set(),
     };
-    const result = fn(ctx, input);
+    // Group commit: the calls of one turn of the event loop share a transaction; answered once committed.
+    const result = await options.store.write(() => fn(ctx, input));
     for (const queue of ctx.changed) options.onQueueChange?.(queue);
     return result;
   }

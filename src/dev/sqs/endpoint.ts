@@ -134,7 +134,8 @@ export function createSqsEndpoint(options: SqsEndpointOptions): SqsEndpoint {
             `The action ${action} is not valid for this web service.`,
           );
     }
-    const output = fn(ctx, input);
+    // Group commit: the calls of one turn of the event loop share a transaction; answered once committed.
+    const output = await store.write(() => fn(ctx, input));
     // A send (or a visibility change) can satisfy a waiting long poll, or a live trigger.
     wakeAll();
     if (options.onChange !== undefined && typeof input.QueueUrl === 'string')

@@ -6,6 +6,7 @@
  * (1, 2, …); the Kinesis sequence number string is derived from it (kinesis/hash-keys.ts).
  */
 import type Database from 'better-sqlite3';
+import { groupCommitOf } from './group-commit.js';
 
 export interface KinesisStreamRow {
   readonly name: string;
@@ -114,6 +115,7 @@ export function openKinesisStore(db: Database.Database) {
   };
   const listeners = new Set<(stream: string) => void>();
   const transaction = <T>(fn: () => T): T => db.transaction(fn)();
+  const group = groupCommitOf(db);
   const toStream = (row: RawStream): KinesisStreamRow => ({
     name: row.name,
     createdAt: row.created_at,
@@ -123,6 +125,8 @@ export function openKinesisStore(db: Database.Database) {
   });
 
   return {
+    /** Runs `fn` in the connection's next group commit (store/group-commit.ts); resolves once committed. */
+    write: <T>(fn: () => T): Promise<T> => group.write(fn),
     /** Creates a stream with one shard per hash-key range (in order); false when the name is taken. */
     createStream(
       name: string,

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { MessageAttributes } from '../sqs/wire.js';
+import { groupCommitOf } from './group-commit.js';
 
 export interface SqsQueueRow {
   readonly name: string;
@@ -135,6 +136,13 @@ export function openSqsStore(db: Database.Database) {
   };
 
   return {
+    /**
+     * Runs `fn` in the connection's next group commit (store/group-commit.ts); resolves once it is
+     * committed: the endpoint answers a send after that, as the bus answers a POST.
+     */
+    write<T>(fn: () => T): Promise<T> {
+      return groupCommitOf(db).write(fn);
+    },
     /** Runs `fn` in one transaction (one commit): a batch call's entries are stored together. */
     atomically<T>(fn: () => T): T {
       return db.transaction(fn)();

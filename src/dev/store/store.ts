@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import { type CloudEvent, toStructuredJson } from '../../cloud-event.js';
 import { type DeadLetterEnvelope, eventOfDeadLetter } from '../../delivery/dead-letter.js';
 import type { Transport } from '../../sources/types.js';
+import { groupCommitOf } from './group-commit.js';
 import { createSqliteIdempotency, dropUnfinishedClaims, type SqliteIdempotency } from './idempotency.js';
 import { checkStateIntegrity } from './integrity.js';
 import { type KinesisStore, openKinesisStore } from './kinesis-streams.js';
@@ -74,6 +75,12 @@ export interface Store extends StateReader {
   readonly idempotency: SqliteIdempotency;
   /** Runs `fn` in one transaction (nested calls join the outer one). */
   transaction<T>(fn: () => T): T;
+  /**
+   * Runs `fn` in the next group commit (store/group-commit.ts): the writes of one turn of the event loop
+   * share a transaction. Resolves with `fn`'s result once it is committed, never before: answer a client
+   * after the `await`. Rejects with `fn`'s error (its writes undone alone) or the commit's.
+   */
+  write<T>(fn: () => T): Promise<T>;
   /**
    * What the owner does at start: attempts left running by a process that died run again (at least once,
    * as the same attempt), and the idempotency claims it left in progress are dropped.
@@ -200,6 +207,9 @@ export function openStore(dir: string, options: { lock?: StateLock } = {}): Stor
   };
 
   const transaction = <T>(fn: () => T): T => db.transaction(fn)();
+  /** `fn` atomically: its own transaction, or (already in one: a group's write, a batch) no savepoint more. */
+  const atomic = <T>(fn: () => T): T => (db.inTransaction ? fn() : db.transaction(fn)());
+  const group = groupCommitOf(db);
   const traces = createTraceWriter(db);
   const trace = traces.trace;
   /**
@@ -229,6 +239,7 @@ export function openStore(dir: string, options: { lock?: StateLock } = {}): Stor
     schedules,
     idempotency,
     transaction,
+    write: (fn) => group.write(fn),
     recover() {
       transaction(() => {
         s.resetRunning.run();
@@ -238,7 +249,7 @@ export function openStore(dir: string, options: { lock?: StateLock } = {}): Stor
     },
     /** Archives an event and schedules one delivery per handler (or records it filtered), atomically. */
     accept(event, receivedAt, routes) {
-      return transaction(() => {
+      return atomic(() => {
         const body = JSON.stringify(event);
         const seq = Number(
           s.insertEvent.run(event.id, event.source, event.type, receivedAt, body).lastInsertRowid,
@@ -285,13 +296,16 @@ export function openStore(dir: string, options: { lock?: StateLock } = {}): Stor
         };
       });
     },
-    /** Marks up to `limit` due deliveries running and returns them. */
+    /**
+     * Marks up to `limit` due deliveries running and returns them, in the transaction that commits the
+     * queued writes (the accepts that made them due, the settles of those that ran).
+     */
     claimDue(now, limit = 64) {
-      return transaction(() => {
+      return group.commit(() => {
         const rows = s.selectDue.all(now, limit) as RawDelivery[];
         for (const row of rows) s.claim.run(now, now, row.id);
         return rows.map((row) => toDelivery(row, now));
-      });
+      }) as DeliveryRow[];
     },
     complete(id, status) {
       s.finish.run(status, id);
@@ -340,6 +354,10 @@ export function openStore(dir: string, options: { lock?: StateLock } = {}): Stor
     },
     prune: createPruner(db),
     close() {
+      // What was queued commits before the file closes; a failure has rejected its writers already.
+      try {
+        group.commit();
+      } catch {}
       db.close();
       lock?.release();
     },
