@@ -75,22 +75,22 @@ export class PathIndex {
     switch (m.kind) {
       case 'exact': {
         const text = dialect === 'alibaba' ? alibabaText(m.value) : undefined;
-        if (dialect === 'alibaba' && text !== undefined) push((this.texts ??= new Map()), text, entry);
+        if (dialect === 'alibaba' && text !== undefined) this.texts = push(this.texts, text, entry);
         else if (typeof m.value === 'string') {
-          const strings = (this.strings ??= new Map());
-          push(strings, m.value, entry);
+          const strings = push(this.strings, m.value, entry);
+          this.strings = strings;
           const canonical = m.value.includes(':') ? canonicalIPv6(m.value) : undefined;
           if (canonical !== undefined) {
             this.ipv6 = true;
             if (canonical !== m.value) push(strings, canonical, entry);
           }
-        } else if (typeof m.value === 'number') push((this.numbers ??= new Map()), m.value + 0, entry);
-        else push((this.literals ??= new Map()), m.value, entry);
+        } else if (typeof m.value === 'number') this.numbers = push(this.numbers, m.value + 0, entry);
+        else this.literals = push(this.literals, m.value, entry);
         return;
       }
       case 'equals-ignore-case':
         this.needsFold = true;
-        push((this.folded ??= new Map()), fold(m.value), entry);
+        this.folded = push(this.folded, fold(m.value), entry);
         return;
       case 'prefix':
       case 'suffix':
@@ -170,8 +170,11 @@ export class PathIndex {
   }
 }
 
-function push<K>(map: Map<K, number[]>, key: K, entry: number): void {
-  const list = map.get(key);
-  if (list === undefined) map.set(key, [entry]);
+/** Files `entry` under `key`, making the map if there is none yet; returns the map. */
+function push<K>(map: Map<K, number[]> | undefined, key: K, entry: number): Map<K, number[]> {
+  const out = map ?? new Map<K, number[]>();
+  const list = out.get(key);
+  if (list === undefined) out.set(key, [entry]);
   else list.push(entry);
+  return out;
 }
