@@ -1,32 +1,26 @@
 /**
  * The built lookup structures of a rule index (see rule-index.ts): a tree of the event paths that keys
- * name, a `PathIndex` on each, and per alternative the rule it belongs to and the tree left to verify.
+ * name, a `PathIndex` on each, partitions of such trees by a top-level exact value (path-walk.ts), and
+ * per alternative the rule it belongs to and the tree left to verify.
  */
-import type { HitSink } from './affix-index.js';
 import type { CompiledPattern } from './compile-pattern.js';
 import { chooseKey, countKeys, keyProof } from './key-choice.js';
-import { PathIndex } from './path-index.js';
 import {
-  buildTree,
-  field,
-  matchAlibaba,
-  matchAws,
-  scanArray,
-  type TreeInterner,
-  type TreeNode,
-} from './tree.js';
-import type { Scalar } from './types.js';
-
-interface PathNode {
-  readonly key: string;
-  readonly guarded: boolean;
-  readonly children: PathNode[];
-  index: PathIndex | undefined;
-  readonly owner: IndexState;
-}
+  buildAll,
+  indexAt,
+  newRoot,
+  type Partition,
+  type PathNode,
+  partitionKey,
+  probePartition,
+  type WalkSink,
+  walk,
+} from './path-walk.js';
+import { buildTree, matchAlibaba, matchAws, scanArray, type TreeInterner, type TreeNode } from './tree.js';
+import type { Condition, PatternDialect, Scalar } from './types.js';
 
 /** The built lookup structures; rebuilt after rules change, on the next match. */
-export class IndexState implements HitSink {
+export class IndexState implements WalkSink {
   private readonly ids: string[] = [];
   /**
    * Per entry (one `$or`-free alternative of a rule): its rule's slot, and what is left to verify when the
@@ -37,6 +31,7 @@ export class IndexState implements HitSink {
   private readonly entryDirect: (TreeNode | undefined)[] = [];
   private readonly entryNested: (TreeNode | undefined)[] = [];
   private readonly entryAlibaba: boolean[] = [];
+  private readonly slotAlibaba: boolean[] = [];
   /**
    * Interned verification trees are shared by many entries (rules that differ only in their key): each
    * distinct tree is evaluated once per event and its verdict reused. -1: nothing left to verify.
@@ -47,6 +42,9 @@ export class IndexState implements HitSink {
   private readonly treeVerdict: Uint8Array;
   private readonly unindexed: number[] = [];
   private readonly root: PathNode;
+  /** Partitions by `${dialect}:${field}`: rules that require an exact value of a top-level field. */
+  private readonly partitions = new Map<string, Partition>();
+  private readonly partitionList: Partition[] = [];
   private readonly entryStamp: Uint32Array;
   private readonly ruleStamp: Uint32Array;
   private epoch = 0;
@@ -58,7 +56,7 @@ export class IndexState implements HitSink {
   private count = 0;
 
   constructor(rules: ReadonlyMap<string, CompiledPattern>) {
-    this.root = { key: '', guarded: false, children: [], index: undefined, owner: this };
+    this.root = newRoot(this);
     const counts = countKeys(
       [...rules.values()].flatMap((p) =>
         p.branches.map((b) => ({ conditions: b.conditions, dialect: p.dialect })),
@@ -68,26 +66,34 @@ export class IndexState implements HitSink {
     const interner: TreeInterner = { leaves: new Map(), nodes: new Map() };
     for (const [id, pattern] of rules) {
       const slot = this.ids.push(id) - 1;
+      this.slotAlibaba.push(pattern.dialect === 'alibaba');
       const dialect = pattern.dialect;
       for (const branch of pattern.branches) {
         const entry = this.entrySlot.push(slot) - 1;
         this.entryAlibaba.push(dialect === 'alibaba');
         const conditions = branch.conditions;
-        const key = chooseKey(conditions, dialect, counts);
+        const { key, by, byValues } = chooseKey(conditions, dialect, counts);
         const proof = key === undefined ? 'never' : keyProof(key, conditions, dialect);
         if (key === undefined) this.unindexed.push(entry);
         else {
-          const node = this.nodeFor(key.path);
-          node.index ??= new PathIndex();
-          for (const m of key.matchers) node.index.add(m, dialect, entry);
+          const roots = by === undefined ? [this.root] : this.partitionRoots(by, byValues ?? [], dialect);
+          for (const root of roots) {
+            const index = indexAt(root, key.path);
+            for (const m of key.matchers) index.add(m, dialect, entry);
+          }
         }
-        const rest = proof === 'never' ? conditions : conditions.filter((c) => c !== key);
+        // AWS: an exact top-level value is compared alone, so the partition's lookup has proven it.
+        const settled = dialect === 'aws' ? by : undefined;
+        const rest = conditions.filter((c) => c !== settled && (proof === 'never' || c !== key));
         const direct = rest.length === 0 ? undefined : buildTree(rest, dialect, interner);
         this.entryDirect.push(direct);
-        this.entryNested.push(proof === 'outside-arrays' ? buildTree(conditions, dialect, interner) : direct);
+        this.entryNested.push(
+          proof === 'outside-arrays' ? buildTree(without(conditions, settled), dialect, interner) : direct,
+        );
       }
     }
     buildAll(this.root);
+    for (const partition of this.partitionList) for (const root of partition.roots.values()) buildAll(root);
     const treeIds = [new Map<TreeNode, number>(), new Map<TreeNode, number>()];
     const treeId = (tree: TreeNode | undefined, alibaba: boolean): number => {
       if (tree === undefined) return -1;
@@ -147,22 +153,35 @@ export class IndexState implements HitSink {
     this.epoch++;
     this.event = event;
     walk(this.root, event);
+    const partitions = this.partitionList;
+    for (let i = 0; i < partitions.length; i++) probePartition(partitions[i] as Partition, event);
     this.hits(this.unindexed);
     this.event = undefined;
   }
 
-  /** An event that is itself an array matches a rule when one of its elements does (event-ruler). */
+  /**
+   * An event that is itself an array matches an aws rule when one of its elements does (event-ruler);
+   * an alibaba rule reads no field of an array, as of a missing event.
+   */
   private matchElements(event: readonly unknown[]): void {
     const slots = new Set<number>();
     let seen = false;
     scanArray(event, this, (state, element) => {
       seen = true;
       state.collect(element);
-      for (let i = 0; i < state.count; i++) slots.add(state.matched[i] as number);
+      for (let i = 0; i < state.count; i++) {
+        const slot = state.matched[i] as number;
+        if (state.slotAlibaba[slot] !== true) slots.add(slot);
+      }
       state.count = 0;
       return 0;
     });
-    if (!seen) this.collect(undefined);
+    this.collect(undefined);
+    for (let i = 0; i < this.count; i++) {
+      const slot = this.matched[i] as number;
+      if (!seen || this.slotAlibaba[slot] === true) slots.add(slot);
+    }
+    this.count = 0;
     for (const slot of slots) this.matched[this.count++] = slot;
   }
 
@@ -193,43 +212,36 @@ export class IndexState implements HitSink {
     }
   }
 
-  private nodeFor(path: readonly string[]): PathNode {
-    let node = this.root;
-    for (const key of path) {
-      let child = node.children.find((c) => c.key === key);
-      if (child === undefined) {
-        child = { key, guarded: key in Object.prototype, children: [], index: undefined, owner: this };
-        node.children.push(child);
-      }
-      node = child;
+  /** The path trees of a partition for each of `values`, created as needed. */
+  private partitionRoots(by: Condition, values: readonly Scalar[], dialect: PatternDialect): PathNode[] {
+    const field = by.path[0] as string;
+    const name = `${dialect}:${field}`;
+    let partition = this.partitions.get(name);
+    if (partition === undefined) {
+      partition = {
+        key: field,
+        guarded: field in Object.prototype,
+        alibaba: dialect === 'alibaba',
+        roots: new Map(),
+        event: undefined,
+      };
+      this.partitions.set(name, partition);
+      this.partitionList.push(partition);
     }
-    return node;
+    const roots: PathNode[] = [];
+    for (const value of values) {
+      const k = partitionKey(value, partition.alibaba);
+      let root = partition.roots.get(k);
+      if (root === undefined) {
+        root = newRoot(this);
+        partition.roots.set(k, root);
+      }
+      if (!roots.includes(root)) roots.push(root);
+    }
+    return roots;
   }
 }
 
-/** Visits the values at every indexed path under `node`, through objects and arrays. */
-function walk(node: PathNode, value: unknown): void {
-  if (typeof value !== 'object' || value === null) {
-    if (value !== undefined && node.index !== undefined) node.index.probe(value as Scalar, node.owner);
-    return;
-  }
-  if (Array.isArray(value)) {
-    scanArray(value, node, walkElement);
-    return;
-  }
-  for (const child of node.children) walk(child, field(value, child.key, child.guarded));
-}
-
-function walkElement(node: PathNode, element: unknown): number {
-  if (typeof element === 'object' && element !== null) {
-    node.owner.arrayDepth++;
-    walk(node, element);
-    node.owner.arrayDepth--;
-  } else walk(node, element);
-  return 0;
-}
-
-function buildAll(node: PathNode): void {
-  node.index?.build();
-  for (const child of node.children) buildAll(child);
+function without(conditions: readonly Condition[], settled: Condition | undefined): readonly Condition[] {
+  return settled === undefined ? conditions : conditions.filter((c) => c !== settled);
 }

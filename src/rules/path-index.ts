@@ -52,13 +52,17 @@ export function lookupKey(m: MatcherSpec, dialect: PatternDialect): string {
   }
 }
 
+/**
+ * Maps are made on first use: at 10,000 rules most of an index's path indexes hold one kind of key, and a
+ * probe that finds no map reads nothing but this object (fewer cache lines touched per event).
+ */
 export class PathIndex {
-  private readonly strings = new Map<string, number[]>();
+  private strings: Map<string, number[]> | undefined;
   /** Alibaba exact values, by text form: 5, "5" and the like share a key (those entries are verified). */
-  private readonly texts = new Map<string, number[]>();
-  private readonly numbers = new Map<number, number[]>();
-  private readonly literals = new Map<boolean | null, number[]>();
-  private readonly folded = new Map<string, number[]>();
+  private texts: Map<string, number[]> | undefined;
+  private numbers: Map<number, number[]> | undefined;
+  private literals: Map<boolean | null, number[]> | undefined;
+  private folded: Map<string, number[]> | undefined;
   /** Prefixes, suffixes, folded prefixes, folded suffixes. */
   private readonly affixes: (AffixIndex | undefined)[] = [undefined, undefined, undefined, undefined];
   private ranges: IntervalIndex | undefined;
@@ -71,21 +75,22 @@ export class PathIndex {
     switch (m.kind) {
       case 'exact': {
         const text = dialect === 'alibaba' ? alibabaText(m.value) : undefined;
-        if (dialect === 'alibaba' && text !== undefined) push(this.texts, text, entry);
+        if (dialect === 'alibaba' && text !== undefined) this.texts = push(this.texts, text, entry);
         else if (typeof m.value === 'string') {
-          push(this.strings, m.value, entry);
+          const strings = push(this.strings, m.value, entry);
+          this.strings = strings;
           const canonical = m.value.includes(':') ? canonicalIPv6(m.value) : undefined;
           if (canonical !== undefined) {
             this.ipv6 = true;
-            if (canonical !== m.value) push(this.strings, canonical, entry);
+            if (canonical !== m.value) push(strings, canonical, entry);
           }
-        } else if (typeof m.value === 'number') push(this.numbers, m.value + 0, entry);
-        else push(this.literals, m.value, entry);
+        } else if (typeof m.value === 'number') this.numbers = push(this.numbers, m.value + 0, entry);
+        else this.literals = push(this.literals, m.value, entry);
         return;
       }
       case 'equals-ignore-case':
         this.needsFold = true;
-        push(this.folded, fold(m.value), entry);
+        this.folded = push(this.folded, fold(m.value), entry);
         return;
       case 'prefix':
       case 'suffix':
@@ -129,7 +134,8 @@ export class PathIndex {
   /** Reports the entries that may accept `value`. */
   probe(value: Scalar, sink: HitSink): void {
     if (this.present !== undefined) sink.hits(this.present);
-    if (this.texts.size > 0 && value !== null) this.lookup(this.texts, alibabaText(value) as string, sink);
+    if (this.texts !== undefined && value !== null)
+      this.lookup(this.texts, alibabaText(value) as string, sink);
     if (typeof value === 'string') {
       this.lookup(this.strings, value, sink);
       if (this.ipv6 && value.includes(':')) {
@@ -148,24 +154,27 @@ export class PathIndex {
       return;
     }
     if (typeof value === 'number') {
-      const hits = this.numbers.get(value);
+      const hits = this.numbers?.get(value);
       if (hits !== undefined) sink.hits(hits);
       this.ranges?.query(value, sink);
     } else {
-      const hits = this.literals.get(value);
+      const hits = this.literals?.get(value);
       if (hits !== undefined) sink.hits(hits);
     }
   }
 
-  private lookup(map: ReadonlyMap<string, number[]>, key: string, sink: HitSink): void {
-    if (map.size === 0) return;
+  private lookup(map: ReadonlyMap<string, number[]> | undefined, key: string, sink: HitSink): void {
+    if (map === undefined) return;
     const hits = map.get(key);
     if (hits !== undefined) sink.hits(hits);
   }
 }
 
-function push<K>(map: Map<K, number[]>, key: K, entry: number): void {
-  const list = map.get(key);
-  if (list === undefined) map.set(key, [entry]);
+/** Files `entry` under `key`, making the map if there is none yet; returns the map. */
+function push<K>(map: Map<K, number[]> | undefined, key: K, entry: number): Map<K, number[]> {
+  const out = map ?? new Map<K, number[]>();
+  const list = out.get(key);
+  if (list === undefined) out.set(key, [entry]);
   else list.push(entry);
+  return out;
 }

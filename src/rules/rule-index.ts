@@ -2,9 +2,11 @@
  * Many rules, one pass per event. Each rule is compiled once; each of its `$or`-free alternatives is filed
  * under one *key condition* — the required condition whose lookup is expected to report the fewest
  * alternatives (exact values, ignore-case text, prefixes, suffixes, wildcard literals, numeric intervals,
- * `exists: true`). Matching walks only the event paths that some key names, looks each value up (hash,
- * affix index or interval tree), and verifies just the candidates it finds with their compiled trees. The cost per
- * event follows the candidates, not the number of rules. Alternatives with no indexable condition
+ * `exists: true`) — within a *partition* when many rules require the same exact top-level value (the
+ * rules of one `source`, or one `type`): the key is then chosen among those rules only, and the event's
+ * value there picks the one partition to look in. Matching walks only the event paths that some key names,
+ * looks each value up (hash, affix index or interval tree), and verifies just the candidates it finds with
+ * their compiled trees. The cost per event follows the candidates, not the number of rules. Alternatives with no indexable condition
  * (only `anything-but`, `exists: false`, `cidr`, …) are checked on every event.
  * @see ../../docs/patterns.md#matching-many-rules
  */
