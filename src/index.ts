@@ -13,6 +13,7 @@ export { compilePattern } from './rules/compile-pattern.js';
 export type { IndexedRule, RuleIndex } from './rules/rule-index.js';
 export { compileRuleIndex, createRuleIndex } from './rules/rule-index.js';
 export type { FcContext } from './runtime/alibaba-fc/context.js';
+export type { AttemptInfo, EventTracing } from './runtime/observe/tracing.js';
 export { settleHttpBatch } from './sources/http/sns-subscription.js';
 export type { Batch, BatchItem, NormalizeOptions, SourceKind } from './sources/index.js';
 export { toCloudEvents } from './sources/index.js';

@@ -1,0 +1,93 @@
+/**
+ * The cloud adapters' log line: one JSON object on one line per event, handler and attempt, with the
+ * emulator trace's names (`id`, `type`, `source`, `handler`, `outcome`, `attempt`, `error`), and what
+ * Lambda's JSON log format and Powertools Logger put on theirs (`level`, `timestamp`, `message`,
+ * `requestId`, the X-Ray trace):
+ *
+ *     {"level":"WARN","timestamp":"2026-03-02T10:00:00.412Z","message":"retry-scheduled com.shop.order.created → orders (handler: db down)",
+ *      "id":"7f3…","type":"com.shop.order.created","source":"…","handler":"orders","outcome":"retry-scheduled","attempt":1,
+ *      "durationMs":3.1,"stage":"handler","error":{"type":"Error","message":"db down","stack":"…"},"retryInMs":30000,…}
+ *
+ * Pure formatting: which lines are written is `observer.ts`'s business.
+ */
+import type { AttemptRecord } from '../../delivery/attempts.js';
+import { describeError } from '../../errors.js';
+import type { Transport } from '../../sources/types.js';
+import type { LogLevel } from './settings.js';
+
+/** What became of an attempt: its outcome, or for a failure what happens next. */
+export type LoggedOutcome = 'delivered' | 'filtered' | 'retry-scheduled' | 'dead-lettered' | 'failed';
+
+/** The level of each outcome: a failure the platform redelivers is an error, as a dead letter is. */
+export const OUTCOME_LEVEL: Readonly<Record<LoggedOutcome, LogLevel>> = {
+  delivered: 'info',
+  filtered: 'info',
+  'retry-scheduled': 'warn',
+  'dead-lettered': 'error',
+  failed: 'error',
+};
+
+/** What every line of one invocation shares. */
+export interface InvocationFields {
+  readonly requestId: string;
+  readonly functionName: string | undefined;
+  /** The `Root` of Lambda's `_X_AMZN_TRACE_ID`. */
+  readonly xrayTraceId: string | undefined;
+}
+
+/** The event's side of a line: who handled it, from which record, in which trace. */
+export interface EventFields {
+  readonly handler: string;
+  readonly transport: Transport;
+  readonly ref: string;
+  readonly traceparent: string | undefined;
+  readonly traceId: string | undefined;
+}
+
+/** What follows a failed attempt: a retry due in `retryInMs`, or the dead letter's `reason`. */
+export type Next = { readonly retryInMs: number; readonly retryAt: number } | { readonly reason: string };
+
+/** The JSON line (without its newline) for one attempt. */
+export function formatLogLine(
+  record: AttemptRecord,
+  outcome: LoggedOutcome,
+  event: EventFields,
+  invocation: InvocationFields,
+  next?: Next,
+): string {
+  const { outcome: result } = record;
+  const ce = result.event;
+  const failure = result.status === 'failed' ? result : undefined;
+  const error = failure && errorFields(failure.error);
+  const why = failure ? ` (${failure.stage}: ${error?.message})` : '';
+  return JSON.stringify({
+    level: OUTCOME_LEVEL[outcome].toUpperCase(),
+    timestamp: new Date(record.at + record.ms).toISOString(),
+    message: `${outcome} ${ce.type} → ${event.handler}${why}`,
+    id: ce.id,
+    type: ce.type,
+    source: ce.source,
+    ...(ce.subject !== undefined && { subject: ce.subject }),
+    handler: event.handler,
+    outcome,
+    attempt: record.attempt,
+    durationMs: Math.round(record.ms * 10) / 10,
+    ...(result.status === 'delivered' && result.duplicate && { duplicate: true }),
+    ...(failure && { stage: failure.stage, retryable: failure.retryable, error }),
+    ...(next !== undefined && 'retryInMs' in next
+      ? { retryInMs: next.retryInMs, retryAt: new Date(next.retryAt).toISOString() }
+      : next),
+    transport: event.transport,
+    ref: event.ref,
+    requestId: invocation.requestId,
+    ...(invocation.functionName !== undefined && { functionName: invocation.functionName }),
+    ...(event.traceparent !== undefined && { traceparent: event.traceparent, traceId: event.traceId }),
+    ...(invocation.xrayTraceId !== undefined && { xrayTraceId: invocation.xrayTraceId }),
+  });
+}
+
+function errorFields(error: unknown) {
+  const { type, message, code } = describeError(error);
+  const stack = error instanceof Error ? error.stack : undefined;
+  return { type, message, ...(code !== undefined && { code }), ...(stack !== undefined && { stack }) };
+}
