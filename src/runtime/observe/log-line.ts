@@ -50,7 +50,7 @@ export type Next = { readonly retryInMs: number; readonly retryAt: number } | { 
 /**
  * The JSON line (without its newline) for one attempt. Built by assignment, not spreads: it runs once
  * per record on the hot path when logging is on, and spreads of conditional objects cost several times
- * more (measured; see bench/README.md).
+ * more (measured; docs/observability.md gives the cost of a line).
  */
 export function formatLogLine(
   record: AttemptRecord,
