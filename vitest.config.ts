@@ -8,6 +8,7 @@ export default defineConfig({
     alias: [
       { find: /^triggerkit\/testing$/, replacement: src('testing/index.ts') },
       { find: /^triggerkit\/esbuild$/, replacement: src('build/plugin.ts') },
+      { find: /^triggerkit\/otel$/, replacement: src('otel/index.ts') },
       { find: /^triggerkit$/, replacement: src('index.ts') },
     ],
   },

@@ -11,6 +11,7 @@ import type { RetryPresetName } from './delivery/presets.js';
 import { isTriggerError, TriggerError } from './errors.js';
 import { compilePattern, type Matcher, type PatternDialect } from './rules/compile-pattern.js';
 import type { FcContext } from './runtime/alibaba-fc/context.js';
+import type { EventTracing } from './runtime/observe/tracing.js';
 import { compileSchema, type DataValidator } from './schema/compile.js';
 import type { ParsedSetting, Setting } from './sources/catalog-row.js';
 import {
@@ -99,6 +100,12 @@ export interface HandlerDefinition<
    * memory in `invoke`. See docs/delivery.md.
    */
   idempotency?: IdempotencyOptions;
+  /**
+   * Traces each attempt in Lambda and FC (and wherever the handler runs): `openTelemetry()` from
+   * `triggerkit/otel` makes an OpenTelemetry span per attempt, parented on the event's `traceparent`.
+   * See docs/observability.md.
+   */
+  tracing?: EventTracing;
   /** Receives each event that passed the filter, the transform and the schema (so `data` is `TData`). */
   handle(
     event: CloudEvent<TData> & { readonly data: TData },
@@ -120,6 +127,7 @@ export interface CompiledDefinition {
   readonly deadLetter: { readonly queue: string } | undefined;
   readonly onError: OnError;
   readonly idempotency: ResolvedIdempotency | undefined;
+  readonly tracing?: EventTracing;
   readonly handle: (event: CloudEvent, ctx: HandlerContext) => unknown;
 }
 
@@ -135,6 +143,7 @@ const KEYS = [
   'deadLetter',
   'onError',
   'idempotency',
+  'tracing',
   'handle',
 ] as const;
 
@@ -177,6 +186,12 @@ export function compileDefinition(definition: HandlerDefinition): CompiledDefini
       `${label}: \`onError\` must be 'block' (stop an ordered batch at a failed record, the default) or 'dead-letter' (dead-letter it and go on), got ${JSON.stringify(definition.onError)}`,
     );
   }
+  if (definition.tracing !== undefined && typeof definition.tracing?.attempt !== 'function') {
+    throw config(
+      'tracing',
+      `${label}: \`tracing\` must be an event tracer such as openTelemetry() from 'triggerkit/otel'`,
+    );
+  }
   const filter = definition.filter;
   if (filter !== undefined && (typeof filter !== 'object' || filter === null || Array.isArray(filter))) {
     throw config(
@@ -200,6 +215,7 @@ export function compileDefinition(definition: HandlerDefinition): CompiledDefini
     deadLetter: definition.deadLetter && Object.freeze({ queue: definition.deadLetter.queue }),
     onError: definition.onError ?? 'block',
     idempotency: idempotency === undefined ? undefined : naming(label, () => resolveIdempotency(idempotency)),
+    ...(definition.tracing !== undefined && { tracing: definition.tracing }),
     handle: definition.handle as CompiledDefinition['handle'],
   });
 }

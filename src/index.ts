@@ -15,6 +15,7 @@ export { compileRuleIndex, createRuleIndex } from './rules/rule-index.js';
 export type { FcContext } from './runtime/alibaba-fc/context.js';
 export type { FcDeadLetterOptions, FcDestinationRecord } from './runtime/alibaba-fc/destination.js';
 export { deadLettersOfFcRecord } from './runtime/alibaba-fc/destination.js';
+export type { AttemptInfo, EventTracing } from './runtime/observe/tracing.js';
 export { settleHttpBatch } from './sources/http/sns-subscription.js';
 export type { Batch, BatchItem, NormalizeOptions, SourceKind } from './sources/index.js';
 export { toCloudEvents } from './sources/index.js';

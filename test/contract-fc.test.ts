@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { invoke } from 'triggerkit/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildForFc, buildForLambda } from '../src/build/bundle.js';
 import { type DevServer, startDev } from '../src/cli/dev.js';
 import { functionsFromServerless } from '../src/cli/project.js';
@@ -92,4 +92,41 @@ describe.each([
     expect(await throughEmulator(name, JSON.parse(bytes.toString('utf8')), 'aws-lambda')).toEqual(lambda);
     expect(await throughTesting(name, bytes)).toEqual(lambda);
   });
+});
+
+/**
+ * Issue 19: on FC, as on Lambda, the bundle logs one JSON line per event outcome — on by default, as FC
+ * sets `FC_FUNCTION_NAME` — with the same events and outcomes as the traces of the Lambda run.
+ */
+describe("the FC bundle's log lines", () => {
+  beforeAll(() => {
+    process.env.FC_FUNCTION_NAME = 'ossImport';
+  });
+  afterAll(() => {
+    delete process.env.FC_FUNCTION_NAME;
+  });
+
+  it.each(['upload-imports.json', 'delete-imports.json'])(
+    '%s: one JSON line per event outcome',
+    async (file) => {
+      const bytes = readFileSync(join(ROOT, 'examples/alibaba-eventbridge/events', file));
+      const written: string[] = [];
+      const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+        written.push(String(chunk));
+        return true;
+      });
+      try {
+        const context = createLocalFcContext({ functionName: 'ossImport', requestId: 'fc-logs' });
+        await (fcBundles.get('ossImport') as TriggerHandler)(bytes, context as never);
+      } finally {
+        spy.mockRestore();
+      }
+      const lines = written.map((line) => JSON.parse(line) as Record<string, unknown>);
+      const traced = (await throughLambda('ossImport', bytes)).outcomes;
+      expect(lines.length).toBeGreaterThan(0);
+      expect(lines.map((l) => [l.id, l.outcome, l.stage, l.requestId, l.functionName])).toEqual(
+        traced.map((o) => [(o.handed as { id: string }).id, o.status, o.stage, 'fc-logs', 'ossImport']),
+      );
+    },
+  );
 });

@@ -6,7 +6,7 @@
  * deliver the same events, and write the same dead-letter bytes.
  */
 import { DeleteMessageCommand } from '@aws-sdk/client-sqs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type CloudEvent, createCloudEvent, toStructuredJson } from '../src/cloud-event.js';
 import { defineHandler } from '../src/define-handler.js';
 import type { HandlerDefinition } from '../src/definition.js';
@@ -94,6 +94,23 @@ interface Run {
   /** The dead-letter queue's message bodies. */
   readonly deadLetters: string[];
 }
+
+/** What the Lambda runtime logged (issue 19): one JSON line per attempt, saying what came of it. */
+const logged: Record<string, unknown>[] = [];
+const level = process.env.TRIGGERKIT_LOG_LEVEL;
+beforeAll(() => {
+  // As Lambda sets it; the adapter reads its environment at its first unobserved invocation.
+  process.env.TRIGGERKIT_LOG_LEVEL = 'info';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    logged.push(JSON.parse(String(chunk)));
+    return true;
+  });
+});
+afterAll(() => {
+  vi.restoreAllMocks();
+  if (level === undefined) delete process.env.TRIGGERKIT_LOG_LEVEL;
+  else process.env.TRIGGERKIT_LOG_LEVEL = level;
+});
 
 function handlerFor(c: Case, clock: Pick<Clock, 'now'>, deliveries: Run['deliveries']) {
   return defineHandler({
@@ -192,7 +209,9 @@ async function throughEmulator(c: Case): Promise<Run> {
 
 describe.each(cases)('$name', (c) => {
   it('makes the same attempts, deliveries and dead letter in Lambda, the emulator and invoke', async () => {
+    logged.length = 0;
     const lambda = await throughLambda(c);
+    const lines = logged.splice(0);
     const emulated = await throughEmulator(c);
     const invoked = await throughInvoke(c);
     expect(lambda.deliveries.map((d) => d.at)).toEqual(c.expected.attempts);
@@ -202,5 +221,15 @@ describe.each(cases)('$name', (c) => {
     );
     expect(lambda).toEqual(emulated);
     expect(invoked).toEqual(lambda);
+    // Each attempt's line says what came of it; the last one how the event ended.
+    const attempts = Math.max(1, c.expected.attempts.length);
+    expect(lines.map((l) => [l.attempt, l.outcome, l.reason])).toEqual(
+      Array.from({ length: attempts }, (_, i) =>
+        i < attempts - 1
+          ? [i + 1, 'retry-scheduled', undefined]
+          : [i + 1, c.expected.reason ? 'dead-lettered' : 'delivered', c.expected.reason],
+      ),
+    );
+    expect(logged).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { invoke } from 'triggerkit/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildForLambda } from '../src/build/bundle.js';
 import { type DevServer, startDev } from '../src/cli/dev.js';
 import { functionsFromServerless } from '../src/cli/project.js';
@@ -97,5 +97,81 @@ describe('a live HTTP request to the emulator', () => {
     } = (lambda.outcomes[0]?.handed ?? {}) as Record<string, unknown>;
     expect(liveEvent).toEqual(lambdaEvent);
     expect(live?.status).toBe('delivered');
+  });
+});
+
+/**
+ * Issue 19: in the cloud (no runtime observing the attempts) the bundle writes one JSON line per event
+ * outcome to stdout, with the emulator trace's fields — checked against the emulator's trace of the
+ * same recorded event.
+ */
+describe("the Lambda bundle's log lines", () => {
+  const level = process.env.TRIGGERKIT_LOG_LEVEL;
+  beforeAll(() => {
+    // As Lambda sets it; the bundle reads its environment at its first unobserved invocation.
+    process.env.TRIGGERKIT_LOG_LEVEL = 'info';
+  });
+  afterAll(() => {
+    if (level === undefined) delete process.env.TRIGGERKIT_LOG_LEVEL;
+    else process.env.TRIGGERKIT_LOG_LEVEL = level;
+  });
+
+  async function linesOf(name: string, raw: unknown): Promise<string[]> {
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      const handler = lambdaBundles.get(name) as TriggerHandler;
+      await handler(raw, createLocalContext({ functionName: name, requestId: 'contract-logs' }));
+    } finally {
+      spy.mockRestore();
+    }
+    return written;
+  }
+
+  it.each([
+    ['ordersQueue', 'sqs/orders-batch.json'],
+    ['ordersWebhook', 'apigw-http/order-webhook.json'],
+    ['ordersWebhook', 'apigw-http/order-webhook-invalid.json'],
+  ])('%s with %s: one valid JSON line per event outcome, as the emulator traces it', async (name, path) => {
+    const raw = fixture(path);
+    const written = await linesOf(name, raw);
+    for (const line of written) expect(line).toMatch(/^\{[^\n]*\}\n$/);
+    const lines = written.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const emulated = (await dev.emulator.invoke(name, raw)).traces;
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines).toHaveLength(emulated.length);
+    const fields = (l: Record<string, unknown>) => ({
+      id: l.id,
+      type: l.type,
+      source: l.source,
+      outcome: l.outcome,
+      attempt: l.attempt,
+      stage: l.stage,
+      error: (l.error as { message?: string } | undefined)?.message,
+    });
+    expect(lines.map(fields)).toEqual(
+      emulated.map((t) =>
+        fields({
+          ...t.event,
+          outcome: t.outcome.status,
+          attempt: t.attempt,
+          stage: t.outcome.status === 'failed' ? t.outcome.stage : undefined,
+          error: t.outcome.status === 'failed' ? { message: (t.outcome.error as Error).message } : undefined,
+        }),
+      ),
+    );
+    for (const line of lines) {
+      expect(line).toMatchObject({
+        level: line.outcome === 'delivered' || line.outcome === 'filtered' ? 'INFO' : 'ERROR',
+        requestId: 'contract-logs',
+        durationMs: expect.any(Number),
+        handler: expect.any(String),
+        transport: expect.any(String),
+      });
+      expect(new Date(String(line.timestamp)).toISOString()).toBe(line.timestamp);
+    }
   });
 });

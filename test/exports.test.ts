@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import * as esbuildPlugin from '../src/build/plugin.js';
 import * as triggerkit from '../src/index.js';
+import * as otel from '../src/otel/index.js';
 import * as testing from '../src/testing/index.js';
 
 // Every export is a decision: this list changes only on purpose.
@@ -39,6 +40,11 @@ it('exports exactly the public API', () => {
   expect(Object.keys(esbuildPlugin).sort()).toMatchInlineSnapshot(`
     [
       "triggerkitPlugin",
+    ]
+  `);
+  expect(Object.keys(otel).sort()).toMatchInlineSnapshot(`
+    [
+      "openTelemetry",
     ]
   `);
 });

@@ -17,6 +17,7 @@ import type { Outcome } from '../../delivery/outcome.js';
 import { type PipelineRuntime, runPipeline } from '../../pipeline.js';
 import type { Batch, BatchItem } from '../../sources/types.js';
 import { hooksOf, type RuntimeHooks, traceRecord } from '../hooks.js';
+import { type InvocationObserver, invocationObserver } from '../observe/observer.js';
 import { idempotencyRuntime } from './dynamodb-idempotency.js';
 import { lambdaRuntime, type ManagedDelivery } from './managed-delivery.js';
 import { planArrival, readRetryMessage } from './retry-plan.js';
@@ -108,12 +109,14 @@ function attemptRuntime(
   return delivery && lambdaRuntime(delivery, ordered);
 }
 
-/** What every item of one invocation shares: the definition, its idempotency store, the trace hook. */
+/** What every item of one invocation shares: the definition, its idempotency store, the trace hooks. */
 interface ItemRunner {
   readonly definition: CompiledDefinition;
   readonly hooks: RuntimeHooks | undefined;
   readonly handler: string;
   readonly pipeline: PipelineRuntime;
+  /** The cloud's log lines and spans (`observe/`); `undefined` when it neither logs nor traces. */
+  readonly observer: InvocationObserver | undefined;
 }
 
 function itemRunner(
@@ -122,7 +125,9 @@ function itemRunner(
   lambda: LambdaContext,
 ): ItemRunner {
   const pipeline = idempotencyRuntime(definition, hooks);
-  return { definition, hooks, handler: definition.name ?? lambda.functionName, pipeline };
+  const handler = definition.name ?? lambda.functionName;
+  const observer = invocationObserver(definition, hooks, lambda, handler);
+  return { definition, hooks, handler, pipeline, observer };
 }
 
 /** One attempt, when the platform keeps the retries: the hot path of every plain invocation. */
@@ -133,15 +138,19 @@ async function attemptOnce(
   unreadable: Outcome | undefined,
 ): Promise<{ outcome: Outcome; redeliver: boolean }> {
   const observe = run.hooks?.observe;
-  if (observe === undefined) {
+  if (observe === undefined && run.observer === undefined) {
     const outcome = unreadable ?? (await runPipeline(run.definition, event, ctx, run.pipeline));
     return { outcome, redeliver: outcome.status === 'failed' };
   }
+  const seen = run.observer?.forEvent(event, ctx);
   const at = run.hooks?.now?.() ?? Date.now();
   const began = performance.now();
-  const outcome = unreadable ?? (await runPipeline(run.definition, event, ctx, run.pipeline));
+  const attempt = async () => unreadable ?? runPipeline(run.definition, event, ctx, run.pipeline);
+  const outcome = seen === undefined ? await attempt() : await seen.run(ctx.attempt, attempt);
   const timing = { ms: performance.now() - began, attempt: ctx.attempt, at };
-  observe(traceRecord(run.handler, ctx.transport, ctx.ref, outcome, timing));
+  observe?.(traceRecord(run.handler, ctx.transport, ctx.ref, outcome, timing));
+  seen?.attempt({ ...timing, outcome });
+  seen?.end();
   return { outcome, redeliver: outcome.status === 'failed' };
 }
 
@@ -158,17 +167,22 @@ async function deliverItem(
   start?: AttemptStart,
 ): Promise<{ outcome: Outcome; redeliver: boolean }> {
   const now = runtime.now();
+  const seen = run.observer?.forEvent(event, ctx);
+  const attempt = async (n: number) =>
+    unreadable ?? runPipeline(run.definition, freshCopy(event), { ...ctx, attempt: n }, run.pipeline);
   const result = await runAttempts({
     event,
     handler: run.handler,
     policy: run.definition.retry,
     start: start ?? { attempt: 1, receivedAt: now, firstAttemptAt: now },
-    runtime,
-    observe: (record: AttemptRecord) =>
-      run.hooks?.observe?.(traceRecord(run.handler, ctx.transport, ctx.ref, record.outcome, record)),
-    run: async (attempt) =>
-      unreadable ?? runPipeline(run.definition, freshCopy(event), { ...ctx, attempt }, run.pipeline),
+    runtime: seen === undefined ? runtime : seen.runtime(runtime),
+    observe: (record: AttemptRecord) => {
+      run.hooks?.observe?.(traceRecord(run.handler, ctx.transport, ctx.ref, record.outcome, record));
+      seen?.attempt(record);
+    },
+    run: seen === undefined ? attempt : (n) => seen.run(n, () => attempt(n)),
   });
+  seen?.end();
   return { outcome: result.outcome, redeliver: result.end === 'redeliver' };
 }
 
