@@ -19,6 +19,9 @@ import {
 import { setEpochMsTime } from '../kit/time.js';
 import { type Batch, isObject, type JsonObject, type RecordBatch } from '../types.js';
 import { carried, unwrapEnvelope } from './unwrap.js';
+import { traceparentFromXray } from './xray.js';
+
+export { traceparentFromXray } from './xray.js';
 
 export const SQS_MESSAGE_TYPE = 'com.amazonaws.sqs.message';
 
@@ -113,25 +116,4 @@ function addMessageAttributes(init: EventInit, attributes: unknown): void {
     const value = attribute.stringValue ?? attribute.binaryValue;
     if (typeof value === 'string') setIfAbsent(init, ext, value);
   }
-}
-
-/**
- * X-Ray `Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1` → W3C
- * `00-5759e988bd862e3fe1be46a994272793-53995c3f42cd8ad8-01`; `undefined` without a Root and Parent.
- * @see https://docs.aws.amazon.com/xray/latest/devguide/xray-concepts.html#xray-concepts-tracingheader
- */
-export function traceparentFromXray(header: unknown): string | undefined {
-  if (typeof header !== 'string') return undefined;
-  const fields = new Map(
-    header.split(';').map((part) => {
-      const at = part.indexOf('=');
-      return [part.slice(0, at).trim(), part.slice(at + 1).trim()] as const;
-    }),
-  );
-  const root = /^1-([0-9a-f]{8})-([0-9a-f]{24})$/.exec(fields.get('Root') ?? '');
-  const parent = fields.get('Parent') ?? '';
-  if (root === null || !/^[0-9a-f]{16}$/.test(parent) || /^0+$/.test(parent)) return undefined;
-  const traceId = `${root[1]}${root[2]}`;
-  if (/^0+$/.test(traceId)) return undefined;
-  return `00-${traceId}-${parent}-${fields.get('Sampled') === '1' ? '01' : '00'}`;
 }
