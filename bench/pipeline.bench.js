@@ -235,7 +235,7 @@ const httpCases = [
 async function checkHttp() {
   const batch = toCloudEvents(freshRequest(), { http: HTTP_SOURCE });
   const event = batch.items[0]?.event;
-  if (batch.items.length !== 1 || event?.type !== 'com.example.invoice.paid' || event.data?.amount !== 99.5)
+  if (batch.items.length !== 1 || event?.type !== 'com.example.invoice.paid' || !event.data?.orderId)
     throw new Error('the HTTP binary CloudEvent did not normalize to its event');
   const answer = /** @type {any} */ (await httpHandler(freshRequest(), lambdaContext));
   if (answer.statusCode !== 200) throw new Error(`the HTTP handler answered ${JSON.stringify(answer)}`);
