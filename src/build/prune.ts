@@ -128,14 +128,19 @@ const NAMESPACE = 'triggerkit-pruned';
  */
 const DECLARATION_CHECKERS: Readonly<Record<string, { kind: string; contents: string }>> = {
   './aws/schedule-expression.js': {
-    kind: 'aws:eventbridge',
-    contents: `export const readScheduleExpression = () => ${JSON.stringify(leftOutProblem('aws:eventbridge'))};\n`,
+    kind: kindOf('./aws/eventbridge.js'),
+    contents: `export const readScheduleExpression = () => ${JSON.stringify(leftOutProblem(kindOf('./aws/eventbridge.js')))};\n`,
   },
   './logs/filter-pattern.js': {
-    kind: 'aws:cloudwatch-logs',
-    contents: `export const filterPatternProblem = () => ${JSON.stringify(leftOutProblem('aws:cloudwatch-logs'))};\n`,
+    kind: kindOf('./logs/cloudwatch-logs.js'),
+    contents: `export const filterPatternProblem = () => ${JSON.stringify(leftOutProblem(kindOf('./logs/cloudwatch-logs.js')))};\n`,
   },
 };
+
+/** The kind of the catalog row whose normalizer is `module` (kinds are written in the catalog only). */
+function kindOf(module: string): string {
+  return CATALOG.find((row) => row.module === module)?.kind ?? module;
+}
 
 function leftOutProblem(kind: string): string {
   return `not checked: \`triggerkit build\` left ${kind} out of this bundle (no handler defined when the module loaded declared it)`;
