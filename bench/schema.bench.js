@@ -32,6 +32,8 @@ export const title = 'schema: validation per event, and init time of a built han
 
 /** The goals: validation ÷ Powertools ≤ 1/2; init of the Powertools bundle ÷ triggerkit's ≥ 3. */
 export const GOALS = { validation: 2, init: 3 };
+/** Issue 20: the built SQS + schema bundle against middy + event-normalizer bundled alike. */
+export const MIDDY_GOALS = { kib: 40, init: 1.1 };
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const work = join(root, '.triggerkit', 'bench', 'schema');
@@ -80,6 +82,10 @@ const SOURCES = {
   'triggerkit-no-schema.mjs': triggerkitSource(undefined),
   'empty.mjs': `export const handler = async () => ({ batchItemFailures: [] });
 `,
+  'middy.mjs': `import middy from '@middy/core';
+import eventNormalizer from '@middy/event-normalizer';
+export const handler = middy(async (event) => ({ batchItemFailures: [], n: event.Records.length })).use(eventNormalizer());
+`,
   'powertools.mjs': `import middy from '@middy/core';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import { SqsEnvelope } from '@aws-lambda-powertools/parser/envelopes/sqs';
@@ -127,6 +133,7 @@ async function buildBundles() {
   return {
     triggerkit: built.outfile,
     powertools: await plain('powertools.mjs', 'powertools.mjs'),
+    middy: await plain('middy.mjs', 'middy.mjs'),
     runtimeAjv: await plain('triggerkit-runtime-ajv.mjs', 'triggerkit.mjs'),
     noSchema: noSchema.outfile,
     empty: await plain('empty.mjs', 'empty.mjs'),
@@ -265,6 +272,7 @@ export default async function run(options) {
 const BUNDLES = {
   triggerkit: 'triggerkit build, with the schema (standalone validators)',
   powertools: 'Powertools parser + zod (middy middleware, SqsEnvelope)',
+  middy: 'middy + event-normalizer (parses the bodies, no schema)',
   runtimeAjv: '· the triggerkit handler bundled without the build plugin (ajv compiles at load)',
   noSchema: '· triggerkit build, the same handler without a schema',
   empty: "· an empty ES module (the loader's fixed cost)",
@@ -287,6 +295,7 @@ function coldStarts(bundles, runs) {
     if (JSON.stringify(samples[key][0].result) !== expected) throw new Error(`${key}: the batch failed`);
   }
   if (samples.powertools[0].result.length !== 10) throw new Error('Powertools did not parse 10 orders');
+  if (samples.middy[0].result.n !== 10) throw new Error('middy did not run the batch');
   const rows = keys.map((key) => {
     const init = stats(samples[key].map((s) => s.init));
     const total = stats(samples[key].map((s) => s.init + s.first));
@@ -303,6 +312,9 @@ function coldStarts(bundles, runs) {
   const initRatio = perRun('triggerkit', 'powertools', (b, a) => b.init / a.init);
   const coldRatio = perRun('triggerkit', 'powertools', (b, a) => (b.init + b.first) / (a.init + a.first));
   const schemaShare = perRun('triggerkit', 'noSchema', (b, a) => a.init - b.init);
+  const overMiddy = perRun('triggerkit', 'middy', (b, a) => a.init / b.init);
+  const kib = sizeOf(bundles.triggerkit) / 1024;
+  const pass = (/** @type {boolean} */ ok) => (ok ? 'PASS' : 'FAIL');
   return [
     { title: `schema: cold start of a built bundle (${runs} fresh processes each, interleaved)`, rows },
     {
@@ -311,6 +323,14 @@ function coldStarts(bundles, runs) {
       notes: [
         `goal ${initRatio.median >= GOALS.init ? 'MET' : 'NOT MET'}: the triggerkit bundle initializes ${fmt(initRatio.median)}× faster than the Powertools parser bundle`,
         `the schema's share of triggerkit's init (with − without, per run): ${fmt(schemaShare.median)} ms (IQR ${spread(schemaShare)})`,
+      ],
+    },
+    {
+      title: `schema: the built SQS + schema bundle against middy + event-normalizer (goals: ≤ ${MIDDY_GOALS.kib} KiB, init ≤ ${MIDDY_GOALS.init}× middy's)`,
+      rows: [ratioRow('triggerkit ÷ middy, init (import)', overMiddy)],
+      notes: [
+        `goal: bundle size ${pass(kib <= MIDDY_GOALS.kib)} (${fmt(kib, 1)} KiB vs ≤ ${MIDDY_GOALS.kib} KiB; middy's ${fmt(sizeOf(bundles.middy) / 1024, 1)} KiB)`,
+        `goal: init ÷ middy ${pass(overMiddy.median <= MIDDY_GOALS.init)} (${fmt(overMiddy.median)}× vs ≤ ${MIDDY_GOALS.init}×, per-run median)`,
       ],
     },
   ];

@@ -1,7 +1,8 @@
 /**
  * Issue 5, cold start: `triggerkit build` bundles only what the handlers of a module use. An SQS handler
  * without filter or transform gets the SQS normalizer, detect-only stand-ins for every other source, no
- * pattern or transform compiler, no HTTP webhook code, and no eager `node:crypto` / `node:zlib` imports —
+ * pattern or transform compiler, no HTTP webhook code or SNS subscription check, no idempotency (with its
+ * JSONPath reader), no schedule-expression parser, and no eager `node:crypto` / `node:zlib` imports —
  * and answers every recorded event exactly as the same handler bundled whole.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,6 +30,7 @@ export const later = {
   kinesis: () => defineHandler({ name: 'late-kinesis', sources: [{ type: 'aws:kinesis' }], handle: () => 1 }),
   filter: () => defineHandler({ name: 'late-filter', sources: [{ type: 'aws:sqs' }], filter: { type: ['x'] }, handle: () => 1 }),
   transform: () => defineHandler({ name: 'late-transform', sources: [{ type: 'aws:sqs' }], transform: { InputPath: '$.data' }, handle: () => 1 }),
+  idempotency: () => defineHandler({ name: 'late-once', sources: [{ type: 'aws:sqs' }], idempotency: { ttl: '1h' }, handle: () => 1 }),
   sqs: () => defineHandler({ name: 'late-sqs', sources: [{ type: 'aws:sqs' }], handle: () => 1 }),
 };
 `;
@@ -41,6 +43,10 @@ const MARKERS = {
   'transform compiler': 'InputTransformer',
   'CloudWatch Logs gunzip': 'gunzipSync',
   'node:zlib': 'node:zlib',
+  'SNS HTTP subscription signature check': 'certificate_unavailable',
+  'idempotency (DynamoDB store)': 'attribute_not_exists(pk)',
+  'idempotency key JSONPath': 'must start at the event root',
+  'EventBridge schedule expression parser': 'a rate is a whole number and a unit',
 };
 
 type Loaded = Record<string, unknown> & {
@@ -138,7 +144,7 @@ describe('a Lambda bundle pruned to its SQS handler', () => {
   });
 
   it('a handler defined after load with a left-out source or stage fails at definition time, with E_CONFIG', () => {
-    for (const key of ['http', 'kinesis', 'filter', 'transform']) {
+    for (const key of ['http', 'kinesis', 'filter', 'transform', 'idempotency']) {
       expect(() => pruned.later[key]?.(), key).toThrow(
         expect.objectContaining({
           code: 'E_CONFIG',

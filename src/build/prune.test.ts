@@ -1,7 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CATALOG } from '../sources/catalog.js';
-import { DEFERRED_BUILTINS, deferredBuiltin, planBundle, prunedModule, prunedModules } from './prune.js';
+import {
+  DEFERRED_BUILTINS,
+  deferredBuiltin,
+  keepsHttpReplies,
+  planBundle,
+  prunedModule,
+  prunedModules,
+} from './prune.js';
 
 const src = new URL('../', import.meta.url);
 const read = (path: string) => readFileSync(new URL(path, src), 'utf8');
@@ -37,7 +44,7 @@ describe('prune: the normalizer modules the source catalog names', () => {
 });
 
 describe('prune: the plan', () => {
-  const sqs = { sources: ['aws:sqs'], filter: false, transform: false };
+  const sqs = { sources: ['aws:sqs'], filter: false, transform: false, idempotency: false };
   it('keeps the declared kinds and the stages some handler uses', () => {
     expect(planBundle([sqs, { sources: ['http', 'bus'], filter: true, transform: false }])).toEqual({
       kinds: new Set([
@@ -52,11 +59,28 @@ describe('prune: the plan', () => {
       filter: true,
       transform: false,
       http: true,
+      idempotency: true,
     });
+  });
+  it('keeps idempotency only when some handler declares it (a probe that does not say keeps it)', () => {
+    expect(planBundle([sqs]).idempotency).toBe(false);
+    expect(planBundle([sqs, { ...sqs, idempotency: true }]).idempotency).toBe(true);
+    expect(planBundle([{ sources: ['aws:sqs'], filter: false, transform: false }]).idempotency).toBe(true);
+  });
+  it('keeps the SNS HTTP subscription check with any source that answers HTTP', () => {
+    expect(keepsHttpReplies(new Set(['aws:sqs', 'aws:kinesis']))).toBe(false);
+    expect(keepsHttpReplies(new Set(['aws:sqs', 'aws:lambda-url']))).toBe(true);
+    expect(keepsHttpReplies(undefined)).toBe(true);
   });
   it('keeps every source for a handler without sources, everything when no handler was seen', () => {
     expect(planBundle([sqs, { sources: [], filter: false, transform: false }]).kinds).toBeUndefined();
-    expect(planBundle([])).toEqual({ kinds: undefined, filter: true, transform: true, http: true });
+    expect(planBundle([])).toEqual({
+      kinds: undefined,
+      filter: true,
+      transform: true,
+      http: true,
+      idempotency: true,
+    });
   });
 });
 
@@ -89,5 +113,23 @@ describe('prune: deferred built-ins', () => {
       // A wrapper constructs: `instanceof` and static members would see the wrapper, not the class.
       expect(code, `${file}: ${local}`).not.toMatch(new RegExp(`instanceof ${local}\\b|\\b${local}\\.\\w`));
     }
+  });
+});
+
+describe('prune: stand-ins', () => {
+  it('export every value the modules they replace export to a bundle', async () => {
+    const absent = await import('../idempotency-absent.js');
+    for (const real of [
+      await import('../delivery/idempotency.js'),
+      await import('../runtime/aws-lambda/dynamodb-idempotency.js'),
+    ])
+      for (const name of Object.keys(real)) expect(absent, name).toHaveProperty(name);
+    expect(absent.IDEMPOTENCY_ENV).toEqual(
+      (await import('../runtime/aws-lambda/dynamodb-idempotency.js')).IDEMPOTENCY_ENV,
+    );
+    expect(absent.MAX_RESULT_CHARS).toBe((await import('../delivery/idempotency.js')).MAX_RESULT_CHARS);
+    const sns = await import('../sources/http/sns-subscription-absent.js');
+    // What the adapter and the package index import of it (request.ts is an HTTP normalizer: left out with it).
+    for (const name of ['settleHttpBatch', 'isSnsDelivery']) expect(sns, name).toHaveProperty(name);
   });
 });

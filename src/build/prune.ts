@@ -26,6 +26,8 @@ export interface HandlerFacts {
   readonly sources: readonly string[];
   readonly filter: boolean;
   readonly transform: boolean;
+  /** Declares `idempotency` (a probe of an older build that does not say counts as yes). */
+  readonly idempotency?: boolean;
 }
 
 /** What a bundle keeps: `kinds` undefined keeps every source. */
@@ -34,17 +36,20 @@ export interface BundlePlan {
   readonly filter: boolean;
   readonly transform: boolean;
   readonly http: boolean;
+  readonly idempotency: boolean;
 }
 
 /** The plan for the handlers one module defined; keeps everything when it defined none. */
 export function planBundle(handlers: readonly HandlerFacts[]): BundlePlan {
-  if (handlers.length === 0) return { kinds: undefined, filter: true, transform: true, http: true };
+  if (handlers.length === 0)
+    return { kinds: undefined, filter: true, transform: true, http: true, idempotency: true };
   const everything = handlers.some((h) => h.sources.length === 0);
   return {
     kinds: everything ? undefined : new Set(handlers.flatMap((h) => h.sources.flatMap(kindsOf))),
     filter: handlers.some((h) => h.filter),
     transform: handlers.some((h) => h.transform),
     http: handlers.some((h) => h.sources.includes('http')),
+    idempotency: handlers.some((h) => h.idempotency !== false),
   };
 }
 
@@ -54,6 +59,11 @@ export function planBundle(handlers: readonly HandlerFacts[]): BundlePlan {
  */
 export function prunedModules(kinds: ReadonlySet<string>): ReadonlySet<string> {
   return new Set(CATALOG.filter((row) => !kinds.has(row.kind)).map((row) => row.module));
+}
+
+/** True when the bundle keeps no source that answers HTTP (so no request reaches the adapter). */
+export function keepsHttpReplies(kinds: ReadonlySet<string> | undefined): boolean {
+  return kinds === undefined || CATALOG.some((row) => row.reply === 'http' && kinds.has(row.kind));
 }
 
 /** The code of a dropped normalizer module, as `sources/catalog.ts` imports it: no normalizer. */
@@ -102,9 +112,39 @@ const requireHere = createRequire(import.meta.url);
 const PACKAGE = fileURLToPath(new URL('../..', import.meta.url));
 const isOwn = (importer: string) =>
   [`${PACKAGE}src${sep}`, `${PACKAGE}dist${sep}`].some((dir) => importer.startsWith(dir));
+/** `./`, `../`… from the importer to triggerkit's root module folder (src/ or dist/). */
+const ownRoot = (importer: string) => {
+  const inside = importer.slice(PACKAGE.length).split(sep).slice(1, -1);
+  return inside.length === 0 ? './' : '../'.repeat(inside.length);
+};
 const DEFERRED = new RegExp(`^(${DEFERRED_BUILTINS.join('|')})$`);
 
 const NAMESPACE = 'triggerkit-pruned';
+
+/**
+ * Parsers the catalog imports only to check one kind's declarations (a schedule's expression, a log
+ * subscription's filter pattern): left out with that kind. Declaring it later still fails to define
+ * (the kind's normalizer is gone too), with the problem these name.
+ */
+const DECLARATION_CHECKERS: Readonly<Record<string, { kind: string; contents: string }>> = {
+  './aws/schedule-expression.js': {
+    kind: kindOf('./aws/eventbridge.js'),
+    contents: `export const readScheduleExpression = () => ${JSON.stringify(leftOutProblem(kindOf('./aws/eventbridge.js')))};\n`,
+  },
+  './logs/filter-pattern.js': {
+    kind: kindOf('./logs/cloudwatch-logs.js'),
+    contents: `export const filterPatternProblem = () => ${JSON.stringify(leftOutProblem(kindOf('./logs/cloudwatch-logs.js')))};\n`,
+  },
+};
+
+/** The kind of the catalog row whose normalizer is `module` (kinds are written in the catalog only). */
+function kindOf(module: string): string {
+  return CATALOG.find((row) => row.module === module)?.kind ?? module;
+}
+
+function leftOutProblem(kind: string): string {
+  return `not checked: \`triggerkit build\` left ${kind} out of this bundle (no handler defined when the module loaded declared it)`;
+}
 const IN_CATALOG = /[\\/]sources[\\/]catalog\.[cm]?[jt]s$/;
 const IN_DEFINITION = /[\\/]definition\.[cm]?[jt]s$/;
 const IN_MIDDY = /[\\/]@middy[\\/]core[\\/]/;
@@ -148,17 +188,38 @@ export function prunePlugin(plan: () => BundlePlan): esbuild.Plugin {
         if (stage === undefined || plan()[stage] || !IN_DEFINITION.test(args.importer)) return undefined;
         return resolveBeside(build, args, './definition-absent.js');
       });
-      build.onResolve({ filter: /^\.\/[\w/-]+\.js$/ }, (args) =>
-        IN_CATALOG.test(args.importer) && droppedModules()?.has(args.path)
-          ? local(args.path, args.importer)
-          : undefined,
+      // Idempotency (its module, the DynamoDB store, JSONPath) when no handler declares it.
+      build.onResolve({ filter: /(^|\/)(delivery\/|dynamodb-)idempotency\.js$/ }, (args) =>
+        plan().idempotency || !isOwn(args.importer)
+          ? undefined
+          : resolveBeside(build, args, `${ownRoot(args.importer)}idempotency-absent.js`),
       );
+      // The SNS HTTP subscription (signature check, certificates) when no kept source answers HTTP.
+      build.onResolve({ filter: /(^|\/)sources\/http\/sns-subscription\.js$/ }, (args) =>
+        keepsHttpReplies(plan().kinds) || !isOwn(args.importer)
+          ? undefined
+          : resolveBeside(
+              build,
+              args,
+              args.path.replace(/sns-subscription\.js$/, 'sns-subscription-absent.js'),
+            ),
+      );
+      build.onResolve({ filter: /^\.\/[\w/-]+\.js$/ }, (args) => {
+        if (!IN_CATALOG.test(args.importer)) return undefined;
+        const kinds = plan().kinds;
+        const checker = DECLARATION_CHECKERS[args.path];
+        if (checker !== undefined && kinds !== undefined && !kinds.has(checker.kind))
+          return local(args.path, args.importer);
+        return droppedModules()?.has(args.path) ? local(args.path, args.importer) : undefined;
+      });
       build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => {
         const resolveDir = dirname(args.pluginData as string);
         if (DEFERRED.test(args.path))
           return { contents: deferredBuiltin(args.path), loader: 'js', resolveDir };
         if (MIDDY_STREAMS[args.path] !== undefined)
           return { contents: MIDDY_STREAMS[args.path], loader: 'js', resolveDir };
+        const checker = DECLARATION_CHECKERS[args.path];
+        if (checker !== undefined) return { contents: checker.contents, loader: 'js', resolveDir };
         return { contents: prunedModule(), loader: 'js', resolveDir };
       });
     },

@@ -40,7 +40,8 @@ const schemas = [];
 const handlers = [];
 globalThis[Symbol.for(${JSON.stringify(COLLECTOR_SYMBOL)})] = (item) => schemas.push(item);
 globalThis[Symbol.for(${JSON.stringify(DEFINITION_COLLECTOR_SYMBOL)})] = (c) =>
-  handlers.push({ sources: c.sources.map((s) => s.type), filter: c.matcher !== undefined, transform: c.transform !== undefined });
+  handlers.push({ sources: c.sources.map((s) => s.type), filter: c.matcher !== undefined, transform: c.transform !== undefined,
+    idempotency: c.idempotency !== undefined });
 const { pathToFileURL } = await import('node:url');
 const mod = await import(pathToFileURL(probe).href);
 const definitions = {};

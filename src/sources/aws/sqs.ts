@@ -20,6 +20,9 @@ import {
 import { setEpochMsTime } from '../kit/time.js';
 import { type Batch, isObject, type JsonObject, type RecordBatch } from '../types.js';
 import { carried, unwrapEnvelope } from './unwrap.js';
+import { traceparentFromXray } from './xray.js';
+
+export { traceparentFromXray } from './xray.js';
 
 export const SQS_MESSAGE_TYPE = 'com.amazonaws.sqs.message';
 

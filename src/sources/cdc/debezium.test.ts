@@ -130,6 +130,17 @@ describe('Debezium: the envelope, with and without schema/payload wrapping', () 
   });
 });
 
+describe('Debezium: a time that is not a number', () => {
+  it('an object as ts_ms gives no time (Number of it would run its toString and throw), never a TypeError', () => {
+    const raw = fixture<Record<string, Record<string, unknown>>>('debezium/mysql-insert.json');
+    const payload = (raw.payload ?? raw) as Record<string, unknown>;
+    payload.ts_ms = { toString: '' };
+    if (typeof payload.source === 'object' && payload.source !== null)
+      (payload.source as Record<string, unknown>).ts_ms = { toString: '' };
+    expect(debeziumToEvent(raw, { where: 'value' }).time).toBeUndefined();
+  });
+});
+
 describe('Debezium: tombstones', () => {
   it('a null value with a key becomes a tombstone event, never a crash', () => {
     const event = debeziumToEvent(null, {

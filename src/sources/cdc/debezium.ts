@@ -170,6 +170,8 @@ function changeTime(sourceMs: unknown, envelopeMs: unknown): string | undefined 
 }
 
 function positiveTime(ms: unknown): string | undefined {
+  // Only a number or a string is read: `Number` of an object runs its `toString`/`valueOf`, which may throw.
+  if (typeof ms !== 'number' && typeof ms !== 'string') return undefined;
   return Number(ms) > 0 ? epochToIso(ms, 'ms') : undefined;
 }
 

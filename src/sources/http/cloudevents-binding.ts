@@ -100,6 +100,7 @@ function typedData(body: Buffer, contentType: string): Record<string, unknown> {
  * and `ce-id: d2` arrive as `d1, d2`), while an attribute has one value.
  */
 export function decodeHeaderValue(raw: string, header: string): string {
+  if (isPlainToken(raw)) return raw;
   let value = raw.replace(OWS, '');
   if (value.startsWith('"')) {
     const quoted = QUOTED_STRING.exec(value);
@@ -125,6 +126,18 @@ export function decodeHeaderValue(raw: string, header: string): string {
   } catch {
     throw invalid(400, `Header ${header} is not valid percent-encoded UTF-8: ${JSON.stringify(raw)}.`);
   }
+}
+
+/**
+ * Visible ASCII without space, `"` or `%`: the common value (`1.0`, an id, a type, a time), which every
+ * rule above leaves as it is — no whitespace to trim, not quoted, nothing to percent-decode.
+ */
+function isPlainToken(raw: string): boolean {
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c < 0x21 || c > 0x7e || c === 0x22 || c === 0x25) return false;
+  }
+  return true;
 }
 
 /** Optional whitespace around a field value (RFC 9110 §5.5). */

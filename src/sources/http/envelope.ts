@@ -14,6 +14,10 @@ import { isObject } from '../types.js';
  * complete; `headers` then only holds the last value of each.
  */
 export function readHeaders(single: unknown, multi: unknown): Record<string, string> {
+  if (!isObject(multi) && isObject(single)) {
+    const direct = singleHeaders(single);
+    if (direct !== undefined) return direct;
+  }
   const values = new Map<string, string[]>();
   const add = (name: string, value: unknown) => {
     if (typeof value !== 'string') return;
@@ -36,6 +40,26 @@ export function readHeaders(single: unknown, multi: unknown): Record<string, str
   return Object.fromEntries(
     [...values].map(([name, list]) => [name, list.join(name === 'cookie' ? '; ' : ', ')]),
   );
+}
+
+/**
+ * The common case of `readHeaders`, one value per name (API Gateway HTTP APIs, function URLs): the same
+ * object without the Map of lists, or `undefined` when two names differ only in case (then joined above).
+ */
+function singleHeaders(single: Record<string, unknown>): Record<string, string> | undefined {
+  const headers: Record<string, string> = {};
+  for (const name in single) {
+    if (!Object.hasOwn(single, name)) continue;
+    const value = single[name];
+    if (typeof value !== 'string') continue;
+    const key = name.toLowerCase();
+    if (Object.hasOwn(headers, key)) return undefined;
+    // Defined, not assigned: a header named `__proto__` stays a header (as Object.fromEntries keeps it).
+    if (key === '__proto__')
+      Object.defineProperty(headers, key, { value, enumerable: true, writable: true, configurable: true });
+    else headers[key] = value;
+  }
+  return headers;
 }
 
 /**
