@@ -7,23 +7,8 @@
 
 const ROOT = /^1-([0-9a-f]{8})-([0-9a-f]{24})$/;
 
-/**
- * X-Ray `Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1` → W3C
- * `00-5759e988bd862e3fe1be46a994272793-53995c3f42cd8ad8-01`; `undefined` without a Root and Parent.
- *
- * @example
- * traceparentFromXray(process.env._X_AMZN_TRACE_ID) // '00-5759e988bd862e3fe1be46a994272793-53995c3f42cd8ad8-01'
- */
-export function traceparentFromXray(header: unknown): string | undefined {
-  if (typeof header !== 'string') return undefined;
-  const fields = xrayFields(header);
-  const root = ROOT.exec(fields.get('Root') ?? '');
-  const parent = fields.get('Parent') ?? '';
-  if (root === null || !/^[0-9a-f]{16}$/.test(parent) || /^0+$/.test(parent)) return undefined;
-  const traceId = `${root[1]}${root[2]}`;
-  if (/^0+$/.test(traceId)) return undefined;
-  return `00-${traceId}-${parent}-${fields.get('Sampled') === '1' ? '01' : '00'}`;
-}
+/** X-Ray trace header → W3C `traceparent`: the sources' reader (SQS records run it once each). */
+export { traceparentFromXray } from '../../sources/aws/xray.js';
 
 /**
  * The `Root` of an X-Ray trace header (`1-5759e988-bd862e3fe1be46a994272793`), as Powertools logs it in

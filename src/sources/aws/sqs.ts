@@ -6,7 +6,6 @@
  * @see https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
  */
 import { trustedCloudEvent } from '../../cloud-event.js';
-import { traceparentFromXray } from '../../runtime/observe/xray.js';
 import { describeValue } from '../kit/describe.js';
 import { readJsonOrText } from '../kit/payload.js';
 import {
