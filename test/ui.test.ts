@@ -97,6 +97,8 @@ describe('the web UI', () => {
     await page.getByLabel('Handler').selectOption('audit');
     const copies = page.getByRole('row').filter({ hasText: 'order-ok-1' });
     await expect.poll(() => copies.count()).toBe(2);
+    await page.getByLabel('Handler').selectOption('');
+    await page.getByRole('row').filter({ hasText: 'flaky-1' }).first().waitFor();
     await shot('stream');
   });
 
@@ -110,19 +112,23 @@ describe('the web UI', () => {
     await shot('handlers');
   });
 
-  it('sends the sample event from the form and shows it', async () => {
+  it('sends the sample event from the form, shows it, and reruns it', async () => {
     await page.goto(`${app.url}/ui/#/send`);
     const body = page.getByLabel('CloudEvent (JSON)');
     await expect.poll(() => body.inputValue()).toContain('com.example.order.created');
+    const id = (JSON.parse(await body.inputValue()) as { id: string }).id;
     await page.getByRole('button', { name: 'Send' }).click();
     const accepted = page.getByRole('status').getByRole('link');
     await accepted.waitFor();
     await accepted.click();
+    const orders = page.getByRole('article', { name: 'Handler orders' });
+    await orders.locator('h3 .badge', { hasText: 'delivered' }).waitFor();
+    await page.getByRole('button', { name: 'Rerun', exact: true }).click();
     await page
-      .getByRole('article', { name: 'Handler orders' })
-      .locator('.badge', { hasText: 'delivered' })
-      .first()
+      .getByRole('status')
+      .filter({ hasText: `Rerun of ${id} started.` })
       .waitFor();
+    await expect.poll(() => orders.getByText(/attempt 1/).count()).toBe(2);
   });
 
   it('is usable at phone width', async () => {
@@ -147,7 +153,11 @@ describe('the UI origin, and no other, drives the state-changing routes', () => 
     await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
     otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}/`;
   });
-  afterAll(() => new Promise<void>((resolve) => other.close(() => resolve())));
+  afterAll(() => {
+    // The other page's browser keeps its connection open: close it rather than wait for it.
+    other.closeAllConnections();
+    return new Promise<void>((resolve) => other.close(() => resolve()));
+  });
 
   const counts = () =>
     app.emulator.store.db
