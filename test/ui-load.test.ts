@@ -8,6 +8,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { launchBrowser, startUiEmulator } from './support/ui-browser.js';
 
 const EVENTS = 10_000;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1] as number;
+/** The page's document, for functions that run in it (test code is typed without the DOM). */
+type Page$ = { document: { querySelectorAll(selector: string): { length: number } } };
 let app: Awaited<ReturnType<typeof startUiEmulator>>;
 let browser: Awaited<ReturnType<typeof launchBrowser>>;
 let page: Page;
@@ -50,22 +53,33 @@ it('loads the stream page over 10,000 events, and narrows it by a search', async
   // A first visit compiles and caches the page: the figure is a developer's reload, not a cold browser.
   await page.goto(`${app.url}/ui/`);
   await page.getByRole('link', { name: `load-${EVENTS - 1}` }).waitFor();
-  await page.reload();
-  await page.getByRole('link', { name: `load-${EVENTS - 1}` }).waitFor();
-  // Navigation start to the list's first render (a mark the page sets), and the API call behind it.
-  const loaded = (await page.evaluate(
-    "performance.getEntriesByName('events-listed')[0].startTime",
-  )) as number;
-  const api = (await page.evaluate(
-    "performance.getEntriesByType('resource').find((e) => e.name.includes('/ui/api/events')).duration",
-  )) as number;
+  // Five reloads: navigation start to the list's first render (a mark the page sets), and the API call.
+  const loads: number[] = [];
+  const calls: number[] = [];
+  for (let run = 0; run < 5; run++) {
+    await page.reload();
+    await page.getByRole('link', { name: `load-${EVENTS - 1}` }).waitFor();
+    loads.push((await page.evaluate("performance.getEntriesByName('events-listed')[0].startTime")) as number);
+    calls.push(
+      (await page.evaluate(
+        "performance.getEntriesByType('resource').find((e) => e.name.includes('/ui/api/events')).duration",
+      )) as number,
+    );
+  }
+  const loaded = median(loads);
+  const api = median(calls);
   const rows = await page.locator('tbody tr').count();
   expect(rows).toBe(100);
 
   const before = (await page.evaluate('performance.now()')) as number;
   await page.getByLabel('Search id, type or source').fill('load-4242');
-  await page.locator('tbody tr').filter({ hasText: 'load-4242' }).waitFor();
-  await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
+  // Checked on every animation frame: the figure is the page's, not the test's polling.
+  // A function, not a string: the UI's Content-Security-Policy forbids eval.
+  await page.waitForFunction(
+    () => (globalThis as unknown as Page$).document.querySelectorAll('tbody tr').length === 1,
+    undefined,
+    { polling: 'raf' },
+  );
   const searched = ((await page.evaluate('performance.now()')) as number) - before;
 
   await page.getByLabel('Search id, type or source').fill('');
@@ -74,6 +88,7 @@ it('loads the stream page over 10,000 events, and narrows it by a search', async
 
   console.log(
     `web UI, ${EVENTS} stored events: list on screen ${loaded.toFixed(0)} ms after navigation ` +
+      `(median of ${loads.map((ms) => ms.toFixed(0)).join(', ')}) ` +
       `(GET /ui/api/events ${api.toFixed(0)} ms), ` +
       `search narrowed it in ${searched.toFixed(0)} ms`,
   );
