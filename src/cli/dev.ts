@@ -92,6 +92,23 @@ export function checkDevOptions(
   return { port, host, timeScale, retention };
 }
 
+/**
+ * The warning `triggerkit dev` prints when `--host` is not a loopback address: the emulator has no
+ * authentication, so whoever reaches the address can send events, redrive, replay and rerun.
+ */
+export function exposedHostWarning(host: string): string | undefined {
+  const name = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '');
+  if (name === 'localhost' || name === '::1' || /^127\.\d+\.\d+\.\d+$/.test(name)) return undefined;
+  return (
+    `warning: --host ${host} is not a loopback address: anyone who can reach it can send events, ` +
+    'redrive, replay and run your handlers here (the emulator has no authentication); ' +
+    'leave --host out (127.0.0.1) unless you mean to share it.'
+  );
+}
+
 /** Binds the port (a placeholder answers 503 until the emulator takes the server over). */
 function bind(port: number, host: string): Promise<Server> {
   const server = createServer((_req, res) => {
@@ -229,6 +246,9 @@ async function serve(
   const url = await emulator.listen(0, started.host);
   started.lock?.announce(url);
   log(`triggerkit emulator listening on ${url}`);
+  const warning = exposedHostWarning(started.host);
+  if (warning !== undefined) log(warning);
+  log(`  web UI: ${url}/ui/`);
   for (const fn of first.functions) log(`  ${bothNames(fn)}: ${emulator.listensTo(fn.name)}`);
   if (first.functions.some((fn) => bothNames(fn) !== fn.name))
     log(

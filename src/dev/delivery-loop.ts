@@ -15,6 +15,7 @@ import { handlerNameOf } from './function-names.js';
 import { type EmulatorFunction, runBusDelivery } from './run-delivery.js';
 import type { SqliteIdempotency } from './store/idempotency.js';
 import type { DeliveryRow, Store } from './store/store.js';
+import { outcomeDetail } from './trace-detail.js';
 import { pendingAttempts, type TraceLines } from './trace-lines.js';
 
 export interface DeliveryLoopOptions {
@@ -131,16 +132,8 @@ export function createDeliveryLoop(options: DeliveryLoopOptions) {
           transport: delivery.transport,
         }),
       observe(record) {
-        const { outcome } = record;
         const at = clock.now();
-        const detail = {
-          outcome: outcome.status,
-          ...(outcome.status === 'delivered' && outcome.duplicate && { duplicate: true }),
-          ms: Math.round(record.ms * 10) / 10,
-          ...(outcome.status === 'failed'
-            ? { stage: outcome.stage, error: String((outcome.error as Error)?.message ?? outcome.error) }
-            : {}),
-        };
+        const detail = outcomeDetail(record.outcome, record.ms);
         traces.push(() =>
           store.trace(delivery.event, delivery.handler, `attempt-${record.attempt}`, at, detail),
         );

@@ -55,6 +55,8 @@ export interface EmulatorOptions {
    * (`--record`, record.ts).
    */
   record?: string;
+  /** Where the built web UI is (index.html, app.js, app.css); default the package's `dist/ui`. */
+  uiDir?: string;
 }
 
 export interface Emulator {

@@ -37,6 +37,7 @@ import { createTraceLines } from './trace-lines.js';
 import { createTriggerHost } from './triggers/host.js';
 import { startTriggers } from './triggers/index.js';
 import { EXPLAINED, explainUnreceived, type Unreceived } from './unreceived.js';
+import { webRoutes } from './web/routes.js';
 
 export type { Emulator, EmulatorFunction, EmulatorOptions } from './emulator-types.js';
 
@@ -169,6 +170,14 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       void work.finally(() => background.delete(work));
     },
   });
+  const web = webRoutes({
+    store,
+    now: () => clock.now(),
+    functions: () => functions,
+    listensTo: (fn) => describeSources(fn, triggers.feeds),
+    kick: () => loop.wake(),
+    dir: options.uiDir,
+  });
   const routes: Route[] = [
     {
       method: 'GET',
@@ -196,6 +205,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     }),
     ...stateRoutes({ store, clock, bus, functions: () => functions, kick: () => loop.wake() }),
     ...sourceRoutes({ host }),
+    ...web.routes,
     ...invocation.routes,
     ...aws.routes,
     ...s3Routes(host, buckets, false),
@@ -284,6 +294,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     async close() {
       clearInterval(poll);
       clearInterval(pruneTimer);
+      web.close();
       aws.close();
       h2c.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));

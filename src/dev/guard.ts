@@ -5,12 +5,16 @@
  *
  * - every request must name an allowed `Host`: localhost and its subdomains, any IP literal (a rebinding
  *   attack needs a domain name of its own), the host the emulator is bound to, and `--allow-host` names;
- * - on the emulator's own routes, an `Origin` header must name one of those hosts (not an IP literal a
+ * - on the emulator's own routes, an `Origin` header must be the emulator's own (the web UI at `/ui/`,
+ *   reached by whatever address passed the `Host` check) or name one of those hosts (not an IP literal a
  *   page could be served from), and `null` is refused;
  * - the emulator's state-changing routes refuse what a browser sends cross-site without a CORS preflight:
  *   a request that carries neither a non-simple Content-Type nor a header only a preflighted request can
  *   carry (`ce-*`, `x-amz-*`, `x-fc-*`, `authorization`). curl with `-H 'content-type: application/json'`, the
  *   AWS SDK and CLI, and binary-mode CloudEvents all pass.
+ *
+ * No answer carries CORS headers, so a browser lets no other origin read an answer or send a request
+ * that needs a preflight: only the UI's own origin can use these routes from a page.
  *
  * Routes a handler declares (`{ type: 'http', path }`) get the `Host` check only: they are the handler's
  * API, served as API Gateway would (a webhook may well be a form post).
@@ -65,7 +69,7 @@ export function checkOwnRoute(
   route: Pick<Route, 'method' | 'path' | 'changesState' | 'accepts'>,
 ): void {
   const origin = headers.origin;
-  if (origin !== undefined && !isAllowedOrigin(origin, policy)) {
+  if (origin !== undefined && !isAllowedOrigin(origin, policy, headers.host)) {
     throw new HttpProblem(
       403,
       'E_FORBIDDEN_ORIGIN',
@@ -85,7 +89,7 @@ export function checkOwnRoute(
   );
 }
 
-function isAllowedOrigin(origin: string, policy: HostPolicy): boolean {
+function isAllowedOrigin(origin: string, policy: HostPolicy, host: string | undefined): boolean {
   let url: URL;
   try {
     url = new URL(origin);
@@ -93,6 +97,8 @@ function isAllowedOrigin(origin: string, policy: HostPolicy): boolean {
     return false;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
+  // Same origin: a page the emulator served itself (its web UI), on an address the Host check passed.
+  if (url.protocol === 'http:' && host !== undefined && url.host === host.trim().toLowerCase()) return true;
   const name = hostName(url.host);
   return isLocalName(name) || name === '127.0.0.1' || name === '::1' || named(policy, name);
 }

@@ -28,6 +28,7 @@ import { recordDeadLetter } from '../dead-letters.js';
 import { DEFAULT_TIMEOUT_MS, type EmulatorFunction, FunctionTimeout, withTimeout } from '../run-delivery.js';
 import type { SqliteIdempotency } from '../store/idempotency.js';
 import type { DeliveryRow, Store } from '../store/store.js';
+import { outcomeDetail } from '../trace-detail.js';
 import { pendingAttempts, type TraceLines } from '../trace-lines.js';
 import { type LiveRuntimeHost, liveRuntime, waitUntil } from './live-runtime.js';
 
@@ -253,14 +254,9 @@ export function createTriggerHost(options: TriggerHostOptions) {
     const { outcome } = trace;
     try {
       store.trace(trace.event, fn.name, `attempt-${trace.attempt}`, trace.at, {
-        outcome: outcome.status,
         transport: trace.transport,
         ref: trace.ref,
-        ms: Math.round(trace.ms * 10) / 10,
-        ...(outcome.status === 'failed' && {
-          stage: outcome.stage,
-          error: String((outcome.error as Error)?.message ?? outcome.error),
-        }),
+        ...outcomeDetail(outcome, trace.ms),
       });
     } catch (error) {
       options.log(`triggerkit: could not record the trace of ${trace.event.id}: ${String(error)}`);
