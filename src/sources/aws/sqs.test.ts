@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { fixture } from '../../../test/support/fixtures.js';
 import { cloudEventProblems } from '../../cloud-event.js';
-import { traceparentFromXray } from './xray.js';
 import { sourceOf } from '../index.js';
 import type { Batch } from '../types.js';
 import { SQS_MESSAGE_TYPE } from './sqs.js';
+import { traceparentFromXray } from './xray.js';
 
 const sqs = sourceOf('aws:sqs');
 
