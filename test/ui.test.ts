@@ -168,7 +168,15 @@ describe('the UI origin, and no other, drives the state-changing routes', () => 
 
   it('refuses cross-origin fetches and form posts to redrive, replay, rerun and send', async () => {
     await postEvent(app.url, { id: 'flaky-2', source: '/shop/jobs', type: 'com.example.flaky', data: {} });
-    await expect.poll(() => (counts() as { letters: number }).letters).toBeGreaterThan(0);
+    // Every delivery settled (flaky-2's included), so nothing but the requests below could change the counts.
+    const unsettled = () =>
+      (
+        app.emulator.store.db
+          .prepare("SELECT count(*) AS n FROM deliveries WHERE status IN ('pending', 'running')")
+          .get() as { n: number }
+      ).n;
+    await expect.poll(unsettled, { timeout: 10_000 }).toBe(0);
+    expect((counts() as { letters: number }).letters).toBeGreaterThan(0);
     const before = counts();
     const foreign = await browser.context.newPage();
     await foreign.goto(otherUrl);

@@ -17,9 +17,13 @@ function describeSource(source: SourceDeclaration): string {
   if (source.type === 'aws:eventbridge') return `aws:eventbridge ${source.source ?? 'any source'} (bus)`;
   if (source.type === 'http') return `${methodsOf(source)?.join(',') ?? 'ANY'} ${source.path}`;
   // The declaration's resource is its first key (queue, topic, bucket, stream, table, logGroup, source).
-  const key = Object.keys(DECLARATION_KEYS[source.type] ?? {})[0];
+  // A first key that picks among fixed values (an EventBridge `stream`) names no resource when absent.
+  const keys = (DECLARATION_KEYS[source.type] ?? {}) as Readonly<Record<string, object>>;
+  const key = Object.keys(keys)[0];
   const value = key === undefined ? undefined : (source as Readonly<Record<string, unknown>>)[key];
-  const resource = key === undefined ? '' : typeof value === 'string' ? ` ${key} ${value}` : ` any ${key}`;
+  const choice = key !== undefined && 'values' in (keys[key] ?? {});
+  const resource =
+    key === undefined ? '' : typeof value === 'string' ? ` ${key} ${value}` : choice ? '' : ` any ${key}`;
   return `${source.type}${resource} (Invoke API)`;
 }
 

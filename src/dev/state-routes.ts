@@ -2,10 +2,13 @@
  * The emulator's read-and-repair routes over its store: an event's story, dead letters and their redrive,
  * and replay of archived events through the bus.
  */
+
+import { explainFilter } from '../testing/outcomes.js';
 import type { createBus } from './bus.js';
 import type { Clock } from './clock.js';
 import { functionsNamed, knownFunctions, type NamedFunction, resolveFunction } from './function-names.js';
 import { HttpProblem, type Route, type RouteRequest, send } from './router.js';
+import type { EventStory } from './store/queries.js';
 import type { Store } from './store/store.js';
 
 export interface StateRoutesContext {
@@ -81,10 +84,13 @@ function serveList({ store, functions }: StateRoutesContext, { res, query }: Rou
  * One story per event. CloudEvents ids are unique per source only: when two sources sent the same id,
  * `?source=` picks one, and without it the answer is 300 listing each, so they are never mixed.
  */
-function serveStory({ store }: StateRoutesContext, { res, params, query }: RouteRequest): void {
+function serveStory(context: StateRoutesContext, { res, params, query }: RouteRequest): void {
   const id = params.id ?? '';
   const source = query.get('source');
-  const stories = store.stories(id).filter((s) => source === null || s.event.source === source);
+  const stories = context.store
+    .stories(id)
+    .filter((s) => source === null || s.event.source === source)
+    .map((story) => withFilterReasons(story, context.functions()));
   const [only] = stories;
   if (only === undefined) {
     const of = source === null ? '' : ` from source ${JSON.stringify(source)}`;
@@ -108,6 +114,24 @@ function serveStory({ store }: StateRoutesContext, { res, params, query }: Route
     },
     { location: links[0] as string },
   );
+}
+
+/**
+ * A filtered handler's trace says which part of its filter the event missed (`data.total was 12`), worked
+ * out when the story is read, so that accepting an event costs nothing more.
+ */
+function withFilterReasons(story: EventStory, functions: readonly NamedFunction[]): EventStory {
+  if (!story.traces.some((t) => t.stage === 'filtered')) return story;
+  const traces = story.traces.map((trace) => {
+    if (trace.stage !== 'filtered' || trace.handler === null) return trace;
+    const [fn] = functionsNamed(functions, trace.handler);
+    if (fn === undefined) return trace;
+    return {
+      ...trace,
+      detail: { ...trace.detail, reason: explainFilter(fn.handler.definition, story.event) },
+    };
+  });
+  return { ...story, traces };
 }
 
 /** Redrives the dead letters listed as `{"ids":[1,2]}` (or `?ids=1,2`), or all of them. */

@@ -153,7 +153,8 @@ function Step({ trace, filter }: { trace: TraceRow; filter: unknown }) {
   if (trace.stage === 'filtered')
     return (
       <>
-        {when} <Outcome status="filtered" /> the handler's filter did not match
+        {when} <Outcome status="filtered" />{' '}
+        {typeof d.reason === 'string' ? d.reason : "the handler's filter did not match"}
         {filter !== undefined && filter !== null && (
           <details>
             <summary>Filter</summary>

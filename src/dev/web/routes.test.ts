@@ -113,6 +113,10 @@ describe('the web UI routes', () => {
     await app.emulator.settle();
     const story = await json<EventStory>('/events/r-1');
     expect(story.body.deliveries.filter((d) => d.handler === 'orders')).toHaveLength(2);
+    // A filtered handler's trace says which part of its filter the event missed.
+    expect(story.body.traces.find((t) => t.handler === 'flaky' && t.stage === 'filtered')?.detail).toEqual({
+      reason: expect.stringMatching(/^the filter did not match: type was "/),
+    });
     const missing = await json('/ui/api/rerun', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
