@@ -64,7 +64,9 @@ describe('package.json', () => {
   });
 
   it('gives triggerkit-dev exactly the development tools among those peers, with the same ranges, as its dependencies', () => {
-    expect(dev.dependencies).toEqual(Object.fromEntries(tools.map((name) => [name, pkg.peerDependencies[name]])));
+    expect(dev.dependencies).toEqual(
+      Object.fromEntries(tools.map((name) => [name, pkg.peerDependencies[name]])),
+    );
     expect(dev.peerDependencies).toEqual({ triggerkit: `^${pkg.version}` });
     expect(dev.version).toBe(pkg.version);
     expect(existsSync(join(ROOT, 'packages/triggerkit-dev/LICENSE'))).toBe(true);
