@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import type { DefinitionFacts } from '../../build/standalone.js';
+import { alibabaRulePattern } from './eventbridge.js';
 import { streamRunOptions } from './retry.js';
 import { fcFunctionName, serverlessDevsProject } from './s-yaml.js';
-import { alibabaRulePattern } from './triggers.js';
 import { ACCOUNT, REGION } from './vars.js';
 
 /** The fc3 component's own props schema, validated the way the component validates before a deploy. */
@@ -50,6 +50,23 @@ const thumbnails = facts({
   retry: 'alibaba-exponential-decay',
   deadLetter: { queue: 'thumbnails-failed' },
 });
+/** An event stream from ApsaraMQ for RocketMQ and one from an MNS queue, with the stream settings under test. */
+const ROCKETMQ = {
+  type: 'alibaba:eventbridge',
+  stream: 'rocketmq',
+  instance: 'MQ_INST_1',
+  topic: 'orders',
+  group: 'GID_o',
+};
+const MNS_QUEUE = { type: 'alibaba:eventbridge', stream: 'mns', queue: 'orders-queue' };
+const streaming = (sources: DefinitionFacts['sources']) =>
+  facts({
+    sources,
+    filter: { type: ['order.created'] },
+    filterDialect: 'alibaba',
+    retry: 'alibaba-backoff',
+    onError: 'block',
+  });
 const logs = facts({
   sources: [{ type: 'alibaba:sls', project: 'shop', logstore: 'access', triggerInterval: 30 }],
   retry: { maxAttempts: 5 },
@@ -92,29 +109,17 @@ describe('serverlessDevsProject', () => {
       },
       {
         key: 'streams',
-        definition: facts({
-          sources: [
-            {
-              type: 'alibaba:eventbridge',
-              stream: 'rocketmq',
-              instance: 'MQ_INST_1_abc',
-              topic: 'orders',
-              group: 'GID_orders',
-            },
-            {
-              type: 'alibaba:eventbridge',
-              stream: 'kafka',
-              instance: 'alikafka_1',
-              topic: 'clicks',
-              group: 'fc',
-            },
-            { type: 'alibaba:eventbridge', stream: 'mns', queue: 'orders-queue' },
-          ],
-          filter: { type: ['order.created'] },
-          filterDialect: 'alibaba',
-          retry: 'alibaba-backoff',
-          onError: 'block',
-        }),
+        definition: streaming([
+          ROCKETMQ,
+          {
+            type: 'alibaba:eventbridge',
+            stream: 'kafka',
+            instance: 'alikafka_1',
+            topic: 'clicks',
+            group: 'fc',
+          },
+          MNS_QUEUE,
+        ]),
         code: './streams',
         handler: 'index.handler',
       },
@@ -254,22 +259,7 @@ describe('EventBridge event streams into a function', () => {
     [
       {
         key: 'streams',
-        definition: facts({
-          sources: [
-            {
-              type: 'alibaba:eventbridge',
-              stream: 'rocketmq',
-              instance: 'MQ_INST_1',
-              topic: 'orders',
-              group: 'GID_o',
-            },
-            { type: 'alibaba:eventbridge', stream: 'mns', queue: 'orders-queue' },
-          ],
-          filter: { type: ['order.created'] },
-          filterDialect: 'alibaba',
-          retry: 'alibaba-backoff',
-          onError: 'block',
-        }),
+        definition: streaming([ROCKETMQ, MNS_QUEUE]),
         code: './streams',
         handler: 'index.handler',
       },

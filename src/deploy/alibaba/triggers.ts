@@ -8,10 +8,11 @@
  */
 import type { DefinitionFacts } from '../../build/standalone.js';
 import { isObject } from '../../sources/types.js';
+import { eventBridgeTrigger } from './eventbridge.js';
 import { pushRetryStrategy, retriesOf, streamRunOptions } from './retry.js';
 import { ACCOUNT, REGION } from './vars.js';
 
-type Declaration = Readonly<Record<string, unknown>>;
+export type Declaration = Readonly<Record<string, unknown>>;
 
 export interface FcTrigger {
   readonly triggerName: string;
@@ -34,24 +35,6 @@ export interface FcTrigger {
 export type TriggerWiring = { readonly trigger: FcTrigger } | { readonly byHand: string };
 
 const text = (value: unknown, fallback = '') => (typeof value === 'string' ? value : fallback);
-
-/** CloudEvent attributes an Alibaba EventBridge event keeps as they are when normalized (eventbridge.ts). */
-const KEPT_ATTRIBUTES = /^(id|source|type|subject|specversion|datacontenttype|dataschema|data|aliyun[a-z]*)$/;
-
-/**
- * The handler's filter as an Alibaba EventBridge rule pattern. A filter in the Alibaba dialect over the
- * attributes the normalizer keeps is the same pattern on the bus; anything else (`$or`, `time`, which
- * may move, a filter in the AWS dialect) is left out, which only widens the rule: the in-function
- * filter still decides.
- */
-export function alibabaRulePattern(definition: DefinitionFacts): { pattern: object; exact: boolean } {
-  const filter = definition.filter;
-  const all = { pattern: { source: [{ prefix: '' }] }, exact: filter === undefined };
-  if (filter === undefined || definition.filterDialect !== 'alibaba') return all;
-  const kept = Object.entries(filter).filter(([key]) => KEPT_ATTRIBUTES.test(key));
-  if (kept.length === 0) return all;
-  return { pattern: Object.fromEntries(kept), exact: kept.length === Object.keys(filter).length };
-}
 
 const methodsOf = (value: unknown): string[] =>
   value === undefined
@@ -91,26 +74,8 @@ export function fcTrigger(
       return oss(source, where);
     case 'alibaba:sls':
       return sls(source, where, definition);
-    case 'alibaba:eventbridge': {
-      if (source.stream !== undefined)
-        return streamTrigger(source, index, definition, deadLetterQueue, where);
-      const { pattern } = alibabaRulePattern(definition);
-      return {
-        trigger: {
-          triggerName: `eventbridge-${index + 1}`,
-          triggerType: 'eventbridge',
-          qualifier: 'LATEST',
-          triggerConfig: {
-            triggerEnable: true,
-            asyncInvocationType: true,
-            eventRuleFilterPattern: JSON.stringify(pattern),
-            eventSourceConfig: { eventSourceType: 'Default', eventSourceParameters: {} },
-            eventSinkConfig: { deliveryOption: { mode: 'event-driven', eventSchema: 'CloudEvents' } },
-            runOptions: { mode: 'event-driven' },
-          },
-        },
-      };
-    }
+    case 'alibaba:eventbridge':
+      return eventBridgeTrigger(source, index, definition, deadLetterQueue, where);
     case 'alibaba:timer':
       return timer(source, where);
     case 'alibaba:tablestore':
@@ -173,80 +138,6 @@ export function fcTrigger(
         byHand: `${where}: Function Compute has no trigger for this source; invoke the function from it by hand, or declare an alibaba:* source.`,
       };
   }
-}
-
-/** What each EventBridge event stream reads from, in the fc3 component's `eventSourceParameters`. */
-const STREAMS = {
-  rocketmq: {
-    type: 'RocketMQ',
-    needs: ['instance', 'topic', 'group'],
-    parameters: (s: Declaration) => ({
-      sourceRocketMQParameters: {
-        RegionId: REGION,
-        InstanceId: s.instance,
-        Topic: s.topic,
-        GroupID: s.group,
-        Tag: text(s.tag, '*'),
-      },
-    }),
-  },
-  kafka: {
-    type: 'Kafka',
-    needs: ['instance', 'topic', 'group'],
-    parameters: (s: Declaration) => ({
-      sourceKafkaParameters: {
-        RegionId: REGION,
-        InstanceId: s.instance,
-        Topic: s.topic,
-        ConsumerGroup: s.group,
-        OffsetReset: 'latest',
-      },
-    }),
-  },
-  mns: {
-    type: 'MNS',
-    needs: ['queue'],
-    parameters: (s: Declaration) => ({ sourceMNSParameters: { QueueName: s.queue, IsBase64Decode: false } }),
-  },
-} as const;
-
-/**
- * An EventBridge event stream from ApsaraMQ for RocketMQ, Kafka or an MNS queue into the function: the
- * events arrive as Alibaba EventBridge CloudEvents, with the stream's retry strategy, error tolerance and
- * dead-letter queue from `retry`, `onError` and `deadLetter`, and the rule pattern from the filter.
- * @see https://www.alibabacloud.com/help/en/eventbridge/user-guide/event-streams
- */
-function streamTrigger(
-  source: Declaration,
-  index: number,
-  definition: DefinitionFacts,
-  deadLetterQueue: string,
-  where: string,
-): TriggerWiring {
-  const stream = STREAMS[source.stream as keyof typeof STREAMS];
-  const missing = stream?.needs.filter((key) => typeof source[key] !== 'string') ?? [];
-  if (stream === undefined || missing.length > 0) {
-    const example =
-      stream?.needs.map((key) => `${key}: '…'`).join(', ') ?? "instance: '…', topic: '…', group: '…'";
-    return {
-      byHand: `${where}: an EventBridge ${String(source.stream)} stream needs ${missing.join(', ') || 'a known stream (rocketmq, kafka, mns)'}; declare { type: 'alibaba:eventbridge', stream: '${stream === undefined ? 'rocketmq' : String(source.stream)}', ${example} }.`,
-    };
-  }
-  return {
-    trigger: {
-      triggerName: `${String(source.stream)}-${index + 1}`,
-      triggerType: 'eventbridge',
-      qualifier: 'LATEST',
-      triggerConfig: {
-        triggerEnable: true,
-        asyncInvocationType: false,
-        eventRuleFilterPattern: JSON.stringify(alibabaRulePattern(definition).pattern),
-        eventSourceConfig: { eventSourceType: stream.type, eventSourceParameters: stream.parameters(source) },
-        eventSinkConfig: { deliveryOption: { mode: 'event-streaming', eventSchema: 'CloudEvents' } },
-        runOptions: streamRunOptions(definition, deadLetterQueue),
-      },
-    },
-  };
 }
 
 /** A time trigger: its `cronExpression` (FC's six-field cron or `@every 5m`), its name and payload as declared. */
